@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import { forbidden, validation } from '../core/errors.js';
+import type { Incident, TimelineEntry } from '../core/incident.js';
+import type { SeverityPolicy } from '../core/severity.js';
+import type { WarroomConfig } from '../config/schema.js';
+import type { Store } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import type { z } from 'zod';
+
+export const ACCESS_ROLES = ['viewer', 'responder', 'commander', 'admin'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+
+/** Who is acting: a person at the CLI, an API token, a signed-in user, or an agent. */
+export interface Actor {
+  name: string;
+  role: AccessRole;
+  via: 'cli' | 'api' | 'web' | 'agent' | 'system';
+}
+
+export type IncidentEventType = 'declared' | 'status' | 'severity' | 'role' | 'entry' | 'resolved' | 'reopened' | 'acknowledged' | 'update';
+
+export interface IncidentEvent {
+  type: IncidentEventType;
+  incident: Incident;
+  previous: Incident | null;
+  entries: TimelineEntry[];
+  actor: Actor;
+}
+
+/**
+ * Everything a use case needs. Use cases are fn(ctx, input): they check the role, validate,
+ * open a transaction, apply the pure core, write, and report the event.
+ */
+export interface AppContext {
+  actor: Actor;
+  now(): Date;
+  store: Store;
+  config: WarroomConfig;
+  policy: SeverityPolicy;
+  /**
+   * Runs inside the write transaction after an incident changed. Durable side effects (the
+   * notification outbox, timers) enqueue here so they commit or roll back with the change.
+   */
+  onIncidentChange?: (trx: Kysely<Database>, event: IncidentEvent) => Promise<void>;
+  /** Runs after commit: in-process fan-out such as SSE wake-ups. Must not throw. */
+  afterCommit?: (event: IncidentEvent) => void;
+}
+
+const RANK: Record<AccessRole, number> = { viewer: 0, responder: 1, commander: 2, admin: 3 };
+
+export function hasRole(actor: Actor, min: AccessRole): boolean {
+  return RANK[actor.role] >= RANK[min];
+}
+
+export function requireRole(ctx: AppContext, min: AccessRole, what: string): void {
+  if (!hasRole(ctx.actor, min)) throw forbidden(`${what} needs the ${min} role; ${ctx.actor.name} has ${ctx.actor.role}`);
+}
+
+export function isAccessRole(s: string): s is AccessRole {
+  return (ACCESS_ROLES as readonly string[]).includes(s);
+}
+
+export const nowIso = (ctx: AppContext) => ctx.now().toISOString();
+
+/** Validates input with a zod schema; the first problem becomes a VALIDATION error naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.map(String).join('.');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  else if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  throw validation(field ? `${field}: ${message}` : message, field || undefined, { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
+}

@@ -1,0 +1,118 @@
+import { WarroomError, type ErrorCode } from '../core/errors.js';
+import type { IncidentEvent } from '../app/context.js';
+import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-incidents.js';
+import type { TimelineEntry } from '../core/incident.js';
+import type { DeclareInput } from '../app/declare-incident.js';
+import type { AddEntryInput } from '../app/add-timeline-entry.js';
+import type { Deploy } from '../app/record-deploy.js';
+import type { Runtime } from './runtime.js';
+
+/** The JSON shape of every incident change, identical from the local store and the API. */
+export interface ChangeResult {
+  incident: IncidentView;
+  entries: TimelineEntry[];
+}
+
+/**
+ * What the incident commands need, served either by the local store (zero set-up) or by a
+ * running server (--server / WARROOM_URL with WARROOM_TOKEN). Both return the same shapes.
+ */
+export interface IncidentBackend {
+  declare(input: DeclareInput): Promise<ChangeResult>;
+  list(filter: ListFilterInput): Promise<IncidentView[]>;
+  show(id: string, opts?: { kinds?: string[] }): Promise<IncidentDetail>;
+  addEntry(id: string, input: AddEntryInput): Promise<TimelineEntry>;
+  changeStatus(id: string, input: { status: string; note?: string | null }): Promise<ChangeResult>;
+  changeSeverity(id: string, input: { severity: string; reason: string }): Promise<ChangeResult>;
+  assignRole(id: string, input: { role: string; to: string }): Promise<ChangeResult>;
+  resolve(id: string, input: { summary?: string | null }): Promise<ChangeResult>;
+  reopen(id: string, input: { reason?: string | null }): Promise<ChangeResult>;
+  acknowledge(id: string): Promise<ChangeResult>;
+  recordDeploy(input: Record<string, unknown>): Promise<Deploy>;
+  listDeploys(filter: { service?: string; since?: string; limit?: number }): Promise<Deploy[]>;
+}
+
+export async function openBackend(rt: Runtime): Promise<IncidentBackend> {
+  const url = rt.serverUrl();
+  return url ? httpBackend(url, rt) : localBackend(rt);
+}
+
+async function localBackend(rt: Runtime): Promise<IncidentBackend> {
+  const ctx = await rt.openContext();
+  const [declare, list, status, severity, role, resolve, reopen, ack, entry, deploy] = await Promise.all([
+    import('../app/declare-incident.js'), import('../app/list-incidents.js'), import('../app/change-status.js'),
+    import('../app/change-severity.js'), import('../app/assign-role.js'), import('../app/resolve-incident.js'),
+    import('../app/reopen-incident.js'), import('../app/acknowledge-incident.js'), import('../app/add-timeline-entry.js'),
+    import('../app/record-deploy.js'),
+  ]);
+  const present = async (ev: IncidentEvent): Promise<ChangeResult> => ({ incident: (await list.withDerived(ctx, [ev.incident]))[0], entries: ev.entries });
+  return {
+    declare: async (i) => present(await declare.declareIncident(ctx, i)),
+    list: (f) => list.listIncidents(ctx, f),
+    show: (id, o) => list.showIncident(ctx, id, o),
+    addEntry: (id, i) => entry.addTimelineEntry(ctx, id, i),
+    changeStatus: async (id, i) => present(await status.changeStatus(ctx, id, i as never)),
+    changeSeverity: async (id, i) => present(await severity.changeSeverity(ctx, id, i as never)),
+    assignRole: async (id, i) => present(await role.assignRole(ctx, id, i as never)),
+    resolve: async (id, i) => present(await resolve.resolveIncident(ctx, id, i)),
+    reopen: async (id, i) => present(await reopen.reopenIncident(ctx, id, i)),
+    acknowledge: async (id) => present(await ack.acknowledgeIncident(ctx, id)),
+    recordDeploy: (i) => deploy.recordDeploy(ctx, i as never),
+    listDeploys: (f) => deploy.listDeploys(ctx, f),
+  };
+}
+
+/** Calls the REST API; server errors come back as the same WarroomError codes. */
+export function httpBackend(base: string, rt: Runtime): IncidentBackend {
+  const token = rt.io.env.WARROOM_TOKEN;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role responder"');
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      throw new WarroomError('UNAVAILABLE', `cannot reach the warroom server at ${base}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      throw new WarroomError('UNAVAILABLE', `the server at ${base} answered ${res.status} with something that is not JSON`);
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: ErrorCode; message?: string; field?: string } } | null)?.error;
+      throw new WarroomError(err?.code ?? 'UNAVAILABLE', err?.message ?? `server answered ${res.status}`, { field: err?.field });
+    }
+    return json as T;
+  };
+  const q = (o: Record<string, unknown>) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(o)) {
+      if (v === undefined || v === null || v === false) continue;
+      p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
+    const s = p.toString();
+    return s ? `?${s}` : '';
+  };
+  const enc = encodeURIComponent;
+  return {
+    declare: (i) => call('POST', '/incidents', i),
+    list: async (f) => (await call<{ incidents: IncidentView[] }>('GET', `/incidents${q({ ...f })}`)).incidents,
+    show: (id, o) => call('GET', `/incidents/${enc(id)}${q({ kind: o?.kinds })}`),
+    addEntry: (id, i) => call('POST', `/incidents/${enc(id)}/timeline`, i),
+    changeStatus: (id, i) => call('POST', `/incidents/${enc(id)}/status`, i),
+    changeSeverity: (id, i) => call('POST', `/incidents/${enc(id)}/severity`, i),
+    assignRole: (id, i) => call('POST', `/incidents/${enc(id)}/roles`, i),
+    resolve: (id, i) => call('POST', `/incidents/${enc(id)}/resolve`, i),
+    reopen: (id, i) => call('POST', `/incidents/${enc(id)}/reopen`, i),
+    acknowledge: (id) => call('POST', `/incidents/${enc(id)}/ack`, {}),
+    recordDeploy: (i) => call('POST', '/deploys', i),
+    listDeploys: async (f) => (await call<{ deploys: Deploy[] }>('GET', `/deploys${q(f)}`)).deploys,
+  };
+}

@@ -1,0 +1,177 @@
+import { Command, CommanderError, Option } from 'commander';
+import { processIo, reportError } from './io.js';
+import type { GlobalOptions, Runtime } from './runtime.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { VERSION } from './version.js';
+
+/**
+ * Declares every command and lazy-loads its module on use, so `warroom --version` and
+ * `warroom --help` load nothing but commander. A command module exports
+ * `run(rt, ...args): Promise<number | void>` (the exit code; void means 0).
+ */
+type Loader = () => Promise<{ run: (rt: Runtime, ...args: never[]) => Promise<number | void> }>;
+
+const program = new Command('warroom')
+  .description('Incident command center: declare, triage, diagnose, communicate, remediate and review incidents.')
+  .version(VERSION, '-V, --version')
+  .option('--json', 'machine-readable JSON output (errors too)')
+  .option('-c, --config <file>', 'config file (default ./warroom.yaml or $WARROOM_CONFIG)')
+  .option('--server <url>', 'talk to a running warroom server (or $WARROOM_URL, with $WARROOM_TOKEN)')
+  .option('--as <name>', 'who is acting (default $WARROOM_USER or the OS user)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+function action(load: Loader) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const global = cmd.optsWithGlobals() as GlobalOptions;
+    const io = processIo(!!global.json);
+    let rt: Runtime | undefined;
+    let code = 0;
+    try {
+      // Loaded on use: config, store and their libraries stay out of --version and --help.
+      const { createRuntime } = await import('./runtime.js');
+      rt = createRuntime(io, global);
+      const mod = await load();
+      // commander passes (...positionals, options, command); commands receive (rt, ...positionals, options)
+      const r = await mod.run(rt, ...(args.slice(0, -1) as never[]));
+      code = typeof r === 'number' ? r : 0;
+    } catch (e) {
+      code = reportError(io, e);
+    } finally {
+      await rt?.close().catch(() => {});
+    }
+    process.exitCode = code;
+  };
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+// ── Incidents ────────────────────────────────────────────────────────────────
+program.command('declare').description('declare an incident').argument('<title>', 'one-line title')
+  .requiredOption('-s, --severity <sev>', 'SEV1, SEV2, SEV3 or SEV4 (see "warroom severities")')
+  .option('--commander <name>', 'incident commander (acknowledges the incident)')
+  .option('--impact <text>', 'what users are experiencing')
+  .option('--service <name>', 'affected service (repeatable)', collect)
+  .action(action(() => import('./commands/declare.js')));
+
+program.command('list').description('list open incidents (with --all, resolved ones too)')
+  .option('-a, --all', 'include resolved incidents')
+  .option('-s, --severity <sev>', 'only this severity (comma-separated for several)')
+  .option('--status <status>', 'only this status (comma-separated for several)')
+  .option('--service <name>', 'only incidents affecting this service')
+  .action(action(() => import('./commands/list.js')));
+
+program.command('show').description('show an incident with its timeline').argument('<id>', 'incident id, e.g. INC-42')
+  .option('-k, --kind <kinds>', 'only these timeline kinds (comma-separated)')
+  .action(action(() => import('./commands/show.js')));
+
+program.command('note').description('add an entry to the timeline').argument('<id>').argument('<text>')
+  .addOption(new Option('-k, --kind <kind>', 'entry kind').choices(['note', 'finding', 'action', 'decision', 'detection']).default('note'))
+  .option('--corrects <entryId>', 'this entry corrects an earlier one (the original stays)')
+  .option('--at <time>', 'when it happened, if earlier (ISO 8601 or "5 minutes ago")')
+  .action(action(() => import('./commands/note.js')));
+
+program.command('status').description('move an incident to investigating, identified, mitigating or resolved').argument('<id>').argument('<status>')
+  .option('-n, --note <text>', 'why')
+  .action(action(() => import('./commands/status.js')));
+
+program.command('severity').description('change the severity (the change and its reason are recorded)').argument('<id>').argument('<severity>')
+  .requiredOption('-r, --reason <text>', 'why the severity changes')
+  .action(action(() => import('./commands/severity.js')));
+
+program.command('assign').description('assign a role: commander (handover), comms_lead, scribe or responder').argument('<id>')
+  .requiredOption('--role <role>', 'commander | comms_lead | scribe | responder')
+  .requiredOption('--to <name>', 'the person')
+  .action(action(() => import('./commands/assign.js')));
+
+program.command('ack').description('acknowledge an incident (you become commander if it has none)').argument('<id>')
+  .action(action(() => import('./commands/ack.js')));
+
+program.command('resolve').description('resolve an incident').argument('<id>')
+  .option('--summary <text>', 'what happened and what fixed it')
+  .action(action(() => import('./commands/resolve.js')));
+
+program.command('reopen').description('reopen a resolved incident').argument('<id>')
+  .option('--reason <text>', 'why it is reopened')
+  .action(action(() => import('./commands/reopen.js')));
+
+program.command('severities').description("print the severity policy (the seed's table, with config overrides)")
+  .action(action(() => import('./commands/severities.js')));
+
+// ── Recent changes ───────────────────────────────────────────────────────────
+const deploy = program.command('deploy').description('record and list deploys and infra changes');
+deploy.command('record').description('record a deploy (or --kind infra for an infra change)')
+  .requiredOption('--service <name>').requiredOption('--version <version>')
+  .addOption(new Option('--kind <kind>').choices(['deploy', 'infra', 'rollback']).default('deploy'))
+  .option('--at <time>', 'when (ISO 8601 or "10 minutes ago"; default now)')
+  .option('--by <name>').option('--description <text>')
+  .action(action(() => import('./commands/deploy-record.js')));
+deploy.command('list').description('list recent deploys and infra changes')
+  .option('--service <name>').option('--since <time>', 'e.g. 24h, "2 hours ago", ISO 8601').option('--limit <n>', 'at most n rows', '50')
+  .action(action(() => import('./commands/deploy-list.js')));
+
+// ── Set-up and server ────────────────────────────────────────────────────────
+program.command('init').description('write a commented starter warroom.yaml')
+  .option('-f, --force', 'overwrite an existing file').option('-o, --output <file>', 'where to write', 'warroom.yaml')
+  .action(action(() => import('./commands/init.js')));
+const config = program.command('config').description('configuration');
+config.command('check').description('validate warroom.yaml and report every problem with its key and line').argument('[file]')
+  .action(action(() => import('./commands/config-check.js')));
+
+program.command('serve').description('run the API server (and web app)')
+  .option('-p, --port <port>', 'port (default 7300 or $PORT)').option('--host <host>', 'address to bind (default 127.0.0.1)')
+  .action(action(() => import('./commands/serve.js')));
+
+const token = program.command('token').description('API tokens');
+token.command('create').description('create an API token (shown once, stored hashed)')
+  .addOption(new Option('--role <role>', 'what the token may do').choices(['viewer', 'responder', 'commander', 'admin']).makeOptionMandatory())
+  .option('--name <name>', 'a label, e.g. ci-pipeline', 'token')
+  .action(action(() => import('./commands/token.js').then((m) => ({ run: m.create }))));
+token.command('list').description('list API tokens (never their secrets)')
+  .action(action(() => import('./commands/token.js').then((m) => ({ run: m.list }))));
+token.command('revoke').description('revoke an API token').argument('<id>')
+  .action(action(() => import('./commands/token.js').then((m) => ({ run: m.revoke }))));
+
+const user = program.command('user').description('web app users');
+user.command('add').description('add a user (password from --password-stdin or $WARROOM_PASSWORD, hashed with scrypt)').argument('<name>')
+  .addOption(new Option('--role <role>').choices(['viewer', 'responder', 'commander', 'admin']).makeOptionMandatory())
+  .option('--password-stdin', 'read the password from standard input')
+  .action(action(() => import('./commands/user.js').then((m) => ({ run: m.add }))));
+user.command('list').description('list users').action(action(() => import('./commands/user.js').then((m) => ({ run: m.list }))));
+user.command('remove').description('remove a user').argument('<name>').action(action(() => import('./commands/user.js').then((m) => ({ run: m.remove }))));
+
+// ── Triage and diagnostics (health, diagnose, triage) ───────────────────────
+// (triage area: add commands here)
+
+// ── Logs ─────────────────────────────────────────────────────────────────────
+// (logs area: add commands here)
+
+// ── Coordination (update, outbox, contacts, alerts) ──────────────────────────
+// (coordination area: add commands here)
+
+// ── Post-mortems, action items, stats ────────────────────────────────────────
+// (postmortem area: add commands here)
+
+// ── Remediation (run) ────────────────────────────────────────────────────────
+// (remediation area: add commands here)
+
+// ── Agents (mcp, skill) ──────────────────────────────────────────────────────
+// (agents area: add commands here)
+
+async function main(argv: string[]) {
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; everything else commander rejects is a usage error.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      if (e.exitCode !== 0 && process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'VALIDATION', message: e.message.replace(/^error: /, '') } })}\n`);
+      return;
+    }
+    throw e;
+  }
+}
+
+await main(process.argv);

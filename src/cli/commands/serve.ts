@@ -1,0 +1,49 @@
+import { validation } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
+import { countActiveTokens, createToken } from '../../app/manage-tokens.js';
+import { buildServer } from '../../server/build-server.js';
+import type { Runtime } from '../runtime.js';
+
+export async function run(rt: Runtime, o: { port?: string; host?: string }) {
+  const { config, policy, path } = rt.config();
+  const portText = o.port ?? rt.io.env.PORT ?? String(config.server?.port ?? 7300);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw validation(`--port: "${portText}" is not a port number (0-65535)`, 'port');
+  const host = o.host ?? config.server?.host ?? '127.0.0.1';
+  const ctx = await rt.openContext();
+  const { app, deps } = await buildServer({
+    store: ctx.store, config, policy,
+    logger: {
+      level: rt.io.env.LOG_LEVEL ?? 'info',
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[REDACTED]' },
+    },
+  });
+  await app.listen({ port, host });
+  const addr = app.server.address();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr ? addr.port : port}`;
+  app.log.info({ url, store: ctx.store.dialect, location: redactText(ctx.store.location), config: path ?? '(none: zero set-up defaults)' }, 'warroom listening');
+
+  // First start with no credentials at all: mint one admin token so the owner can get in.
+  if ((await countActiveTokens(deps.base)) === 0) {
+    const users = await ctx.store.db.selectFrom('users').select('name').limit(1).execute();
+    if (users.length === 0) {
+      const t = await createToken({ ...ctx, actor: { name: 'bootstrap', role: 'admin', via: 'system' } }, { name: 'bootstrap-admin', role: 'admin' });
+      rt.io.err(`\nNo API tokens or users exist yet, so warroom created an admin token (shown once):\n\n  export WARROOM_URL=${url} WARROOM_TOKEN=${t.token}\n\nRevoke it with "warroom token revoke ${t.id}" once you have your own.\n`);
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    let closing = false;
+    const stop = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      await app.close().catch(() => {});
+      resolve();
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,74 @@
+import { userInfo } from 'node:os';
+import { WarroomError } from '../core/errors.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import type { AppContext } from '../app/context.js';
+import { openStore, type Store } from '../store/db.js';
+import type { CliIo } from './io.js';
+
+/** Options every command accepts (declared once on the root program). */
+export interface GlobalOptions {
+  json?: boolean;
+  config?: string;
+  server?: string;
+  as?: string;
+  color?: boolean;
+}
+
+export interface Runtime {
+  io: CliIo;
+  opts: GlobalOptions;
+  /** Loads warroom.yaml once (or the empty zero-set-up config). */
+  config(): LoadedConfig;
+  /** The server URL when the CLI talks to a running server instead of the local store. */
+  serverUrl(): string | null;
+  actorName(): string;
+  /** Opens the local store (embedded SQLite, or PostgreSQL with DATABASE_URL) and builds a context. */
+  openContext(): Promise<AppContext>;
+  close(): Promise<void>;
+}
+
+export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
+  let loaded: LoadedConfig | undefined;
+  let store: Store | undefined;
+  const rt: Runtime = {
+    io, opts,
+    config() {
+      loaded ??= loadConfig({ path: opts.config, cwd: io.cwd, env: io.env });
+      return loaded;
+    },
+    serverUrl() {
+      const url = opts.server ?? io.env.WARROOM_URL;
+      if (!url) return null;
+      try {
+        const u = new URL(url);
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      } catch {
+        throw new WarroomError('VALIDATION', `--server: "${url}" is not an http(s) URL`, { field: 'server' });
+      }
+      return url.replace(/\/+$/, '');
+    },
+    actorName() {
+      const n = opts.as ?? io.env.WARROOM_USER;
+      if (n && n.trim()) return n.trim();
+      try {
+        return userInfo().username;
+      } catch {
+        return 'unknown';
+      }
+    },
+    async openContext() {
+      const { config, policy } = rt.config();
+      store ??= await openStore({
+        databaseUrl: io.env.DATABASE_URL ?? config.database?.url,
+        dataDir: io.env.WARROOM_DATA ?? config.database?.data_dir ?? `${io.cwd}/.warroom`,
+      });
+      // The person at the terminal owns the local store, so they act as admin.
+      return { actor: { name: rt.actorName(), role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy };
+    },
+    async close() {
+      await store?.close();
+      store = undefined;
+    },
+  };
+  return rt;
+}

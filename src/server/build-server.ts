@@ -1,0 +1,83 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Actor, AppContext } from '../app/context.js';
+import type { WarroomConfig } from '../config/schema.js';
+import type { SeverityPolicy } from '../core/severity.js';
+import { WarroomError } from '../core/errors.js';
+import type { Store } from '../store/db.js';
+import { installAuth, type Authenticator } from './auth.js';
+import { installErrorHandler } from './errors.js';
+import { registerIncidentRoutes } from './routes/incidents.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerDeployRoutes } from './routes/deploys.js';
+
+/** What the server is built from; tests pass their own store and config. */
+export interface ServerDeps {
+  store: Store;
+  config: WarroomConfig;
+  policy: SeverityPolicy;
+  now: () => Date;
+  /** A context with no actor, for authentication itself. */
+  base: Pick<AppContext, 'store' | 'now'>;
+  /** Builds the per-request use-case context for an actor. */
+  contextFor(actor: Actor): AppContext;
+  /** In-transaction and after-commit hooks shared by every request (outbox, SSE). */
+  hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit'>;
+}
+
+export interface BuildServerOptions {
+  store: Store;
+  config: WarroomConfig;
+  policy: SeverityPolicy;
+  now?: () => Date;
+  /** pino logger options; false for silence (tests). */
+  logger?: FastifyServerOptions['logger'];
+  authenticators?: Authenticator[];
+}
+
+export function createDeps(o: Pick<BuildServerOptions, 'store' | 'config' | 'policy' | 'now'>): ServerDeps {
+  const now = o.now ?? (() => new Date());
+  const deps: ServerDeps = {
+    store: o.store, config: o.config, policy: o.policy, now,
+    base: { store: o.store, now },
+    hooks: {},
+    contextFor: (actor) => ({ actor, now, store: o.store, config: o.config, policy: o.policy, ...deps.hooks }),
+  };
+  return deps;
+}
+
+/** Builds the Fastify app without listening (main() in commands/serve.ts listens). */
+export async function buildServer(o: BuildServerOptions): Promise<{ app: FastifyInstance; deps: ServerDeps }> {
+  const deps = createDeps(o);
+  const app = Fastify({
+    logger: o.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // Finish in-flight requests on close, drop idle keep-alive sockets.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  // Strict JSON: invalid UTF-8 is refused rather than silently turned into U+FFFD.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    if (body.length === 0) return done(null, {});
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch {
+      return done(new WarroomError('VALIDATION', 'request body is not valid UTF-8'), undefined);
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new WarroomError('VALIDATION', `malformed JSON body: ${(e as Error).message}`), undefined);
+    }
+  });
+  installErrorHandler(app);
+  installAuth(app, deps, o.authenticators);
+  registerMetaRoutes(app, deps);
+  registerIncidentRoutes(app, deps);
+  registerTokenRoutes(app, deps);
+  registerDeployRoutes(app, deps);
+  return { app, deps };
+}

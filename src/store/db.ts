@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { WarroomError } from '../core/errors.js';
+import { buildMigrations } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages ("./.warroom/warroom.db" or the redacted URL). */
+  location: string;
+  /**
+   * Runs fn in a write transaction. SQLite uses BEGIN IMMEDIATE so two processes sharing the
+   * file serialise instead of dead-locking on a read→write upgrade; PostgreSQL uses a normal
+   * transaction and the repositories take row locks with forUpdate().
+   */
+  writeTx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** PostgreSQL connection URL; when absent the embedded SQLite store is used. */
+  databaseUrl?: string;
+  /** Folder of the embedded store (default ./.warroom or $WARROOM_DATA). */
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
+  }
+}
+
+export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openSqlite(opts.dataDir ?? process.env.WARROOM_DATA ?? '.warroom');
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  return store;
+}
+
+async function openSqlite(dataDir: string): Promise<Store> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'warroom.db');
+  const native = new BetterSqlite3(file);
+  native.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (SIGKILL); only a power loss may drop the last commits.
+  native.pragma('synchronous = NORMAL');
+  native.pragma('busy_timeout = 10000');
+  native.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db, dialect: 'sqlite', location: file,
+    async writeTx(fn) {
+      return db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (e) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw e;
+        }
+      });
+    },
+    async close() { await db.destroy(); },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Store> {
+  const { default: pg } = await import('pg');
+  // bigint columns (ids, counters) fit in a JS number for our purposes.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (e) {
+    await db.destroy().catch(() => {});
+    throw new WarroomError('UNAVAILABLE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(e as Error).message}`);
+  }
+  return {
+    db, dialect: 'postgres', location: redactUrl(url),
+    writeTx: (fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
+    async close() { await db.destroy(); },
+  };
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrations = buildMigrations(store.dialect);
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'warroom_migrations',
+    migrationLockTableName: 'warroom_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new WarroomError('UNAVAILABLE', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
