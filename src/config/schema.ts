@@ -77,6 +77,64 @@ export const serviceSchema = z.object({
   team: z.string().optional(),
 }).strict();
 
+/** Names of the built-in remediation actions; a runbook may not reuse one. */
+export const BUILTIN_ACTIONS = ['rollback', 'restart', 'kill-query', 'flush-keys', 'clean-disk'] as const;
+
+/** One runbook step: a command as an argument array (never a shell string) or an HTTP call. */
+export const runbookStepSchema = z.object({
+  name: z.string().min(1).max(200),
+  /** Command and arguments; {param} placeholders are replaced by --set values, each as one argument. */
+  run: argv.optional(),
+  http: z.object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    url: httpUrl,
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.string().optional(),
+    /** Accepted status codes (default: any 2xx). */
+    expect_status: z.array(z.number().int().min(100).max(599)).optional(),
+  }).strict().optional(),
+  /** This step's time limit (default remediation.command_timeout). */
+  timeout: durationMs.optional(),
+  /** Extra environment for a run step (added to warroom's own environment). */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names use letters, digits and _'), z.string()).optional(),
+  /** Working directory for a run step (default: the directory warroom runs in). */
+  cwd: z.string().min(1).optional(),
+  /** Keep going when this step fails (default false: the runbook stops at the first failure). */
+  continue_on_error: z.boolean().optional(),
+}).strict().refine((s) => (s.run ? 1 : 0) + (s.http ? 1 : 0) === 1, { message: 'a step needs exactly one of "run" (argument array) or "http"' });
+
+export const runbookSchema = z.object({
+  description: z.string().optional(),
+  /** Minimum access role to run it (default commander). */
+  role: z.enum(['responder', 'commander', 'admin']).default('commander'),
+  /** Parameter names accepted with --set name=value and used as {name} in steps. */
+  params: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names use letters, digits and _')).optional(),
+  steps: z.array(runbookStepSchema).min(1, 'a runbook needs at least one step'),
+}).strict();
+
+export const remediationSchema = z.object({
+  /** Time limit for rollback and restart commands (default 10m). */
+  command_timeout: durationMs.optional(),
+  /** How long to wait for a service's health check to pass after rollback or restart (default 2m). */
+  health_timeout: durationMs.optional(),
+  /** Grace between SIGTERM and SIGKILL when a command is stopped (default 5s). */
+  kill_grace: durationMs.optional(),
+  clean_disk: z.object({
+    /** Directories clean-disk may remove files under; nothing outside them is ever touched. */
+    allowed_paths: z.array(z.string().min(1)).default([]),
+  }).strict().optional(),
+  flush_keys: z.object({
+    /** Largest share of all keys (0..1) a pattern may match without --force (default 0.5). */
+    max_share: z.number().min(0).max(1).optional(),
+    /** Keys per UNLINK call (default 500). */
+    batch_size: z.number().int().min(1).max(10_000).optional(),
+  }).strict().optional(),
+  kill_query: z.object({
+    /** How long to wait after pg_cancel_backend before escalating to pg_terminate_backend (default 5s). */
+    cancel_wait: durationMs.optional(),
+  }).strict().optional(),
+}).strict();
+
 const severityOverride = z.object({
   impact: z.string().optional(),
   examples: z.array(z.string()).optional(),
@@ -100,7 +158,14 @@ export const configSchema = z.object({
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'service names use letters, digits, . _ -'), serviceSchema).optional(),
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
+  /** Limits and safety settings for the remediation actions (warroom run). */
+  remediation: remediationSchema.optional(),
+  /** Team runbooks: named actions with steps, run with "warroom run NAME". */
+  runbooks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'runbook names use letters, digits, . _ -').refine((n) => !(BUILTIN_ACTIONS as readonly string[]).includes(n), 'this name is a built-in action; choose another'), runbookSchema).optional(),
 }).strict();
 
 export type WarroomConfig = z.infer<typeof configSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type RunbookConfig = z.infer<typeof runbookSchema>;
+export type RunbookStepConfig = z.infer<typeof runbookStepSchema>;
+export type RemediationConfig = z.infer<typeof remediationSchema>;
