@@ -70,6 +70,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const field = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  else if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  else if (issue.path.length && valueAt(input, issue.path) === undefined) message = 'is required';
   throw validation(field ? `${field}: ${message}` : message, field || undefined, { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let cur = input;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
 }
