@@ -10,6 +10,7 @@ import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerDeployRoutes } from './routes/deploys.js';
+import { installWebApp, sessionAuthenticator } from './web/install.js';
 
 /** What the server is built from; tests pass their own store and config. */
 export interface ServerDeps {
@@ -74,7 +75,8 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
     }
   });
   installErrorHandler(app);
-  installAuth(app, deps, o.authenticators);
+  installAuth(app, deps, [...(o.authenticators ?? []), sessionAuthenticator(deps)]);
+  await installWebApp(app, deps);
   registerMetaRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerTokenRoutes(app, deps);

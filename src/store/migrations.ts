@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from './db.js';
 import { incidents } from './migrations/0001-incidents.js';
+import { coordination } from './migrations/0002-coordination.js';
+import { postmortems } from './migrations/0003-postmortems.js';
+import { webSessions } from './migrations/0005-web-sessions.js';
 
 /**
  * Every migration, in order, for both dialects. One file per migration under migrations/;
@@ -9,5 +12,8 @@ import { incidents } from './migrations/0001-incidents.js';
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_incidents': incidents(dialect),
+    '0002_coordination': coordination(dialect),
+    '0003_postmortems': postmortems(dialect),
+    '0005_web_sessions': webSessions(),
   };
 }

@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resolveSession, sameSecret, signIn, signInInputSchema, signOut, SESSION_IDLE_MS, type WebSession } from '../../app/web-sessions.js';
+import { WarroomError } from '../../core/errors.js';
+import type { Authenticator } from '../auth.js';
+import type { ServerDeps } from '../build-server.js';
+import { defineRoute } from '../route.js';
+
+export const SESSION_COOKIE = 'warroom_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the request was authenticated by the web session cookie (not a bearer token). */
+    webSession?: WebSession & { secret: string };
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Reads one cookie from the header. (The session authenticator runs before any cookie plugin would parse.) */
+export function readCookie(req: FastifyRequest, name: string): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+/** Secure when the request came over TLS or the configured public URL is https (TLS ends at a proxy). */
+function isSecure(req: FastifyRequest, deps: ServerDeps): boolean {
+  return req.protocol === 'https' || (deps.config.server?.public_url ?? '').startsWith('https:');
+}
+
+function sessionCookie(value: string, maxAgeSec: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure ? '; Secure' : ''}`;
+}
+
+/** The authenticator passed to installAuth: a valid session cookie makes the request's actor. */
+export function sessionAuthenticator(deps: ServerDeps): Authenticator {
+  return async (req) => {
+    const secret = readCookie(req, SESSION_COOKIE);
+    if (!secret) return null;
+    const s = await resolveSession(deps.base, secret);
+    if (!s) return null;
+    req.webSession = { name: s.name, role: s.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt, secret };
+    return s.actor;
+  };
+}
+
+/**
+ * An Origin header, when the browser sends one, must be this server: either the Host the
+ * request came to or the configured public URL. Blocks cross-site form posts, including
+ * login CSRF, before any credential is looked at.
+ */
+function checkOrigin(req: FastifyRequest, deps: ServerDeps): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw new WarroomError('FORBIDDEN', 'cross-site request refused: malformed Origin header');
+  }
+  const allowed = new Set([req.headers.host, req.headers['x-forwarded-host']].filter((h): h is string => typeof h === 'string'));
+  const pub = deps.config.server?.public_url;
+  if (pub) allowed.add(new URL(pub).host);
+  if (!allowed.has(host)) throw new WarroomError('FORBIDDEN', `cross-site request refused: Origin ${origin} is not this server`);
+}
+
+/**
+ * CSRF protection for cookie-authenticated requests: every state-changing request must echo
+ * the session's CSRF token in X-CSRF-Token (a cross-site page cannot read it) and must not
+ * come from another origin. Bearer-token requests carry no ambient credential and need neither.
+ */
+export function installCsrfProtection(app: FastifyInstance, deps: ServerDeps): void {
+  app.addHook('onRequest', async (req) => {
+    if (SAFE_METHODS.has(req.method)) return;
+    const signingIn = req.url.split('?')[0] === '/api/v1/session' && req.method === 'POST';
+    if (!req.webSession && !signingIn) return;
+    checkOrigin(req, deps);
+    if (signingIn) return;
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameSecret(sent, req.webSession!.csrfToken)) {
+      throw new WarroomError('FORBIDDEN', 'missing or wrong CSRF token: reload the page and try again (send the X-CSRF-Token header from GET /api/v1/session)');
+    }
+  });
+}
+
+function present(s: WebSession, via: string) {
+  return { name: s.name, role: s.role, via, csrfToken: s.csrfToken, expiresAt: s.expiresAt };
+}
+
+export function registerSessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const tags = ['session'];
+  defineRoute(app, deps, { method: 'GET', url: '/api/v1/session', role: 'public', summary: 'The web session of this browser (csrfToken for state-changing requests), or null', tags }, async ({ req }) => {
+    if (req.webSession) return { session: present(req.webSession, 'web') };
+    if (req.actor) return { session: { name: req.actor.name, role: req.actor.role, via: req.actor.via, csrfToken: null, expiresAt: null } };
+    return { session: null };
+  });
+
+  defineRoute(app, deps, {
+    method: 'POST', url: '/api/v1/session', role: 'public', tags, status: 201, body: signInInputSchema,
+    summary: 'Sign in with a user name and password or an API token; sets an httpOnly session cookie',
+  }, async ({ req, reply, body }) => {
+    // A fresh session id on every sign-in (no fixation); the old one, if any, is dropped.
+    if (req.webSession) await signOut(deps.base, req.webSession.secret);
+    const s = await signIn(deps.base, body);
+    reply.header('set-cookie', sessionCookie(s.secret, Math.floor(SESSION_IDLE_MS / 1000), isSecure(req, deps)));
+    reply.header('cache-control', 'no-store');
+    return { session: present(s, 'web') };
+  });
+
+  defineRoute(app, deps, { method: 'DELETE', url: '/api/v1/session', role: 'public', summary: 'Sign out: ends the session everywhere and clears the cookie', tags, status: 204 }, async ({ req, reply }) => {
+    if (req.webSession) await signOut(deps.base, req.webSession.secret);
+    clearCookie(req, reply, deps);
+    return reply.status(204).send();
+  });
+}
+
+function clearCookie(req: FastifyRequest, reply: FastifyReply, deps: ServerDeps) {
+  reply.header('set-cookie', sessionCookie('', 0, isSecure(req, deps)));
+}
