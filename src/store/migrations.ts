@@ -3,6 +3,7 @@ import type { Dialect } from './db.js';
 import { incidents } from './migrations/0001-incidents.js';
 import { coordination } from './migrations/0002-coordination.js';
 import { postmortems } from './migrations/0003-postmortems.js';
+import { actions } from './migrations/0004-actions.js';
 import { webSessions } from './migrations/0005-web-sessions.js';
 
 /**
@@ -14,6 +15,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0001_incidents': incidents(dialect),
     '0002_coordination': coordination(dialect),
     '0003_postmortems': postmortems(dialect),
+    '0004_actions': actions(dialect),
     '0005_web_sessions': webSessions(),
   };
 }

@@ -171,6 +171,24 @@ export interface AlertsTable {
   last_seen_at: string;
 }
 
+/** One remediation attempt (src/app/run-action.ts); see migrations/0004-actions.ts. */
+export interface ActionRunsTable {
+  id: Generated<number>;
+  action: string;
+  target: string | null;
+  incident_id: string | null;
+  actor: string;
+  actor_role: string;
+  via: string;
+  status: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  exit_code: number | null;
+  summary: string;
+  data: string;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   outbox: OutboxTable;
@@ -185,4 +203,5 @@ export interface Database {
   postmortems: PostmortemsTable;
   action_items: ActionItemsTable;
   web_sessions: WebSessionsTable;
+  action_runs: ActionRunsTable;
 }
