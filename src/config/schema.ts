@@ -158,6 +158,23 @@ export const configSchema = z.object({
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'service names use letters, digits, . _ -'), serviceSchema).optional(),
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
+  /** Post-mortems (docs/postmortem.md): templates and review deadlines. Publishing posts on the coordination route post_incident. */
+  postmortem: z.object({
+    /** Markdown (Mustache) template for SEV1/SEV2 reviews; relative paths are read from the config file's folder. */
+    template: z.string().min(1).optional(),
+    /** Template for the lightweight (SEV3) review. */
+    lightweight_template: z.string().min(1).optional(),
+    /** Review deadline after resolution for a full (SEV1/SEV2) post-mortem (default 48h, the seed's rule). */
+    due_after: durationMs.optional(),
+    /** Deadline for a lightweight (SEV3) review; none unless set. */
+    lightweight_due_after: durationMs.optional(),
+  }).strict().optional(),
+  /** GET /metrics (Prometheus): a viewer token is required unless public is true. */
+  metrics: z.object({
+    public: z.boolean().optional(),
+    /** Window for the windowed gauges (default 90d). */
+    window: durationMs.optional(),
+  }).strict().optional(),
   /** Limits and safety settings for the remediation actions (warroom run). */
   remediation: remediationSchema.optional(),
   /** Team runbooks: named actions with steps, run with "warroom run NAME". */
