@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkText, NOTE_KINDS, parseIncidentId, type TimelineEntry } from '../core/incident.js';
 import { notFound, validation } from '../core/errors.js';
 import { appendEntries, findEntry, findIncident } from '../store/incident.repository.js';
-import { parseInput, requireRole, type AppContext, type IncidentEvent } from './context.js';
+import { parseInput, requireRole, type AppContext } from './context.js';
 
 export const addEntryInputSchema = z.object({
   text: z.string().max(10_000, 'must be at most 10000 characters'),
@@ -16,7 +16,8 @@ export type AddEntryInput = z.input<typeof addEntryInputSchema>;
 
 /**
  * Appends one entry: a single INSERT on the hot path. The timeline is append-only; a
- * correction is a new entry pointing at the old one.
+ * correction is a new entry pointing at the old one. Plain entries do not run
+ * onIncidentChange (nothing durable is sent for a note); afterCommit still sees them.
  */
 export async function addTimelineEntry(ctx: AppContext, id: string, input: AddEntryInput, extra: { data?: Record<string, unknown> } = {}): Promise<TimelineEntry> {
   requireRole(ctx, 'responder', 'adding to the timeline');
@@ -26,27 +27,31 @@ export async function addTimelineEntry(ctx: AppContext, id: string, input: AddEn
   const now = ctx.now().toISOString();
   const at = data.at ? new Date(data.at).toISOString() : now;
   if (data.at && Date.parse(at) > Date.parse(now) + 60_000) throw validation('at: must not be in the future', 'at');
-  const event = await ctx.store.writeTx(async (trx) => {
-    if (data.corrects && !(await findEntry(trx, incidentId, data.corrects))) throw notFound(`entry ${data.corrects} not found on ${incidentId}`);
-    let entries: TimelineEntry[];
+  const row = { at, author: ctx.actor.name, kind: data.kind, text, corrects: data.corrects ?? null, data: extra.data ?? (ctx.actor.via === 'agent' ? { via: 'agent' } : null) };
+  const append = async (db: typeof ctx.store.db) => {
     try {
-      entries = await appendEntries(trx, incidentId, [{ at, author: ctx.actor.name, kind: data.kind, text, corrects: data.corrects ?? null, data: extra.data ?? (ctx.actor.via === 'agent' ? { via: 'agent' } : null) }]);
+      return await appendEntries(db, incidentId, [row]);
     } catch (e) {
       if (isForeignKeyError(e)) throw notFound(`incident ${incidentId} not found (see "warroom list --all")`);
       throw e;
     }
-    const ev = { type: 'entry' as const, incident: null as never, previous: null, entries, actor: ctx.actor };
-    if (ctx.onIncidentChange) {
-      const inc = await findIncident(trx, incidentId);
-      await ctx.onIncidentChange(trx, { ...ev, incident: inc! });
-    }
-    return ev;
-  });
+  };
+  let entries: TimelineEntry[];
+  if (data.corrects) {
+    const corrects = data.corrects;
+    entries = await ctx.store.writeTx(async (trx) => {
+      if (!(await findEntry(trx, incidentId, corrects))) throw notFound(`entry ${corrects} not found on ${incidentId}`);
+      return append(trx);
+    });
+  } else {
+    // Hot path: one INSERT, atomic on its own; the foreign key proves the incident exists.
+    entries = await append(ctx.store.db);
+  }
   if (ctx.afterCommit) {
     const inc = await findIncident(ctx.store.db, incidentId);
-    if (inc) ctx.afterCommit({ ...event, incident: inc });
+    if (inc) ctx.afterCommit({ type: 'entry', incident: inc, previous: null, entries, actor: ctx.actor });
   }
-  return event.entries[0];
+  return entries[0];
 }
 
 function isForeignKeyError(e: unknown): boolean {

@@ -38,8 +38,10 @@ export interface AppContext {
   config: WarroomConfig;
   policy: SeverityPolicy;
   /**
-   * Runs inside the write transaction after an incident changed. Durable side effects (the
-   * notification outbox, timers) enqueue here so they commit or roll back with the change.
+   * Runs inside the write transaction after an incident changed (declare, status, severity,
+   * roles, ack, resolve, reopen, update). Durable side effects (the notification outbox,
+   * timers) enqueue here so they commit or roll back with the change. Plain timeline entries
+   * (notes, findings) do not call it: they are the hot path and send nothing.
    */
   onIncidentChange?: (trx: Kysely<Database>, event: IncidentEvent) => Promise<void>;
   /** Runs after commit: in-process fan-out such as SSE wake-ups. Must not throw. */

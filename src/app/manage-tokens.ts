@@ -43,6 +43,8 @@ export async function revokeToken(ctx: AppContext, id: string): Promise<void> {
   requireRole(ctx, 'admin', 'revoking an API token');
   const r = await ctx.store.db.updateTable('tokens').set({ revoked_at: ctx.now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) throw notFound(`token ${id} not found or already revoked`);
+  // This instance forgets it at once; others within AUTH_CACHE_MS.
+  authCache.clear();
 }
 
 export async function countActiveTokens(ctx: Pick<AppContext, 'store'>): Promise<number> {
@@ -50,10 +52,29 @@ export async function countActiveTokens(ctx: Pick<AppContext, 'store'>): Promise
   return Number(r?.n ?? 0);
 }
 
+/**
+ * Verified tokens are remembered for a few seconds so a burst of requests costs one lookup.
+ * A revocation therefore takes effect on every instance within AUTH_CACHE_MS.
+ */
+export const AUTH_CACHE_MS = 5_000;
+const authCache = new Map<string, { actor: Actor; until: number }>();
+
 /** Returns the actor a bearer token stands for, or null. Constant-time comparison of the hash. */
 export async function authenticateToken(ctx: Pick<AppContext, 'store' | 'now'>, token: string): Promise<Actor | null> {
   const m = TOKEN_RE.exec(token.trim());
   if (!m) return null;
+  const key = hashSecret(token.trim());
+  const hit = authCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.actor;
+  const actor = await lookupToken(ctx, m[1], m[2]);
+  if (authCache.size > 10_000) authCache.clear();
+  if (actor) authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS });
+  else authCache.delete(key);
+  return actor;
+}
+
+async function lookupToken(ctx: Pick<AppContext, 'store' | 'now'>, id: string, secret: string): Promise<Actor | null> {
+  const m = [null, id, secret] as const;
   const row = await ctx.store.db.selectFrom('tokens').selectAll().where('id', '=', m[1]).executeTakeFirst();
   if (!row || row.revoked_at) return null;
   const a = Buffer.from(row.hash, 'hex');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acknowledge, assignRole, changeSeverity, changeStatus, declareIncident, deriveFacts, parseIncidentId, reopenIncident, resolveIncident, type Incident } from './incident.js';
 import { buildSeverityPolicy, DEFAULT_SEVERITY_POLICY, parseSeverity } from './severity.js';
-import { WarroomError } from './errors.js';
+import type { WarroomError } from './errors.js';
 
 const T0 = '2026-01-15T14:30:00.000Z';
 const at = (min: number) => new Date(Date.parse(T0) + min * 60_000).toISOString();

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction
 import { WarroomError } from '../core/errors.js';
 import { buildMigrations } from './migrations.js';
 import type { Database } from './schema.js';
+import type { Database as SqliteNative, Statement as SqliteStatement } from 'better-sqlite3';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -62,7 +63,7 @@ async function openSqlite(dataDir: string): Promise<Store> {
   native.pragma('synchronous = NORMAL');
   native.pragma('busy_timeout = 10000');
   native.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db, dialect: 'sqlite', location: file,
     async writeTx(fn) {
@@ -115,4 +116,25 @@ async function migrate(store: Store): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new WarroomError('UNAVAILABLE', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
+}
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing dominates a single-row insert.
+ * Statements are cached by SQL text (bounded). Reuse is safe: the driver runs one query at a
+ * time on its single connection.
+ */
+function withStatementCache(native: SqliteNative, max = 500) {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => native.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (!stmt) {
+        stmt = native.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(sqlText, stmt);
+      }
+      return stmt;
+    },
+  };
 }

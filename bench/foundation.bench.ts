@@ -1,0 +1,114 @@
+/**
+ * Foundation benchmarks (issue 2), each as a ratio to a baseline measured in the same run:
+ *  - CLI cold start: `warroom --version` and `warroom list` over 1,000 incidents vs `node -e ''`.
+ *  - API timeline append throughput and p99 (autocannon) on SQLite and PostgreSQL vs a bare
+ *    Fastify route doing the same single-row insert on the same database.
+ * Targets: --version ≤ 3×, list ≤ 4×, appends ≥ 0.7× the bare route.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { openStore, type Store } from '../src/store/db.js';
+import { buildServer } from '../src/server/build-server.js';
+import { buildSeverityPolicy } from '../src/core/severity.js';
+import { declareIncident } from '../src/app/declare-incident.js';
+import { createToken } from '../src/app/manage-tokens.js';
+import type { AppContext } from '../src/app/context.js';
+
+const BIN = resolve('bin/warroom.js');
+const PG_ADMIN = process.env.WARROOM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function timeCommand(args: string[], cwd: string, runs = 15): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+const ctxFor = (store: Store): AppContext => ({ actor: { name: 'bench', role: 'admin', via: 'cli' }, now: () => new Date(), store, config: {}, policy: buildSeverityPolicy() });
+
+async function coldStart() {
+  const cwd = mkdtempSync(join(tmpdir(), 'warroom-bench-'));
+  const store = await openStore({ dataDir: join(cwd, '.warroom') });
+  const ctx = ctxFor(store);
+  for (let i = 0; i < 1000; i++) await declareIncident(ctx, { title: `incident ${i}`, severity: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const)[i % 4] });
+  await store.close();
+  const node = timeCommand(['-e', ''], cwd);
+  const version = timeCommand([BIN, '--version'], cwd);
+  const list = timeCommand([BIN, 'list'], cwd);
+  rmSync(cwd, { recursive: true, force: true });
+  console.log(`cold start (median of 15): node -e '' ${node.toFixed(1)} ms | warroom --version ${version.toFixed(1)} ms (${(version / node).toFixed(2)}×, target ≤ 3×) | warroom list over 1,000 incidents ${list.toFixed(1)} ms (${(list / node).toFixed(2)}×, target ≤ 4×)`);
+}
+
+async function load(url: string, headers: Record<string, string>, body: string) {
+  const r = await autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 8, pipelining: 1 });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+async function appendBench(kind: 'sqlite' | 'postgres') {
+  const dir = mkdtempSync(join(tmpdir(), 'warroom-bench-'));
+  let dbUrl: string | undefined;
+  let dropDb = async () => {};
+  if (kind === 'postgres') {
+    const name = `wr_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    dbUrl = PG_ADMIN.replace(/\/[^/]*$/, `/${name}`);
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const store = await openStore(kind === 'postgres' ? { databaseUrl: dbUrl } : { dataDir: dir });
+  const ctx = ctxFor(store);
+  const { incident } = await declareIncident(ctx, { title: 'bench', severity: 'SEV2' });
+  const token = (await createToken(ctx, { name: 'bench', role: 'responder' })).token;
+
+  // Baseline: a bare Fastify route doing the same single-row insert on the same database, no auth, no validation.
+  const bare = Fastify();
+  if (kind === 'sqlite') {
+    const db = new BetterSqlite3(join(dir, 'warroom.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    const stmt = db.prepare('insert into timeline (incident_id, at, author, kind, text) values (?, ?, ?, ?, ?) returning *');
+    bare.post('/append', async (req, reply) => reply.status(201).send(stmt.get(incident.id, new Date().toISOString(), 'bench', 'note', (req.body as { text: string }).text)));
+    bare.addHook('onClose', async () => db.close());
+  } else {
+    const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+    bare.post('/append', async (req, reply) => reply.status(201).send((await pool.query('insert into timeline (incident_id, at, author, kind, text) values ($1, $2, $3, $4, $5) returning *', [incident.id, new Date().toISOString(), 'bench', 'note', (req.body as { text: string }).text])).rows[0]));
+    bare.addHook('onClose', async () => pool.end());
+  }
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const { app } = await buildServer({ store, config: {}, policy: buildSeverityPolicy(), logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (s: typeof app) => (s.server.address() as { port: number }).port;
+  const body = JSON.stringify({ text: 'benchmark entry' });
+  const base = await load(`http://127.0.0.1:${port(bare)}/append`, { 'content-type': 'application/json' }, body);
+  const ours = await load(`http://127.0.0.1:${port(app)}/api/v1/incidents/${incident.id}/timeline`, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body);
+  console.log(`timeline append (${kind}, 50 connections, 8 s): bare route ${base.rps.toFixed(0)} req/s p99 ${base.p99} ms | warroom ${ours.rps.toFixed(0)} req/s p99 ${ours.p99} ms, non-2xx ${ours.non2xx}, errors ${ours.errors} → ratio ${(ours.rps / base.rps).toFixed(2)}× (target ≥ 0.7×)`);
+  await app.close();
+  await bare.close();
+  await store.close();
+  await dropDb();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await coldStart();
+await appendBench('sqlite');
+await appendBench('postgres');
