@@ -17,3 +17,7 @@ await build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// The web app (React + Vite) into dist/web, served by `warroom serve` at / (src/server/web/static.ts).
+const { build: buildWeb } = await import('vite');
+await buildWeb({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
