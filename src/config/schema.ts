@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/time.js';
 import { SEVERITIES } from '../core/severity.js';
+import { triageConfigSchema } from '../core/triage-rules.js';
 
 /** A duration written as "2s", "15m", "1h" (or a number of milliseconds), parsed to ms. */
 export const durationMs = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
@@ -158,6 +159,8 @@ export const configSchema = z.object({
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'service names use letters, digits, . _ -'), serviceSchema).optional(),
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
+  /** Triage: recent-change window, thresholds, team rules (docs/triage.md). */
+  triage: triageConfigSchema.extend({ window: durationMs.optional() }).optional(),
   /** Post-mortems (docs/postmortem.md): templates and review deadlines. Publishing posts on the coordination route post_incident. */
   postmortem: z.object({
     /** Markdown (Mustache) template for SEV1/SEV2 reviews; relative paths are read from the config file's folder. */

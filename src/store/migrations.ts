@@ -5,6 +5,7 @@ import { coordination } from './migrations/0002-coordination.js';
 import { postmortems } from './migrations/0003-postmortems.js';
 import { actions } from './migrations/0004-actions.js';
 import { webSessions } from './migrations/0005-web-sessions.js';
+import { triageReports } from './migrations/0006-triage-reports.js';
 
 /**
  * Every migration, in order, for both dialects. One file per migration under migrations/;
@@ -17,5 +18,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0003_postmortems': postmortems(dialect),
     '0004_actions': actions(dialect),
     '0005_web_sessions': webSessions(),
+    '0006_triage_reports': triageReports(dialect),
   };
 }

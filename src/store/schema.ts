@@ -189,6 +189,18 @@ export interface ActionRunsTable {
   data: string;
 }
 
+export interface TriageReportsTable {
+  id: Generated<number>;
+  created_at: string;
+  actor: string;
+  incident_id: string | null;
+  state: string;
+  suggested_severity: string | null;
+  finding_count: number;
+  /** The whole report as JSON (redacted before storing). */
+  report: string;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   outbox: OutboxTable;
@@ -204,4 +216,5 @@ export interface Database {
   action_items: ActionItemsTable;
   web_sessions: WebSessionsTable;
   action_runs: ActionRunsTable;
+  triage_reports: TriageReportsTable;
 }

@@ -1,0 +1,177 @@
+import { redactText } from '../core/redact.js';
+import { formatBytes } from './disk.js';
+import { describeDsn } from './postgres.js';
+import { connectRedis, describeRedisError } from './redis.js';
+
+export interface RedisDiagnoseOptions {
+  /** Connect and per-command timeout (default 5 s). */
+  timeoutMs?: number;
+  /** SLOWLOG entries to show (default 10). */
+  slowlogCount?: number;
+}
+
+export interface SlowlogEntry {
+  id: number;
+  at: string;
+  durationUs: number;
+  /** Command and key only: values can be secrets. */
+  command: string;
+  client: string | null;
+  clientName: string | null;
+}
+
+export interface RedisDiagnosis {
+  kind: 'redis';
+  target: string;
+  reachable: boolean;
+  error?: string;
+  facts: {
+    redis_version?: string;
+    role?: string;
+    ping_ms?: number;
+    used_memory_bytes?: number;
+    used_memory_human?: string;
+    maxmemory_bytes?: number;
+    /** used_memory / maxmemory; null when maxmemory is 0 (unlimited). */
+    memory_used_pct?: number | null;
+    maxmemory_policy?: string;
+    mem_fragmentation_ratio?: number;
+    evicted_keys?: number;
+    rejected_connections?: number;
+    /** Writes refused with OOM since the statistics reset (errorstat_OOM). */
+    oom_errors?: number;
+    connected_clients?: number;
+    blocked_clients?: number;
+    maxclients?: number;
+    clients_pct?: number;
+    keys_total?: number;
+    rdb_last_bgsave_ok?: boolean;
+    aof_enabled?: boolean;
+    aof_last_write_ok?: boolean | null;
+    changes_since_last_save?: number;
+    master_link_up?: boolean | null;
+    connected_replicas?: number;
+    slowlog_len?: number;
+  };
+  keyspace: Record<string, { keys: number; expires: number }>;
+  slowlog: SlowlogEntry[];
+  summary: string[];
+  durationMs: number;
+}
+
+/** INFO's "key:value" lines, grouped under "# Section" headers, into one flat map. */
+export function parseRedisInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+const pct = (a: number, b: number) => Math.round((a / b) * 1000) / 10;
+
+/** Shows the command and its key; the other arguments are counted, never printed. */
+export function describeSlowCommand(args: string[]): string {
+  const [cmd = '?', key, ...rest] = args.map(String);
+  const upper = cmd.toUpperCase();
+  if (['AUTH', 'HELLO', 'MIGRATE', 'CONFIG', 'ACL'].includes(upper)) return `${upper} (arguments hidden)`;
+  const shown = key !== undefined ? `${upper} ${redactText(key.slice(0, 100))}` : upper;
+  return rest.length ? `${shown} … (${rest.length} more argument${rest.length > 1 ? 's' : ''})` : shown;
+}
+
+/** The seed's Redis checks and the ones it leaves out: eviction, OOM rejections, clients vs maxclients, persistence. */
+export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}): Promise<RedisDiagnosis> {
+  const t0 = performance.now();
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const target = describeDsn(url);
+  const d: RedisDiagnosis = { kind: 'redis', target, reachable: false, facts: {}, keyspace: {}, slowlog: [], summary: [], durationMs: 0 };
+  const r = connectRedis(url, timeoutMs);
+  try {
+    await r.connect();
+    // The median of three PINGs: one slow round trip (GC, a scheduling hiccup) is not a finding.
+    const pings: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = performance.now();
+      await r.ping();
+      pings.push(performance.now() - s);
+    }
+    d.reachable = true;
+    const f = d.facts;
+    f.ping_ms = Math.round(pings.sort((a, b) => a - b)[1] * 100) / 100;
+    const info = parseRedisInfo(await r.info('everything').catch(() => r.info()));
+    f.redis_version = info.redis_version;
+    f.role = info.role;
+    f.used_memory_bytes = num(info.used_memory);
+    f.used_memory_human = info.used_memory_human;
+    f.maxmemory_bytes = num(info.maxmemory) ?? 0;
+    f.maxmemory_policy = info.maxmemory_policy;
+    f.memory_used_pct = f.maxmemory_bytes && f.used_memory_bytes !== undefined ? pct(f.used_memory_bytes, f.maxmemory_bytes) : null;
+    f.mem_fragmentation_ratio = num(info.mem_fragmentation_ratio);
+    f.evicted_keys = num(info.evicted_keys) ?? 0;
+    f.rejected_connections = num(info.rejected_connections) ?? 0;
+    f.oom_errors = Number(/count=(\d+)/.exec(info.errorstat_OOM ?? '')?.[1] ?? 0);
+    f.connected_clients = num(info.connected_clients);
+    f.blocked_clients = num(info.blocked_clients);
+    f.maxclients = num(info.maxclients);
+    if (f.maxclients === undefined) {
+      // Before Redis 7, maxclients is only in CONFIG (which managed services may disable).
+      const c = (await r.config('GET', 'maxclients').catch(() => [])) as string[];
+      f.maxclients = num(c[1]);
+    }
+    if (f.maxclients && f.connected_clients !== undefined) f.clients_pct = pct(f.connected_clients, f.maxclients);
+    f.rdb_last_bgsave_ok = info.rdb_last_bgsave_status === undefined ? undefined : info.rdb_last_bgsave_status === 'ok';
+    f.aof_enabled = info.aof_enabled === '1';
+    f.aof_last_write_ok = f.aof_enabled ? info.aof_last_write_status === 'ok' : null;
+    f.changes_since_last_save = num(info.rdb_changes_since_last_save);
+    f.master_link_up = info.role === 'slave' ? info.master_link_status === 'up' : null;
+    f.connected_replicas = num(info.connected_slaves) ?? 0;
+    for (const [k, v] of Object.entries(info)) {
+      const m = /^db(\d+)$/.exec(k);
+      if (!m) continue;
+      const kv = Object.fromEntries(v.split(',').map((p) => p.split('=')));
+      d.keyspace[k] = { keys: Number(kv.keys ?? 0), expires: Number(kv.expires ?? 0) };
+    }
+    f.keys_total = Object.values(d.keyspace).reduce((a, x) => a + x.keys, 0);
+    try {
+      f.slowlog_len = Number(await r.call('SLOWLOG', 'LEN'));
+      const raw = (await r.call('SLOWLOG', 'GET', String(opts.slowlogCount ?? 10))) as unknown[][];
+      d.slowlog = raw.map((e) => ({
+        id: Number(e[0]), at: new Date(Number(e[1]) * 1000).toISOString(), durationUs: Number(e[2]),
+        command: describeSlowCommand((e[3] as string[]) ?? []), client: (e[4] as string) || null, clientName: (e[5] as string) || null,
+      })).sort((a, b) => b.durationUs - a.durationUs);
+    } catch {
+      // SLOWLOG is disabled on some managed services; the rest of the diagnosis stands.
+    }
+  } catch (e) {
+    d.error = describeRedisError(e, target, timeoutMs);
+  } finally {
+    r.disconnect();
+  }
+  d.summary = summarizeRedis(d);
+  d.durationMs = Math.round(performance.now() - t0);
+  return d;
+}
+
+function summarizeRedis(d: RedisDiagnosis): string[] {
+  if (!d.reachable) return [`cannot connect: ${d.error}`];
+  const f = d.facts;
+  const out = [`Redis ${f.redis_version} (${f.role}), PING ${f.ping_ms} ms`];
+  out.push(f.maxmemory_bytes
+    ? `memory ${formatBytes(f.used_memory_bytes ?? 0)} of ${formatBytes(f.maxmemory_bytes)} maxmemory (${f.memory_used_pct}%), policy ${f.maxmemory_policy}`
+    : `memory ${formatBytes(f.used_memory_bytes ?? 0)}, no maxmemory limit (policy ${f.maxmemory_policy})`);
+  if (f.oom_errors) out.push(`${f.oom_errors} write(s) refused with OOM (maxmemory reached${f.maxmemory_policy === 'noeviction' ? ' and the policy is noeviction' : ''})`);
+  if (f.evicted_keys) out.push(`${f.evicted_keys} key(s) evicted`);
+  if (f.rejected_connections) out.push(`${f.rejected_connections} connection(s) rejected (maxclients ${f.maxclients})`);
+  out.push(`${f.connected_clients} client(s) connected${f.maxclients ? ` of ${f.maxclients} (${f.clients_pct}%)` : ''}, ${f.blocked_clients} blocked`);
+  if ((f.mem_fragmentation_ratio ?? 1) > 1.5 && (f.used_memory_bytes ?? 0) > 64 * 1024 * 1024) out.push(`memory fragmentation ratio ${f.mem_fragmentation_ratio}`);
+  if (d.slowlog.length) out.push(`slowest command: ${d.slowlog[0].command} took ${d.slowlog[0].durationUs} µs`);
+  if (f.rdb_last_bgsave_ok === false) out.push('last RDB background save failed');
+  if (f.aof_last_write_ok === false) out.push('last AOF write failed');
+  if (f.master_link_up === false) out.push('replica link to master is down');
+  out.push(`${f.keys_total} key(s)${Object.keys(d.keyspace).length ? ` in ${Object.keys(d.keyspace).join(', ')}` : ''}`);
+  if (d.error) out.push(`diagnosis incomplete: ${d.error}`);
+  return out;
+}

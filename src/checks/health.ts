@@ -1,0 +1,111 @@
+import type { ServiceConfig } from '../config/schema.js';
+import { checkContainer } from './container.js';
+import { checkDisk } from './disk.js';
+import { checkDns } from './dns.js';
+import { checkHttp } from './http.js';
+import { checkPostgres } from './postgres.js';
+import { checkRedis } from './redis.js';
+import { checkTcp } from './tcp.js';
+import { checkTls } from './tls.js';
+import { DEFAULT_TIMEOUT_MS, worstState, type CheckKind, type CheckResult, type CheckState, type HealthReport, type ServiceHealth } from './types.js';
+import { result } from './util.js';
+
+export type { CheckResult, HealthReport, ServiceHealth, CheckState } from './types.js';
+
+/** Thresholds the checks judge by (from `triage.thresholds` in warroom.yaml). */
+export interface HealthThresholds {
+  /** TLS: days before expiry that count as degraded (default 14). */
+  tlsWarnDays?: number;
+  /** Disk: free % below which a disk is degraded (default 10) and down (default 5). */
+  diskWarnFreePct?: number;
+  diskCriticalFreePct?: number;
+}
+
+export interface CheckServiceOptions {
+  /** Per-check timeout; the service's own `timeout` wins over it. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  thresholds?: HealthThresholds;
+}
+
+/** How many probes a service config declares (0 means nothing to check). */
+export function countProbes(svc: ServiceConfig): number {
+  return (svc.health ? 1 : 0) + (svc.postgres ? 1 : 0) + (svc.redis ? 1 : 0) + (svc.container ? 1 : 0)
+    + (svc.tcp?.length ?? 0) + (svc.dns?.length ?? 0) + (svc.tls?.length ?? 0) + (svc.disk?.length ?? 0);
+}
+
+/** Every probe of one service, concurrently; the service is as healthy as its worst check. */
+export async function checkService(name: string, svc: ServiceConfig, opts: CheckServiceOptions = {}): Promise<ServiceHealth> {
+  const o = { timeoutMs: svc.timeout ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal };
+  const t = opts.thresholds ?? {};
+  const jobs: Promise<CheckResult>[] = [];
+  if (svc.health) jobs.push(checkHttp(name, svc.health, o));
+  if (svc.postgres) jobs.push(checkPostgres(name, svc.postgres, o));
+  if (svc.redis) jobs.push(checkRedis(name, svc.redis, o));
+  for (const hp of svc.tcp ?? []) jobs.push(checkTcp(name, hp, o));
+  for (const h of svc.dns ?? []) jobs.push(checkDns(name, h, o));
+  for (const h of svc.tls ?? []) jobs.push(checkTls(name, h, { ...o, warnDays: t.tlsWarnDays }));
+  for (const p of svc.disk ?? []) jobs.push(checkDisk(name, p, { ...o, warnFreePct: t.diskWarnFreePct, criticalFreePct: t.diskCriticalFreePct }));
+  if (svc.container) jobs.push(checkContainer(name, svc.container, o));
+  if (!jobs.length) {
+    const c = result(name, 'config', name, 'degraded', process.hrtime.bigint(), {}, 'no probes configured: add health, tcp, postgres, redis, dns, tls, disk or container to this service in warroom.yaml');
+    return { service: name, state: 'degraded', checks: [c] };
+  }
+  const checks = await Promise.all(jobs);
+  return { service: name, state: worstState(checks.map((c) => c.state)), checks };
+}
+
+export interface RunHealthOptions {
+  /** Per-check timeout (default 2000 ms). */
+  timeoutMs?: number;
+  /** Overall deadline (default: the longest per-check timeout + 250 ms). */
+  deadlineMs?: number;
+  thresholds?: HealthThresholds;
+  now?: () => Date;
+}
+
+const KIND_ORDER: CheckKind[] = ['http', 'tcp', 'postgres', 'redis', 'dns', 'tls', 'disk', 'container', 'config'];
+
+/**
+ * Checks every service at once. A hanging target cannot hold the report past the deadline:
+ * each check is aborted by it, and a check that ignores the abort is replaced by a timeout result.
+ */
+export async function runHealth(services: Record<string, ServiceConfig>, opts: RunHealthOptions = {}): Promise<HealthReport> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now();
+  const t0 = performance.now();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const probed = Object.entries(services).filter(([, s]) => countProbes(s) > 0);
+  const skipped = Object.entries(services).filter(([, s]) => countProbes(s) === 0).map(([n]) => n);
+  const longest = Math.max(timeoutMs, ...probed.map(([, s]) => s.timeout ?? timeoutMs));
+  const deadlineMs = opts.deadlineMs ?? longest + 250;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  let services_: ServiceHealth[];
+  try {
+    services_ = await Promise.all(probed.map(([name, svc]) => withDeadline(name, checkService(name, svc, { timeoutMs, signal: deadline.signal, thresholds: opts.thresholds }), deadline.signal, deadlineMs)));
+  } finally {
+    clearTimeout(timer);
+  }
+  for (const s of services_) s.checks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+  const counts: Record<CheckState, number> = { up: 0, degraded: 0, down: 0 };
+  for (const s of services_) counts[s.state]++;
+  return {
+    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: Math.round(performance.now() - t0),
+    timeoutMs, deadlineMs, state: worstState(services_.map((s) => s.state)), counts, services: services_, skipped,
+  };
+}
+
+function withDeadline(name: string, p: Promise<ServiceHealth>, signal: AbortSignal, deadlineMs: number): Promise<ServiceHealth> {
+  return new Promise((resolve) => {
+    const late = () => {
+      const c = result(name, 'config', name, 'down', process.hrtime.bigint(), { deadlineMs }, `checks did not finish before the overall deadline of ${deadlineMs} ms`);
+      resolve({ service: name, state: 'down', checks: [c] });
+    };
+    if (signal.aborted) return late();
+    // Give aborted checks a moment to report their own, more precise, timeout.
+    const onAbort = () => setTimeout(late, 50);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, () => late());
+  });
+}

@@ -1,0 +1,165 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { redactText } from '../core/redact.js';
+import { checkSignal, describeNetError, result } from './util.js';
+import type { CheckOptions, CheckResult, CheckState } from './types.js';
+
+export interface HttpProbe {
+  url: string;
+  /** Accepted status codes (default any 2xx). */
+  expect_status?: number[];
+  /** Dotted path → expected value in the JSON body. */
+  expect_json?: Record<string, string | number | boolean | null>;
+  headers?: Record<string, string>;
+  /** Accept self-signed or otherwise unverifiable certificates. */
+  insecure?: boolean;
+}
+
+/** Bodies beyond this are not read: a readiness payload is small, and a huge one is itself a symptom. */
+const MAX_BODY = 256 * 1024;
+
+const OK_WORDS = new Set(['ok', 'up', 'pass', 'passing', 'healthy', 'ready', 'true', 'green', 'available', 'connected', 'success']);
+const DEGRADED_WORDS = new Set(['degraded', 'warn', 'warning', 'yellow', 'partial']);
+
+/** Reads a dependency verdict from the shapes readiness endpoints use: "ok", true, {status: "up"}, {healthy: true}. */
+function verdictOf(v: unknown): string | null {
+  if (typeof v === 'boolean') return v ? 'ok' : 'down';
+  if (typeof v === 'string') return v.toLowerCase();
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of ['status', 'state', 'health']) if (typeof o[k] === 'string') return (o[k] as string).toLowerCase();
+    for (const k of ['healthy', 'ok', 'up', 'ready']) if (typeof o[k] === 'boolean') return o[k] ? 'ok' : 'down';
+  }
+  return null;
+}
+
+export const isOkWord = (w: string) => OK_WORDS.has(w);
+
+/**
+ * Pulls the readiness fields out of a JSON health payload: the overall status and each
+ * dependency's verdict, whichever common convention the app follows (FastAPI examples,
+ * Spring's components, the IETF health-check draft's checks).
+ */
+export function readReadiness(body: unknown): { status: string | null; dependencies: Record<string, string> } {
+  const deps: Record<string, string> = {};
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: null, dependencies: deps };
+  const o = body as Record<string, unknown>;
+  const status = verdictOf(o.status ?? o.state ?? o.health ?? (typeof o.ready === 'boolean' ? o.ready : undefined) ?? null);
+  for (const key of ['checks', 'dependencies', 'components', 'services', 'details']) {
+    const group = o[key];
+    if (!group || typeof group !== 'object') continue;
+    const entries: [string, unknown][] = Array.isArray(group)
+      ? group.map((g, i) => [String((g as Record<string, unknown>)?.name ?? (g as Record<string, unknown>)?.componentId ?? i), g])
+      : Object.entries(group as Record<string, unknown>);
+    for (const [name, v] of entries) {
+      // IETF draft: "name:measure": [{status: ...}]
+      const val = Array.isArray(v) && v.length ? v[0] : v;
+      const verdict = verdictOf(val);
+      if (verdict !== null) deps[name] = verdict;
+    }
+  }
+  return { status, dependencies: deps };
+}
+
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** GET the URL and judge it by status, JSON conditions and the readiness fields it reports. */
+export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOptions = {}): Promise<CheckResult> {
+  const start = process.hrtime.bigint();
+  const { signal, timeoutMs } = checkSignal(opts);
+  let url: URL;
+  try {
+    url = new URL(probe.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    return result(service, 'http', probe.url, 'down', start, {}, `not an http(s) URL: ${probe.url}`);
+  }
+  const target = redactText(url.toString());
+  let phase: 'connect' | 'tls' | 'response' | 'body' = 'connect';
+  try {
+    const { res, body } = await new Promise<{ res: IncomingMessage; body: Buffer }>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+        method: 'GET', signal, agent: false,
+        headers: { 'user-agent': 'warroom-health', accept: 'application/json, */*;q=0.5', ...probe.headers },
+        ...(url.protocol === 'https:' && { rejectUnauthorized: !probe.insecure, servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname }),
+      }, (res) => {
+        phase = 'body';
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_BODY) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, MAX_BODY) }));
+        res.on('error', reject);
+      });
+      req.on('socket', (s: Socket) => {
+        const connected = () => { phase = url.protocol === 'https:' ? 'tls' : 'response'; };
+        if (!s.connecting) connected(); else s.once('connect', connected);
+        s.once('secureConnect', () => { phase = 'response'; });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const evidence: Record<string, unknown> = { status: res.statusCode, contentType: res.headers['content-type'] ?? null };
+    const text = body.toString('utf8');
+    let json: unknown = undefined;
+    if (/json/i.test(String(res.headers['content-type'] ?? '')) || /^\s*[[{]/.test(text)) {
+      try { json = JSON.parse(text); } catch { evidence.bodyNotJson = true; }
+    }
+    const problems: string[] = [];
+    let state: CheckState = 'up';
+    const okStatus = probe.expect_status ? probe.expect_status.includes(res.statusCode!) : res.statusCode! >= 200 && res.statusCode! < 300;
+    if (!okStatus) {
+      state = 'down';
+      problems.push(`HTTP ${res.statusCode}${probe.expect_status ? ` (expected ${probe.expect_status.join(' or ')})` : ''}`);
+    }
+    if (json !== undefined) {
+      const r = readReadiness(json);
+      evidence.readiness = r;
+      const failing = Object.entries(r.dependencies).filter(([, v]) => !OK_WORDS.has(v));
+      if (failing.length) {
+        evidence.failingDependencies = failing.map(([k]) => k);
+        if (state === 'up') state = 'degraded';
+        problems.push(`reports ${failing.map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+      }
+      if (r.status && !OK_WORDS.has(r.status) && okStatus) {
+        state = DEGRADED_WORDS.has(r.status) ? (state === 'down' ? 'down' : 'degraded') : 'down';
+        problems.push(`status "${r.status}"`);
+      }
+    } else if (!okStatus && text) {
+      evidence.body = redactText(text.slice(0, 300));
+    }
+    for (const [path, expected] of Object.entries(probe.expect_json ?? {})) {
+      const actual = json === undefined ? undefined : getPath(json, path);
+      if (actual !== expected) {
+        state = 'down';
+        problems.push(`${path} is ${actual === undefined ? 'missing' : JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+      }
+    }
+    return result(service, 'http', target, state, start, evidence, problems.length ? problems.join('; ') : undefined);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const where = `${url.host}`;
+    let msg: string;
+    if (err.name === 'AbortError' || signal.aborted) {
+      msg = phase === 'connect' ? `could not connect to ${where} within ${timeoutMs} ms`
+        : phase === 'tls' ? `TLS handshake with ${where} did not finish within ${timeoutMs} ms`
+          : phase === 'response' ? `connected to ${where} but it sent no response within ${timeoutMs} ms (accepts and never answers)`
+            : `response body from ${where} did not finish within ${timeoutMs} ms`;
+    } else if (err.code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(err.code)) {
+      msg = `TLS certificate of ${where} rejected: ${err.code} ${err.message}`;
+    } else {
+      msg = describeNetError(e, where, timeoutMs);
+    }
+    return result(service, 'http', target, 'down', start, { phase, code: err.code ?? (signal.aborted ? 'TIMEOUT' : null) }, msg);
+  }
+}
