@@ -156,6 +156,22 @@ user.command('remove').description('remove a user').argument('<name>').action(ac
 
 // ── Remediation (run) ────────────────────────────────────────────────────────
 // (remediation area: add commands here)
+program.command('run').description('run a remediation action or team runbook: shows the plan, asks, runs, checks, records')
+  .argument('<action>', 'rollback | restart | kill-query | flush-keys | clean-disk | a runbook name from warroom.yaml')
+  .option('--service <name>', 'the service (rollback, restart, kill-query, flush-keys)')
+  .option('--to <version>', 'rollback: target version (default: the previous recorded deploy)')
+  .option('--pid <pid>', 'kill-query: backend process id from pg_stat_activity')
+  .option('--terminate', 'kill-query: terminate the session straight away instead of cancelling first')
+  .option('--force', 'override a safety refusal (superuser/replication session, pattern matching too many keys)')
+  .option('--pattern <glob>', 'flush-keys: Redis key pattern, e.g. "cache:*" (never "*")')
+  .option('--path <dir>', 'clean-disk: directory inside remediation.clean_disk.allowed_paths')
+  .option('--older-than <age>', 'clean-disk: only files older than this, e.g. 7d')
+  .option('--glob <pattern>', 'clean-disk: file-name pattern, e.g. "*.log" (default *)')
+  .option('--set <name=value>', 'runbook parameter (repeatable)', collect)
+  .option('-i, --incident <id>', 'record the attempt on this incident\'s timeline')
+  .option('-n, --dry-run', 'print the exact steps and touch nothing')
+  .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+  .action(action(() => import('./commands/run.js')));
 
 // ── Agents (mcp, skill) ──────────────────────────────────────────────────────
 // (agents area: add commands here)

@@ -10,6 +10,7 @@ import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerDeployRoutes } from './routes/deploys.js';
+import { registerActionRoutes } from './routes/actions.js';
 import { installWebApp, sessionAuthenticator } from './web/install.js';
 
 /** What the server is built from; tests pass their own store and config. */
@@ -81,5 +82,6 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
   registerIncidentRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerDeployRoutes(app, deps);
+  registerActionRoutes(app, deps);
   return { app, deps };
 }

@@ -1,0 +1,126 @@
+import { createInterface } from 'node:readline';
+import { validation, WarroomError } from '../../core/errors.js';
+import type { ActionPlan } from '../../actions/types.js';
+import type { ActionRunResult } from '../../app/run-action.js';
+import { paint, printJson, type CliIo } from '../io.js';
+import type { Runtime } from '../runtime.js';
+
+export interface RunOptions {
+  service?: string;
+  to?: string;
+  pid?: string;
+  terminate?: boolean;
+  force?: boolean;
+  pattern?: string;
+  path?: string;
+  olderThan?: string;
+  glob?: string;
+  set?: string[];
+  incident?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+/** Exit status of an interrupted run, as a shell reports Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Turns the CLI flags into the action's option bag; only flags given are passed, so an action can refuse ones it does not take. */
+export function buildOptions(o: RunOptions): Record<string, unknown> {
+  const opts: Record<string, unknown> = {};
+  if (o.service !== undefined) opts.service = o.service;
+  if (o.to !== undefined) opts.to = o.to;
+  if (o.pid !== undefined) opts.pid = o.pid;
+  if (o.terminate) opts.terminate = true;
+  if (o.force) opts.force = true;
+  if (o.pattern !== undefined) opts.pattern = o.pattern;
+  if (o.path !== undefined) opts.path = o.path;
+  if (o.olderThan !== undefined) opts.olderThan = o.olderThan;
+  if (o.glob !== undefined) opts.glob = o.glob;
+  if (o.set?.length) {
+    const params: Record<string, string> = {};
+    for (const kv of o.set) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw validation(`--set: "${kv}" is not name=value`, 'set');
+      params[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    opts.params = params;
+  }
+  return opts;
+}
+
+export async function run(rt: Runtime, action: string, o: RunOptions) {
+  if (rt.serverUrl()) throw new WarroomError('VALIDATION', 'warroom run executes on this machine; to run an action on the server, POST /api/v1/incidents/:id/actions (see docs/remediation.md)', { field: 'server' });
+  const io = rt.io;
+  const ctx = await rt.openContext();
+  const { runAction } = await import('../../app/run-action.js');
+  const c = paint(io);
+  // Ctrl-C stops the running step cleanly (SIGTERM, then SIGKILL) and the attempt is still
+  // recorded; a second Ctrl-C while recording cannot cut the audit short.
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (!abort.signal.aborted) io.err(c.yellow('interrupted: stopping the action (the attempt will be recorded)…'));
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runAction(ctx, {
+      action, options: buildOptions(o), incident: o.incident ?? null, dry_run: !!o.dryRun, confirm: !!o.yes,
+    }, {
+      cwd: io.cwd,
+      signal: abort.signal,
+      onPlan: io.json ? undefined : (plan) => printPlan(io, plan, !!o.dryRun),
+      onLine: io.json ? undefined : (line) => io.out(`  ${c.dim('│')} ${line}`),
+      // Without a terminal there is nobody to ask: the run is refused unless --yes was given.
+      confirm: io.interactive && !io.json ? (plan) => ask(io, plan, abort.signal) : undefined,
+    });
+    if (io.json) printJson(io, result);
+    else printResult(io, result);
+    if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+    return result.ok ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function printPlan(io: CliIo, plan: ActionPlan, dryRun: boolean): void {
+  const c = paint(io);
+  const lines = [`${c.bold(dryRun ? 'Dry run' : 'Plan')}: ${plan.summary}`, `  needs role: ${plan.role}`];
+  plan.steps.forEach((s, i) => {
+    lines.push(`  ${i + 1}. [${s.kind}] ${s.description}${s.timeoutMs ? c.dim(` (time limit ${Math.round(s.timeoutMs / 1000)}s)`) : ''}`);
+    // The exact argument array, JSON-quoted so spaces and quotes inside an argument are visible.
+    if (s.argv) lines.push(`       argv: ${JSON.stringify(s.argv)}`);
+  });
+  const facts = Object.entries(plan.facts);
+  if (facts.length) {
+    lines.push('  facts:');
+    for (const [k, v] of facts) lines.push(`    ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
+  for (const w of plan.warnings) lines.push(`  ${c.yellow('warning')}: ${w}`);
+  if (dryRun) lines.push(c.dim('  (dry run: nothing was changed or recorded)'));
+  io.out(lines.join('\n'));
+}
+
+function ask(io: CliIo, plan: ActionPlan, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const done = (v: boolean) => { rl.close(); signal.removeEventListener('abort', no); resolve(v); };
+    const no = () => done(false);
+    rl.on('SIGINT', no);
+    signal.addEventListener('abort', no, { once: true });
+    rl.question(`Run ${plan.action} on ${plan.target}? Type "yes" to continue: `, (a) => done(/^y(es)?$/i.test(a.trim())));
+  });
+}
+
+function printResult(io: CliIo, r: ActionRunResult): void {
+  if (r.dryRun || !r.outcome) return;
+  const c = paint(io);
+  const o = r.outcome;
+  const mark = r.ok ? c.green('✔') : r.status === 'interrupted' ? c.yellow('■') : c.red('✘');
+  const lines = [`${mark} ${o.summary}`, `  status: ${r.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''}, ${(r.durationMs / 1000).toFixed(1)}s`];
+  if (o.verification.ok !== null || o.verification.detail) lines.push(`  check: ${o.verification.ok === true ? c.green('ok') : o.verification.ok === false ? c.red('failed') : c.dim('n/a')} — ${o.verification.detail}`);
+  if (o.error) lines.push(`  error: ${o.error}`);
+  // Actions without a streamed command (SQL, Redis, files) print their report here.
+  if (o.output && !o.steps.some((s) => s.exitCode !== undefined)) lines.push(...o.output.split('\n').map((l) => `  ${c.dim('│')} ${l}`));
+  lines.push(r.incidentId ? `  recorded on ${r.incidentId} (timeline entry #${r.timelineEntryId}, run #${r.runId})` : `  recorded as run #${r.runId} (no incident: pass --incident INC-N to put it on a timeline)`);
+  io.out(lines.join('\n'));
+}
