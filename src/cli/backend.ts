@@ -39,26 +39,24 @@ export async function openBackend(rt: Runtime): Promise<IncidentBackend> {
 
 async function localBackend(rt: Runtime): Promise<IncidentBackend> {
   const ctx = await rt.openContext();
-  const [declare, list, status, severity, role, resolve, reopen, ack, entry, deploy] = await Promise.all([
-    import('../app/declare-incident.js'), import('../app/list-incidents.js'), import('../app/change-status.js'),
-    import('../app/change-severity.js'), import('../app/assign-role.js'), import('../app/resolve-incident.js'),
-    import('../app/reopen-incident.js'), import('../app/acknowledge-incident.js'), import('../app/add-timeline-entry.js'),
-    import('../app/record-deploy.js'),
-  ]);
-  const present = async (ev: IncidentEvent): Promise<ChangeResult> => ({ incident: (await list.withDerived(ctx, [ev.incident]))[0], entries: ev.entries });
+  // Each verb loads only its own use case: a CLI call is one verb, and start-up time matters at 3 a.m.
+  const present = async (ev: IncidentEvent): Promise<ChangeResult> => {
+    const { withDerived } = await import('../app/list-incidents.js');
+    return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries };
+  };
   return {
-    declare: async (i) => present(await declare.declareIncident(ctx, i)),
-    list: (f) => list.listIncidents(ctx, f),
-    show: (id, o) => list.showIncident(ctx, id, o),
-    addEntry: (id, i) => entry.addTimelineEntry(ctx, id, i),
-    changeStatus: async (id, i) => present(await status.changeStatus(ctx, id, i as never)),
-    changeSeverity: async (id, i) => present(await severity.changeSeverity(ctx, id, i as never)),
-    assignRole: async (id, i) => present(await role.assignRole(ctx, id, i as never)),
-    resolve: async (id, i) => present(await resolve.resolveIncident(ctx, id, i)),
-    reopen: async (id, i) => present(await reopen.reopenIncident(ctx, id, i)),
-    acknowledge: async (id) => present(await ack.acknowledgeIncident(ctx, id)),
-    recordDeploy: (i) => deploy.recordDeploy(ctx, i as never),
-    listDeploys: (f) => deploy.listDeploys(ctx, f),
+    declare: async (i) => present(await (await import('../app/declare-incident.js')).declareIncident(ctx, i)),
+    list: async (f) => (await import('../app/list-incidents.js')).listIncidents(ctx, f),
+    show: async (id, o) => (await import('../app/list-incidents.js')).showIncident(ctx, id, o),
+    addEntry: async (id, i) => (await import('../app/add-timeline-entry.js')).addTimelineEntry(ctx, id, i),
+    changeStatus: async (id, i) => present(await (await import('../app/change-status.js')).changeStatus(ctx, id, i as never)),
+    changeSeverity: async (id, i) => present(await (await import('../app/change-severity.js')).changeSeverity(ctx, id, i as never)),
+    assignRole: async (id, i) => present(await (await import('../app/assign-role.js')).assignRole(ctx, id, i as never)),
+    resolve: async (id, i) => present(await (await import('../app/resolve-incident.js')).resolveIncident(ctx, id, i)),
+    reopen: async (id, i) => present(await (await import('../app/reopen-incident.js')).reopenIncident(ctx, id, i)),
+    acknowledge: async (id) => present(await (await import('../app/acknowledge-incident.js')).acknowledgeIncident(ctx, id)),
+    recordDeploy: async (i) => (await import('../app/record-deploy.js')).recordDeploy(ctx, i as never),
+    listDeploys: async (f) => (await import('../app/record-deploy.js')).listDeploys(ctx, f),
   };
 }
 
