@@ -97,6 +97,9 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
   const force = optBool(o, 'force');
   const { name, url } = pickPostgresService(env, optString(o, 'service'));
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, statement_timeout: STATEMENT_TIMEOUT_MS, application_name: 'warroom' });
+  // A dropped connection (server restart, someone killing *our* session) surfaces on the next
+  // query as an error; without a listener it would crash the process instead.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (e) {

@@ -122,6 +122,7 @@ export async function runAction(ctx: AppContext, rawInput: unknown, hooks: RunAc
     hooks.onPlan?.(plan);
     if (input.dry_run) {
       // A dry run touches nothing: not production, and not the audit log either.
+      await prepared.close?.().catch(() => {});
       const finished = ctx.now();
       return { runId: null, action: input.action, target: plan.target, incidentId, dryRun: true, status: 'planned', ok: true, plan, outcome: null, actor: { ...ctx.actor }, startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: Math.round(performance.now() - t0), timelineEntryId: null };
     }
