@@ -150,6 +150,27 @@ user.command('remove').description('remove a user').argument('<name>').action(ac
 
 // ── Coordination (update, outbox, contacts, alerts) ──────────────────────────
 // (coordination area: add commands here)
+program.command('update').description("post the commander's update: timeline, incident channel, status page (SEV1/SEV2 or --public); resets the cadence clock").argument('<id>')
+  .option('--status <status>', 'investigating | identified | mitigating | resolved')
+  .option('--findings <text>', 'current findings: what we know')
+  .option('--actions <text>', 'actions in progress: what we are doing')
+  .option('--public <text>', 'public description for the status page (also makes a SEV3/SEV4 update public)')
+  .option('--eta <text>', 'estimated resolution, shown publicly (e.g. "within 1 hour")')
+  .option('--dry-run', 'print what would be sent where; write and send nothing')
+  .action(action(() => import('./commands/update.js')));
+const outbox = program.command('outbox').description('notification outbox: pending and dead-lettered messages, manual retry');
+outbox.command('list', { isDefault: true }).description('list messages (default: pending and dead)')
+  .addOption(new Option('--status <status>').choices(['pending', 'sent', 'dead', 'all']))
+  .option('--incident <id>', 'only messages about this incident')
+  .addOption(new Option('--channel <channel>').choices(['slack', 'pagerduty', 'teams', 'webhook', 'email', 'ticket']))
+  .option('--limit <n>', 'at most n messages (default 100)')
+  .action(action(() => import('./commands/outbox.js').then((m) => ({ run: m.list }))));
+outbox.command('retry').description('send a dead-lettered message again (after fixing its channel)').argument('<id>')
+  .action(action(() => import('./commands/outbox.js').then((m) => ({ run: m.retry }))));
+program.command('contacts').description('who would be paged, and how, right now (from contacts: in warroom.yaml)')
+  .option('-s, --severity <sev>', 'only this severity')
+  .option('--team <name>', 'only this team')
+  .action(action(() => import('./commands/contacts.js')));
 
 // ── Post-mortems, action items, stats ────────────────────────────────────────
 // (postmortem area: add commands here)

@@ -4,6 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { AppContext } from '../app/context.js';
 import { openStore, type Store } from '../store/db.js';
 import type { CliIo } from './io.js';
+import type { CliCoordination } from '../notify/cli-delivery.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -24,6 +25,8 @@ export interface Runtime {
   actorName(): string;
   /** Opens the local store (embedded SQLite, or PostgreSQL with DATABASE_URL) and builds a context. */
   openContext(): Promise<AppContext>;
+  /** Coordination delivery for local commands (set once openContext ran): see src/notify/cli-delivery.ts. */
+  coordination?: CliCoordination;
   close(): Promise<void>;
 }
 
@@ -62,10 +65,16 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
         databaseUrl: io.env.DATABASE_URL ?? config.database?.url,
         dataDir: io.env.WARROOM_DATA ?? config.database?.data_dir ?? `${io.cwd}/.warroom`,
       });
+      // Messages and timers of local changes go through the outbox and are delivered before exit.
+      if (!rt.coordination) {
+        const { attachCliCoordination } = await import('../notify/cli-delivery.js');
+        rt.coordination = attachCliCoordination({ config, policy, store, err: io.err });
+      }
       // The person at the terminal owns the local store, so they act as admin.
-      return { actor: { name: rt.actorName(), role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy };
+      return { actor: { name: rt.actorName(), role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy, ...rt.coordination.hooks };
     },
     async close() {
+      await rt.coordination?.finish().catch((e: Error) => io.err(`warning: delivering queued messages failed: ${e.message}`));
       await store?.close();
       store = undefined;
     },

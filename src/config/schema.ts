@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/time.js';
 import { SEVERITIES } from '../core/severity.js';
+import { alertsSchema, channelsSchema, contactsSchema, coordinationSchema, statusPageSchema, templatesSchema } from './coordination-schema.js';
 import { triageConfigSchema } from '../core/triage-rules.js';
 
 /** A duration written as "2s", "15m", "1h" (or a number of milliseconds), parsed to ms. */
@@ -159,6 +160,13 @@ export const configSchema = z.object({
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'service names use letters, digits, . _ -'), serviceSchema).optional(),
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
+  /** Coordination (docs/coordination.md): who is paged, where messages go, their texts, alert intake, status page, timers. */
+  contacts: contactsSchema.optional(),
+  channels: channelsSchema.optional(),
+  templates: templatesSchema.optional(),
+  alerts: alertsSchema.optional(),
+  status_page: statusPageSchema.optional(),
+  coordination: coordinationSchema.optional(),
   /** Triage: recent-change window, thresholds, team rules (docs/triage.md). */
   triage: triageConfigSchema.extend({ window: durationMs.optional() }).optional(),
   /** Post-mortems (docs/postmortem.md): templates and review deadlines. Publishing posts on the coordination route post_incident. */

@@ -11,6 +11,12 @@ import { registerMetaRoutes } from './routes/meta.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerDeployRoutes } from './routes/deploys.js';
 import { registerActionRoutes } from './routes/actions.js';
+import { registerMcpRoute } from './routes/mcp.js';
+import { attachCoordinationHooks } from '../notify/server-coordination.js';
+import { registerStatusPageRoutes } from './routes/status-page.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { registerOutboxRoutes } from './routes/outbox.js';
+import { registerUpdateRoutes } from './routes/updates.js';
 import { installWebApp, sessionAuthenticator } from './web/install.js';
 
 /** What the server is built from; tests pass their own store and config. */
@@ -45,6 +51,8 @@ export function createDeps(o: Pick<BuildServerOptions, 'store' | 'config' | 'pol
     hooks: {},
     contextFor: (actor) => ({ actor, now, store: o.store, config: o.config, policy: o.policy, ...deps.hooks }),
   };
+  // Outbox messages, timers and status posts commit with every incident change (docs/coordination.md).
+  attachCoordinationHooks(deps);
   return deps;
 }
 
@@ -83,5 +91,10 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
   registerTokenRoutes(app, deps);
   registerDeployRoutes(app, deps);
   registerActionRoutes(app, deps);
+  registerMcpRoute(app, deps, { allowRemediation: o.allowAgentRemediation === true });
+  registerStatusPageRoutes(app, deps);
+  registerAlertRoutes(app, deps);
+  registerOutboxRoutes(app, deps);
+  registerUpdateRoutes(app, deps);
   return { app, deps };
 }

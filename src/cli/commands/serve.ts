@@ -19,6 +19,11 @@ export async function run(rt: Runtime, o: { port?: string; host?: string }) {
     },
   });
   await app.listen({ port, host });
+  // Timers (update reminders, escalation) and outbox delivery run in every serve process; the
+  // database decides which instance fires each timer and sends each message (docs/coordination.md).
+  const { coordinationFor } = await import('../../notify/server-coordination.js');
+  const coordination = coordinationFor(deps);
+  coordination.start(app.log);
   const addr = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr ? addr.port : port}`;
   app.log.info({ url, store: ctx.store.dialect, location: redactText(ctx.store.location), config: path ?? '(none: zero set-up defaults)' }, 'warroom listening');
@@ -41,6 +46,7 @@ export async function run(rt: Runtime, o: { port?: string; host?: string }) {
       const force = setTimeout(() => process.exit(1), 10_000);
       force.unref();
       await app.close().catch(() => {});
+      await coordination.stop().catch(() => {});
       resolve();
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { WarroomConfig } from '../config/schema.js';
+import { planEscalation } from '../core/escalation.js';
+import { deriveFacts, type Incident } from '../core/incident.js';
+import type { SeverityPolicy } from '../core/severity.js';
+import { formatDuration } from '../core/time.js';
+import { findIncident, lastUpdateTimes } from '../store/incident.repository.js';
+import type { Store } from '../store/db.js';
+import type { Database, TimersTable } from '../store/schema.js';
+import { composeMessage, templateView } from '../notify/compose.js';
+import { contactsOf, owningTeam, reachOptions } from '../notify/effects.js';
+import { enqueueDrafts } from '../notify/outbox.js';
+import { planPageDrafts, planRouteDrafts, slackMentions, type OutboxDraft } from '../notify/routing.js';
+import { coordinationSettings } from '../notify/settings.js';
+
+type Db = Kysely<Database>;
+
+export interface TimerDeps {
+  store: Store;
+  config: WarroomConfig;
+  policy: SeverityPolicy;
+  now: () => Date;
+}
+
+export interface TimerFiring {
+  key: string;
+  incidentId: string;
+  kind: string;
+  dueAt: string;
+  firedAt: string;
+  /** What happened: reminder_due, reminder_overdue, escalation, or dropped (incident resolved/acknowledged). */
+  outcome: string;
+}
+
+/**
+ * Fires due timers, at most `limit` per transaction. Exactly once across instances: the due
+ * rows are locked (PostgreSQL: FOR UPDATE SKIP LOCKED, so a second instance takes other rows
+ * rather than waiting; SQLite: BEGIN IMMEDIATE serialises writers), and the messages they
+ * cause are enqueued and the timer moved in that same transaction. A crash before commit
+ * leaves the timer due; the idempotency key (timer key + due time) makes a re-fire harmless.
+ */
+export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}): Promise<{ firings: TimerFiring[]; outboxIds: number[] }> {
+  const settings = coordinationSettings(deps.config);
+  return deps.store.writeTx(async (trx) => {
+    const now = deps.now().toISOString();
+    let q = trx.selectFrom('timers').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(o.limit ?? 200);
+    if (deps.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const due = await q.execute();
+    if (!due.length) return { firings: [], outboxIds: [] };
+    const ids = [...new Set(due.map((t) => t.incident_id))];
+    const incidents = new Map<string, Incident>();
+    for (let i = 0; i < ids.length; i += 200) {
+      const rows = await Promise.all(ids.slice(i, i + 200).map((id) => findIncident(trx, id)));
+      rows.forEach((r) => r && incidents.set(r.id, r));
+    }
+    const last = await lastUpdateTimes(trx, ids);
+    const drafts: OutboxDraft[] = [];
+    const firings: TimerFiring[] = [];
+    for (const t of due) {
+      const inc = incidents.get(t.incident_id);
+      const fire = (outcome: string) => firings.push({ key: t.key, incidentId: t.incident_id, kind: t.kind, dueAt: t.due_at, firedAt: now, outcome });
+      if (!inc || inc.status === 'resolved' || (t.kind === 'escalation' && inc.acknowledgedAt)) {
+        await trx.deleteFrom('timers').where('id', '=', t.id).execute();
+        fire('dropped');
+        continue;
+      }
+      if (t.kind === 'reminder') drafts.push(...await fireReminder(trx, deps, settings.overdueRepeatMs, t, inc, last.get(inc.id) ?? null, now, fire));
+      else drafts.push(...await fireEscalation(trx, deps, t, inc, now, fire));
+    }
+    const outboxIds = await enqueueDrafts(trx, drafts, now);
+    return { firings, outboxIds };
+  });
+}
+
+async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
+  const { config, policy } = deps;
+  const facts = deriveFacts(inc, policy, now, lastUpdate);
+  const nextDue = facts.nextUpdateDueAt!;
+  if (Date.parse(nextDue) > Date.parse(now)) {
+    // An update was posted since this timer was set (the hook normally moves it; this is the safety net).
+    await trx.updateTable('timers').set({ due_at: nextDue, count: 0, updated_at: now }).where('id', '=', t.id).execute();
+    fire('rescheduled');
+    return [];
+  }
+  const count = Number(t.count) + 1;
+  const overdue = count > 1;
+  const view = templateView(config, policy, inc, now, nextDue, {
+    last_update: lastUpdate ? `${lastUpdate.slice(0, 16).replace('T', ' ')} UTC` : 'none since declaration',
+    overdue_by: formatDuration(Date.parse(now) - Date.parse(nextDue)),
+    reminder_count: count,
+  });
+  const people = overdue ? [inc.roles.commander, inc.roles.comms_lead] : [inc.roles.commander];
+  const msg = composeMessage(config, overdue ? 'reminder_overdue' : 'reminder_due', overdue ? 'reminder_overdue' : 'reminder_due',
+    `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(config, people) });
+  const repeat = Math.min(repeatMs, policy[inc.severity].updateCadenceMs);
+  await trx.updateTable('timers').set({ due_at: new Date(Date.parse(now) + repeat).toISOString(), count, updated_at: now }).where('id', '=', t.id).execute();
+  fire(msg.kind);
+  // The overdue reminder goes to the comms route: the communications lead must hear it too.
+  return planRouteDrafts(config, overdue ? 'comms' : 'incident', msg, `${t.key}:${t.due_at}`);
+}
+
+async function fireEscalation(trx: Db, deps: TimerDeps, t: Selectable<TimersTable>, inc: Incident, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
+  const { config, policy } = deps;
+  const level = Number(t.count) + 1;
+  const team = owningTeam(config, inc);
+  const plan = planEscalation(policy, inc.severity, contactsOf(config), team, now, level, reachOptions(config));
+  const targets = plan.targets.map((x) => x.person).join(', ') || `nobody (${plan.problem ?? 'no contacts'})`;
+  const view = templateView(config, policy, inc, now, null, { level, targets, response_time: formatDuration(policy[inc.severity].responseTimeMs) });
+  const msg = composeMessage(config, 'escalation', 'escalation', `Escalation ${level}: ${inc.id} not acknowledged`, view, inc, now, { mentions: slackMentions(config, plan.targets.map((x) => x.person)) });
+  await trx.updateTable('timers').set({ due_at: new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), count: level, updated_at: now }).where('id', '=', t.id).execute();
+  fire('escalation');
+  const key = `${t.key}:${level}`;
+  return [...planRouteDrafts(config, 'incident', msg, key), ...planPageDrafts(config, plan.targets, team, msg, key)];
+}
+
+/** Timers that should have fired more than `graceMs` ago: nobody (no `warroom serve`) is running them. */
+export async function findStaleTimers(db: Db, now: Date, graceMs = 60_000): Promise<{ count: number; oldestDueAt: string | null }> {
+  const r = await db.selectFrom('timers').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('due_at').as('oldest')])
+    .where('due_at', '<', new Date(now.getTime() - graceMs).toISOString()).executeTakeFirst();
+  return { count: Number(r?.n ?? 0), oldestDueAt: (r?.oldest as string | null) ?? null };
+}
+
+export interface TimerWorkerOptions extends TimerDeps {
+  /** Called with outbox ids after a firing commits (wakes the outbox worker). */
+  onEnqueued?: (ids: number[]) => void;
+  onFire?: (f: TimerFiring[]) => void;
+  onError?: (e: unknown) => void;
+}
+
+/** Polls for due timers every coordination.timer_tick and fires them in batches. */
+export class TimerWorker {
+  readonly id = `timers-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+
+  constructor(private readonly o: TimerWorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.sleeper) {
+      clearTimeout(this.sleeper.timer);
+      this.sleeper.resolve();
+    }
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const tick = coordinationSettings(this.o.config).timerTickMs;
+    while (this.running) {
+      let more = false;
+      try {
+        const r = await runDueTimers(this.o);
+        if (r.firings.length) this.o.onFire?.(r.firings);
+        if (r.outboxIds.length) this.o.onEnqueued?.(r.outboxIds);
+        more = r.firings.length >= 200;
+      } catch (e) {
+        this.o.onError?.(e);
+      }
+      if (more || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        this.sleeper = { timer: setTimeout(resolve, tick), resolve };
+      });
+      this.sleeper = null;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { AppContext } from '../app/context.js';
+import { findStaleTimers } from '../app/run-timers.js';
+import type { WarroomConfig } from '../config/schema.js';
+import { redactText } from '../core/redact.js';
+import type { SeverityPolicy } from '../core/severity.js';
+import type { Store } from '../store/db.js';
+import { createCoordinationHooks } from './hooks.js';
+import { OutboxWorker } from './outbox-worker.js';
+import type { OutboxItem } from './outbox.js';
+import { coordinationSettings } from './settings.js';
+
+/** What a CLI command delivered before exiting (the `delivery` object of --json outputs). */
+export interface DeliveryReport {
+  sent: OutboxItem[];
+  /** Still pending: failed once and scheduled for retry, or not reached before the wait ended. */
+  queued: OutboxItem[];
+  dead: OutboxItem[];
+}
+
+export interface CliCoordination {
+  hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit'>;
+  /** Delivers what this process enqueued, waiting at most coordination.cli_wait. */
+  deliverNow(): Promise<DeliveryReport>;
+  /** At exit: deliver what is left, print a report to stderr, warn about timers nobody runs. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Teams that use only the CLI on the embedded store still get their messages: the command
+ * that caused them delivers them before it exits (bounded), then says what is still queued.
+ */
+export function attachCliCoordination(o: { config: WarroomConfig; policy: SeverityPolicy; store: Store; err: (t: string) => void; now?: () => Date }): CliCoordination {
+  const hooks = createCoordinationHooks({ config: o.config, policy: o.policy });
+  let used = false;
+  const deliverNow = async (): Promise<DeliveryReport> => {
+    const ids = hooks.takeEnqueued();
+    if (!ids.length) return { sent: [], queued: [], dead: [] };
+    const worker = new OutboxWorker({ store: o.store, config: o.config });
+    const items = await worker.drain(ids, coordinationSettings(o.config).cliWaitMs);
+    return { sent: items.filter((i) => i.status === 'sent'), queued: items.filter((i) => i.status === 'pending'), dead: items.filter((i) => i.status === 'dead') };
+  };
+  return {
+    hooks: {
+      onIncidentChange: async (trx, ev) => {
+        used = true;
+        await hooks.onIncidentChange(trx, ev);
+      },
+      afterCommit: hooks.afterCommit,
+    },
+    deliverNow,
+    async finish() {
+      if (!used) return;
+      const r = await deliverNow();
+      const text = formatDeliveryReport(r);
+      if (text) o.err(text);
+      const stale = await findStaleTimers(o.store.db, (o.now ?? (() => new Date()))());
+      if (stale.count) o.err(`warning: ${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them; start "warroom serve" (it sends due reminders and retries the outbox).`);
+    },
+  };
+}
+
+const where = (i: OutboxItem) => `${i.channel}${i.target === 'webhook' ? '' : ` ${i.target}`}`;
+
+export function formatDeliveryReport(r: DeliveryReport): string {
+  const lines: string[] = [];
+  if (r.sent.length) lines.push(`Delivered ${r.sent.length} message${r.sent.length > 1 ? 's' : ''}: ${[...new Set(r.sent.map(where))].join(', ')}`);
+  if (r.queued.length) lines.push(`Queued ${r.queued.length} (will retry; run "warroom serve" to keep delivering, "warroom outbox" to see them):\n${r.queued.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? 'not sent yet'}`).join('\n')}`);
+  if (r.dead.length) lines.push(`Failed ${r.dead.length} (dead-lettered; fix the channel, then "warroom outbox retry ID"):\n${r.dead.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? ''}`).join('\n')}`);
+  return redactText(lines.join('\n'));
+}
+
+/** Stale timers, for commands that want to tell the user even when they changed nothing. */
+export async function staleTimerWarning(ctx: AppContext): Promise<string | null> {
+  const stale = await findStaleTimers(ctx.store.db, ctx.now());
+  return stale.count ? `${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them` : null;
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { WarroomConfig } from '../config/schema.js';
+import type { Store } from '../store/db.js';
+import { claimRow, computeBackoffMs, findDueHeads, getOutboxItems, markFailed, markSent, type OutboxItem } from './outbox.js';
+import { sendOne, type SendRequest, type SendResult } from './senders.js';
+import { coordinationSettings } from './settings.js';
+import type { ChannelName } from './message.js';
+
+export interface OutboxWorkerOptions {
+  store: Store;
+  config: WarroomConfig;
+  now?: () => Date;
+  /** Lanes delivered at the same time (default 16). */
+  concurrency?: number;
+  /** Poll interval when nothing woke the worker (default 500 ms). */
+  pollMs?: number;
+  /** Replaces the real senders (used by nothing in production; kept for the bench's local receivers). */
+  send?: (req: SendRequest) => Promise<SendResult>;
+  onError?: (e: unknown) => void;
+}
+
+/**
+ * Delivers the outbox: lane heads only (in order per channel + destination), each claimed
+ * with an atomic conditional UPDATE so any number of instances can run this side by side.
+ * A failure schedules the next attempt (backoff + jitter) in the row; after max_attempts the
+ * message is dead-lettered and its lane moves on.
+ */
+export class OutboxWorker {
+  readonly id = `outbox-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private loop: Promise<void> | null = null;
+  private readonly now: () => Date;
+  private readonly settings;
+
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.settings = coordinationSettings(o.config);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called after a commit that enqueued messages: deliver now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.deliverBatch();
+      } catch (e) {
+        this.o.onError?.(e);
+      }
+      if (n > 0 || !this.running) continue;
+      if (this.woken) {
+        this.woken = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.o.pollMs ?? 500);
+        this.wakeUp = () => { clearTimeout(t); resolve(); };
+      });
+      this.wakeUp = null;
+      this.woken = false;
+    }
+  }
+
+  /** One pass: claim due lane heads and deliver them concurrently. Returns how many were attempted. */
+  async deliverBatch(): Promise<number> {
+    const db = this.o.store.db;
+    const nowIso = this.now().toISOString();
+    const heads = await findDueHeads(db, nowIso, this.o.concurrency ?? 16);
+    let attempted = 0;
+    await Promise.all(heads.map(async (row) => {
+      const id = Number(row.id);
+      const start = this.now();
+      const leaseUntil = new Date(start.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
+      if (!(await claimRow(db, id, this.id, start.toISOString(), leaseUntil))) return;
+      attempted++;
+      let r: SendResult;
+      const req: SendRequest = { channel: row.channel as ChannelName, target: row.target, payload: row.payload, key: row.idem_key };
+      try {
+        r = this.o.send ? await this.o.send(req) : await sendOne(this.o.config, req, { timeoutMs: this.settings.sendTimeoutMs });
+      } catch (e) {
+        r = { ok: false, permanent: false, error: `sender crashed: ${(e as Error).message}` };
+      }
+      const done = this.now();
+      if (r.ok) return markSent(db, id, this.id, done.toISOString());
+      const attempts = Number(row.attempts) + 1;
+      const dead = r.permanent || attempts >= this.settings.maxAttempts;
+      const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
+      await markFailed(db, id, this.id, done.toISOString(), {
+        error: `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
+        dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
+      });
+    }));
+    return attempted;
+  }
+
+  /**
+   * For the CLI without a server: deliver until the given messages are sent or dead, or the
+   * deadline passes. Returns their final state.
+   */
+  async drain(ids: number[], timeoutMs: number): Promise<OutboxItem[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const items = await getOutboxItems(this.o.store.db, ids);
+      const open = items.filter((i) => i.status === 'pending');
+      if (!open.length || Date.now() >= deadline) return items;
+      const n = await this.deliverBatch();
+      if (n === 0) {
+        const nextDue = Math.min(...open.map((i) => Date.parse(i.nextAttemptAt ?? '') || Date.now()));
+        const wait = Math.max(20, Math.min(nextDue - Date.now(), deadline - Date.now(), 1000));
+        if (nextDue - Date.now() > deadline - Date.now()) return getOutboxItems(this.o.store.db, ids);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+}

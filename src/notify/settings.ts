@@ -1,0 +1,25 @@
+import type { WarroomConfig } from '../config/schema.js';
+
+/** coordination: keys with their defaults (docs/coordination.md). */
+export interface CoordinationSettings {
+  timerTickMs: number;
+  overdueRepeatMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  sendTimeoutMs: number;
+  cliWaitMs: number;
+}
+
+export function coordinationSettings(config: WarroomConfig): CoordinationSettings {
+  const c = config.coordination ?? {};
+  return {
+    timerTickMs: c.timer_tick ?? 250,
+    overdueRepeatMs: c.overdue_repeat ?? 5 * 60_000,
+    maxAttempts: c.max_attempts ?? 12,
+    retryBaseMs: c.retry_base ?? 1000,
+    retryMaxMs: c.retry_max ?? 5 * 60_000,
+    sendTimeoutMs: c.send_timeout ?? 10_000,
+    cliWaitMs: c.cli_wait ?? 10_000,
+  };
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { postIncidentUpdate, postUpdateInputSchema } from '../../app/post-update.js';
+import { withDerived } from '../../app/list-incidents.js';
+import { showContacts } from '../../app/show-contacts.js';
+import { defineRoute } from '../route.js';
+import type { ServerDeps } from '../build-server.js';
+import { toOutboxItem } from '../../notify/outbox.js';
+
+/**
+ * POST /api/v1/incidents/:id/updates. The responder role suffices: the communications lead
+ * posts updates as often as the commander does, and every update is attributed on the timeline.
+ */
+export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/updates', role: 'responder', summary: "Post the commander's update (timeline, channels, status page); dry_run plans only", tags: ['incidents'], body: postUpdateInputSchema, status: 201 },
+    async ({ ctx, params, body, reply }) => {
+      const r = await postIncidentUpdate(ctx, params.id, body);
+      if (r.plan) {
+        reply.status(200);
+        return { dryRun: true, incident: params.id.toUpperCase(), ...r.plan };
+      }
+      const ev = r.event!;
+      const update = ev.entries.find((e) => e.kind === 'update');
+      const rows = update ? await ctx.store.db.selectFrom('outbox').selectAll().where('idem_key', 'like', `update:${ev.incident.id}:${update.id}:%`).orderBy('id').execute() : [];
+      reply.status(201);
+      return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries, outbox: rows.map(toOutboxItem) };
+    });
+  defineRoute(app, deps, {
+    method: 'GET', url: '/api/v1/contacts', role: 'viewer', summary: 'Who would be paged, and how, right now', tags: ['contacts'],
+    query: z.object({ severity: z.string().optional(), team: z.string().optional() }).strict(),
+  }, async ({ ctx, query }) => showContacts(ctx, query));
+}
