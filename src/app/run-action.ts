@@ -101,12 +101,13 @@ export async function runAction(ctx: AppContext, rawInput: unknown, hooks: RunAc
   };
 
   try {
-    const input = parseInput(runActionInputSchema, rawInput);
-    if (input.incident) {
-      incidentId = parseIncidentId(input.incident, 'incident');
+    // The incident first, so that even a malformed request lands on its timeline.
+    if (typeof loose.incident === 'string' && loose.incident) {
+      incidentId = parseIncidentId(loose.incident, 'incident');
       incidentExists = !!(await findIncident(ctx.store.db, incidentId));
       if (!incidentExists) throw notFound(`incident: ${incidentId} not found (see "warroom list --all")`);
     }
+    const input = parseInput(runActionInputSchema, rawInput);
     const role = requiredRole(ctx.config, input.action);
     requireRole(ctx, role, `running ${input.action}`);
     const env: ActionEnv = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/time.js';
 import { SEVERITIES } from '../core/severity.js';
-import { alertsSchema, channelsSchema, contactsSchema, coordinationSchema, statusPageSchema, templatesSchema } from './coordination-schema.js';
 import { triageConfigSchema } from '../core/triage-rules.js';
+import { alertsSchema, channelsSchema, contactsSchema, coordinationSchema, statusPageSchema, templatesSchema } from './coordination-schema.js';
 
 /** A duration written as "2s", "15m", "1h" (or a number of milliseconds), parsed to ms. */
 export const durationMs = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
@@ -86,7 +86,7 @@ export const BUILTIN_ACTIONS = ['rollback', 'restart', 'kill-query', 'flush-keys
 export const runbookStepSchema = z.object({
   name: z.string().min(1).max(200),
   /** Command and arguments; {param} placeholders are replaced by --set values, each as one argument. */
-  run: argv.optional(),
+  run: z.array(z.string().min(1), { error: 'expected an argument array, e.g. ["./scripts/drain.sh", "--queue", "{queue}"]; warroom never runs a shell string' }).min(1, 'expected at least the program name').optional(),
   http: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     url: httpUrl,
@@ -160,6 +160,8 @@ export const configSchema = z.object({
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'service names use letters, digits, . _ -'), serviceSchema).optional(),
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
+  /** Triage: recent-change window, thresholds, team rules (docs/triage.md). */
+  triage: triageConfigSchema.extend({ window: durationMs.optional() }).optional(),
   /** Coordination (docs/coordination.md): who is paged, where messages go, their texts, alert intake, status page, timers. */
   contacts: contactsSchema.optional(),
   channels: channelsSchema.optional(),
@@ -167,8 +169,6 @@ export const configSchema = z.object({
   alerts: alertsSchema.optional(),
   status_page: statusPageSchema.optional(),
   coordination: coordinationSchema.optional(),
-  /** Triage: recent-change window, thresholds, team rules (docs/triage.md). */
-  triage: triageConfigSchema.extend({ window: durationMs.optional() }).optional(),
   /** Post-mortems (docs/postmortem.md): templates and review deadlines. Publishing posts on the coordination route post_incident. */
   postmortem: z.object({
     /** Markdown (Mustache) template for SEV1/SEV2 reviews; relative paths are read from the config file's folder. */
@@ -179,6 +179,8 @@ export const configSchema = z.object({
     due_after: durationMs.optional(),
     /** Deadline for a lightweight (SEV3) review; none unless set. */
     lightweight_due_after: durationMs.optional(),
+    /** Slack channel for the published summary when a bot token is configured (default: the post_incident route, #engineering). */
+    channel: z.string().min(1).optional(),
   }).strict().optional(),
   /** GET /metrics (Prometheus): a viewer token is required unless public is true. */
   metrics: z.object({
@@ -189,7 +191,11 @@ export const configSchema = z.object({
   /** Limits and safety settings for the remediation actions (warroom run). */
   remediation: remediationSchema.optional(),
   /** Team runbooks: named actions with steps, run with "warroom run NAME". */
-  runbooks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'runbook names use letters, digits, . _ -').refine((n) => !(BUILTIN_ACTIONS as readonly string[]).includes(n), 'this name is a built-in action; choose another'), runbookSchema).optional(),
+  runbooks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'runbook names use letters, digits, . _ -'), runbookSchema).superRefine((books, ctx) => {
+    for (const name of Object.keys(books)) {
+      if ((BUILTIN_ACTIONS as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'this name is a built-in action; choose another' });
+    }
+  }).optional(),
 }).strict();
 
 export type WarroomConfig = z.infer<typeof configSchema>;
