@@ -125,6 +125,10 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
     if (json !== undefined) {
       const r = readReadiness(json);
       evidence.readiness = r;
+      // The payload itself, for "diagnose app" and the health board, when it is small; secrets are redacted.
+      if (text.length <= 16_384) {
+        try { evidence.body = JSON.parse(redactText(text)); } catch { /* redaction broke the JSON: keep the readiness fields only */ }
+      }
       const failing = Object.entries(r.dependencies).filter(([, v]) => !OK_WORDS.has(v));
       if (failing.length) {
         evidence.failingDependencies = failing.map(([k]) => k);

@@ -144,6 +144,41 @@ user.command('remove').description('remove a user').argument('<name>').action(ac
 
 // ── Triage and diagnostics (health, diagnose, triage) ───────────────────────
 // (triage area: add commands here)
+const adHoc = (c: Command) => c
+  .option('--url <url>', 'an HTTP(S) health URL to check, no config needed (repeatable)', collect)
+  .option('--tcp <host:port>', 'a TCP port to connect to (repeatable)', collect)
+  .option('--postgres <url>', 'a PostgreSQL URL: connect + SELECT 1 (repeatable)', collect)
+  .option('--redis <url>', 'a Redis URL: PING (repeatable)', collect)
+  .option('--tls <host[:port]>', 'a TLS endpoint: certificate expiry, chain, hostname (repeatable)', collect)
+  .option('--dns <host>', 'a host name to resolve (repeatable)', collect)
+  .option('--disk <path>', 'a path whose filesystem free space and inodes to check (repeatable)', collect);
+adHoc(program.command('health').description('check every service concurrently (or ad hoc targets); exit 0 only when all are up'))
+  .option('--service <name>', 'only this configured service (repeatable)', collect)
+  .option('--timeout <duration>', 'per-check timeout (default 2s; a service\'s own timeout wins)')
+  .option('--deadline <duration>', 'overall deadline (default: the longest timeout + 250ms)')
+  .option('-o, --output-dir <dir>', 'also write health.json and health.md there')
+  .action(action(() => import('./commands/health.js')));
+program.command('diagnose').description('diagnose postgres | redis | app | network')
+  .argument('<kind>', 'postgres, redis, app or network').argument('[service]', 'the configured service (same as --service)')
+  .option('--service <name>', 'the configured service to diagnose')
+  .option('--url <url>', 'diagnose this URL directly (postgres://, redis://, or an app health URL)')
+  .option('--timeout <duration>', 'connect and per-query timeout (default 5s)')
+  .option('--long-query <duration>', 'postgres: report queries running longer than this (default 30s or triage.thresholds.long_query_s)')
+  .option('--idle-in-transaction <duration>', 'postgres: only report sessions idle in transaction this long (default: all)')
+  .option('--since <duration>', 'app: log window (default 15m)')
+  .option('--host <host[:port]>', 'network: check this host (DNS, TLS, reachability; repeatable)', collect)
+  .option('--disk <path>', 'network: check this path\'s free space (repeatable)', collect)
+  .option('-o, --output-dir <dir>', 'also write diagnose-<kind>.json and .md there')
+  .action(action(() => import('./commands/diagnose.js')));
+program.command('triage').description('the first five minutes in one command: health, recent changes, diagnostics, findings with first actions')
+  .option('-i, --incident <id>', 'add the findings and a link to the report to this incident\'s timeline')
+  .option('--service <name>', 'only this configured service (repeatable)', collect)
+  .option('--url <url>', 'an ad hoc health URL (repeatable)', collect)
+  .option('--timeout <duration>', 'per-check timeout (default 2s)')
+  .option('-o, --output-dir <dir>', 'also write triage.json and triage.md there')
+  .option('--show <id>', 'print a stored report (an id or "latest") instead of running')
+  .option('--list', 'list stored triage reports')
+  .action(action(() => import('./commands/triage.js')));
 
 // ── Logs ─────────────────────────────────────────────────────────────────────
 // (logs area: add commands here)
