@@ -2,8 +2,9 @@ import { useId, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 
 /** A labelled field with its error message right beside it, wired with aria-invalid/aria-describedby. */
-export function Field({ label, error, hint, children }: { label: string; error?: string | null; hint?: ReactNode; children: (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
-  const id = useId();
+export function Field({ label, error, hint, id: fixedId, children }: { label: string; error?: string | null; hint?: ReactNode; id?: string; children: (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
+  const generated = useId();
+  const id = fixedId ?? generated;
   const errId = `${id}-err`;
   const hintId = `${id}-hint`;
   const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;

@@ -53,8 +53,8 @@ export function DeclareForm({ levels, onDeclared, onCancel }: { levels: Severity
   return (
     <form className="card declare-form" onSubmit={submit} noValidate aria-labelledby="declare-heading">
       <h2 id="declare-heading">Declare an incident</h2>
-      <Field label="Title" error={err('title')} hint="One line: what is broken, as users see it.">
-        {(p) => <input {...p} id="declare-title" name="title" value={title} maxLength={TITLE_MAX + 50} onChange={(e) => setTitle(e.target.value)} autoFocus />}
+      <Field id="declare-title" label="Title" error={err('title')} hint="One line: what is broken, as users see it.">
+        {(p) => <input {...p} name="title" value={title} maxLength={TITLE_MAX + 50} onChange={(e) => setTitle(e.target.value)} autoFocus />}
       </Field>
       <fieldset className={err('severity') ? 'severity-choices field-invalid' : 'severity-choices'} aria-describedby={err('severity') ? 'declare-severity-err' : undefined}>
         <legend>Severity</legend>
@@ -73,8 +73,8 @@ export function DeclareForm({ levels, onDeclared, onCancel }: { levels: Severity
       <Field label="Impact (optional)" error={err('impact')} hint="What users are experiencing.">
         {(p) => <textarea {...p} name="impact" rows={2} value={impact} onChange={(e) => setImpact(e.target.value)} />}
       </Field>
-      <Field label="Affected services (optional)" error={err('services')} hint="Comma separated, e.g. backend, db">
-        {(p) => <input {...p} id="declare-services" name="services" value={services} onChange={(e) => setServices(e.target.value)} />}
+      <Field id="declare-services" label="Affected services (optional)" error={err('services')} hint="Comma separated, e.g. backend, db">
+        {(p) => <input {...p} name="services" value={services} onChange={(e) => setServices(e.target.value)} />}
       </Field>
       <label className="checkbox"><input type="checkbox" checked={takeCommand} onChange={(e) => setTakeCommand(e.target.checked)} /> I'll be incident commander ({session.name})</label>
       <ErrorBanner error={bannerError(apiError, ['title', 'severity', 'impact', 'services', 'commander'])} />

@@ -1,0 +1,359 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startServeProcess } from '../helpers/server.js';
+import { openStore, type Store } from '../../src/store/db.js';
+import { declareIncident } from '../../src/app/declare-incident.js';
+import { testContext } from '../helpers/store.js';
+import { ARTIFACTS, launchBrowser, runAxe, screenshot, serious, type AxeViolation } from './browser.js';
+
+/**
+ * The web app end to end: the built binary's `warroom serve` on a loopback port with a
+ * temporary store, driven by real headless Chromium. Run `npm run build` first.
+ */
+let dir: string;
+let server: Awaited<ReturnType<typeof startServeProcess>>;
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+const consoleProblems: string[] = [];
+const axeReport: Record<string, AxeViolation[]> = {};
+const XSS_TITLE = '<img src=x onerror="window.__xss=1">Checkout returns 502';
+let incidentId = '';
+
+async function cli(args: string[], input?: string) {
+  const r = await runCli(args, { cwd: dir, input });
+  if (r.code !== 0) throw new Error(`warroom ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r;
+}
+
+async function axe(name: string) {
+  const vs = await runAxe(page);
+  axeReport[name] = vs;
+  return serious(vs);
+}
+
+async function signIn(p: Page, username: string, password: string) {
+  await p.goto(`${server.url}/`);
+  await p.getByLabel('User name', { exact: true }).fill(username);
+  await p.getByLabel('Password', { exact: true }).fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+beforeAll(async () => {
+  dir = tempDir('warroom-web-e2e-');
+  await cli(['user', 'add', 'alice', '--role', 'responder', '--password-stdin'], 'alice password 1');
+  await cli(['user', 'add', 'victor', '--role', 'viewer', '--password-stdin'], 'victor password 1');
+  server = await startServeProcess({ cwd: dir });
+  browser = await launchBrowser();
+  ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await ctx.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') consoleProblems.push(m.text()); });
+  page.on('pageerror', (e) => consoleProblems.push(e.message));
+});
+
+afterAll(async () => {
+  writeFileSync(join(ARTIFACTS ?? '.', 'axe-report.json'), JSON.stringify(axeReport, null, 2));
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('web app in Chromium', () => {
+  it('serves the app with security headers, and signs in (errors beside the fields, wrong password shown)', async () => {
+    const resp = await page.goto(`${server.url}/`);
+    const h = resp!.headers();
+    expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(h['content-security-policy']).toContain("script-src 'self'");
+    expect(h['content-security-policy']).not.toContain('unsafe-inline');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    await page.getByRole('heading', { name: 'Sign in to warroom' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter your user name.')).toBeVisibleSoon();
+    await expect(page.getByText('Enter your password.')).toBeVisibleSoon();
+    await page.getByLabel('User name', { exact: true }).fill('alice');
+    await page.getByLabel('Password', { exact: true }).fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('wrong user name or password')).toBeVisibleSoon();
+    expect(await axe('sign-in')).toEqual([]);
+    await screenshot(page, '01-sign-in');
+    await page.getByLabel('Password', { exact: true }).fill('alice password 1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const cookies = await ctx.cookies();
+    const session = cookies.find((c) => c.name === 'warroom_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Lax');
+    // httpOnly: page scripts cannot read it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('warroom_session');
+  });
+
+  it('declares an incident in the browser (validation first) and the CLI lists it; user text stays text', async () => {
+    await page.getByRole('button', { name: 'Declare incident' }).click();
+    const form = page.locator('form.declare-form');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await expect(form.getByText('Give the incident a short title')).toBeVisibleSoon();
+    await expect(form.getByText('Choose a severity')).toBeVisibleSoon();
+    // The severity table from the seed is part of the choice.
+    await expect(form.getByText('Complete outage, all users affected')).toBeVisibleSoon();
+    await expect(form.getByText(/respond < 15 min · updates every 30 min/)).toBeVisibleSoon();
+    expect(await axe('declare-form')).toEqual([]);
+    await screenshot(page, '02-declare-form');
+    await form.getByLabel('Title').fill(XSS_TITLE);
+    await form.getByRole('radio', { name: /SEV2/ }).check();
+    await form.getByLabel('Impact (optional)').fill('Payments fail for most users');
+    await form.getByLabel('Affected services (optional)').fill('checkout, db');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await page.waitForURL(/\/incidents\/INC-\d+$/);
+    incidentId = /INC-\d+/.exec(page.url())![0];
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Checkout returns 502' }).waitFor();
+
+    const listed = (await cli(['--json', 'list'])).json<{ incidents: { id: string; title: string; severity: string; roles: { commander: string } }[] }>();
+    const inc = listed.incidents.find((i) => i.id === incidentId);
+    expect(inc).toMatchObject({ title: XSS_TITLE, severity: 'SEV2', roles: { commander: 'alice' } });
+
+    // The markup is shown as text, never parsed: no <img> in the heading, no script ran.
+    const h1 = page.getByRole('heading', { level: 1 });
+    expect(await h1.textContent()).toContain('<img src=x onerror=');
+    expect(await h1.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  it('shows a finding added in the CLI without a reload (SSE), and adds one with Enter', async () => {
+    await page.evaluate(() => { (window as unknown as { __sameDocument: boolean }).__sameDocument = true; });
+    await expect(page.getByText('live', { exact: true })).toBeVisibleSoon();
+    await cli(['note', incidentId, 'connection pool exhausted: 100/100 in use', '--kind', 'finding']);
+    await expect(page.getByTestId('timeline').getByText('connection pool exhausted: 100/100 in use')).toBeVisibleSoon(10_000);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
+    // Empty Enter: message beside the field, nothing posted.
+    const input = page.getByLabel(/Add a finding/);
+    await input.press('Enter');
+    await expect(page.getByText('Write one line, then press Enter.')).toBeVisibleSoon();
+    await input.fill('<script>window.__xss=2</script> p99 latency 4s');
+    await input.press('Enter');
+    await expect(page.getByTestId('timeline').getByText('<script>window.__xss=2</script> p99 latency 4s')).toBeVisibleSoon();
+    expect(await input.inputValue()).toBe('');
+    const shown = (await cli(['--json', 'show', incidentId])).json<{ timeline: { text: string; kind: string; author: string }[] }>();
+    expect(shown.timeline).toContainEqual(expect.objectContaining({ kind: 'finding', author: 'alice', text: '<script>window.__xss=2</script> p99 latency 4s' }));
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  it('changes status, severity (reason required) and hands over command', async () => {
+    const status = page.locator('form[aria-labelledby="status-heading"]');
+    await status.getByLabel('New status').selectOption('identified');
+    await status.getByRole('button', { name: 'Set status to identified' }).click();
+    await expect(page.locator('.room-badges').getByText('identified')).toBeVisibleSoon();
+
+    const sev = page.locator('form[aria-labelledby="severity-heading"]');
+    await sev.getByLabel('New severity').selectOption('SEV1');
+    await sev.getByRole('button', { name: 'Change severity' }).click();
+    await expect(sev.getByText('Say why the severity changes')).toBeVisibleSoon();
+    await sev.getByLabel('Reason').fill('all regions affected');
+    await sev.getByRole('button', { name: 'Change severity' }).click();
+    await expect(page.locator('.room-badges').getByText('SEV1')).toBeVisibleSoon();
+    await expect(page.getByTestId('timeline').getByText('Severity SEV2 → SEV1: all regions affected')).toBeVisibleSoon();
+
+    const roles = page.locator('section[aria-labelledby="roles-heading"]');
+    await roles.getByLabel('Hand over to').fill('bob');
+    await roles.getByRole('button', { name: 'Hand over command' }).click();
+    await expect(page.getByTestId('commander')).toHaveTextSoon('bob');
+    await page.getByRole('button', { name: 'Take over as IC from bob' }).click();
+    await expect(page.getByTestId('commander')).toHaveTextSoon('alice');
+
+    // An API refusal is shown, not swallowed: the same status again is an invalid transition.
+    await status.getByLabel('New status').selectOption('mitigating');
+    await cli(['status', incidentId, 'mitigating']);
+    await status.getByRole('button', { name: 'Set status to mitigating' }).click();
+    await expect(status.getByRole('alert')).toHaveTextSoon(/already mitigating/);
+
+    expect(await axe('incident-room')).toEqual([]);
+    await screenshot(page, '03-incident-room');
+  });
+
+  it('resolves the incident and the dashboard moves it to recently resolved', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect(page.getByTestId('open-incidents').getByText('Checkout returns 502')).toBeVisibleSoon();
+    await page.getByTestId('open-incidents').getByRole('link', { name: /Checkout returns 502/ }).click();
+    const status = page.locator('form[aria-labelledby="status-heading"]');
+    await status.getByLabel('New status').selectOption('resolved');
+    await status.getByLabel('Resolution summary (optional)').fill('pool size raised, deploy rolled back');
+    await status.getByRole('button', { name: 'Resolve incident' }).click();
+    await expect(page.locator('.room-badges').getByText('resolved')).toBeVisibleSoon();
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect(page.getByTestId('resolved-incidents').getByText('Checkout returns 502')).toBeVisibleSoon();
+    expect(await page.getByText('No open incidents.').isVisible()).toBe(true);
+    expect(await axe('dashboard')).toEqual([]);
+    await screenshot(page, '04-dashboard');
+  });
+
+  it('counts down to the next update and turns red with the word "overdue"', async () => {
+    // Declared 20 minutes ago at SEV1 (cadence 15 min): already overdue.
+    await cli(['declare', 'Search is slow', '--severity', 'SEV1', '--commander', 'alice']);
+    const store: Store = await openStore({ dataDir: join(dir, '.warroom') });
+    try {
+      const past = new Date(Date.now() - 20 * 60_000).toISOString();
+      await store.db.updateTable('incidents').set({ declared_at: past }).where('title', '=', 'Search is slow').execute();
+    } finally {
+      await store.close();
+    }
+    await cli(['declare', 'Avatars missing', '--severity', 'SEV4']);
+    await page.reload();
+    const rowSlow = page.getByTestId('open-incidents').getByRole('row', { name: /Search is slow/ });
+    await expect(rowSlow.locator('.countdown-overdue')).toHaveTextSoon(/overdue by 5m/);
+    const rowOk = page.getByTestId('open-incidents').getByRole('row', { name: /Avatars missing/ });
+    await expect(rowOk.locator('.countdown')).toHaveTextSoon(/due in 23h/);
+    // Colour and text: the severity badge says its level in words.
+    await expect(rowSlow.getByText('SEV1 · critical')).toBeVisibleSoon();
+    await expect(rowOk.getByText('unassigned')).toBeVisibleSoon();
+  });
+
+  it('a viewer sees no write controls, and the API refuses anyway', async () => {
+    const vctx = await browser.newContext();
+    const v = await vctx.newPage();
+    try {
+      await signIn(v, 'victor', 'victor password 1');
+      await expect(v.getByTestId('open-incidents')).toBeVisibleSoon();
+      expect(await v.getByRole('button', { name: 'Declare incident' }).count()).toBe(0);
+      await v.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+      await v.getByRole('heading', { name: 'Timeline' }).waitFor();
+      expect(await v.locator('form').count()).toBe(0);
+      expect(await v.getByRole('button', { name: /IC|Acknowledge|Add|Post/ }).count()).toBe(0);
+      const status = await v.evaluate(async () => {
+        const s = (await (await fetch('/api/v1/session')).json()) as { session: { csrfToken: string } };
+        const r = await fetch('/api/v1/incidents', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.session.csrfToken }, body: JSON.stringify({ title: 'sneaky', severity: 'SEV4' }) });
+        return r.status;
+      });
+      expect(status).toBe(403);
+      axeReport['viewer-room'] = await runAxe(v);
+      expect(serious(axeReport['viewer-room'])).toEqual([]);
+      await screenshot(v, '05-viewer-room');
+    } finally {
+      await vctx.close();
+    }
+  });
+
+  it('refuses a state-changing request without the CSRF token even with a valid cookie', async () => {
+    const status = await page.evaluate(async () => (await fetch('/api/v1/incidents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'no csrf', severity: 'SEV4' }) })).status);
+    expect(status).toBe(403);
+  });
+
+  it('works with the keyboard alone: sign in and declare', async () => {
+    const kctx = await browser.newContext();
+    const k = await kctx.newPage();
+    try {
+      await k.goto(`${server.url}/`);
+      await k.getByLabel('User name', { exact: true }).waitFor();
+      await k.keyboard.type('alice'); // autofocused
+      await k.keyboard.press('Tab');
+      await k.keyboard.type('alice password 1');
+      await k.keyboard.press('Enter');
+      await k.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      let found = false;
+      for (let i = 0; i < 25 && !found; i++) {
+        await k.keyboard.press('Tab');
+        found = (await k.evaluate(() => document.activeElement?.textContent)) === 'Declare incident';
+      }
+      expect(found).toBe(true);
+      await k.keyboard.press('Enter');
+      await k.keyboard.type('Login page blank'); // title is autofocused
+      await k.keyboard.press('Tab');
+      await k.keyboard.press('ArrowDown'); // SEV1 → SEV2 ...
+      await k.keyboard.press('ArrowDown'); // ... → SEV3
+      await k.keyboard.press('Shift+Tab');
+      await k.keyboard.press('Enter');
+      await k.waitForURL(/\/incidents\/INC-\d+$/);
+      await expect(k.locator('.room-badges').getByText('SEV3')).toBeVisibleSoon();
+      // Skip link and visible focus exist for keyboard users.
+      expect(await k.locator('a.skip-link[href="#main"]').count()).toBe(1);
+    } finally {
+      await kctx.close();
+    }
+  });
+
+  it('stays readable at phone width', async () => {
+    const pctx = await browser.newContext({ viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+    const p = await pctx.newPage();
+    try {
+      await signIn(p, 'alice', 'alice password 1');
+      const overflow = async () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await screenshot(p, '06-phone-dashboard');
+      await p.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+      await p.getByRole('heading', { name: 'Timeline' }).waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await screenshot(p, '07-phone-incident-room');
+    } finally {
+      await pctx.close();
+    }
+  });
+
+  it('virtualises a 5,000-entry timeline: few rows in the DOM, the oldest reachable by scrolling', async () => {
+    const store: Store = await openStore({ dataDir: join(dir, '.warroom') });
+    let id: string;
+    try {
+      const ev = await declareIncident(testContext(store), { title: 'Five thousand entries', severity: 'SEV3' });
+      id = ev.incident.id;
+      const base = Date.parse(ev.incident.declaredAt);
+      const rows = Array.from({ length: 5000 }, (_, i) => ({ incident_id: id, at: new Date(base + (i + 1) * 1000).toISOString(), author: 'loadgen', kind: i % 3 === 0 ? 'finding' : 'note', text: `entry number ${i + 1}`, corrects: null, data: null }));
+      for (let i = 0; i < rows.length; i += 500) await store.db.insertInto('timeline').values(rows.slice(i, i + 500)).execute();
+    } finally {
+      await store.close();
+    }
+    await page.goto(`${server.url}/incidents/${id}`);
+    const tl = page.getByTestId('timeline');
+    await expect(tl.getByText('entry number 5000', { exact: true })).toBeVisibleSoon(15_000);
+    const inDom = await tl.locator('[role="listitem"]').count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(100);
+    await tl.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await expect(tl.getByText(/^Incident declared: Five thousand entries/)).toBeVisibleSoon();
+    expect(await tl.locator('[role="listitem"]').count()).toBeLessThan(100);
+    // Filtering by kind keeps working on the large list.
+    await page.getByRole('checkbox', { name: /note/ }).uncheck();
+    await tl.evaluate((el) => { el.scrollTop = 0; });
+    await expect(tl.getByText('entry number 4999', { exact: true })).toBeVisibleSoon();
+    expect(await tl.getByText('entry number 5000', { exact: true }).count()).toBe(0);
+  });
+
+  it('loaded every page without console errors or CSP violations', async () => {
+    for (const path of ['/health-board', '/insights', `/incidents/${incidentId}/postmortem`]) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await screenshot(page, `08-${path.split('/').filter(Boolean).join('-')}`);
+    }
+    const relevant = consoleProblems.filter((m) => !/status of 40[134]/.test(m));
+    expect(relevant).toEqual([]);
+  });
+});
+
+// Small polling expectations (playwright-core has no expect): wait for the condition, fail with what was seen.
+declare module 'vitest' {
+  interface Assertion {
+    toBeVisibleSoon(timeoutMs?: number): Promise<void>;
+    toHaveTextSoon(expected: string | RegExp, timeoutMs?: number): Promise<void>;
+  }
+}
+expect.extend({
+  async toBeVisibleSoon(locator: Locator, timeoutMs = 5000) {
+    try {
+      await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+      return { pass: true, message: () => 'visible' };
+    } catch {
+      return { pass: false, message: () => `expected ${locator} to become visible within ${timeoutMs} ms` };
+    }
+  },
+  async toHaveTextSoon(locator: Locator, expected: string | RegExp, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = (await locator.first().textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+      const ok = typeof expected === 'string' ? last.trim() === expected : expected.test(last);
+      if (ok) return { pass: true, message: () => 'matched' };
+      if (Date.now() > deadline) return { pass: false, message: () => `expected ${locator} to have text ${expected}, last seen "${last}"` };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  },
+});
