@@ -15,14 +15,11 @@ export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): vo
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/updates', role: 'responder', summary: "Post the commander's update (timeline, channels, status page); dry_run plans only", tags: ['incidents'], body: postUpdateInputSchema, status: 201 },
     async ({ ctx, params, body, reply }) => {
       const r = await postIncidentUpdate(ctx, params.id, body);
-      if (r.plan) {
-        reply.status(200);
-        return { dryRun: true, incident: params.id.toUpperCase(), ...r.plan };
-      }
+      // A dry run creates nothing: 200, not 201.
+      if (r.plan) return reply.code(200).send({ dryRun: true, incident: params.id.toUpperCase(), ...r.plan });
       const ev = r.event!;
       const update = ev.entries.find((e) => e.kind === 'update');
       const rows = update ? await ctx.store.db.selectFrom('outbox').selectAll().where('idem_key', 'like', `update:${ev.incident.id}:${update.id}:%`).orderBy('id').execute() : [];
-      reply.status(201);
       return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries, outbox: rows.map(toOutboxItem) };
     });
   defineRoute(app, deps, {
