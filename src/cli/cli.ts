@@ -33,6 +33,7 @@ function action(load: Loader) {
       // Loaded on use: config, store and their libraries stay out of --version and --help.
       const { createRuntime } = await import('./runtime.js');
       rt = createRuntime(io, global);
+      await rt.prepare();
       const mod = await load();
       // commander passes (...positionals, options, command); commands receive (rt, ...positionals, options)
       const r = await mod.run(rt, ...(args.slice(0, -1) as never[]));

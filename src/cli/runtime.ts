@@ -1,6 +1,10 @@
 import { userInfo } from 'node:os';
 import { WarroomError } from '../core/errors.js';
-import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type * as LoaderModule_ from '../config/load-config.js';
+type LoaderModule = typeof LoaderModule_;
+import { findConfigPath } from '../config/find-config-path.js';
+import { buildSeverityPolicy } from '../core/severity.js';
 import type { AppContext } from '../app/context.js';
 import { openStore, type Store } from '../store/db.js';
 import type { CliIo } from './io.js';
@@ -18,6 +22,8 @@ export interface GlobalOptions {
 export interface Runtime {
   io: CliIo;
   opts: GlobalOptions;
+  /** Loads the config loader when a config file exists (called by cli.ts before each command). */
+  prepare(): Promise<void>;
   /** Loads warroom.yaml once (or the empty zero-set-up config). */
   config(): LoadedConfig;
   /** The server URL when the CLI talks to a running server instead of the local store. */
@@ -33,10 +39,17 @@ export interface Runtime {
 export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
   let loaded: LoadedConfig | undefined;
   let store: Store | undefined;
+  let loader: LoaderModule | undefined;
   const rt: Runtime = {
     io, opts,
+    async prepare() {
+      // Zero set-up: without a config file, neither the YAML parser nor the schema is loaded.
+      if (findConfigPath(opts.config, io.cwd, io.env)) loader = await import('../config/load-config.js');
+    },
     config() {
-      loaded ??= loadConfig({ path: opts.config, cwd: io.cwd, env: io.env });
+      if (!loaded) {
+        loaded = loader ? loader.loadConfig({ path: opts.config, cwd: io.cwd, env: io.env }) : { path: null, config: {}, policy: buildSeverityPolicy() };
+      }
       return loaded;
     },
     serverUrl() {

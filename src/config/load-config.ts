@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { findConfigPath } from './find-config-path.js';
 import { LineCounter, parseDocument, isScalar, isMap, isSeq, type Node } from 'yaml';
 import type { z } from 'zod';
-import { validation, WarroomError } from '../core/errors.js';
+import { WarroomError } from '../core/errors.js';
 import { buildSeverityPolicy, SEVERITIES, type SeverityPolicy } from '../core/severity.js';
 import { configSchema, type WarroomConfig } from './schema.js';
 
@@ -19,20 +19,7 @@ export interface ConfigProblem {
   line?: number;
 }
 
-/** Finds the config file: explicit path, $WARROOM_CONFIG, then ./warroom.yaml or ./warroom.yml. */
-export function findConfigPath(explicit?: string, cwd = process.cwd(), env = process.env): string | null {
-  const chosen = explicit ?? env.WARROOM_CONFIG;
-  if (chosen) {
-    const p = resolve(cwd, chosen);
-    if (!existsSync(p)) throw validation(`config file ${chosen} not found`, 'config');
-    return p;
-  }
-  for (const name of ['warroom.yaml', 'warroom.yml']) {
-    const p = resolve(cwd, name);
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
+export { findConfigPath };
 
 export function loadConfig(opts: { path?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
   const env = opts.env ?? process.env;
