@@ -4,7 +4,7 @@ import { countActiveTokens, createToken } from '../../app/manage-tokens.js';
 import { buildServer } from '../../server/build-server.js';
 import type { Runtime } from '../runtime.js';
 
-export async function run(rt: Runtime, o: { port?: string; host?: string }) {
+export async function run(rt: Runtime, o: { port?: string; host?: string; allowAgentRemediation?: boolean }) {
   const { config, policy, path } = rt.config();
   const portText = o.port ?? rt.io.env.PORT ?? String(config.server?.port ?? 7300);
   const port = Number(portText);
@@ -12,7 +12,7 @@ export async function run(rt: Runtime, o: { port?: string; host?: string }) {
   const host = o.host ?? config.server?.host ?? '127.0.0.1';
   const ctx = await rt.openContext();
   const { app, deps } = await buildServer({
-    store: ctx.store, config, policy,
+    store: ctx.store, config, policy, allowAgentRemediation: !!o.allowAgentRemediation,
     logger: {
       level: rt.io.env.LOG_LEVEL ?? 'info',
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[REDACTED]' },
