@@ -210,6 +210,38 @@ program.command('contacts').description('who would be paged, and how, right now 
 
 // ── Post-mortems, action items, stats ────────────────────────────────────────
 // (postmortem area: add commands here)
+program.command('postmortem').description('write and review the blameless post-mortem of a resolved incident (docs/postmortem.md)')
+  .argument('<id>', 'incident id (INC-42), or "list" / "remind"')
+  .argument('[verb]', 'generate (default), show, set, add-why, remove-why, submit, publish')
+  .argument('[args...]', 'set: SECTION [TEXT]; add-why: WHY BECAUSE; remove-why: N')
+  .option('-o, --output-dir <dir>', 'where the draft files go', 'post-mortems')
+  .option('-f, --format <formats>', 'md, html, json, pdf (comma-separated)', 'md')
+  .option('--file <path>', 'set: read the section text from a file ("-" for standard input)')
+  .option('--overdue', 'list: only reviews past their deadline')
+  .option('--dry-run', 'remind: show what is overdue without sending')
+  .action(action(() => import('./commands/postmortem.js')));
+program.command('report').description("standalone incident report with the post-mortem sections (the seed's generate-incident-report)")
+  .option('--title <text>', 'incident title').option('-s, --severity <sev>', 'SEV1..SEV4')
+  .option('--start-time <iso>', 'when impact began (ISO 8601)').option('--end-time <iso>', 'when it ended (ISO 8601)')
+  .option('-o, --output-dir <dir>', 'where the files go', 'post-mortems')
+  .option('-f, --format <formats>', 'md, html, json, pdf (comma-separated)', 'md')
+  .option('--impact <text>', 'what users experienced').option('--service <name>', 'affected service (repeatable)', collect)
+  .option('--commander <name>', 'incident commander')
+  .action(action(() => import('./commands/report.js')));
+const actionItems = program.command('action').description('post-incident action items: fix, monitoring, test, runbook');
+actionItems.command('add').description('add an action item to an incident').argument('<id>', 'incident id').argument('<title>', 'what to do')
+  .requiredOption('--owner <name>', 'who owns it').requiredOption('--due <date>', 'due date YYYY-MM-DD (today or later)')
+  .addOption(new Option('--kind <kind>', 'kind of fix').choices(['fix', 'monitoring', 'test', 'runbook']).default('fix'))
+  .action(action(() => import('./commands/action.js').then((m) => ({ run: m.add }))));
+actionItems.command('list').description('list open action items')
+  .option('--overdue', 'only those past their due date').option('--owner <name>', 'only this owner').option('--incident <id>', 'only this incident')
+  .option('--done', 'only completed items').option('-a, --all', 'open and done')
+  .action(action(() => import('./commands/action.js').then((m) => ({ run: m.list }))));
+actionItems.command('done').description('mark an action item done').argument('<id>', 'action item id (from "warroom action list")')
+  .action(action(() => import('./commands/action.js').then((m) => ({ run: m.done }))));
+program.command('stats').description('insights: incidents by severity and service, TTA/TTR, targets met, post-mortems and action items')
+  .option('--since <window>', 'how far back: 90d, 4w, 24h', '90d')
+  .action(action(() => import('./commands/stats.js')));
 
 // ── Remediation (run) ────────────────────────────────────────────────────────
 // (remediation area: add commands here)

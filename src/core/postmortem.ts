@@ -456,10 +456,11 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
   }
   for (const a of input.actionItems) people.add(a.owner);
 
-  const level0 = policy[inc.severity];
+  // Targets are judged against the severity declared: that is what the responders were held to.
+  const level0 = policy[changes.length ? changes[0].from : inc.severity];
   const cadence = computeCadence(inc, updates.map((u) => u.at), changes, policy, now);
   const tta = durations.tta.ms;
-  const responseTargetMet = tta !== null ? tta <= policy[changes.length ? changes[0].from : inc.severity].responseTimeMs : null;
+  const responseTargetMet = tta !== null ? tta <= level0.responseTimeMs : null;
 
   const written = record?.sections ?? {};
   const keys = level === 'full' ? SECTION_KEYS : LIGHTWEIGHT_SECTIONS;
@@ -529,8 +530,9 @@ function summarize(inc: Incident, d: IncidentDurations, peak: Severity, red: (t:
   parts.push(`A ${peak === inc.severity ? inc.severity : `${peak} (later ${inc.severity})`} incident was declared at ${formatUtcMinute(inc.declaredAt)}${inc.resolvedAt ? ` and resolved at ${formatUtcMinute(inc.resolvedAt)}, ${d.ttr.text} later` : ''}.`);
   if (d.ttd.ms) parts.push(`Impact began at ${formatUtcMinute(d.impactStartAt)}.`);
   if (inc.services.length) parts.push(`Affected: ${inc.services.join(', ')}.`);
-  if (inc.impact) parts.push(`Impact: ${red(inc.impact)}`);
-  if (inc.summary) parts.push(`Resolution: ${red(inc.summary)}`);
+  const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
+  if (inc.impact) parts.push(sentence(`Impact: ${red(inc.impact)}`));
+  if (inc.summary) parts.push(sentence(`Resolution: ${red(inc.summary)}`));
   return parts.join(' ');
 }
 
