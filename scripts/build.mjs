@@ -1,12 +1,16 @@
-// Bundles the CLI and server into dist/ with esbuild. Each command module is its own chunk,
-// loaded lazily, so `warroom --version` parses and runs almost nothing.
+// Bundles the CLI and server into dist/ with esbuild (each command module its own chunk, loaded
+// lazily, so `warroom --version` parses and runs almost nothing), and the web app with Vite.
+// Everything is built into a fresh folder that then replaces dist/ with two renames, so a
+// process starting the CLI mid-build never sees a half-written dist/.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-rmSync('dist', { recursive: true, force: true });
+const tmp = `dist.tmp-${process.pid}`;
+rmSync(tmp, { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli/cli.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -19,5 +23,23 @@ await build({
 });
 
 // The web app (React + Vite) into dist/web, served by `warroom serve` at / (src/server/web/static.ts).
-const { build: buildWeb } = await import('vite');
-await buildWeb({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
+// Rebuilt only when a file under web/ is newer than the last build.
+const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+  if (e.name === 'node_modules' || e.name === 'dist') return m;
+  const p = join(dir, e.name);
+  return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+}, 0);
+const builtIndex = 'dist/web/index.html';
+if (existsSync('web/vite.config.ts')) {
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs > newest('web')) {
+    cpSync('dist/web', join(tmp, 'web'), { recursive: true });
+  } else {
+    const { build: buildWeb } = await import('vite');
+    await buildWeb({ configFile: 'web/vite.config.ts', logLevel: 'warn', build: { outDir: resolve(tmp, 'web'), emptyOutDir: true } });
+  }
+}
+
+const old = `dist.old-${process.pid}`;
+if (existsSync('dist')) renameSync('dist', old);
+renameSync(tmp, 'dist');
+rmSync(old, { recursive: true, force: true });
