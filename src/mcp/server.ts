@@ -2,7 +2,8 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { z } from 'zod';
 import type { Actor, AppContext } from '../app/context.js';
 import { listIncidents, showIncident } from '../app/list-incidents.js';
-import { WarroomError } from '../core/errors.js';
+import { getTriageReport } from '../app/run-triage.js';
+import type { WarroomError } from '../core/errors.js';
 import { VERSION } from '../cli/version.js';
 import { recordAgentCall } from './record.js';
 import { errorResult, okResult, parseArgs, toWarroomError, type ToolDef, type ToolEnv } from './tool.js';
@@ -144,6 +145,20 @@ function registerResources(server: McpServer, ctx: AppContext): void {
     const inc = await showIncident(ctx, id);
     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ incidentId: inc.id, title: inc.title, severity: inc.severity, status: inc.status, timeline: inc.timeline }, null, 2) }] };
   });
+  const triage = async (uri: URL, incident?: string) => {
+    const r = await getTriageReport(ctx, 'latest', { incident });
+    return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(r, null, 2) }] };
+  };
+  server.registerResource('latest-triage', 'warroom://triage/latest', {
+    title: 'Latest triage report',
+    description: 'The most recent stored triage report (JSON): findings with cause, evidence, first action and suggested severity; health; recent changes; diagnoses.',
+    mimeType: 'application/json',
+  }, (uri) => triage(uri));
+  server.registerResource('incident-triage', new ResourceTemplate('warroom://incidents/{id}/triage', { list: undefined }), {
+    title: "An incident's latest triage report",
+    description: 'The most recent triage report run for this incident (JSON).',
+    mimeType: 'application/json',
+  }, (uri, vars) => triage(uri, String(Array.isArray(vars.id) ? vars.id[0] : vars.id)));
 }
 
 const INSTRUCTIONS = [

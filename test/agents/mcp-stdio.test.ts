@@ -28,7 +28,7 @@ describe('warroom mcp over stdio', () => {
   it('lists tools with JSON-schema inputs and structured outputs, a timeline resource and the triage prompt', async () => {
     const { tools } = await agent.client.listTools();
     const names = tools.map((t) => t.name);
-    for (const n of ['list_incidents', 'show_incident', 'declare_incident', 'add_timeline_entry', 'change_status', 'list_deploys', 'run_health', 'draft_update', 'post_update', 'generate_postmortem', 'list_action_items', 'add_action_item', 'plan_remediation']) expect(names).toContain(n);
+    for (const n of ['list_incidents', 'show_incident', 'declare_incident', 'add_timeline_entry', 'change_status', 'list_deploys', 'run_health', 'run_triage', 'diagnose', 'analyze_logs', 'draft_update', 'post_update', 'generate_postmortem', 'list_action_items', 'add_action_item', 'plan_remediation']) expect(names).toContain(n);
     // Without --allow-remediation nothing that changes production is exposed.
     expect(names).not.toContain('run_remediation');
     for (const t of tools) {
