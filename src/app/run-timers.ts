@@ -73,7 +73,7 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
   });
 }
 
-async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
+async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number | null, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
   const { config, policy } = deps;
   const facts = deriveFacts(inc, policy, now, lastUpdate);
   const nextDue = facts.nextUpdateDueAt!;
@@ -93,7 +93,7 @@ async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number, t: Selec
   const people = overdue ? [inc.roles.commander, inc.roles.comms_lead] : [inc.roles.commander];
   const msg = composeMessage(config, overdue ? 'reminder_overdue' : 'reminder_due', overdue ? 'reminder_overdue' : 'reminder_due',
     `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(config, people) });
-  const repeat = Math.min(repeatMs, policy[inc.severity].updateCadenceMs);
+  const repeat = repeatMs ?? Math.min(5 * 60_000, policy[inc.severity].updateCadenceMs);
   await trx.updateTable('timers').set({ due_at: new Date(Date.parse(now) + repeat).toISOString(), count, updated_at: now }).where('id', '=', t.id).execute();
   fire(msg.kind);
   // The overdue reminder goes to the comms route: the communications lead must hear it too.

@@ -147,7 +147,7 @@ export const statusPageSchema = z.object({
 export const coordinationSchema = z.object({
   /** How often the timer worker looks for due timers (default 250ms). */
   timer_tick: duration.optional(),
-  /** How often an overdue-update reminder repeats (default 5m, at most the cadence). */
+  /** How often an overdue-update reminder repeats (default: 5m, or the cadence when shorter). */
   overdue_repeat: duration.optional(),
   /** Outbox delivery: attempts before a message goes to the dead-letter list (default 12). */
   max_attempts: z.number().int().min(1).max(100).optional(),

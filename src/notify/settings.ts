@@ -3,7 +3,8 @@ import type { WarroomConfig } from '../config/schema.js';
 /** coordination: keys with their defaults (docs/coordination.md). */
 export interface CoordinationSettings {
   timerTickMs: number;
-  overdueRepeatMs: number;
+  /** Explicit overdue repeat; null means the default min(5m, the severity's cadence). */
+  overdueRepeatMs: number | null;
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -15,7 +16,7 @@ export function coordinationSettings(config: WarroomConfig): CoordinationSetting
   const c = config.coordination ?? {};
   return {
     timerTickMs: c.timer_tick ?? 250,
-    overdueRepeatMs: c.overdue_repeat ?? 5 * 60_000,
+    overdueRepeatMs: c.overdue_repeat ?? null,
     maxAttempts: c.max_attempts ?? 12,
     retryBaseMs: c.retry_base ?? 1000,
     retryMaxMs: c.retry_max ?? 5 * 60_000,
