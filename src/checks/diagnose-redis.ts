@@ -1,7 +1,7 @@
 import { redactText } from '../core/redact.js';
 import { formatBytes } from './disk.js';
 import { describeDsn } from './postgres.js';
-import { connectRedis, describeRedisError } from './redis.js';
+import { causeOf, connectRedis, describeRedisError } from './redis.js';
 
 export interface RedisDiagnoseOptions {
   /** Connect and per-command timeout (default 5 s). */
@@ -146,7 +146,8 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
       // SLOWLOG is disabled on some managed services; the rest of the diagnosis stands.
     }
   } catch (e) {
-    d.error = describeRedisError(e, target, timeoutMs);
+    const cause = await causeOf(r, e);
+    d.error = describeRedisError(cause, target, timeoutMs);
   } finally {
     r.disconnect();
   }

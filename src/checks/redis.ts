@@ -7,14 +7,25 @@ import type { CheckOptions, CheckResult } from './types.js';
  * A client for one short look: no retries, no offline queue, so a down Redis is an
  * immediate, explained failure rather than a hang.
  */
-export function connectRedis(url: string, timeoutMs: number): Redis {
-  const r = new Redis(url, {
+export function connectRedis(url: string, timeoutMs: number): Redis & { lastError?: Error } {
+  const r: Redis & { lastError?: Error } = new Redis(url, {
     lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
     enableReadyCheck: false, connectionName: 'warroom',
   });
-  r.on('error', () => {});
+  // connect() rejects with a bare "Connection is closed"; the cause (refused, WRONGPASS) arrives as an event.
+  r.on('error', (e: Error) => { r.lastError = e; });
   return r;
+}
+
+/**
+ * ioredis rejects connect() with a bare "Connection is closed"; the cause (refused, WRONGPASS)
+ * arrives as an 'error' event, sometimes just after the rejection.
+ */
+export async function causeOf(r: { lastError?: Error }, e: unknown): Promise<unknown> {
+  if (!/Connection is closed|Stream isn't writeable/.test((e as Error)?.message ?? '')) return e;
+  if (!r.lastError) await new Promise((res) => setTimeout(res, 25));
+  return r.lastError ?? e;
 }
 
 export function describeRedisError(e: unknown, where: string, timeoutMs: number): string {
@@ -37,7 +48,8 @@ export async function checkRedis(service: string, url: string, opts: CheckOption
     const pong = await raceSignal((async () => { await r.connect(); return r.ping(); })(), signal, () => Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
     return result(service, 'redis', where, pong === 'PONG' ? 'up' : 'degraded', start, { reply: pong }, pong === 'PONG' ? undefined : `PING answered ${pong}`);
   } catch (e) {
-    return result(service, 'redis', where, 'down', start, { code: (e as NodeJS.ErrnoException).code ?? null }, describeRedisError(e, where, timeoutMs));
+    const cause = await causeOf(r, e);
+    return result(service, 'redis', where, 'down', start, { code: (cause as NodeJS.ErrnoException).code ?? null }, describeRedisError(cause, where, timeoutMs));
   } finally {
     r.disconnect();
   }

@@ -55,7 +55,8 @@ export async function checkTls(service: string, hostSpec: string, opts: TlsOptio
     const hostErr = checkServerIdentity(hp.host, cert);
     const warnDays = opts.warnDays ?? 14;
     // An expired certificate also fails the chain check; report the cause that matters.
-    const chainError = authorized ? null : authError === 'CERT_HAS_EXPIRED' ? null : authError;
+    // Node folds the hostname check into authorizationError; we report that one separately.
+    const chainError = authorized || authError === 'CERT_HAS_EXPIRED' || authError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : authError;
     const evidence: Record<string, unknown> = {
       subject: cert.subject?.CN ?? null, issuer: cert.issuer?.CN ?? cert.issuer?.O ?? null,
       validFrom: notBefore.toISOString(), validTo: notAfter.toISOString(), daysLeft,

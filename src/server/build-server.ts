@@ -13,6 +13,7 @@ import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerDeployRoutes } from './routes/deploys.js';
+import { registerTriageRoutes } from './routes/triage.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerMcpRoute } from './routes/mcp.js';
 import { attachCoordinationHooks } from '../notify/server-coordination.js';
@@ -96,6 +97,7 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
   registerMetricsRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerDeployRoutes(app, deps);
+  registerTriageRoutes(app, deps);
   registerActionRoutes(app, deps);
   registerMcpRoute(app, deps, { allowRemediation: o.allowAgentRemediation === true });
   registerStatusPageRoutes(app, deps);

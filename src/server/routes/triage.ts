@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { runHealthCheck } from '../../app/run-health.js';
+import { runAppDiagnosis, runNetworkDiagnosis, runPostgresDiagnosis, runRedisDiagnosis } from '../../app/run-diagnosis.js';
+import { getTriageReport, listTriageReports, runTriage } from '../../app/run-triage.js';
+import { parseDuration } from '../../core/time.js';
+import { SEVERITIES } from '../../core/severity.js';
+import { validation } from '../../core/errors.js';
+import { defineRoute, qInt } from '../route.js';
+import type { ServerDeps } from '../build-server.js';
+
+const tags = ['triage'];
+const state = z.enum(['up', 'degraded', 'down']);
+
+/** The documented JSON shapes (also checked against real responses in test/triage). */
+export const checkResultSchema = z.object({
+  service: z.string(), kind: z.string(), target: z.string(), state, latencyMs: z.number(),
+  evidence: z.record(z.string(), z.unknown()), error: z.string().optional(),
+});
+export const serviceHealthSchema = z.object({ service: z.string(), state, checks: z.array(checkResultSchema) });
+export const healthReportSchema = z.object({
+  startedAt: z.string(), finishedAt: z.string(), durationMs: z.number(), timeoutMs: z.number(), deadlineMs: z.number(),
+  state, counts: z.object({ up: z.number(), degraded: z.number(), down: z.number() }),
+  services: z.array(serviceHealthSchema), skipped: z.array(z.string()),
+});
+export const findingSchema = z.object({
+  rule: z.string(), title: z.string(), pattern: z.string().nullable(), service: z.string(), severity: z.enum(SEVERITIES),
+  cause: z.string(), evidence: z.array(z.string()), action: z.string(), facts: z.record(z.string(), z.unknown()),
+});
+export const triageReportSchema = z.object({
+  id: z.number().int().nullable(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), durationMs: z.number(),
+  state, suggestedSeverity: z.enum(SEVERITIES).nullable(), findings: z.array(findingSchema), recentChanges: z.array(z.record(z.string(), z.unknown())),
+  windowMs: z.number(), health: healthReportSchema,
+  diagnoses: z.object({ postgres: z.record(z.string(), z.unknown()), redis: z.record(z.string(), z.unknown()), logs: z.record(z.string(), z.unknown()) }),
+  facts: z.record(z.string(), z.record(z.string(), z.unknown())), rulesEvaluated: z.number(), summary: z.array(z.string()),
+});
+const triageListSchema = z.object({ reports: z.array(z.object({ id: z.number(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), state: z.string(), suggestedSeverity: z.string().nullable(), findingCount: z.number() })) });
+
+const duration = (field: string) => z.string().optional().transform((v) => (v ? parseDuration(v, field) : undefined));
+const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean)));
+
+/**
+ * Health reads are for viewers (the health board); running triage writes a report (and may
+ * write to an incident) so it needs a responder; diagnoses show query texts, so responder too.
+ * Checks only ever target services from the server's config: an API caller cannot make the
+ * server probe arbitrary URLs.
+ */
+export function registerTriageRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  defineRoute(app, deps, {
+    method: 'GET', url: '/api/v1/health', role: 'viewer', summary: 'Health of every configured service (checks run now, concurrently)', tags,
+    query: z.object({ service: list, timeout: duration('timeout') }).strict(), response: healthReportSchema,
+  }, async ({ ctx, query }) => runHealthCheck(ctx, { services: query.service, timeoutMs: query.timeout }));
+
+  defineRoute(app, deps, {
+    method: 'POST', url: '/api/v1/triage', role: 'responder', summary: 'Run triage: health, recent changes, diagnostics and findings; stored and optionally added to an incident', tags,
+    body: z.object({ incident: z.string().optional(), services: z.array(z.string().min(1)).optional(), timeout: duration('timeout') }).strict(),
+    status: 201, response: triageReportSchema,
+  }, async ({ ctx, body }) => runTriage(ctx, { incident: body.incident, services: body.services, timeoutMs: body.timeout }));
+
+  defineRoute(app, deps, {
+    method: 'GET', url: '/api/v1/triage/latest', role: 'viewer', summary: 'The most recent triage report (optionally for one incident)', tags,
+    query: z.object({ incident: z.string().optional() }).strict(), response: triageReportSchema,
+  }, async ({ ctx, query }) => getTriageReport(ctx, 'latest', { incident: query.incident }));
+
+  defineRoute(app, deps, {
+    method: 'GET', url: '/api/v1/triage', role: 'viewer', summary: 'Stored triage reports, newest first', tags,
+    query: z.object({ incident: z.string().optional(), limit: qInt(1, 500) }).strict(), response: triageListSchema,
+  }, async ({ ctx, query }) => ({ reports: await listTriageReports(ctx, { incident: query.incident, limit: query.limit }) }));
+
+  defineRoute(app, deps, {
+    method: 'GET', url: '/api/v1/triage/:id', role: 'viewer', summary: 'One stored triage report', tags, response: triageReportSchema,
+  }, async ({ ctx, params }) => {
+    const id = /^\d+$/.test(params.id) ? Number(params.id) : NaN;
+    if (!Number.isSafeInteger(id) || id < 1) throw validation(`id: expected a report number, got "${params.id}"`, 'id');
+    return getTriageReport(ctx, id);
+  });
+
+  defineRoute(app, deps, {
+    method: 'POST', url: '/api/v1/diagnose/:kind', role: 'responder', summary: 'Diagnose a configured service: postgres, redis, app or network', tags,
+    body: z.object({ service: z.string().min(1).optional(), timeout: duration('timeout') }).strict(),
+  }, async ({ ctx, body, params }) => {
+    switch (params.kind) {
+      case 'postgres': return runPostgresDiagnosis(ctx, { service: body.service, timeoutMs: body.timeout });
+      case 'redis': return runRedisDiagnosis(ctx, { service: body.service, timeoutMs: body.timeout });
+      case 'app': return runAppDiagnosis(ctx, { service: body.service, timeoutMs: body.timeout });
+      case 'network': return runNetworkDiagnosis(ctx, { services: body.service ? [body.service] : undefined, timeoutMs: body.timeout });
+      default: throw validation(`kind: unknown diagnosis "${params.kind}" (expected postgres, redis, app or network)`, 'kind');
+    }
+  });
+}
