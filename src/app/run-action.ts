@@ -117,7 +117,7 @@ export async function runAction(ctx: AppContext, rawInput: unknown, hooks: RunAc
       checkService: hooks.checkService ?? ((name) => checkService(name, ctx.config.services![name], { signal: hooks.signal })),
     };
     prepared = await prepareAction(env, input.action, input.options);
-    plan = prepared.plan;
+    plan = redactPlan(prepared.plan, redact);
     // A runbook's role is known up front; a built-in's plan may only now say what it needs.
     requireRole(ctx, plan.role, `running ${input.action}`);
     hooks.onPlan?.(plan);
@@ -151,6 +151,14 @@ export async function runAction(ctx: AppContext, rawInput: unknown, hooks: RunAc
     await prepared.close?.().catch(() => {});
   }
   return finish(out.status, out, null);
+}
+
+/**
+ * The plan as shown and stored: a secret written into a command line (--token=…) is redacted
+ * in what people see and in the record; the command itself still gets the real value.
+ */
+function redactPlan(plan: ActionPlan, redact: (t: string) => string): ActionPlan {
+  return { ...plan, summary: redact(plan.summary), steps: plan.steps.map((s) => ({ ...s, description: redact(s.description), ...(s.argv && { argv: s.argv.map(redact) }) })), warnings: plan.warnings.map(redact) };
 }
 
 /** Writes the attempt to the audit log, and to the incident's timeline when there is one. */

@@ -74,6 +74,7 @@ describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
             { name: 'runs anyway', run: [node, '-e', 'console.log("second step ran")'] },
           ],
         },
+        'secret-arg': { steps: [{ name: 'login', run: [node, '-e', 'console.log(process.argv[1] === "--token=supersecret123" ? "got the real token" : "wrong token")', '--', '--token=supersecret123'] }] },
         slow: { steps: [{ name: 'sleep', run: [node, FAKE], env: { FAKE_DEPLOY_MODE: 'slow' }, timeout: '1500ms' }] },
       },
     });
@@ -112,6 +113,15 @@ describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
     const text = JSON.stringify(entry);
     for (const secret of ['tok-very-secret-1234', 'lb-secret-abcdefgh', 'abc123secret', 'hunter2']) expect(text).not.toContain(secret);
     expect(entry.data).toMatchObject({ action: 'drain-queue', status: 'succeeded', actor: { name: 'ana', role: 'responder' } });
+  });
+
+  it('a secret on a command line is redacted in the plan and the record, while the command gets the real value', async () => {
+    const ctx = testContext(ts.store, { config });
+    const inc = await newIncident(ctx);
+    const r = await runAction(ctx, { action: 'secret-arg', options: {}, incident: inc, confirm: true });
+    expect(r.plan!.steps[0].argv!.at(-1)).toBe('--token=[REDACTED]');
+    expect(r.outcome!.output).toBe('── step 1/1: login\ngot the real token');
+    expect(JSON.stringify(await actionEntries(ctx, inc))).not.toContain('supersecret123');
   });
 
   it('a missing parameter or an undeclared one is refused before anything runs', async () => {
@@ -202,7 +212,7 @@ describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
       expect(a.body.error).toMatchObject({ code: 'VALIDATION', field: 'confirm' });
       const b = await post(`/api/v1/incidents/${inc}/actions`, token, { action: 'nuke', confirm: true });
       expect(b.status).toBe(400);
-      expect(b.body.error!.message).toMatch(/^action: unknown action "nuke" \(known: rollback, restart, kill-query, flush-keys, clean-disk, drain-queue, broken, lenient, slow\)$/);
+      expect(b.body.error!.message).toMatch(/^action: unknown action "nuke" \(known: rollback, restart, kill-query, flush-keys, clean-disk, drain-queue, broken, lenient, secret-arg, slow\)$/);
       expect((await post('/api/v1/incidents/INC-424242/actions', token, { action: 'restart', confirm: true })).status).toBe(404);
       expect((await actionEntries(testContext(ts.store), inc)).map((e) => (e.data as { status: string }).status)).toEqual(['refused', 'refused']);
     });
