@@ -103,6 +103,8 @@ function toSession(r: SessionRow): PgSession {
  * The seed's PostgreSQL investigation, done right: every query excludes warroom's own
  * session (pg_backend_pid()), runs under statement_timeout, and lock contention is read
  * with pg_blocking_pids, which sees every lock type rather than one relation self-join.
+ * Connection saturation is server-wide (max_connections is); sessions, queries and locks are
+ * those of the database the URL names, so a neighbour's trouble is not reported as ours.
  */
 export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOptions = {}): Promise<PostgresDiagnosis> {
   const t0 = performance.now();
@@ -146,14 +148,14 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
 
     const idleMs = opts.idleInTransactionMs ?? 0;
     d.idleInTransaction = (await client.query<SessionRow>(`select ${SESSION_COLS} from pg_stat_activity
-      where state in ('idle in transaction', 'idle in transaction (aborted)') and pid <> pg_backend_pid()
+      where state in ('idle in transaction', 'idle in transaction (aborted)') and pid <> pg_backend_pid() and datname = current_database()
         and now() - state_change >= make_interval(secs => $1) order by state_change`, [idleMs / 1000])).rows.map(toSession);
     f.idle_in_transaction_count = d.idleInTransaction.length;
     f.idle_in_transaction_max_s = Math.max(0, ...d.idleInTransaction.map((x) => x.stateAgeS ?? 0));
 
     f.long_query_threshold_s = longMs / 1000;
     d.longQueries = (await client.query<SessionRow>(`select ${SESSION_COLS} from pg_stat_activity
-      where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid()
+      where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid() and datname = current_database()
         and now() - query_start > make_interval(secs => $1) order by query_start`, [longMs / 1000])).rows.map(toSession);
     f.long_query_count = d.longQueries.length;
     f.longest_query_s = Math.max(0, ...d.longQueries.map((x) => x.queryAgeS ?? 0));
@@ -199,7 +201,7 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
 
 async function readLockTree(client: pg.Client, versionNum: number): Promise<LockNode[]> {
   const waiters = (await client.query<SessionRow & { blocked_by: number[] }>(`select ${SESSION_COLS}, pg_blocking_pids(pid) as blocked_by
-    from pg_stat_activity where pid <> pg_backend_pid() and wait_event_type = 'Lock' and cardinality(pg_blocking_pids(pid)) > 0`)).rows;
+    from pg_stat_activity where pid <> pg_backend_pid() and datname = current_database() and wait_event_type = 'Lock' and cardinality(pg_blocking_pids(pid)) > 0`)).rows;
   if (!waiters.length) return [];
   const blockerPids = [...new Set(waiters.flatMap((w) => w.blocked_by))].filter((p) => !waiters.some((w) => w.pid === p));
   const blockers = blockerPids.length
