@@ -3,6 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 /** Output kept per action: the first and the last lines matter most (the command, the error). */
 export const OUTPUT_HEAD_CHARS = 8 * 1024;
 export const OUTPUT_TAIL_CHARS = 24 * 1024;
+/** A longer line (a minified blob, a progress bar) is cut: nobody reads past this in an incident. */
+export const MAX_LINE_CHARS = 4 * 1024;
 
 /**
  * Collects a command's output line by line. Redaction runs on whole lines, so a token split
@@ -52,7 +54,11 @@ export class OutputLog {
   }
 
   private push(raw: string): void {
-    const line = this.redact(sanitize(raw.replace(/\r$/, '')));
+    let line = this.redact(sanitize(raw.replace(/\r$/, '')));
+    if (line.length > MAX_LINE_CHARS) {
+      line = `${line.slice(0, MAX_LINE_CHARS)} …[line truncated]`;
+      this.truncated = true;
+    }
     this.onLine?.(line);
     const withNl = `${line}\n`;
     if (this.head.length + withNl.length <= OUTPUT_HEAD_CHARS && this.tail.length === 0) {

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
@@ -11,6 +13,15 @@ import { startFakeEngine, type FakeEngine } from './fixtures/fake-docker-engine.
 import { actionEntries, listActionRuns, newIncident, startHealthEndpoint } from './helpers.js';
 
 const FAKE = resolve(import.meta.dirname, 'fixtures/fake-deploy.mjs');
+
+/** A real HTTP endpoint that answers 503 while up is false. */
+async function startStuckEndpoint() {
+  const state = { up: false };
+  const server = createServer((_req, res) => { res.writeHead(state.up ? 200 : 503); res.end(); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+  return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
+}
 
 async function rejection(p: Promise<unknown>): Promise<WarroomError> {
   try {
@@ -27,6 +38,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   let dir: string;
   let health: Awaited<ReturnType<typeof startHealthEndpoint>>;
   let engine: FakeEngine;
+  let stuckHealth: { url: string; up: boolean; close(): Promise<void> };
   let config: WarroomConfig;
   const marker = () => join(dir, 'deployed');
   const log = () => join(dir, 'calls.jsonl');
@@ -37,6 +49,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     dir = tempDir('wr-rollback-');
     health = await startHealthEndpoint(join(dir, 'deployed'));
     engine = await startFakeEngine(dir, ['app-backend']);
+    stuckHealth = await startStuckEndpoint();
     // Parsed like warroom.yaml, so durations such as "20s" become milliseconds.
     config = configSchema.parse({
       services: {
@@ -45,6 +58,8 @@ describe('rollback and restart (real child processes, a real health endpoint, th
         web: { container: { name: 'app-backend', socket: engine.socket } },
         ghost: { container: { name: 'no-such-container', socket: engine.socket } },
         bare: { description: 'nothing to restart with' },
+        // Its health endpoint keeps answering 503 (set per test).
+        stuck: { restart: [process.execPath, FAKE, '--restart', '{service}'] },
       },
       remediation: { health_timeout: '20s', command_timeout: '30s', kill_grace: '1s' },
     });
@@ -57,6 +72,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     delete process.env.FAKE_DEPLOY_MODE;
     await health.close();
     await engine.close();
+    await stuckHealth.close();
     await ts.cleanup();
   });
 
@@ -210,6 +226,34 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(e.message).toMatch(/neither a container nor a restart command/);
   });
 
+  it('a restart whose service does not recover within health_timeout is reported and recorded as not ok', async () => {
+    stuckHealth.up = false;
+    const ctx = testContext(ts.store, { config: { ...config, services: { ...config.services, stuck: { ...config.services!.stuck, health: { url: stuckHealth.url } } }, remediation: { ...config.remediation, health_timeout: 2500 } } });
+    const inc = await newIncident(ctx);
+    const r = await runAction(ctx, { action: 'restart', options: { service: 'stuck' }, incident: inc, confirm: true });
+    expect(r.status).toBe('succeeded');
+    expect(r.ok).toBe(false);
+    expect(r.outcome!.verification.ok).toBe(false);
+    expect(r.outcome!.verification.detail).toMatch(/^stuck did not recover within 3s \(state down: http .*503/);
+    expect(r.outcome!.summary).toBe('restarted stuck; service NOT recovered');
+    expect((await actionEntries(ctx, inc))[0].data).toMatchObject({ status: 'succeeded', ok: false, verification: { ok: false } });
+  });
+
+  it('the confirmation hook decides: "no" is a recorded refusal and nothing runs; "yes" runs', async () => {
+    const ctx = testContext(ts.store, { config });
+    const inc = await newIncident(ctx);
+    const before = calls().length;
+    const shown: string[] = [];
+    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc }, { confirm: async (p) => { shown.push(p.summary); return false; } }));
+    expect(e.message).toBe('not confirmed: restart was not run');
+    expect(shown).toEqual(['restart worker with its configured restart command']);
+    expect(calls().length).toBe(before);
+    const r = await runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc }, { confirm: async () => true });
+    expect(r.status).toBe('succeeded');
+    expect(calls().length).toBe(before + 1);
+    expect((await actionEntries(ctx, inc)).map((x) => (x.data as { status: string }).status)).toEqual(['refused', 'succeeded']);
+  });
+
   it('unknown action, unknown service and unknown option are clear errors, recorded on the timeline', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
@@ -217,7 +261,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(a).toMatchObject({ code: 'VALIDATION', field: 'action' });
     expect(a.message).toContain('known: rollback, restart, kill-query, flush-keys, clean-disk');
     const s = await rejection(runAction(ctx, { action: 'restart', options: { service: 'nope' }, incident: inc, confirm: true }));
-    expect(s.message).toBe('service: unknown service "nope" (known: backend, worker, web, ghost, bare)');
+    expect(s.message).toBe('service: unknown service "nope" (known: backend, worker, web, ghost, bare, stuck)');
     const o = await rejection(runAction(ctx, { action: 'restart', options: { service: 'web', pattern: 'x' }, incident: inc, confirm: true }));
     expect(o).toMatchObject({ field: 'pattern' });
     const entries = await actionEntries(ctx, inc);
