@@ -160,3 +160,30 @@ export const coordinationSchema = z.object({
   /** How long a CLI command waits to deliver its messages before exiting (default 10s). */
   cli_wait: duration.optional(),
 }).strict();
+
+/** Cross-key checks the schema cannot express: teams named by services, people named by teams. */
+export function checkCoordinationConfig(cfg: {
+  services?: Record<string, { team?: string }>;
+  contacts?: z.infer<typeof contactsSchema>;
+  channels?: z.infer<typeof channelsSchema>;
+}): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const teams = cfg.contacts?.teams ?? {};
+  const teamNames = Object.keys(teams);
+  for (const [name, svc] of Object.entries(cfg.services ?? {})) {
+    if (svc.team && cfg.contacts && !teams[svc.team]) out.push({ path: `services.${name}.team`, message: `unknown team "${svc.team}" (contacts.teams: ${teamNames.join(', ') || 'none'})` });
+  }
+  if (cfg.contacts?.default_team && !teams[cfg.contacts.default_team]) out.push({ path: 'contacts.default_team', message: `unknown team "${cfg.contacts.default_team}" (contacts.teams: ${teamNames.join(', ') || 'none'})` });
+  const people = cfg.contacts?.people;
+  if (people) {
+    for (const [tn, t] of Object.entries(teams)) {
+      const named: [string, string][] = [['oncall', t.oncall ?? ''], ['manager', t.manager ?? ''], ...(t.rotation?.members ?? []).map((m, i) => [`rotation.members.${i}`, m] as [string, string]), ...(t.escalation ?? []).map((m, i) => [`escalation.${i}`, m] as [string, string])];
+      for (const [k, person] of named) {
+        if (person && !people[person]) out.push({ path: `contacts.teams.${tn}.${k}`, message: `"${person}" is not in contacts.people, so warroom cannot reach them by email, Slack mention or their own PagerDuty key` });
+      }
+    }
+  }
+  const hasPdTarget = Object.values(teams).some((t) => t.pagerduty_routing_key) || Object.values(people ?? {}).some((p) => p.pagerduty_routing_key);
+  if (hasPdTarget && !cfg.channels?.pagerduty) out.push({ path: 'channels.pagerduty', message: 'routing keys are set in contacts but channels.pagerduty is not configured (add it with a default routing_key)' });
+  return out;
+}

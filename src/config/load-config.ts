@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { WarroomError } from '../core/errors.js';
 import { buildSeverityPolicy, SEVERITIES, type SeverityPolicy } from '../core/severity.js';
 import { configSchema, type WarroomConfig } from './schema.js';
+import { checkCoordinationConfig } from './coordination-schema.js';
 
 export interface LoadedConfig {
   /** The file it came from, or null when none exists (zero set-up). */
@@ -52,7 +53,7 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
   const raw = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) {
-    const deps = checkDependsOn(parsed.data);
+    const deps = [...checkDependsOn(parsed.data), ...checkCoordinationConfig(parsed.data)];
     if (deps.length) return { config: null, problems: deps.map((p) => ({ ...p, line: lineOf(nodeAt(doc.contents as Node, p.path.split('.'))?.range?.[0]) })) };
     return { config: parsed.data, problems: [] };
   }

@@ -49,10 +49,11 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
     },
     deliverNow,
     async finish() {
-      if (!used) return;
-      const r = await deliverNow();
-      const text = formatDeliveryReport(r);
-      if (text) o.err(text);
+      if (used) {
+        const text = formatDeliveryReport(await deliverNow());
+        if (text) o.err(text);
+      }
+      // Any local command notices reminders nobody sends (the team runs no server).
       const stale = await findStaleTimers(o.store.db, (o.now ?? (() => new Date()))());
       if (stale.count) o.err(`warning: ${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them; start "warroom serve" (it sends due reminders and retries the outbox).`);
     },

@@ -24,6 +24,8 @@ contacts:
       manager: carol
   people:
     alice: { email: alice@example.com }
+    bob: { email: bob@example.com }
+    carol: {}
 channels:
   webhook:
     url: ${hook.url}/hook
@@ -124,5 +126,9 @@ coordination:
     expect(c.stderr).toMatch(/channels\.slack: slack needs webhook_url or bot_token, line 4/);
     const none = await runCli(['contacts'], { cwd: bad });
     expect(none.code).toBe(2);
+    const unknownTeam = tempDir();
+    writeFileSync(join(unknownTeam, 'warroom.yaml'), 'services:\n  api: { team: platfrom }\ncontacts:\n  teams:\n    platform: { oncall: alice }\n');
+    const e = await runCli(['config', 'check', '--json'], { cwd: unknownTeam });
+    expect(e.json<{ valid: boolean; problems: { path: string; message: string; line: number }[] }>().problems).toEqual([{ path: 'services.api.team', message: 'unknown team "platfrom" (contacts.teams: platform)', line: 2 }]);
   });
 });

@@ -94,6 +94,21 @@ describe.each(DIALECTS)('delivery to five channels (%s)', (dialect) => {
     }
   });
 
+  it('Slack incoming webhook: Block Kit without a channel', async () => {
+    const sw = await startReceiver('slack-webhook');
+    try {
+      const cfg = parseConfig({ channels: { slack: { webhook_url: `${sw.url}/services/T000/B000/XXXX` } } });
+      const ctx = coordinationContext(ts.store, cfg);
+      await declareIncident(ctx, { title: 'Webhook flavour', severity: 'SEV2' });
+      await deliverAll(ts.store, cfg);
+      expect(sw.received).toHaveLength(1);
+      expect(sw.received[0].problems).toEqual([]);
+      expect(JSON.stringify(sw.received[0].json.blocks)).toContain('INCIDENT DECLARED: Webhook flavour');
+    } finally {
+      await sw.close();
+    }
+  });
+
   it('SEV3 goes to #incidents-low and notifies on-call by chat, without paging', async () => {
     const cfg = config();
     const ctx = coordinationContext(ts.store, cfg);
