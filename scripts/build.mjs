@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 const tmp = `dist.tmp-${process.pid}`;
 rmSync(tmp, { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/cli.ts' },
+  // logs-worker: the log analyser's worker thread, resolved at run time next to the chunks.
+  entryPoints: { cli: 'src/cli/cli.ts', 'logs-worker': 'src/logs/scan-worker.ts' },
   outdir: tmp,
   bundle: true,
   splitting: true,

@@ -123,6 +123,7 @@ config.command('check').description('validate warroom.yaml and report every prob
 
 program.command('serve').description('run the API server (and web app)')
   .option('-p, --port <port>', 'port (default 7300 or $PORT)').option('--host <host>', 'address to bind (default 127.0.0.1)')
+  .option('--allow-agent-remediation', 'let agents with a commander/admin token run remediation over /mcp (otherwise plan-only)')
   .action(action(() => import('./commands/serve.js')));
 
 const token = program.command('token').description('API tokens');
@@ -183,6 +184,22 @@ program.command('triage').description('the first five minutes in one command: he
 
 // ── Logs ─────────────────────────────────────────────────────────────────────
 // (logs area: add commands here)
+const logs = program.command('logs').description('fetch and analyse service logs');
+logs.command('fetch').description("fetch a service's logs for a window from every configured source, redacted, with a manifest")
+  .requiredOption('--service <name>', 'service in warroom.yaml')
+  .option('--since <time>', 'start: "15 minutes ago", 15m, 2h, 1d or ISO 8601', '15m')
+  .option('--until <time>', 'end (default now)')
+  .requiredOption('-o, --output-dir <dir>', 'where to write <service>.<source>.log and manifest.json')
+  .action(action(() => import('./commands/logs-fetch.js')));
+logs.command('analyze').alias('analyse').description('error rate, failing endpoints, signatures, spikes against deploys and latency, in one pass')
+  .argument('[files...]', 'log files (plain or gzip); or use --service')
+  .option('--service <name>', "read the service's configured sources (default window: last 15 minutes)")
+  .option('--since <time>', 'only lines from this time: "15 minutes ago", 15m, 2h, 1d or ISO 8601')
+  .option('--until <time>', 'only lines up to this time (default now)')
+  .option('--top <n>', 'rows in each list', '10')
+  .option('--workers <n>', 'worker threads (default: one per core, at most 4; 0 = none)')
+  .option('--no-deploys', 'do not match spikes to recorded deploys')
+  .action(action(() => import('./commands/logs-analyze.js')));
 
 // ── Coordination (update, outbox, contacts, alerts) ──────────────────────────
 // (coordination area: add commands here)
@@ -264,6 +281,13 @@ program.command('run').description('run a remediation action or team runbook: sh
 
 // ── Agents (mcp, skill) ──────────────────────────────────────────────────────
 // (agents area: add commands here)
+program.command('mcp').description('Model Context Protocol server over stdio for an AI assistant (acts as an agent; docs/agents.md)')
+  .option('--allow-remediation', 'let the agent run remediation actions (otherwise plan-only)')
+  .action(action(() => import('./commands/mcp.js')));
+const skill = program.command('skill').description('agent skills shipped with warroom');
+skill.command('export').description('write skills/incident-response (scripts, SKILL.md) with references generated from the live config and template')
+  .option('--dir <dir>', 'where the skill folder goes', 'skills/incident-response')
+  .action(action(() => import('./commands/skill.js').then((m) => ({ run: m.exportSkill }))));
 
 async function main(argv: string[]) {
   try {

@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { redactWith } from '../core/redact.js';
+import { validation, WarroomError } from '../core/errors.js';
+import type { ServiceConfig } from '../config/schema.js';
+import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } from './partial.js';
+import { alignToEvent, LineChunker } from './read.js';
+import { runScanTask, type ScanTask } from './scan-task.js';
+import { LogScanner, type ScanOptions } from './scanner.js';
+import { resolveLogFiles, type LogFile } from './sources/file.js';
+import { streamSources } from './sources/index.js';
+import type { ChangeRecord, LogAnalysis } from './types.js';
+
+export type { LogAnalysis } from './types.js';
+
+export interface AnalyzeOptions {
+  /** Only lines in this window count (lines without a time inherit the previous line's). */
+  window?: { since: Date; until: Date } | null;
+  /** Recorded deploys and infra changes to line a spike up against (Deploy rows fit). */
+  deploys?: ChangeRecord[];
+  /** Extra secret patterns (regular expressions) from config `redact`. */
+  redact?: string[];
+  /** Worker threads (default: one per core, at most 4; 0 or 1 scans on the calling thread). */
+  workers?: number;
+  /** Rows kept in each top list (default 20). */
+  top?: number;
+}
+
+/** Files smaller than this in total are scanned in-thread: starting workers would cost more. */
+const WORKER_MIN_BYTES = 16 << 20;
+/** Plain files above this are split into byte ranges so every core gets a share. */
+const SPLIT_MIN_BYTES = 48 << 20;
+
+function scanOptions(opts: AnalyzeOptions): ScanOptions {
+  return { window: opts.window ? { sinceMs: opts.window.since.getTime(), untilMs: opts.window.until.getTime() } : null };
+}
+
+function workerCount(opts: AnalyzeOptions): number {
+  const env = process.env.WARROOM_LOG_WORKERS;
+  if (opts.workers !== undefined) return opts.workers;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+  return Math.min(availableParallelism(), 4);
+}
+
+/**
+ * The bundled worker script. It exists only in the build (dist/logs-worker.js); running
+ * from source (tests through vitest) scans in-thread, which computes the same result.
+ */
+function workerScript(): URL | null {
+  for (const rel of ['./logs-worker.js', '../logs-worker.js']) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
+  }
+  return null;
+}
+
+function planTasks(files: LogFile[], workers: number): ScanTask[] {
+  const tasks: ScanTask[] = [];
+  for (const f of files) {
+    if (f.gzip || workers <= 1 || f.size < SPLIT_MIN_BYTES) {
+      tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
+      continue;
+    }
+    // Several ranges per worker even out the load when some ranges hold more error lines.
+    const parts = Math.min(workers * 4, Math.ceil(f.size / (16 << 20)));
+    let start = 0;
+    for (let i = 1; i <= parts; i++) {
+      const end = i === parts ? f.size : alignToEvent(f.path, Math.floor((f.size * i) / parts), f.size);
+      if (end > start) tasks.push({ path: f.path, start, end, gzip: false });
+      start = end;
+    }
+  }
+  return tasks;
+}
+
+function runInWorkers(script: URL, tasks: ScanTask[], n: number, opts: ScanOptions): Promise<PartialAnalysis> {
+  return new Promise((resolve, reject) => {
+    const queue = [...tasks];
+    let merged = emptyPartial();
+    let live = n;
+    let failed = false;
+    const workers: Worker[] = [];
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(script, { workerData: { options: opts } });
+      workers.push(w);
+      w.on('message', (m: { ready?: true; result?: PartialAnalysis; error?: { message: string; code: string | null } }) => {
+        if (m.error) return fail(fileError(m.error));
+        if (m.ready) {
+          const task = queue.shift();
+          w.postMessage(task ? { task } : { finish: true });
+          return;
+        }
+        if (m.result) {
+          merged = mergePartials(merged, m.result);
+          void w.terminate();
+          if (--live === 0 && !failed) resolve(merged);
+        }
+      });
+      w.on('error', (e) => fail(e));
+    }
+  });
+}
+
+function fileError(e: { message: string; code: string | null }): Error {
+  if (e.code === 'ENOENT') return new WarroomError('NOT_FOUND', e.message);
+  if (e.code === 'EACCES' || e.code === 'EPERM') return new WarroomError('FORBIDDEN', e.message);
+  if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') return validation(`corrupt gzip data: ${e.message}`, 'file');
+  return new WarroomError('UNAVAILABLE', e.message);
+}
+
+/** Scans files (plain or gzip) into merged counts, across worker threads when it pays. */
+export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Promise<PartialAnalysis> {
+  const sopts = scanOptions(opts);
+  const total = files.reduce((a, f) => a + f.size, 0);
+  const want = workerCount(opts);
+  const script = want > 1 && total >= WORKER_MIN_BYTES ? workerScript() : null;
+  const tasks = planTasks(files, script ? want : 1);
+  if (script && tasks.length > 1) return runInWorkers(script, tasks, Math.min(want, tasks.length), sopts);
+  let merged = emptyPartial();
+  for (const t of tasks) {
+    try {
+      merged = mergePartials(merged, await runScanTask(t, sopts));
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw err instanceof WarroomError ? err : fileError({ message: err.message, code: err.code ?? null });
+    }
+  }
+  return merged;
+}
+
+/** Scans a byte stream (docker, journald, a command) on this thread. */
+export async function scanStream(stream: AsyncIterable<Buffer | string>, opts: AnalyzeOptions = {}): Promise<PartialAnalysis> {
+  const scanner = new LogScanner(scanOptions(opts));
+  const chunker = new LineChunker(scanner);
+  for await (const c of stream) chunker.push(typeof c === 'string' ? Buffer.from(c) : c);
+  chunker.end();
+  return scanner.finish();
+}
+
+export function finalize(p: PartialAnalysis, opts: AnalyzeOptions): LogAnalysis {
+  return finalizeAnalysis(p, { window: opts.window ?? null, changes: opts.deploys ?? [], redact: redactWith(opts.redact ?? []), top: opts.top });
+}
+
+/**
+ * Analyses log files given by path or glob (each taken as it is: no rotated siblings).
+ * gzip files are recognised by their magic bytes.
+ */
+export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Promise<LogAnalysis> {
+  if (!paths.length) throw validation('file: give at least one log file', 'file');
+  const files = resolveLogFiles(paths, { rotated: false });
+  return finalize(await scanFiles(files, opts), opts);
+}
+
+/**
+ * Analyses a service's logs for a window, from every source its config names (files with
+ * their rotations, Docker, journald, a command). Used by triage and `warroom diagnose app`.
+ */
+export async function analyzeServiceLogs(svc: ServiceConfig, window: { since: Date; until: Date }, opts: { deploys?: ChangeRecord[]; redact?: string[]; workers?: number; top?: number; name?: string } = {}): Promise<LogAnalysis> {
+  const aopts: AnalyzeOptions = { ...opts, window };
+  const src = svc.logs;
+  if (!src || (!src.file && !src.docker && !src.journald && !src.command)) {
+    throw validation(`services.${opts.name ?? '<service>'}.logs: no log source configured (set file, docker, journald or command)`, 'logs');
+  }
+  let merged = emptyPartial();
+  if (src.file) merged = mergePartials(merged, await scanFiles(resolveLogFiles(src.file, { since: window.since, field: 'logs.file' }), aopts));
+  for (const s of streamSources(svc, window, { service: opts.name })) {
+    if (s.kind === 'file') continue;
+    merged = mergePartials(merged, await scanStream(s.open(), aopts));
+  }
+  return finalize(merged, aopts);
+}

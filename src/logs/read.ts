@@ -1,0 +1,128 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { LogScanner } from './scanner.js';
+
+/** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
+export const CHUNK_BYTES = 4 << 20;
+/** A line longer than this is counted as malformed and skipped, never held in memory. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+/**
+ * Cuts a byte stream into buffers of whole lines for the scanner, growing its buffer for long
+ * lines up to MAX_LINE_BYTES and skipping (counting) anything longer.
+ */
+export class LineChunker {
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private len = 0;
+  private skipping = false;
+
+  constructor(private readonly scanner: LogScanner) {}
+
+  push(chunk: Buffer): void {
+    let data = chunk;
+    if (this.skipping) {
+      const nl = data.indexOf(10);
+      if (nl < 0) return;
+      this.skipping = false;
+      data = data.subarray(nl + 1);
+    }
+    while (data.length) {
+      const room = this.buf.length - this.len;
+      const take = Math.min(room, data.length);
+      data.copy(this.buf, this.len, 0, take);
+      this.len += take;
+      data = data.subarray(take);
+      this.drain(data.length > 0);
+      if (this.skipping) {
+        const nl = data.indexOf(10);
+        if (nl < 0) return;
+        this.skipping = false;
+        data = data.subarray(nl + 1);
+      }
+    }
+  }
+
+  /** Scans every complete line; when the buffer is full of one unfinished line, grows or skips it. */
+  private drain(moreWaiting: boolean): void {
+    const last = this.buf.lastIndexOf(10, this.len - 1);
+    if (last >= 0) {
+      this.scanner.feed(this.buf, 0, last + 1);
+      this.buf.copy(this.buf, 0, last + 1, this.len);
+      this.len -= last + 1;
+      return;
+    }
+    if (!moreWaiting || this.len < this.buf.length) return;
+    if (this.buf.length < MAX_LINE_BYTES) {
+      const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, MAX_LINE_BYTES));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    } else {
+      this.scanner.countOversized();
+      this.len = 0;
+      this.skipping = true;
+    }
+  }
+
+  end(): void {
+    if (this.len > 0 && !this.skipping) this.scanner.feed(this.buf, 0, this.len);
+    this.len = 0;
+    // Give the big buffer back: a scanner may live on after its input ends.
+    this.buf = Buffer.alloc(0);
+  }
+}
+
+/** Scans bytes [start, end) of a file with synchronous positional reads (one reusable buffer). */
+export function scanFileRange(path: string, start: number, end: number, scanner: LogScanner): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunker = new LineChunker(scanner);
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let pos = start;
+    while (pos < end) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      chunker.push(buf.subarray(0, n));
+    }
+    chunker.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isContinuationAt(buf: Buffer, i: number, n: number): boolean {
+  if (i >= n) return false;
+  const c = buf[i];
+  if (c === 32 || c === 9 || c === 10 || c === 13) return true;
+  const head = buf.toString('latin1', i, Math.min(n, i + 40));
+  return head.startsWith('Traceback (most recent call last):') || head.startsWith('During handling of the above exception') || head.startsWith('The above exception was the direct cause');
+}
+
+/**
+ * Moves a split point forward to the start of a line that begins a new event, so a worker's
+ * byte range never starts inside a traceback. Gives up (plain line start) after 1 MiB.
+ */
+export function alignToEvent(path: string, pos: number, size: number): number {
+  if (pos <= 0) return 0;
+  if (pos >= size) return size;
+  const fd = openSync(path, 'r');
+  try {
+    const window = Buffer.allocUnsafe(Math.min(1 << 20, size - pos));
+    const n = readSync(fd, window, 0, window.length, pos);
+    let firstNl = -1;
+    let i = window.indexOf(10);
+    let prevIndented = false;
+    while (i >= 0 && i < n) {
+      if (firstNl < 0) firstNl = i;
+      const start = i + 1;
+      if (start >= n) break;
+      const cont = isContinuationAt(window, start, n);
+      // The exception line ("KeyError: 'x'") follows indented frames: not a place to split either.
+      if (!cont && !prevIndented) return pos + start;
+      prevIndented = cont && (window[start] === 32 || window[start] === 9);
+      i = window.indexOf(10, start);
+    }
+    return firstNl < 0 ? size : pos + firstNl + 1;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,812 @@
+import { classifyLevel, durationScale, isErrorLevel, JSON_ALIASES, parseDurationValue, parseLeadingTimestamp, parseTimestampValue, pick, type LevelClass } from './fields.js';
+import { bucketOf, HIST_BUCKETS } from './histogram.js';
+import { hashNormalizedPath, normalizePath } from './normalize-path.js';
+import { emptyPartial, endpointName, type EndpointAgg, type MinuteAgg, type PartialAnalysis } from './partial.js';
+import { exceptionOfTraceback, maskMessage, parseExceptionLine } from './signature.js';
+import { parseTextLine } from './text-formats.js';
+
+/** Bounds on what one scan may remember, so memory stays flat whatever the input. */
+const MAX_ENDPOINTS = 5000;
+const MAX_SIGNATURES = 2000;
+const MAX_SAMPLE = 300;
+const OTHER = '(other)';
+/** Bytes decoded to a string at a time (a line longer than this gets a window of its own). */
+const WINDOW_BYTES = 64 << 10;
+
+function collectKeys(obj: Record<string, unknown>, into: Set<string>, depth: number): void {
+  for (const [k, v] of Object.entries(obj)) {
+    into.add(k);
+    if (depth < 2 && v && typeof v === 'object' && !Array.isArray(v)) collectKeys(v as Record<string, unknown>, into, depth + 1);
+  }
+}
+
+export interface ScanOptions {
+  /** Only lines inside [sinceMs, untilMs] count; lines without a time inherit the previous line's. */
+  window?: { sinceMs: number; untilMs: number } | null;
+  /** Year for syslog timestamps, which carry none. */
+  refYear?: number;
+}
+
+/**
+ * Finds one of several JSON keys ("level", "levelname", ...) inside a line. Each needle
+ * remembers where it next occurs in the chunk, so a key absent from most lines costs one
+ * scan per chunk, not one per line. Needles are searched without their opening quote
+ * (`level":`): a search starting with '"' stops at every quote in the text and runs several
+ * times slower; the quote is checked after a hit.
+ */
+function internalize(text: string): string {
+  return Object.keys({ [text]: 0 })[0];
+}
+
+class NeedleSet {
+  readonly needles: string[];
+  readonly keys: string[];
+  private next: number[];
+  /** Aliases seen in the current block's sample; the others are not searched for. */
+  readonly active: boolean[];
+  /** Index of the key the last successful find() matched. */
+  hit = -1;
+
+  constructor(keys: readonly string[]) {
+    this.keys = keys.filter((k) => !k.includes('.'));
+    // Internalised (used once as a property name): V8 searches for an internalised pattern
+    // several times faster than for a freshly built string.
+    this.needles = this.keys.map((k) => internalize(`${k}":`));
+    this.next = this.needles.map(() => -1);
+    this.active = this.needles.map(() => true);
+  }
+
+  reset(): void {
+    for (let i = 0; i < this.next.length; i++) this.next[i] = -1;
+  }
+
+  /** Keeps only the aliases present in a sample of lines (null: search them all). */
+  learn(present: Set<string> | null): void {
+    for (let i = 0; i < this.keys.length; i++) this.active[i] = present === null || present.has(this.keys[i]);
+  }
+
+  /** Position just after `"key":` (spaces skipped) for the first key present in [ls, le), or -1. */
+  find(s: string, ls: number, le: number): number {
+    const n = this.needles;
+    for (let k = 0; k < n.length; k++) {
+      if (!this.active[k]) continue;
+      let p = this.next[k];
+      if (p < ls) {
+        p = s.indexOf(n[k], ls);
+        // A hit must be a whole key: `"path":`, not the tail of `"request_path":`.
+        while (p > 0 && s.charCodeAt(p - 1) !== 34) p = s.indexOf(n[k], p + 1);
+        if (p < 0) p = 0x7fffffff;
+        this.next[k] = p;
+      }
+      if (p < le) {
+        this.hit = k;
+        let v = p + n[k].length;
+        while (s.charCodeAt(v) === 32) v++;
+        return v;
+      }
+    }
+    return -1;
+  }
+}
+
+/**
+ * One field (level, path, ...) of JSON lines. Loggers write their keys in the same order on
+ * every line, so each field is first searched from where the previous field's value ended,
+ * with the alias that matched last time; only when that fails does the full alias set search
+ * from the line start. The last hit is remembered so a field missing from a long run of lines
+ * is not searched for again on each of them.
+ */
+class FieldFinder {
+  /** Alias index that matched last (the one tried first). */
+  primary = -1;
+  private pNext = -1;
+  /** Offset of the last hit from its line start, for learning the key order. */
+  lastRel = 0;
+  /** The last find fell back to the alias set and hit before `from`: the key order changed. */
+  outOfOrder = false;
+
+  constructor(readonly set: NeedleSet) {}
+
+  reset(): void {
+    this.set.reset();
+    this.pNext = -1;
+  }
+
+  learn(present: Set<string> | null): void {
+    this.set.learn(present);
+    if (this.primary >= 0 && !this.set.active[this.primary]) this.primary = -1;
+  }
+
+  find(s: string, from: number, ls: number, le: number): number {
+    if (this.primary >= 0) {
+      const needle = this.set.needles[this.primary];
+      let p = this.pNext;
+      if (p < from) {
+        p = s.indexOf(needle, from);
+        while (p > 0 && s.charCodeAt(p - 1) !== 34) p = s.indexOf(needle, p + 1);
+        if (p < 0) p = 0x7fffffff;
+        this.pNext = p;
+      }
+      if (p < le) {
+        let v = p + needle.length;
+        while (s.charCodeAt(v) === 32) v++;
+        this.lastRel = v - ls;
+        return v;
+      }
+    }
+    const v = this.set.find(s, ls, le);
+    if (v >= 0) {
+      if (this.primary !== this.set.hit) this.pNext = -1;
+      this.primary = this.set.hit;
+      this.lastRel = v - ls;
+      this.outOfOrder = v < from;
+    }
+    return v;
+  }
+}
+
+const F_LEVEL = 0, F_STATUS = 1, F_PATH = 2, F_METHOD = 3, F_DUR = 4;
+
+interface PendingEvent {
+  ms: number;
+  type: string | null;
+  message: string;
+  levelName: string;
+  /** Exception came from a traceback (a later chained one replaces it). */
+  fromTraceback: boolean;
+  /** The message is the exception's own (not a generic log message such as "Unhandled exception"). */
+  exceptionMessage: boolean;
+}
+
+const LEVEL_CACHE = new Map<string, LevelClass>();
+/** Method name by the hash of its letters (upper-cased), so lines need no slicing for it. */
+const METHOD_NAMES = new Map<number, string>();
+
+/** The level class of the quoted JSON string starting at q, without slicing the common ones. */
+function levelAt(s: string, q: number): LevelClass {
+  const c = s.charCodeAt(q) | 0x20;
+  const c1 = s.charCodeAt(q + 1) | 0x20;
+  // INFO/info, DEBUG/debug, WARN(ING), ERROR: decided by the first two letters and the length.
+  if (c === 105 && c1 === 110 && s.charCodeAt(q + 4) === 34) return 'info';
+  if (c === 100 && c1 === 101 && s.charCodeAt(q + 5) === 34) return 'debug';
+  if (c === 101 && c1 === 114 && s.charCodeAt(q + 5) === 34) return 'error';
+  if (c === 119 && c1 === 97 && (s.charCodeAt(q + 7) === 34 || s.charCodeAt(q + 4) === 34)) return 'warning';
+  const e = s.indexOf('"', q);
+  if (e < 0 || e - q > 20) return 'none';
+  const w = s.slice(q, e);
+  let k = LEVEL_CACHE.get(w);
+  if (k === undefined) {
+    k = classifyLevel(w);
+    if (LEVEL_CACHE.size < 1000) LEVEL_CACHE.set(w, k);
+  }
+  return k;
+}
+
+/** A JSON number starting at v (digits, one fraction), without slicing; NaN when there is none. */
+function numberAt(s: string, v: number): number {
+  let i = v;
+  let n = 0;
+  let c = s.charCodeAt(i);
+  if (c < 48 || c > 57) return NaN;
+  while (c >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  if (c === 46) {
+    let scale = 0.1;
+    c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      n += (c - 48) * scale;
+      scale *= 0.1;
+      c = s.charCodeAt(++i);
+    }
+  }
+  // Exponents and other rarities take the exact path.
+  if (c === 101 || c === 69) return Number(s.slice(v, readNumberEnd(s, v)));
+  return n;
+}
+
+function readQuotedEnd(s: string, q: number): number {
+  let e = s.indexOf('"', q);
+  while (e > 0 && s.charCodeAt(e - 1) === 92) {
+    // An escaped quote ends the value only if the backslashes before it are themselves paired.
+    let bs = 0;
+    for (let i = e - 1; s.charCodeAt(i) === 92; i--) bs++;
+    if (bs % 2 === 0) break;
+    e = s.indexOf('"', e + 1);
+  }
+  return e;
+}
+
+function readNumberEnd(s: string, v: number): number {
+  let i = v;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69) i++;
+    else return i;
+  }
+}
+
+/**
+ * The streaming analyser. Feed it chunks that hold whole lines; it keeps only counters,
+ * histograms and bounded maps. JSON lines take a fast path: keys are found with indexOf on
+ * the chunk decoded as latin1 (so character offsets are byte offsets), the minute is compared
+ * in place against the previous line's, and only error lines are decoded and JSON.parse'd.
+ */
+export class LogScanner {
+  private p: PartialAnalysis = emptyPartial();
+  private readonly win: { sinceMs: number; untilMs: number } | null;
+  private readonly refYear: number;
+  private readonly formats = { json: 0, uvicorn: 0, combined: 0, text: 0, continuation: 0, blank: 0, unrecognized: 0 };
+  private readonly levels = { fatal: 0, critical: 0, error: 0, warning: 0, info: 0, debug: 0, trace: 0, none: 0 };
+
+  private readonly tsSet = new NeedleSet(JSON_ALIASES.ts);
+  private readonly durSet = new NeedleSet(JSON_ALIASES.duration);
+  private readonly finders = [
+    new FieldFinder(new NeedleSet(JSON_ALIASES.level)), new FieldFinder(new NeedleSet(JSON_ALIASES.status)),
+    new FieldFinder(new NeedleSet(JSON_ALIASES.path)), new FieldFinder(new NeedleSet(JSON_ALIASES.method)), new FieldFinder(this.durSet),
+  ];
+  /** Field indexes in the order the log writes them (learned, re-sorted when it changes). */
+  private order = [F_LEVEL, F_METHOD, F_PATH, F_STATUS, F_DUR];
+  private readonly vpos = [-1, -1, -1, -1, -1];
+  private readonly durScales: number[];
+
+  private s = '';
+  private buf: Buffer = Buffer.alloc(0);
+  private base = 0;
+
+  private curMinute = NaN;
+  private curAgg: MinuteAgg | null = null;
+  /** 0: the whole current minute is inside the window, 1: outside, 2: straddles an edge. */
+  private curMinuteState = 0;
+  private curMs: number | null = null;
+  private curKey = '';
+  private inWin = true;
+  private lastTsPos = -1;
+  /** Offset of the time text from the line start on the last JSON line that had one. */
+  private tsRel = 0;
+
+  private pending: PendingEvent | null = null;
+  /** 0: no traceback, 1: reading frames (the exception line is next), 2: after the exception line. */
+  private tb = 0;
+  private epByHash = new Map<number, EndpointAgg>();
+
+  constructor(opts: ScanOptions = {}) {
+    this.win = opts.window ?? null;
+    this.refYear = opts.refYear ?? new Date().getUTCFullYear();
+    this.durScales = this.durSet.keys.map(durationScale);
+  }
+
+  /** Scans buf[start, end), which must end at a line end (or be the last bytes of the input). */
+  feed(buf: Buffer, start: number, end: number): void {
+    if (end <= start) return;
+    this.buf = buf;
+    this.p.bytes += end - start;
+    this.learnKeys(buf, start, end);
+    // Decoded in small windows: V8 makes strings this size in the young generation, several
+    // times faster than the large-object strings a whole 4 MiB chunk would need.
+    let a = start;
+    while (a < end) {
+      let b = a + WINDOW_BYTES;
+      if (b >= end) b = end;
+      else {
+        const nl = buf.lastIndexOf(10, b - 1);
+        if (nl >= a) b = nl + 1;
+        else {
+          const next = buf.indexOf(10, b);
+          b = next < 0 || next >= end ? end : next + 1;
+        }
+      }
+      this.scanWindow(a, b);
+      a = b;
+    }
+  }
+
+  /**
+   * Learns which JSON key aliases this block uses from its first lines, so the fast path
+   * searches for those only: every alias searched costs a pass over the text.
+   */
+  private learnKeys(buf: Buffer, start: number, end: number): void {
+    const present = new Set<string>();
+    let parsed = 0;
+    let pos = start;
+    const limit = Math.min(end, start + (256 << 10));
+    for (let seen = 0; pos < limit && seen < 200 && parsed < 32; seen++) {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl > end) nl = end;
+      const brace = buf.indexOf(123, pos);
+      if (brace >= 0 && brace < nl && brace - pos < 48) {
+        try {
+          const v: unknown = JSON.parse(buf.toString('utf8', brace, nl));
+          if (v && typeof v === 'object') {
+            collectKeys(v as Record<string, unknown>, present, 0);
+            parsed++;
+          }
+        } catch {
+          // not JSON after all
+        }
+      }
+      pos = nl + 1;
+    }
+    const learned = parsed ? present : null;
+    this.tsSet.learn(learned);
+    for (const f of this.finders) f.learn(learned);
+  }
+
+  private scanWindow(a: number, b: number): void {
+    this.base = a;
+    const s = this.buf.toString('latin1', a, b);
+    this.s = s;
+    this.tsSet.reset();
+    for (const f of this.finders) f.reset();
+    this.lastTsPos = -1;
+    const n = s.length;
+    let ls = 0;
+    while (ls < n) {
+      let nl = s.indexOf('\n', ls);
+      if (nl < 0) nl = n;
+      let le = nl;
+      if (le > ls && s.charCodeAt(le - 1) === 13) le--;
+      this.p.lines++;
+      this.scanLine(ls, le);
+      ls = nl + 1;
+    }
+    if (this.lastTsPos >= 0) {
+      // The minute fast path skips exact parsing; read the window's last timestamp exactly.
+      const ms = this.exactJsonTs(this.lastTsPos);
+      if (ms !== null) this.noteExact(ms);
+    }
+    this.s = '';
+  }
+
+  /** Closes the last event and returns the counts (the scanner must not be fed after). */
+  finish(): PartialAnalysis {
+    this.closePending();
+    this.p.formats = { ...this.formats };
+    this.p.levels = { ...this.levels };
+    return this.p;
+  }
+
+  private scanLine(ls: number, le: number): void {
+    const s = this.s;
+    if (le === ls) {
+      if (this.tb) this.countContinuation();
+      else this.countPlain('blank');
+      return;
+    }
+    const c0 = s.charCodeAt(ls);
+    if (c0 === 32 || c0 === 9) {
+      if (this.tb === 2) this.tb = 0;
+      this.countContinuation();
+      return;
+    }
+    if (c0 === 84 && s.startsWith('Traceback (most recent call last):', ls)) {
+      this.startTraceback();
+      this.countContinuation();
+      return;
+    }
+    if ((c0 === 68 && s.startsWith('During handling of the above exception', ls)) || (c0 === 84 && s.startsWith('The above exception was the direct cause', ls))) {
+      this.tb = 1;
+      this.countContinuation();
+      return;
+    }
+    if (this.tb === 1) {
+      const ex = parseExceptionLine(this.utf8(ls, le));
+      this.tb = 2;
+      if (ex) {
+        this.attachException(ex.type, ex.message);
+        this.countContinuation();
+        return;
+      }
+    }
+    this.tb = 0;
+    if (c0 === 123) this.scanJson(ls, le, null);
+    else this.scanText(ls, le);
+  }
+
+  private utf8(ls: number, le: number): string {
+    return this.buf.toString('utf8', this.base + ls, this.base + le);
+  }
+
+  // ── time and window ────────────────────────────────────────────────────────
+
+  private setMinute(ms: number): void {
+    const minute = Math.floor(ms / 60_000);
+    if (minute === this.curMinute) return;
+    this.curMinute = minute;
+    this.curAgg = null;
+    if (!this.win) this.curMinuteState = 0;
+    else {
+      const lo = minute * 60_000;
+      const hi = lo + 59_999;
+      this.curMinuteState = lo >= this.win.sinceMs && hi <= this.win.untilMs ? 0 : hi < this.win.sinceMs || lo > this.win.untilMs ? 1 : 2;
+    }
+  }
+
+  private minuteAgg(): MinuteAgg {
+    if (this.curAgg) return this.curAgg;
+    let agg = this.p.minutes.get(this.curMinute);
+    if (!agg) {
+      agg = { lines: 0, errors: 0, firstErrorMs: null, secondErrors: null, endpointErrors: new Map() };
+      this.p.minutes.set(this.curMinute, agg);
+    }
+    this.curAgg = agg;
+    return agg;
+  }
+
+  /** Records an exactly known line time (for first/last timestamps) when it is in the window. */
+  private noteExact(ms: number): void {
+    if (this.win && (ms < this.win.sinceMs || ms > this.win.untilMs)) return;
+    if (this.p.firstMs === null || ms < this.p.firstMs) this.p.firstMs = ms;
+    if (this.p.lastMs === null || ms > this.p.lastMs) this.p.lastMs = ms;
+  }
+
+  /** A line with its own time: moves the clock and decides whether the line is in the window. */
+  private setTime(ms: number): void {
+    this.setMinute(ms);
+    this.curMs = ms;
+    this.inWin = this.curMinuteState === 0 || (this.curMinuteState === 2 && ms >= this.win!.sinceMs && ms <= this.win!.untilMs);
+  }
+
+  /** Counts a line in the window totals; false when it lies outside the window. */
+  private countIn(): boolean {
+    if (!this.inWin) return false;
+    this.p.linesInWindow++;
+    if (this.curMinute !== this.curMinute) this.p.undated++;
+    else this.minuteAgg().lines++;
+    return true;
+  }
+
+  private countContinuation(): void {
+    if (this.countIn()) this.formats.continuation++;
+  }
+
+  private countPlain(kind: 'blank' | 'unrecognized'): void {
+    if (this.countIn()) {
+      this.formats[kind]++;
+      this.levels.none++;
+    }
+  }
+
+  private exactJsonTs(v: number): number | null {
+    const s = this.s;
+    if (s.charCodeAt(v) === 34) {
+      const e = s.indexOf('"', v + 1);
+      return e < 0 ? null : parseTimestampValue(s.slice(v + 1, e));
+    }
+    const e = readNumberEnd(s, v);
+    return e > v ? parseTimestampValue(Number(s.slice(v, e))) : null;
+  }
+
+  // ── JSON lines ─────────────────────────────────────────────────────────────
+
+  private scanJson(ls: number, le: number, prefixMs: number | null): void {
+    const s = this.s;
+    let e = le;
+    while (e > ls && s.charCodeAt(e - 1) <= 32) e--;
+    if (s.charCodeAt(e - 1) !== 125) {
+      this.malformed();
+      return;
+    }
+    // Time: compare the minute in place with the previous line's; parse only when it changed.
+    // Most loggers put the time at the same offset on every line: try there before searching.
+    let tv: number;
+    const tr = ls + this.tsRel;
+    if (this.curKey && this.tsRel > 0 && s.charCodeAt(tr - 1) === 34 && s.startsWith(this.curKey, tr)) tv = tr - 1;
+    else {
+      tv = this.tsSet.find(s, ls, le);
+      if (tv >= 0) this.tsRel = tv + 1 - ls;
+    }
+    let tsKnown = false;
+    if (tv >= 0) {
+      if (this.curKey && s.charCodeAt(tv) === 34 && s.startsWith(this.curKey, tv + 1)) {
+        if (this.curMinuteState === 2) {
+          const ms = this.exactJsonTs(tv);
+          if (ms !== null) this.setTime(ms);
+        } else {
+          this.inWin = this.curMinuteState === 0;
+          this.curMs ??= this.curMinute * 60_000;
+        }
+        tsKnown = true;
+      } else {
+        const ms = this.exactJsonTs(tv);
+        if (ms !== null) {
+          this.setTime(ms);
+          this.noteExact(ms);
+          // ISO text: remember "YYYY-MM-DDTHH:MM" so following lines of the minute skip parsing.
+          this.curKey = s.charCodeAt(tv) === 34 && s.charCodeAt(tv + 5) === 45 && s.charCodeAt(tv + 14) === 58 ? s.slice(tv + 1, tv + 17) : '';
+          tsKnown = true;
+        }
+      }
+      if (tsKnown && this.inWin) this.lastTsPos = tv;
+    }
+    if (!tsKnown && prefixMs !== null) {
+      this.setTime(prefixMs);
+      this.curKey = '';
+    }
+    if (!this.inWin) return;
+
+    // Fields in the log's own key order, each searched from where the previous one ended.
+    let from = tv >= 0 ? tv : ls;
+    let reorder = false;
+    const vpos = this.vpos;
+    for (let i = 0; i < 5; i++) {
+      const f = this.order[i];
+      const finder = this.finders[f];
+      const v = finder.find(s, from, ls, le);
+      vpos[f] = v;
+      if (v >= 0) {
+        if (finder.outOfOrder) reorder = true;
+        else from = v;
+      }
+    }
+    if (reorder) this.order.sort((a, b) => (vpos[a] < 0 ? 1e9 : this.finders[a].lastRel) - (vpos[b] < 0 ? 1e9 : this.finders[b].lastRel));
+    let level: LevelClass = 'none';
+    const lv = vpos[F_LEVEL];
+    if (lv >= 0) {
+      if (s.charCodeAt(lv) === 34) level = levelAt(s, lv + 1);
+      else {
+        const ne = readNumberEnd(s, lv);
+        if (ne > lv) level = classifyLevel(Number(s.slice(lv, ne)));
+      }
+    }
+    let status = 0;
+    const sv = vpos[F_STATUS];
+    if (sv >= 0) {
+      let i = s.charCodeAt(sv) === 34 ? sv + 1 : sv;
+      let c = s.charCodeAt(i);
+      while (c >= 48 && c <= 57) {
+        status = status * 10 + c - 48;
+        c = s.charCodeAt(++i);
+      }
+      if (status < 100 || status > 999) status = 0;
+    }
+    const isError = isErrorLevel(level) || status >= 500;
+    let obj: Record<string, unknown> | null = null;
+    if (isError) {
+      // Only error lines are decoded and parsed in full: they feed the signatures.
+      try {
+        const parsed: unknown = JSON.parse(this.utf8(ls, e));
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        obj = parsed as Record<string, unknown>;
+      } catch {
+        this.malformed();
+        return;
+      }
+    }
+    this.closePending();
+    this.p.linesInWindow++;
+    if (this.curMinute === this.curMinute) this.minuteAgg().lines++;
+    else this.p.undated++;
+    this.formats.json++;
+    this.levels[level]++;
+
+    let ep: EndpointAgg | null = null;
+    const pv = vpos[F_PATH];
+    if (pv >= 0 && s.charCodeAt(pv) === 34) {
+      const pe = readQuotedEnd(s, pv + 1);
+      if (pe > pv + 1) {
+        let method: string | null = null;
+        let seed = 0x811c9dc5;
+        const mv = vpos[F_METHOD];
+        if (mv >= 0 && s.charCodeAt(mv) === 34) {
+          const me = s.indexOf('"', mv + 1);
+          if (me > mv + 1 && me - mv < 12) {
+            for (let i = mv + 1; i < me; i++) seed = Math.imul(seed ^ (s.charCodeAt(i) & 0xdf), 16777619);
+            method = METHOD_NAMES.get(seed) ?? null;
+            if (method === null) {
+              method = s.slice(mv + 1, me).toUpperCase();
+              if (METHOD_NAMES.size < 100) METHOD_NAMES.set(seed, method);
+            }
+          }
+        }
+        ep = this.endpointFor(pv + 1, pe, method, seed);
+      }
+    }
+    let dur = -1;
+    const dv = vpos[F_DUR];
+    if (dv >= 0) {
+      const scale = this.durScales[this.finders[F_DUR].primary];
+      if (s.charCodeAt(dv) === 34) {
+        const de = s.indexOf('"', dv + 1);
+        const d = parseDurationValue(s.slice(dv + 1, de), scale);
+        if (d !== null) dur = d;
+      } else {
+        const d = numberAt(s, dv);
+        if (d >= 0) dur = d * scale;
+      }
+    }
+    if (ep) {
+      if (status || dur >= 0) ep.requests++;
+      if (dur >= 0) addDuration(ep, dur);
+    }
+    if (obj) this.openJsonError(obj, level, status, ep);
+  }
+
+  private endpointFor(pa: number, pb: number, method: string | null, seed: number): EndpointAgg {
+    const h = hashNormalizedPath(this.s, pa, pb, seed);
+    const hit = this.epByHash.get(h);
+    if (hit) return hit;
+    const path = normalizePath(this.utf8(pa, pb));
+    const ep = this.endpointByName(method, path);
+    if (this.epByHash.size < MAX_ENDPOINTS * 4) this.epByHash.set(h, ep);
+    return ep;
+  }
+
+  private endpointByName(method: string | null, path: string): EndpointAgg {
+    let name = endpointName(method, path);
+    let ep = this.p.endpoints.get(name);
+    if (ep) return ep;
+    if (this.p.endpoints.size >= MAX_ENDPOINTS) {
+      name = OTHER;
+      method = null;
+      path = OTHER;
+      ep = this.p.endpoints.get(name);
+      if (ep) return ep;
+    }
+    ep = { method, path, requests: 0, errors: 0, statuses: {}, hist: null, durCount: 0, durSum: 0, durMax: 0 };
+    this.p.endpoints.set(name, ep);
+    return ep;
+  }
+
+  private malformed(): void {
+    this.p.malformed++;
+  }
+
+  /** A line too long to hold was skipped by the reader. */
+  countOversized(): void {
+    this.p.lines++;
+    this.p.malformed++;
+  }
+
+  // ── text lines ─────────────────────────────────────────────────────────────
+
+  private scanText(ls: number, le: number): void {
+    const line = this.utf8(ls, le);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000e-\u001a\u001c-\u001f]|\ufffd{2}/.test(line)) {
+      this.malformed();
+      return;
+    }
+    const c0 = line.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57) {
+      // Docker and journald put a timestamp before the application's own line.
+      const t = parseLeadingTimestamp(line, this.refYear);
+      if (t && line.charCodeAt(t.length) === 32 && line.charCodeAt(t.length + 1) === 123) {
+        this.scanJson(ls + Buffer.byteLength(line.slice(0, t.length + 1)), le, t.ms);
+        return;
+      }
+    }
+    const f = parseTextLine(line, this.refYear);
+    if (!f) {
+      this.closePending();
+      this.countPlain('unrecognized');
+      return;
+    }
+    if (f.ms !== null) {
+      this.setTime(f.ms);
+      this.curKey = '';
+      this.noteExact(f.ms);
+    }
+    if (!this.inWin) return;
+    this.closePending();
+    this.p.linesInWindow++;
+    if (this.curMinute === this.curMinute) this.minuteAgg().lines++;
+    else this.p.undated++;
+    this.formats[f.format]++;
+    this.levels[f.level]++;
+    let ep: EndpointAgg | null = null;
+    if (f.path) {
+      ep = this.endpointByName(f.method, normalizePath(f.path));
+      if (f.status !== null || f.durationMs !== null) ep.requests++;
+      if (f.durationMs !== null) addDuration(ep, f.durationMs);
+    }
+    if (isErrorLevel(f.level) || (f.status !== null && f.status >= 500)) {
+      const ex = parseExceptionLine(f.message);
+      this.openError(f.ms ?? this.curMs, ex?.type ?? null, ex ? ex.message : f.message, f.level, f.status ?? 0, ep, ex !== null);
+    }
+  }
+
+  // ── error events ───────────────────────────────────────────────────────────
+
+  private openJsonError(obj: Record<string, unknown>, level: LevelClass, status: number, ep: EndpointAgg | null): void {
+    const t = pick(obj, JSON_ALIASES.ts);
+    const ms = (t && parseTimestampValue(t.value)) ?? this.curMs;
+    if (ms !== null) this.noteExact(ms);
+    const msg = pick(obj, JSON_ALIASES.message);
+    const message = msg ? (typeof msg.value === 'string' ? msg.value : JSON.stringify(msg.value)) : '';
+    let type: string | null = null;
+    let exMessage: string | null = null;
+    const excType = pick(obj, JSON_ALIASES.excType);
+    if (excType && typeof excType.value === 'string') type = excType.value;
+    const excText = pick(obj, JSON_ALIASES.excText);
+    if (excText) {
+      const text = typeof excText.value === 'string' ? excText.value : JSON.stringify(excText.value);
+      const ex = exceptionOfTraceback(text) ?? (type ? null : parseExceptionLine(text.split('\n')[0]));
+      if (ex) {
+        type ??= ex.type;
+        if (ex.type === type || type.endsWith(`.${ex.type}`) || ex.type.endsWith(`.${type}`)) exMessage = ex.message;
+      }
+    }
+    this.openError(ms, type, exMessage ?? message, level, status, ep, exMessage !== null);
+  }
+
+  private openError(ms: number | null, type: string | null, message: string, level: LevelClass, status: number, ep: EndpointAgg | null, exceptionMessage = false): void {
+    this.closePending();
+    this.p.errorEvents++;
+    if (this.curMinute === this.curMinute) {
+      const agg = this.minuteAgg();
+      agg.errors++;
+      if (ms !== null) {
+        if (agg.firstErrorMs === null || ms < agg.firstErrorMs) agg.firstErrorMs = ms;
+        agg.secondErrors ??= new Uint32Array(60);
+        agg.secondErrors[Math.floor((ms - this.curMinute * 60_000) / 1000) % 60]++;
+      }
+      if (ep) agg.endpointErrors.set(endpointName(ep.method, ep.path), (agg.endpointErrors.get(endpointName(ep.method, ep.path)) ?? 0) + 1);
+    }
+    if (ep) {
+      ep.errors++;
+      const k = status ? String(status) : 'none';
+      ep.statuses[k] = (ep.statuses[k] ?? 0) + 1;
+    }
+    const levelName = level === 'none' ? (status ? `HTTP ${status}` : 'ERROR') : level.toUpperCase();
+    this.pending = { ms: ms ?? NaN, type, message, levelName, fromTraceback: false, exceptionMessage };
+  }
+
+  private startTraceback(): void {
+    this.tb = 1;
+    // A traceback right after an error line belongs to it; otherwise it is an event of its own.
+    if (!this.pending && this.inWin) this.openError(this.curMs, null, '', 'error', 0, null);
+    if (this.pending && this.pending.type === null) this.pending.fromTraceback = true;
+  }
+
+  private attachException(type: string, message: string): void {
+    const p = this.pending;
+    if (!p) return;
+    // A traceback names the exception better than a generic log message; a chained traceback
+    // replaces the earlier one (the last exception is the one that escaped).
+    const sameType = p.type !== null && (p.type === type || p.type.endsWith(`.${type}`) || type.endsWith(`.${p.type}`));
+    if (p.type === null || p.fromTraceback || (sameType && !p.exceptionMessage)) {
+      p.type = p.type !== null && sameType && p.type.length > type.length ? p.type : type;
+      p.message = message;
+      p.fromTraceback = true;
+      p.exceptionMessage = true;
+    }
+  }
+
+  private closePending(): void {
+    const e = this.pending;
+    if (!e) return;
+    this.pending = null;
+    const type = e.type ?? e.levelName;
+    const template = maskMessage(e.message);
+    let key = `${type}\u0000${template}`;
+    let sig = this.p.signatures.get(key);
+    if (!sig && this.p.signatures.size >= MAX_SIGNATURES) {
+      key = OTHER;
+      sig = this.p.signatures.get(key);
+      if (!sig) {
+        sig = { type: OTHER, template: OTHER, count: 0, firstMs: null, lastMs: null, sample: '' };
+        this.p.signatures.set(key, sig);
+      }
+    }
+    const ms = Number.isNaN(e.ms) ? null : e.ms;
+    if (!sig) {
+      sig = { type, template, count: 0, firstMs: ms, lastMs: ms, sample: e.message.length > MAX_SAMPLE ? `${e.message.slice(0, MAX_SAMPLE)}…` : e.message };
+      this.p.signatures.set(key, sig);
+    }
+    sig.count++;
+    if (ms !== null) {
+      if (sig.firstMs === null || ms < sig.firstMs) sig.firstMs = ms;
+      if (sig.lastMs === null || ms > sig.lastMs) sig.lastMs = ms;
+    }
+  }
+}
+
+function addDuration(ep: EndpointAgg, ms: number): void {
+  ep.hist ??= new Uint32Array(HIST_BUCKETS);
+  ep.hist[bucketOf(ms)]++;
+  ep.durCount++;
+  ep.durSum += ms;
+  if (ms > ep.durMax) ep.durMax = ms;
+}

@@ -1,0 +1,112 @@
+import { classifyLevel, parseDurationValue, parseLeadingTimestamp, type LevelClass } from './fields.js';
+
+/** What a non-JSON line says, once recognised. */
+export interface TextFacts {
+  format: 'uvicorn' | 'combined' | 'text';
+  ms: number | null;
+  level: LevelClass;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  durationMs: number | null;
+  message: string;
+}
+
+// "GET /path HTTP/1.1" 200 — the request part shared by uvicorn, gunicorn and nginx lines.
+const REQUEST_RE = /"([A-Z]{3,7}) (\S+)(?: HTTP\/[\d.]+)?" (\d{3})\b/;
+// nginx combined / gunicorn default: host ident user [time] "request" status bytes "referer" "agent" [extra...]
+const COMBINED_RE = /^(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-)(?: "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*")?(.*)$/;
+// uvicorn's default formatter: "INFO:     127.0.0.1:51234 - ..." (level, colon, padding).
+const UVICORN_RE = /^(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+(.*)$/;
+const LEVEL_WORD_RE = /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>]|$)/;
+const LOGFMT_LEVEL_RE = /\b(?:level|lvl|severity)=["']?([A-Za-z]+|\d+)/i;
+const LOGFMT_STATUS_RE = /\b(?:status|status_code|code)=["']?(\d{3})\b/;
+const LOGFMT_PATH_RE = /\b(?:path|url|uri|route)=["']?([^\s"']+)/;
+const LOGFMT_METHOD_RE = /\bmethod=["']?([A-Za-z]{3,7})\b/;
+const LOGFMT_DURATION_RE = /\b(duration|latency|elapsed|took|response_time|request_time)(_ms|_s|_seconds)?=["']?(\d+(?:\.\d+)?)(ms|s|us|µs|ns)?\b/;
+const CLF_DURATION_RE = /(?:^|\s)(?:rt=|request_time=|upstream_response_time=)?(\d+(?:\.\d+)?)\s*$/;
+
+function fillRequest(f: TextFacts, text: string): void {
+  const r = REQUEST_RE.exec(text);
+  if (r) {
+    f.method = r[1];
+    f.path = r[2];
+    f.status = Number(r[3]);
+    return;
+  }
+  const st = LOGFMT_STATUS_RE.exec(text);
+  if (st) f.status = Number(st[1]);
+  const p = LOGFMT_PATH_RE.exec(text);
+  if (p && p[1].startsWith('/')) f.path = p[1];
+  const m = LOGFMT_METHOD_RE.exec(text);
+  if (m) f.method = m[1].toUpperCase();
+}
+
+function fillDuration(f: TextFacts, text: string): void {
+  const d = LOGFMT_DURATION_RE.exec(text);
+  if (!d) return;
+  const scale = d[2] === '_s' || d[2] === '_seconds' || d[1] === 'request_time' ? 1000 : 1;
+  f.durationMs = parseDurationValue(d[4] ? `${d[3]}${d[4]}` : d[3], scale);
+}
+
+/**
+ * Recognises uvicorn/gunicorn access and error lines, nginx combined, and any line that starts
+ * with a timestamp (ISO 8601, common log format, syslog). Returns null for anything else.
+ */
+export function parseTextLine(line: string, refYear?: number): TextFacts | null {
+  const f: TextFacts = { format: 'text', ms: null, level: 'none', method: null, path: null, status: null, durationMs: null, message: line };
+  const uv = UVICORN_RE.exec(line);
+  if (uv) {
+    f.format = 'uvicorn';
+    f.level = classifyLevel(uv[1]);
+    f.message = uv[2];
+    fillRequest(f, uv[2]);
+    return f;
+  }
+  const clf = COMBINED_RE.exec(line);
+  if (clf) {
+    f.format = 'combined';
+    const t = parseLeadingTimestamp(clf[2], refYear);
+    f.ms = t ? t.ms : null;
+    const req = /^([A-Z]{3,7}) (\S+)/.exec(clf[3]);
+    if (req) { f.method = req[1]; f.path = req[2]; }
+    f.status = Number(clf[4]);
+    f.level = f.status >= 500 ? 'error' : f.status >= 400 ? 'warning' : 'info';
+    // A trailing number is the request time: with a decimal point it is seconds (nginx
+    // $request_time, gunicorn %(L)s); a whole number is microseconds (gunicorn %(D)s).
+    const d = CLF_DURATION_RE.exec(clf[5] ?? '');
+    if (d) f.durationMs = d[1].includes('.') ? Number(d[1]) * 1000 : Number(d[1]) / 1000;
+    f.message = clf[3];
+    return f;
+  }
+  const ts = parseLeadingTimestamp(line, refYear);
+  if (ts) {
+    f.ms = ts.ms;
+    const rest = line.slice(ts.length);
+    const lf = LOGFMT_LEVEL_RE.exec(rest);
+    const lw = lf ? null : LEVEL_WORD_RE.exec(rest.slice(0, 100));
+    if (lf) f.level = classifyLevel(lf[1]);
+    else if (lw) f.level = classifyLevel(lw[1]);
+    f.message = (lw ? rest.slice(lw.index + lw[0].length) : rest).replace(/^[\s\]:|>-]+/, '');
+    fillRequest(f, rest);
+    fillDuration(f, rest);
+    if (f.level === 'none' && f.status !== null) f.level = f.status >= 500 ? 'error' : 'info';
+    return f;
+  }
+  // No timestamp, but an access line (uvicorn without its level prefix, proxies) or logfmt.
+  const req = REQUEST_RE.exec(line);
+  if (req) {
+    f.format = 'uvicorn';
+    f.method = req[1]; f.path = req[2]; f.status = Number(req[3]);
+    f.level = f.status >= 500 ? 'error' : 'info';
+    return f;
+  }
+  const lf = LOGFMT_LEVEL_RE.exec(line);
+  if (lf) {
+    f.level = classifyLevel(lf[1]);
+    fillRequest(f, line);
+    fillDuration(f, line);
+    return f;
+  }
+  return null;
+}
