@@ -1,11 +1,11 @@
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, ApiError, request } from '../api/client.js';
+import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { api, request } from '../api/client.js';
 import { INCIDENT_ROLES, SEVERITIES, STATUSES, type Incident, type IncidentRole, type NoteKind, type Severity, type SeverityLevel, type Status, type TimelineEntry } from '../api/types.js';
 import { SeverityBadge, StatusBadge } from '../components/badges.js';
 import { Countdown } from '../components/countdown.js';
 import { bannerError, ErrorBanner, Field, fieldError } from '../components/form.js';
 import { evidenceOf, Timeline } from '../components/timeline.js';
-import { UpdateComposer, type UpdatePost } from '../components/update-composer.js';
+import { UpdateComposer, type UpdatePlan, type UpdatePost } from '../components/update-composer.js';
 import { Link } from '../lib/router.js';
 import { formatDuration, formatPolicyDuration, formatTime, formatUtc, useNow } from '../lib/time.js';
 import { useIncident, type LiveState } from '../lib/use-incident.js';
@@ -41,6 +41,7 @@ export function IncidentRoomPage({ id }: { id: string }) {
   const now = useNow(1000);
   const header = useAction();
   useEffect(() => void api.severities().then((r) => setLevels(r.severities), () => {}), []);
+  const preview = useCallback((u: UpdatePost) => previewUpdate(id, u), [id]);
 
   if (error) return <><h1>{id}</h1><ErrorBanner error={error} /><p><Link href="/">Back to the dashboard</Link></p></>;
   if (!incident) return <p aria-busy="true">Loading {id}…</p>;
@@ -109,7 +110,7 @@ export function IncidentRoomPage({ id }: { id: string }) {
 
       {canWrite && level && (
         <UpdateComposer key={incident.id} incident={incident} cadenceMinutes={Math.round(level.updateCadenceMs / 60_000)} publicByDefault={level.publicUpdates}
-          onPost={async (u) => postUpdate(incident.id, u, apply)} />
+          onPost={(u) => postUpdate(incident.id, u, apply)} onPreview={preview} />
       )}
     </div>
   );
@@ -117,15 +118,13 @@ export function IncidentRoomPage({ id }: { id: string }) {
 
 /** POST /api/v1/incidents/:id/updates (coordination): records the update, resets the cadence clock, posts the public text. */
 async function postUpdate(id: string, u: UpdatePost, apply: (r: { incident: Incident; entries: TimelineEntry[] }) => void) {
-  try {
-    const r = await request<{ incident?: Incident; entries?: TimelineEntry[] }>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/updates`, {
-      status: u.status, findings: u.findings, actions: u.actions, nextUpdateInMinutes: u.nextInMinutes, text: u.internalText, ...(u.publicText !== null && { public: u.publicText }),
-    });
-    if (r?.incident) apply({ incident: r.incident, entries: r.entries ?? [] });
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404 && /no route/.test(e.message)) throw new ApiError('UNAVAILABLE', 'this server has no update API yet (POST /api/v1/incidents/:id/updates); post the update with "warroom update" instead', 404);
-    throw e;
-  }
+  const r = await request<{ incident: Incident; entries: TimelineEntry[] }>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/updates`, u);
+  apply({ incident: r.incident, entries: r.entries ?? [] });
+}
+
+/** The same call as a dry run: what the server would send where, rendered by its own templates. */
+function previewUpdate(id: string, u: UpdatePost): Promise<UpdatePlan> {
+  return request<UpdatePlan>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/updates`, { ...u, dry_run: true });
 }
 
 function EntryComposer({ incidentId, onAdded }: { incidentId: string; onAdded: (e: TimelineEntry) => void }) {
