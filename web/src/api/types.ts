@@ -83,3 +83,48 @@ export interface ChangeResult {
   incident: Incident;
   entries: TimelineEntry[];
 }
+
+export type CheckState = 'up' | 'degraded' | 'down';
+
+export interface CheckResult {
+  service: string;
+  kind: string;
+  target: string;
+  state: CheckState;
+  latencyMs: number;
+  evidence: Record<string, unknown>;
+  error?: string;
+}
+
+export interface HealthReport {
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  state: CheckState;
+  counts: Record<CheckState, number>;
+  services: { service: string; state: CheckState; checks: CheckResult[] }[];
+  skipped: string[];
+}
+
+export interface TriageFinding {
+  rule: string;
+  title: string;
+  pattern: string | null;
+  service: string;
+  severity: Severity;
+  cause: string;
+  evidence: string[];
+  action: string;
+}
+
+export interface TriageReport {
+  id: number | null;
+  createdAt: string;
+  incident: string | null;
+  durationMs: number;
+  state: CheckState;
+  suggestedSeverity: Severity | null;
+  findings: TriageFinding[];
+  recentChanges: Record<string, unknown>[];
+  summary: string[];
+}

@@ -307,22 +307,28 @@ function EntryList({ title, kind, entries, empty }: { title: string; kind: strin
   );
 }
 
-interface ActionItem { id: number | string; title: string; owner?: string | null; due?: string | null; dueAt?: string | null; status?: string; kind?: string }
+interface ActionItem { id: number; title: string; owner: string; dueDate: string; status: 'open' | 'done'; overdue: boolean; kind: string }
 
-/** Action items come from the post-mortem API; shown when that API exists on this server. */
+/** Action items from the post-mortem API (GET /api/v1/action-items?incident=…). */
 function ActionItems({ incidentId }: { incidentId: string }) {
-  const [items, setItems] = useState<ActionItem[] | null | 'unavailable'>(null);
+  const [items, setItems] = useState<ActionItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    request<{ actionItems?: ActionItem[]; items?: ActionItem[] }>('GET', `/api/v1/incidents/${encodeURIComponent(incidentId)}/action-items`)
-      .then((r) => setItems(r.actionItems ?? r.items ?? []), () => setItems('unavailable'));
+    request<{ actionItems: ActionItem[] }>('GET', `/api/v1/action-items?incident=${encodeURIComponent(incidentId)}&status=all`)
+      .then((r) => setItems(r.actionItems), setError);
   }, [incidentId]);
-  if (items === 'unavailable') return null;
   return (
     <section className="card" aria-labelledby="action-items-heading">
       <h2 id="action-items-heading">Action items</h2>
-      {items === null ? <p aria-busy="true">Loading…</p> : items.length === 0 ? <p className="muted">No action items yet.</p> : (
+      <ErrorBanner error={error} />
+      {items === null ? (!error && <p aria-busy="true">Loading…</p>) : items.length === 0 ? <p className="muted">No action items yet (add them on the post-mortem).</p> : (
         <ul className="entry-list">
-          {items.map((i) => <li key={i.id}>{i.title} <span className="muted">— {i.owner ?? 'no owner'}{(i.due ?? i.dueAt) ? `, due ${i.due ?? i.dueAt}` : ''}{i.status ? `, ${i.status}` : ''}</span></li>)}
+          {items.map((i) => (
+            <li key={i.id}>
+              {i.status === 'done' ? '✓ ' : ''}{i.title} <span className="muted">— {i.owner}, {i.kind}, due {i.dueDate}, {i.status}</span>
+              {i.overdue && i.status === 'open' && <strong className="warn-text"> overdue</strong>}
+            </li>
+          ))}
         </ul>
       )}
     </section>
