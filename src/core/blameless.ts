@@ -30,6 +30,14 @@ const FAULT_VERBS = [
   'pushed a bad', 'deployed a bad', 'did not bother', 'never checked', 'never tested',
 ];
 
+// With an unknown capitalised subject ("Kafka did not…" is a system, "Bob forgot…" is a person)
+// only verbs a system cannot do count, to keep false alarms rare.
+const HUMAN_VERBS = [
+  'forgot', 'forgets', 'forgot to', 'neglected', 'neglected to', 'ignored', 'overlooked', 'should have', "should've",
+  'messed up', 'screwed up', 'was careless', 'was sloppy', 'made a mistake', 'made an error', 'mistakenly', 'carelessly',
+  'did not bother', 'never checked', 'never tested', 'pushed a bad', 'deployed a bad',
+];
+
 // Phrases that blame regardless of subject.
 const BLAME_PHRASES: [RegExp, string][] = [
   [/\bhuman error\b/i, '"human error" ends the inquiry where it should start'],
@@ -67,7 +75,7 @@ export function checkBlameless(text: string, field: string, opts: BlamelessOptio
   const peopleRe = people.length ? new RegExp(`\\b(${people.map(escapeRe).join('|')})\\b\\s+(?:(?:just|then|also|simply|had|has)\\s+)?(${verbs})\\b`, 'i') : null;
   const pronounRe = new RegExp(`^(?:${PRONOUNS.map(escapeRe).join('|')})\\s+(?:(?:just|then|also|simply|had|has)\\s+)?(${verbs})\\b`, 'i');
   // A capitalised first word followed by a fault verb: "Bob forgot to…" even when Bob is not on record.
-  const subjectRe = new RegExp(`^([A-Z][a-z]+)\\s+(?:(?:just|then|also|simply|had|has)\\s+)?(${verbs})\\b`);
+  const subjectRe = new RegExp(`^([A-Z][a-z]+)\\s+(?:(?:just|then|also|simply|had|has)\\s+)?(${HUMAN_VERBS.map(escapeRe).join('|')})\\b`);
   for (const sentence of splitSentences(text)) {
     let m: RegExpExecArray | null;
     if (peopleRe && (m = peopleRe.exec(sentence))) {

@@ -283,7 +283,8 @@ export interface CadenceFacts {
 
 /**
  * The seed's update cadence, judged gap by gap with the severity in force when each gap
- * began (an incident downgraded from SEV1 to SEV3 owes 15-minute updates only while SEV1).
+ * began; an escalation inside a gap brings the next update due forward (an incident escalated
+ * from SEV3 to SEV1 owes an update 15 minutes after the escalation, not 2 hours after the last).
  */
 export function computeCadence(inc: Pick<Incident, 'severity' | 'declaredAt' | 'resolvedAt'>, updateTimes: string[], changes: SeverityChange[], policy: SeverityPolicy, now: string): CadenceFacts {
   const sorted = [...updateTimes].sort();
@@ -298,11 +299,21 @@ export function computeCadence(inc: Pick<Incident, 'severity' | 'declaredAt' | '
   let maxGap = 0;
   const misses: CadenceFacts['misses'] = [];
   for (let i = 0; i + 1 < points.length; i++) {
-    const gap = Date.parse(points[i + 1]) - Date.parse(points[i]);
-    const sev = severityAt(points[i]);
-    const cadence = policy[sev].updateCadenceMs;
+    const from = Date.parse(points[i]);
+    const gap = Date.parse(points[i + 1]) - from;
+    let sev = severityAt(points[i]);
+    let deadline = from + policy[sev].updateCadenceMs;
+    // An escalation during the gap brings the next update forward to its own cadence.
+    for (const c of changes) {
+      const t = Date.parse(c.at);
+      if (t <= from || c.at >= points[i + 1] || t > deadline) continue;
+      if (compareSeverity(c.to, sev) < 0 && t + policy[c.to].updateCadenceMs < deadline) {
+        deadline = t + policy[c.to].updateCadenceMs;
+        sev = c.to;
+      }
+    }
     if (gap > maxGap) maxGap = gap;
-    if (gap > cadence) misses.push({ from: points[i], to: points[i + 1], gapMs: gap, cadenceMs: cadence, severity: sev });
+    if (from + gap > deadline) misses.push({ from: points[i], to: points[i + 1], gapMs: gap, cadenceMs: policy[sev].updateCadenceMs, severity: sev });
   }
   return { updatesSent: sorted.length, maxGapMs: maxGap, met: misses.length === 0, misses };
 }

@@ -36,8 +36,8 @@ export function registerPostmortemRoutes(app: FastifyInstance, deps: ServerDeps)
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem', role: 'responder', tags, summary: 'Start the review of a resolved incident (idempotent)', response: z.object({ created: z.boolean(), postmortem: editResultSchema.shape.postmortem }) },
     async ({ ctx, params, reply }) => {
       const r = await ensurePostmortem(ctx, params.id);
-      reply.status(r.created ? 201 : 200);
-      return { created: r.created, postmortem: r.record };
+      // 201 when this call started the review, 200 when it already existed (defineRoute would reset a plain status).
+      return reply.status(r.created ? 201 : 200).send({ created: r.created, postmortem: r.record });
     });
 
   defineRoute(app, deps, { method: 'PUT', url: '/api/v1/incidents/:id/postmortem/sections/:section', role: 'responder', tags, summary: 'Write a section (empty text clears it); blameless warnings come back', body: setSectionInputSchema, response: editResultSchema },

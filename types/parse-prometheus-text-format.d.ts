@@ -1,0 +1,18 @@
+/** Minimal types for the Prometheus exposition-format parser used by the /metrics tests. */
+declare module 'parse-prometheus-text-format' {
+  interface ParsedMetric {
+    value?: string;
+    labels?: Record<string, string>;
+    buckets?: Record<string, string>;
+    quantiles?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }
+  interface ParsedFamily {
+    name: string;
+    help: string;
+    type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+    metrics: ParsedMetric[];
+  }
+  export default function parsePrometheusTextFormat(text: string): ParsedFamily[];
+}
