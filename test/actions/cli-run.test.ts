@@ -4,6 +4,11 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actionRunResultSchema } from '../../src/server/routes/actions.js';
 import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { createTempStore, testContext } from '../helpers/store.js';
+import { startTestServer } from '../helpers/server.js';
+import { configSchema } from '../../src/config/schema.js';
+import { declareIncident } from '../../src/app/declare-incident.js';
+import { listActionRuns } from '../../src/app/run-action.js';
 
 const FAKE = resolve(import.meta.dirname, 'fixtures/fake-deploy.mjs');
 
@@ -122,5 +127,39 @@ describe('warroom run through the built binary', () => {
     const f = await runCli(['run', 'flush-keys', '--service', 'cache', '--pattern', '*', '--force', '--yes', '--json'], { cwd });
     expect(f.code).toBe(2);
     expect(f.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'pattern', details: { status: 'refused', runId: expect.any(Number) } } });
+  });
+
+  it('--server runs the action through the API: plan from a dry run, refusal without --yes recorded on the server, then the run', async () => {
+    const ts = await createTempStore('sqlite');
+    const serverLog = join(cwd, 'server-calls.jsonl');
+    const server = await startTestServer(ts.store, configSchema.parse({ services: { worker: { restart: [process.execPath, FAKE, '--restart', '{service}'] } } }));
+    const prevLog = process.env.FAKE_DEPLOY_LOG;
+    // The server runs in this process: the fake script inherits this environment.
+    process.env.FAKE_DEPLOY_LOG = serverLog;
+    try {
+      const ctx = testContext(ts.store);
+      const inc = (await declareIncident(ctx, { title: 'Remote', severity: 'SEV2' })).incident.id;
+      const token = await server.token('commander', 'cli-remote');
+      const env = { WARROOM_URL: server.url, WARROOM_TOKEN: token };
+      const other = tempDir('wr-cli-remote-');
+      const no = await runCli(['run', 'restart', '--service', 'worker', '--incident', inc], { cwd: other, env });
+      expect(no.code).toBe(1);
+      expect(no.stdout).toContain('Plan: restart worker with its configured restart command');
+      expect(no.stderr).toContain('confirmation required');
+      expect(existsSync(serverLog)).toBe(false);
+      const r = await runCli(['run', 'restart', '--service', 'worker', '--incident', inc, '--yes', '--json'], { cwd: other, env });
+      expect(r.code).toBe(0);
+      expect(actionRunResultSchema.parse(r.json())).toMatchObject({ status: 'succeeded', actor: { name: 'cli-remote', via: 'api' } });
+      expect(readFileSync(serverLog, 'utf8').trim().split('\n')).toHaveLength(1);
+      expect((await listActionRuns(ctx, inc)).map((x) => x.status)).toEqual(['refused', 'succeeded']);
+      const missing = await runCli(['run', 'restart', '--service', 'worker', '--yes'], { cwd: other, env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('incident: required with --server');
+    } finally {
+      if (prevLog === undefined) delete process.env.FAKE_DEPLOY_LOG;
+      else process.env.FAKE_DEPLOY_LOG = prevLog;
+      await server.close();
+      await ts.cleanup();
+    }
   });
 });

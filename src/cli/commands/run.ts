@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { validation, WarroomError } from '../../core/errors.js';
+import { validation, WarroomError, type ErrorCode } from '../../core/errors.js';
 import type { ActionPlan } from '../../actions/types.js';
 import type { ActionRunResult } from '../../app/run-action.js';
 import { paint, printJson, type CliIo } from '../io.js';
@@ -49,7 +49,8 @@ export function buildOptions(o: RunOptions): Record<string, unknown> {
 }
 
 export async function run(rt: Runtime, action: string, o: RunOptions) {
-  if (rt.serverUrl()) throw new WarroomError('VALIDATION', 'warroom run executes on this machine; to run an action on the server, POST /api/v1/incidents/:id/actions (see docs/remediation.md)', { field: 'server' });
+  const server = rt.serverUrl();
+  if (server) return runOnServer(rt, server, action, o);
   const io = rt.io;
   const ctx = await rt.openContext();
   const { runAction } = await import('../../app/run-action.js');
@@ -82,6 +83,44 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
   }
 }
 
+/**
+ * --server / WARROOM_URL: the action runs on the server host through the API. The plan comes
+ * from a dry run; the confirmation is asked here; a "no" is still sent (without confirm) so the
+ * server records the refusal. Output is not streamed: it arrives with the result.
+ */
+async function runOnServer(rt: Runtime, base: string, action: string, o: RunOptions): Promise<number> {
+  const io = rt.io;
+  if (!o.incident) throw validation('incident: required with --server (the API runs actions for an incident: --incident INC-N)', 'incident');
+  const token = io.env.WARROOM_TOKEN;
+  if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role commander"');
+  const { parseIncidentId } = await import('../../core/incident.js');
+  const url = `${base}/api/v1/incidents/${encodeURIComponent(parseIncidentId(o.incident, 'incident'))}/actions`;
+  const post = async (body: Record<string, unknown>): Promise<ActionRunResult> => {
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ action, options: buildOptions(o), ...body }) });
+    } catch (e) {
+      throw new WarroomError('UNAVAILABLE', `cannot reach the warroom server at ${base}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
+    }
+    const json = (await res.json().catch(() => null)) as (ActionRunResult & { error?: { code: ErrorCode; message: string; field?: string; details?: Record<string, unknown> } }) | null;
+    if (!res.ok || !json) throw new WarroomError(json?.error?.code ?? 'UNAVAILABLE', json?.error?.message ?? `server answered ${res.status}`, { field: json?.error?.field, details: json?.error?.details });
+    return json;
+  };
+  const planned = await post({ dry_run: true });
+  if (!io.json) printPlan(io, planned.plan!, !!o.dryRun);
+  if (o.dryRun) {
+    if (io.json) printJson(io, planned);
+    return 0;
+  }
+  let yes = !!o.yes;
+  if (!yes && io.interactive && !io.json) yes = await ask(io, planned.plan!, new AbortController().signal);
+  const result = await post({ confirm: yes });
+  if (io.json) printJson(io, result);
+  else printResult(io, result, false);
+  if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+  return result.ok ? 0 : 1;
+}
+
 function printPlan(io: CliIo, plan: ActionPlan, dryRun: boolean): void {
   const c = paint(io);
   const lines = [`${c.bold(dryRun ? 'Dry run' : 'Plan')}: ${plan.summary}`, `  needs role: ${plan.role}`];
@@ -111,7 +150,7 @@ function ask(io: CliIo, plan: ActionPlan, signal: AbortSignal): Promise<boolean>
   });
 }
 
-function printResult(io: CliIo, r: ActionRunResult): void {
+function printResult(io: CliIo, r: ActionRunResult, streamed = true): void {
   if (r.dryRun || !r.outcome) return;
   const c = paint(io);
   const o = r.outcome;
@@ -120,7 +159,7 @@ function printResult(io: CliIo, r: ActionRunResult): void {
   if (o.verification.ok !== null || o.verification.detail) lines.push(`  check: ${o.verification.ok === true ? c.green('ok') : o.verification.ok === false ? c.red('failed') : c.dim('n/a')} — ${o.verification.detail}`);
   if (o.error) lines.push(`  error: ${o.error}`);
   // Actions without a streamed command (SQL, Redis, files) print their report here.
-  if (o.output && !o.steps.some((s) => s.exitCode !== undefined)) lines.push(...o.output.split('\n').map((l) => `  ${c.dim('│')} ${l}`));
+  if (o.output && (!streamed || !o.steps.some((s) => s.exitCode !== undefined))) lines.push(...o.output.split('\n').map((l) => `  ${c.dim('│')} ${l}`));
   lines.push(r.incidentId ? `  recorded on ${r.incidentId} (timeline entry #${r.timelineEntryId}, run #${r.runId})` : `  recorded as run #${r.runId} (no incident: pass --incident INC-N to put it on a timeline)`);
   io.out(lines.join('\n'));
 }
