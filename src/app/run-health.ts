@@ -1,4 +1,4 @@
-import { serviceSchema, type ServiceConfig, type WarroomConfig } from '../config/schema.js';
+import { httpUrl, serviceSchema, type ServiceConfig, type WarroomConfig } from '../config/schema.js';
 import { notFound, validation } from '../core/errors.js';
 import { triageThresholdsSchema, type TriageThresholds } from '../core/triage-rules.js';
 import { runHealth } from '../checks/health.js';
@@ -61,9 +61,10 @@ export function selectServices(config: WarroomConfig, input: HealthInput, what =
     for (const target of input[key] ?? []) {
       anyAdHoc = true;
       const flag = key === 'urls' ? 'url' : key;
-      const r = serviceSchema.safeParse({ [kind]: target });
+      // Validate the bare value first so the message is the specific one, not the union's "Invalid input".
+      const r = kind === 'health' ? httpUrl.safeParse(target).success ? serviceSchema.safeParse({ health: target }) : httpUrl.safeParse(target) : serviceSchema.safeParse({ [kind]: target });
       if (!r.success) throw validation(`--${flag} ${JSON.stringify(target)}: ${r.error.issues[0].message}`, flag);
-      const svc = r.data;
+      const svc = r.data as ServiceConfig;
       out[adHocName(kind, target, taken)] = svc;
     }
   }

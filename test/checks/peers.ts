@@ -79,7 +79,7 @@ export async function startRedis(args: string[] = []): Promise<{ url: string; po
     if (ok) {
       return {
         url: `redis://127.0.0.1:${port}/0`, port, child,
-        stop: () => new Promise<void>((r) => { if (child.exitCode !== null) { rmSync(dir, { recursive: true, force: true }); return r(); } child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); child.kill('SIGKILL'); }),
+        stop: () => new Promise<void>((r) => { if (child.exitCode !== null || child.signalCode !== null) { rmSync(dir, { recursive: true, force: true }); return r(); } child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); child.kill('SIGKILL'); }),
       };
     }
     child.kill('SIGKILL');
