@@ -45,6 +45,8 @@ export interface BuildServerOptions {
   /** pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   authenticators?: Authenticator[];
+  /** `warroom serve --allow-agent-remediation`: agents with a commander/admin token may run remediation over /mcp. */
+  allowAgentRemediation?: boolean;
 }
 
 export function createDeps(o: Pick<BuildServerOptions, 'store' | 'config' | 'policy' | 'now'>): ServerDeps {
