@@ -129,6 +129,34 @@ describe('warroom run through the built binary', () => {
     expect(f.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'pattern', details: { status: 'refused', runId: expect.any(Number) } } });
   });
 
+  it('on a terminal it asks: "no" refuses and runs nothing, "yes" runs (a real pseudo-terminal via python3 pty, argv only)', async () => {
+    const inTty = (answer: string) => new Promise<{ code: number | null; out: string }>((resolveP) => {
+      const childEnv: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', FAKE_DEPLOY_LOG: log() };
+      for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete childEnv[k];
+      // pty.spawn takes an argument list: no shell is involved here either.
+      const p = spawn('python3', ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, BIN, 'run', 'restart', '--service', 'worker', '--incident', 'INC-1'], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.setEncoding('utf8').on('data', (x) => {
+        out += x;
+        if (out.includes('Type "yes" to continue') && !p.stdin.writableEnded) p.stdin.end(`${answer}\n`);
+      });
+      p.stderr.resume();
+      const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+      p.on('close', (code) => { clearTimeout(timer); resolveP({ code, out }); });
+    });
+    const before = existsSync(log()) ? readFileSync(log(), 'utf8').trim().split('\n').length : 0;
+    const no = await inTty('no');
+    expect(no.out).toContain('Run restart on worker? Type "yes" to continue');
+    expect(no.out).toContain('not confirmed: restart was not run');
+    expect(no.code).toBe(1);
+    const count = () => (existsSync(log()) ? readFileSync(log(), 'utf8').trim().split('\n').length : 0);
+    expect(count()).toBe(before);
+    const yes = await inTty('yes');
+    expect(yes.out).toContain('✔ restarted worker');
+    expect(yes.code).toBe(0);
+    expect(count()).toBe(before + 1);
+  });
+
   it('--server runs the action through the API: plan from a dry run, refusal without --yes recorded on the server, then the run', async () => {
     const ts = await createTempStore('sqlite');
     const serverLog = join(cwd, 'server-calls.jsonl');
