@@ -56,15 +56,15 @@ function workerScript(): URL | null {
   return null;
 }
 
-function planTasks(files: LogFile[], workers: number): ScanTask[] {
+function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES): ScanTask[] {
   const tasks: ScanTask[] = [];
   for (const f of files) {
-    if (f.gzip || workers <= 1 || f.size < SPLIT_MIN_BYTES) {
+    if (f.gzip || workers <= 1 || f.size < splitMin) {
       tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
       continue;
     }
     // Several ranges per worker even out the load when some ranges hold more error lines.
-    const parts = Math.min(workers * 4, Math.ceil(f.size / (16 << 20)));
+    const parts = Math.min(workers * 4, Math.ceil(f.size / Math.min(16 << 20, splitMin)));
     let start = 0;
     for (let i = 1; i <= parts; i++) {
       const end = i === parts ? f.size : alignToEvent(f.path, Math.floor((f.size * i) / parts), f.size);
@@ -121,8 +121,10 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const sopts = scanOptions(opts);
   const total = files.reduce((a, f) => a + f.size, 0);
   const want = workerCount(opts);
-  const script = want > 1 && total >= WORKER_MIN_BYTES ? workerScript() : null;
-  const tasks = planTasks(files, script ? want : 1);
+  // An explicit worker count (option or WARROOM_LOG_WORKERS) is honoured for small inputs too.
+  const explicit = opts.workers !== undefined || process.env.WARROOM_LOG_WORKERS !== undefined;
+  const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
+  const tasks = planTasks(files, script ? want : 1, explicit ? 1 << 20 : SPLIT_MIN_BYTES);
   if (script && tasks.length > 1) return runInWorkers(script, tasks, Math.min(want, tasks.length), sopts);
   let merged = emptyPartial();
   for (const t of tasks) {

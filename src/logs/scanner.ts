@@ -374,24 +374,34 @@ export class LogScanner {
       else this.countPlain('blank');
       return;
     }
-    const c0 = s.charCodeAt(ls);
+    let c0 = s.charCodeAt(ls);
+    // Docker (timestamps=1) and journald put "2026-11-27T15:01:02.123456789Z " before every
+    // line, traceback lines included: look past it to see whether the line continues an event.
+    let cs = ls;
+    if (c0 >= 48 && c0 <= 57 && s.charCodeAt(ls + 4) === 45 && s.charCodeAt(ls + 10) === 84) {
+      const sp = s.indexOf(' ', ls + 19);
+      if (sp > 0 && sp < ls + 40 && sp < le && s.charCodeAt(sp - 1) === 90) {
+        cs = sp + 1;
+        c0 = s.charCodeAt(cs);
+      }
+    }
     if (c0 === 32 || c0 === 9) {
       if (this.tb === 2) this.tb = 0;
       this.countContinuation();
       return;
     }
-    if (c0 === 84 && s.startsWith('Traceback (most recent call last):', ls)) {
+    if (c0 === 84 && s.startsWith('Traceback (most recent call last):', cs)) {
       this.startTraceback();
       this.countContinuation();
       return;
     }
-    if ((c0 === 68 && s.startsWith('During handling of the above exception', ls)) || (c0 === 84 && s.startsWith('The above exception was the direct cause', ls))) {
+    if ((c0 === 68 && s.startsWith('During handling of the above exception', cs)) || (c0 === 84 && s.startsWith('The above exception was the direct cause', cs))) {
       this.tb = 1;
       this.countContinuation();
       return;
     }
-    if (this.tb === 1) {
-      const ex = parseExceptionLine(this.utf8(ls, le));
+    if (this.tb === 1 && c0 !== 123) {
+      const ex = parseExceptionLine(this.utf8(cs, le));
       this.tb = 2;
       if (ex) {
         this.attachException(ex.type, ex.message);
@@ -399,8 +409,10 @@ export class LogScanner {
         return;
       }
     }
-    this.tb = 0;
-    if (c0 === 123) this.scanJson(ls, le, null);
+    // A JSON line from the other stream (stdout between stderr traceback frames, as Docker
+    // interleaves them) does not end a traceback in progress; anything else does.
+    if (c0 !== 123) this.tb = 0;
+    if (c0 === 123) this.scanJson(cs, le, cs > ls ? (parseLeadingTimestamp(s.slice(ls, cs - 1), this.refYear)?.ms ?? null) : null);
     else this.scanText(ls, le);
   }
 
@@ -502,7 +514,10 @@ export class LogScanner {
       if (this.curKey && s.charCodeAt(tv) === 34 && s.startsWith(this.curKey, tv + 1)) {
         if (this.curMinuteState === 2) {
           const ms = this.exactJsonTs(tv);
-          if (ms !== null) this.setTime(ms);
+          if (ms !== null) {
+            this.setTime(ms);
+            this.noteExact(ms);
+          }
         } else {
           this.inWin = this.curMinuteState === 0;
           this.curMs ??= this.curMinute * 60_000;
@@ -574,7 +589,7 @@ export class LogScanner {
         return;
       }
     }
-    this.closePending();
+    if (this.tb !== 1) this.closePending();
     this.p.linesInWindow++;
     if (this.curMinute === this.curMinute) this.minuteAgg().lines++;
     else this.p.undated++;
@@ -733,6 +748,7 @@ export class LogScanner {
 
   private openError(ms: number | null, type: string | null, message: string, level: LevelClass, status: number, ep: EndpointAgg | null, exceptionMessage = false): void {
     this.closePending();
+    this.tb = 0;
     this.p.errorEvents++;
     if (this.curMinute === this.curMinute) {
       const agg = this.minuteAgg();
@@ -749,14 +765,15 @@ export class LogScanner {
       const k = status ? String(status) : 'none';
       ep.statuses[k] = (ep.statuses[k] ?? 0) + 1;
     }
-    const levelName = level === 'none' ? (status ? `HTTP ${status}` : 'ERROR') : level.toUpperCase();
+    // A 5xx logged at INFO (access logs) is named by its status, not by that level.
+    const levelName = isErrorLevel(level) ? level.toUpperCase() : status ? `HTTP ${status}` : 'ERROR';
     this.pending = { ms: ms ?? NaN, type, message, levelName, fromTraceback: false, exceptionMessage };
   }
 
   private startTraceback(): void {
-    this.tb = 1;
     // A traceback right after an error line belongs to it; otherwise it is an event of its own.
     if (!this.pending && this.inWin) this.openError(this.curMs, null, '', 'error', 0, null);
+    this.tb = 1;
     if (this.pending && this.pending.type === null) this.pending.fromTraceback = true;
   }
 

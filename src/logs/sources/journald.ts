@@ -39,7 +39,8 @@ export function journalEntryToText(entry: JournalEntry): string | null {
   if (text.startsWith('{')) return `${ts} ${text}`;
   const [first, ...rest] = text.split('\n');
   const pri = entry.PRIORITY !== undefined ? Number(entry.PRIORITY) : NaN;
-  const level = !HAS_LEVEL.test(first) && Number.isInteger(pri) ? `${levelOfSyslogPriority(pri).toUpperCase()} ` : '';
+  // A traceback keeps its first line intact: the analyser recognises it by that line.
+  const level = !HAS_LEVEL.test(first) && !first.startsWith('Traceback (most recent call last):') && Number.isInteger(pri) ? `${levelOfSyslogPriority(pri).toUpperCase()} ` : '';
   return [`${ts} ${level}${first}`, ...rest].join('\n');
 }
 
