@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -8,7 +9,7 @@ import { buildSeverityPolicy } from '../../src/core/severity.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { AccessRole } from '../../src/app/context.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
-import { tempDir } from '../helpers/cli.js';
+import { BIN, runCli, tempDir } from '../helpers/cli.js';
 import { call, httpClient, recordsOf, writeAgentConfig, type Entry } from './helpers.js';
 
 /**
@@ -150,4 +151,40 @@ describe('/mcp over Streamable HTTP', () => {
     const r = await fetch(`${plain}/mcp`, { headers: { authorization: `Bearer ${await token('viewer', 'get-viewer')}` } });
     expect(r.status).toBe(405);
   });
+});
+
+describe('warroom serve --allow-agent-remediation (the real process)', () => {
+  it('passes the opt-in from the command line to /mcp, and a commander token sees run_remediation', async () => {
+    const dir = tempDir('warroom-mcp-serve-');
+    writeAgentConfig(dir);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+    for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete env[k];
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--allow-agent-remediation'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    const url = `http://127.0.0.1:${port}`;
+    let client: Client | undefined;
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${err}`);
+        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+        if (Date.now() > deadline) throw new Error(`serve did not start: ${err}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const t = await runCli(['token', 'create', '--role', 'commander', '--name', 'ic-agent', '--json'], { cwd: dir });
+      expect(t.code, t.stderr).toBe(0);
+      client = await httpClient(url, t.json<{ token: string }>().token);
+      expect((await client.listTools()).tools.map((x) => x.name)).toContain('run_remediation');
+    } finally {
+      await client?.close().catch(() => {});
+      await new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
