@@ -12,6 +12,7 @@ import { postgresUrl, redisUrl } from '../config/schema.js';
 import { worstState, type CheckResult, type CheckState } from '../checks/types.js';
 import { analyzeServiceLogs, type ServiceLogSummary } from '../checks/service-logs.js';
 import { requireRole, type AppContext } from './context.js';
+import { listDeploys } from './record-deploy.js';
 import { healthThresholdsOf, thresholdsOf } from './run-health.js';
 
 export interface DiagnoseTarget {
@@ -107,7 +108,7 @@ export async function runAppDiagnosis(ctx: AppContext, t: DiagnoseTarget & { sin
   const [http, container, logs] = await Promise.all([
     svc.health ? checkHttp(name, svc.health, { timeoutMs }) : null,
     svc.container ? checkContainer(name, svc.container, { timeoutMs }) : null,
-    svc.logs ? analyzeServiceLogs(name, svc, { since: t.since ?? '15m', now: ctx.now() }) : null,
+    svc.logs ? analyzeServiceLogs(name, svc, { since: t.since ?? '15m', now: ctx.now(), redact: ctx.config.redact, timeoutMs: Math.max(timeoutMs * 2, 5000), deploys: (await listDeploys(ctx, { service: name, limit: 50 })) }) : null,
   ]);
   const checks = [http, container].filter((c): c is CheckResult => !!c);
   const ev = (c: CheckResult | null) => (c?.evidence ?? {}) as Record<string, unknown>;

@@ -74,12 +74,15 @@ export async function runTriage(ctx: AppContext, input: TriageInput = {}): Promi
   const pgTargets = distinct(services, 'postgres');
   const redisTargets = distinct(services, 'redis');
   const diagTimeout = Math.max(timeoutMs, 1000);
+  // The logs analyser lines a spike up against the change before it.
+  const allDeploys = await listDeploys(ctx, { limit: 500 });
+  const recentDeploysFor = (service: string) => allDeploys.filter((d) => d.service === service);
   const [health, deploys, pgList, redisList, logList] = await Promise.all([
     runHealth(services, { timeoutMs, thresholds: healthThresholdsOf(thresholds), now: () => ctx.now() }),
-    listDeploys(ctx, { limit: 500 }),
+    allDeploys,
     Promise.all(pgTargets.map(([, url]) => diagnosePostgres(url, { timeoutMs: diagTimeout, longQueryMs: thresholds.long_query_s * 1000 }))),
     Promise.all(redisTargets.map(([, url]) => diagnoseRedis(url, { timeoutMs: diagTimeout }))),
-    Promise.all(Object.entries(services).filter(([, s]) => s.logs).map(async ([n, s]) => [n, await analyzeServiceLogs(n, s, { since: '15m', now })] as const)),
+    Promise.all(Object.entries(services).filter(([, s]) => s.logs).map(async ([n, s]) => [n, await analyzeServiceLogs(n, s, { since: '15m', now, deploys: recentDeploysFor(n), redact: ctx.config.redact, timeoutMs: Math.max(timeoutMs * 2, 3000) })] as const)),
   ]);
   const pgByUrl = new Map(pgTargets.map(([, url], i) => [url, pgList[i]]));
   const redisByUrl = new Map(redisTargets.map(([, url], i) => [url, redisList[i]]));

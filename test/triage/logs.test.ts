@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTriage } from '../../src/app/run-triage.js';
+import { runAppDiagnosis } from '../../src/app/run-diagnosis.js';
+import { recordDeploy } from '../../src/app/record-deploy.js';
+import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
+import { tempDir } from '../helpers/cli.js';
+import { startHttp, type Peer } from '../checks/peers.js';
+
+/** Triage reads each service's recent logs through the logs area's analyser (real files on disk). */
+let store: TempStore;
+let ok: Peer;
+let dir: string;
+
+function writeLog(path: string, now: number, opts: { minutes: number; perMinute: number; errorsFrom: number; errorEvery: number }) {
+  const lines: string[] = [];
+  for (let m = opts.minutes; m >= 1; m--) {
+    for (let i = 0; i < opts.perMinute; i++) {
+      const at = new Date(now - m * 60_000 + i * (60_000 / opts.perMinute)).toISOString();
+      const err = m <= opts.errorsFrom && i % opts.errorEvery === 0;
+      lines.push(JSON.stringify(err
+        ? { timestamp: at, level: 'ERROR', message: 'order lookup failed: KeyError', path: '/api/orders/17', method: 'GET', status: 500 }
+        : { timestamp: at, level: 'INFO', message: 'request', path: '/api/orders/3', method: 'GET', status: 200, duration_ms: 12 }));
+    }
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+beforeAll(async () => {
+  store = await createTempStore('sqlite');
+  ok = await startHttp((_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); });
+  dir = tempDir('warroom-logs-');
+  const now = Date.now();
+  // steady: 10% errors throughout; deployed: clean, then errors from 4 minutes ago (after the deploy).
+  writeLog(join(dir, 'steady.log'), now, { minutes: 14, perMinute: 30, errorsFrom: 14, errorEvery: 10 });
+  writeLog(join(dir, 'deployed.log'), now, { minutes: 14, perMinute: 30, errorsFrom: 4, errorEvery: 2 });
+  writeLog(join(dir, 'quiet.log'), now, { minutes: 14, perMinute: 30, errorsFrom: 0, errorEvery: 1 });
+});
+afterAll(async () => { await ok?.close(); await store?.cleanup(); });
+
+describe('triage with logs', () => {
+  it('fires error-rate-high on a steady error rate and error-spike-after-deploy when errors start after a deploy', async () => {
+    const config = { services: {
+      steady: { health: { url: ok.url }, logs: { file: [join(dir, 'steady.log')] } },
+      deployed: { health: { url: ok.url }, logs: { file: [join(dir, 'deployed.log')] } },
+      quiet: { health: { url: ok.url }, logs: { file: [join(dir, 'quiet.log')] } },
+    } };
+    const ctx = testContext(store.store, { config });
+    await recordDeploy(ctx, { service: 'deployed', version: 'v7', at: new Date(Date.now() - 5 * 60_000).toISOString() });
+    const r = await runTriage(ctx, {});
+    const steady = r.findings.find((f) => f.service === 'steady');
+    expect(steady?.rule).toBe('error-rate-high');
+    expect(steady!.facts['logs.error_rate_pct']).toBeCloseTo(10, 0);
+    expect(steady!.cause).toMatch(/mostly GET \/api\/orders/);
+    const spike = r.findings.find((f) => f.service === 'deployed');
+    expect(spike?.rule).toBe('error-spike-after-deploy');
+    expect(spike!.severity).toBe('SEV2');
+    expect(spike!.evidence.join('\n')).toMatch(/error rate [\d.]+% \(\d+ errors\)/);
+    expect(r.findings.some((f) => f.service === 'quiet')).toBe(false);
+    expect(r.diagnoses.logs.quiet).toMatchObject({ available: true, errors: 0 });
+  });
+
+  it('diagnose app shows the error rate and top failing endpoint, and says when a source is unreadable', async () => {
+    const ctx = testContext(store.store, { config: { services: { steady: { health: { url: ok.url }, logs: { file: [join(dir, 'steady.log')] } }, broken: { health: { url: ok.url }, logs: { file: [join(dir, 'missing.log')] } } } } });
+    const d = await runAppDiagnosis(ctx, { service: 'steady' });
+    expect(d.logs?.available).toBe(true);
+    expect(d.facts.logs_error_rate_pct).toBeCloseTo(10, 0);
+    expect(d.summary.join('\n')).toMatch(/top failing endpoint: GET \/api\/orders\/:?\w*/);
+    const b = await runAppDiagnosis(ctx, { service: 'broken' });
+    expect(b.logs?.available).toBe(false);
+    expect(b.summary.join('\n')).toMatch(/logs unavailable: .*missing\.log/);
+  });
+});
