@@ -5,7 +5,7 @@ import { planEscalation } from '../core/escalation.js';
 import { deriveFacts, type Incident } from '../core/incident.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import { formatDuration } from '../core/time.js';
-import { findIncident, lastUpdateTimes } from '../store/incident.repository.js';
+import { lastUpdateTimes } from '../store/incident.repository.js';
 import type { Store } from '../store/db.js';
 import type { Database, TimersTable } from '../store/schema.js';
 import { composeMessage, templateView } from '../notify/compose.js';
@@ -15,6 +15,9 @@ import { planPageDrafts, planRouteDrafts, slackMentions, type OutboxDraft } from
 import { coordinationSettings } from '../notify/settings.js';
 
 type Db = Kysely<Database>;
+
+/** Timers fired per transaction: large enough that 1,000 due at once take two passes. */
+const BATCH = 500;
 
 export interface TimerDeps {
   store: Store;
@@ -44,19 +47,21 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
   const settings = coordinationSettings(deps.config);
   return deps.store.writeTx(async (trx) => {
     const now = deps.now().toISOString();
-    let q = trx.selectFrom('timers').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(o.limit ?? 200);
+    let q = trx.selectFrom('timers').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(o.limit ?? BATCH);
     if (deps.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
     const due = await q.execute();
     if (!due.length) return { firings: [], outboxIds: [] };
     const ids = [...new Set(due.map((t) => t.incident_id))];
-    const incidents = new Map<string, Incident>();
-    for (let i = 0; i < ids.length; i += 200) {
-      const rows = await Promise.all(ids.slice(i, i + 200).map((id) => findIncident(trx, id)));
-      rows.forEach((r) => r && incidents.set(r.id, r));
-    }
+    const incidents = await loadIncidents(trx, ids);
     const last = await lastUpdateTimes(trx, ids);
     const drafts: OutboxDraft[] = [];
     const firings: TimerFiring[] = [];
+    // Timer moves are collected and written grouped by (due_at, count): a handful of UPDATEs per batch, not one per timer.
+    const moves = new Map<string, number[]>();
+    const move = (id: number, dueAt: string, count: number) => {
+      const k = `${dueAt}|${count}`;
+      moves.set(k, [...(moves.get(k) ?? []), id]);
+    };
     for (const t of due) {
       const inc = incidents.get(t.incident_id);
       const fire = (outcome: string) => firings.push({ key: t.key, incidentId: t.incident_id, kind: t.kind, dueAt: t.due_at, firedAt: now, outcome });
@@ -65,21 +70,45 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
         fire('dropped');
         continue;
       }
-      if (t.kind === 'reminder') drafts.push(...await fireReminder(trx, deps, settings.overdueRepeatMs, t, inc, last.get(inc.id) ?? null, now, fire));
-      else drafts.push(...await fireEscalation(trx, deps, t, inc, now, fire));
+      if (t.kind === 'reminder') drafts.push(...fireReminder(deps, settings.overdueRepeatMs, t, inc, last.get(inc.id) ?? null, now, fire, move));
+      else drafts.push(...fireEscalation(deps, t, inc, now, fire, move));
+    }
+    for (const [k, list] of moves) {
+      const [dueAt, count] = k.split('|');
+      for (let i = 0; i < list.length; i += 500) {
+        await trx.updateTable('timers').set({ due_at: dueAt, count: Number(count), updated_at: now }).where('id', 'in', list.slice(i, i + 500)).execute();
+      }
     }
     const outboxIds = await enqueueDrafts(trx, drafts, now);
     return { firings, outboxIds };
   });
 }
 
-async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number | null, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
+type Move = (id: number, dueAt: string, count: number) => void;
+
+/** One query for a batch's incidents (the repository reads one at a time). Same mapping as incident.repository.ts. */
+async function loadIncidents(trx: Db, ids: string[]): Promise<Map<string, Incident>> {
+  const out = new Map<string, Incident>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx.selectFrom('incidents').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) {
+      out.set(r.id, {
+        id: r.id, seq: Number(r.seq), title: r.title, severity: r.severity as Incident['severity'], status: r.status as Incident['status'],
+        impact: r.impact, summary: r.summary, services: JSON.parse(r.services), roles: JSON.parse(r.roles), createdBy: r.created_by,
+        declaredAt: r.declared_at, acknowledgedAt: r.acknowledged_at, mitigatedAt: r.mitigated_at, resolvedAt: r.resolved_at, updatedAt: r.updated_at,
+      });
+    }
+  }
+  return out;
+}
+
+function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
   const { config, policy } = deps;
   const facts = deriveFacts(inc, policy, now, lastUpdate);
   const nextDue = facts.nextUpdateDueAt!;
   if (Date.parse(nextDue) > Date.parse(now)) {
     // An update was posted since this timer was set (the hook normally moves it; this is the safety net).
-    await trx.updateTable('timers').set({ due_at: nextDue, count: 0, updated_at: now }).where('id', '=', t.id).execute();
+    move(Number(t.id), nextDue, 0);
     fire('rescheduled');
     return [];
   }
@@ -94,13 +123,13 @@ async function fireReminder(trx: Db, deps: TimerDeps, repeatMs: number | null, t
   const msg = composeMessage(config, overdue ? 'reminder_overdue' : 'reminder_due', overdue ? 'reminder_overdue' : 'reminder_due',
     `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(config, people) });
   const repeat = repeatMs ?? Math.min(5 * 60_000, policy[inc.severity].updateCadenceMs);
-  await trx.updateTable('timers').set({ due_at: new Date(Date.parse(now) + repeat).toISOString(), count, updated_at: now }).where('id', '=', t.id).execute();
+  move(Number(t.id), new Date(Date.parse(now) + repeat).toISOString(), count);
   fire(msg.kind);
   // The overdue reminder goes to the comms route: the communications lead must hear it too.
   return planRouteDrafts(config, overdue ? 'comms' : 'incident', msg, `${t.key}:${t.due_at}`);
 }
 
-async function fireEscalation(trx: Db, deps: TimerDeps, t: Selectable<TimersTable>, inc: Incident, now: string, fire: (o: string) => void): Promise<OutboxDraft[]> {
+function fireEscalation(deps: TimerDeps, t: Selectable<TimersTable>, inc: Incident, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
   const { config, policy } = deps;
   const level = Number(t.count) + 1;
   const team = owningTeam(config, inc);
@@ -108,7 +137,7 @@ async function fireEscalation(trx: Db, deps: TimerDeps, t: Selectable<TimersTabl
   const targets = plan.targets.map((x) => x.person).join(', ') || `nobody (${plan.problem ?? 'no contacts'})`;
   const view = templateView(config, policy, inc, now, null, { level, targets, response_time: formatDuration(policy[inc.severity].responseTimeMs) });
   const msg = composeMessage(config, 'escalation', 'escalation', `Escalation ${level}: ${inc.id} not acknowledged`, view, inc, now, { mentions: slackMentions(config, plan.targets.map((x) => x.person)) });
-  await trx.updateTable('timers').set({ due_at: new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), count: level, updated_at: now }).where('id', '=', t.id).execute();
+  move(Number(t.id), new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), level);
   fire('escalation');
   const key = `${t.key}:${level}`;
   return [...planRouteDrafts(config, 'incident', msg, key), ...planPageDrafts(config, plan.targets, team, msg, key)];
@@ -160,7 +189,7 @@ export class TimerWorker {
         const r = await runDueTimers(this.o);
         if (r.firings.length) this.o.onFire?.(r.firings);
         if (r.outboxIds.length) this.o.onEnqueued?.(r.outboxIds);
-        more = r.firings.length >= 200;
+        more = r.firings.length >= BATCH;
       } catch (e) {
         this.o.onError?.(e);
       }

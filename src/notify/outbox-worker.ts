@@ -5,12 +5,14 @@ import { claimRow, computeBackoffMs, findDueHeads, getOutboxItems, markFailed, m
 import { sendOne, type SendRequest, type SendResult } from './senders.js';
 import { coordinationSettings } from './settings.js';
 import type { ChannelName } from './message.js';
+import type { Selectable } from 'kysely';
+import type { OutboxTable } from '../store/schema.js';
 
 export interface OutboxWorkerOptions {
   store: Store;
   config: WarroomConfig;
   now?: () => Date;
-  /** Lanes delivered at the same time (default 16). */
+  /** Lanes delivered at the same time (default 8: below the PostgreSQL pool of 10, so timers and requests still get connections). */
   concurrency?: number;
   /** Poll interval when nothing woke the worker (default 500 ms). */
   pollMs?: number;
@@ -57,15 +59,17 @@ export class OutboxWorker {
     await this.loop;
   }
 
+  private readonly inflight = new Set<Promise<void>>();
+
   private async run(): Promise<void> {
     while (this.running) {
-      let n = 0;
+      let started = 0;
       try {
-        n = await this.deliverBatch();
+        started = await this.startDue(false);
       } catch (e) {
         this.o.onError?.(e);
       }
-      if (n > 0 || !this.running) continue;
+      if (started > 0 || !this.running) continue;
       if (this.woken) {
         this.woken = false;
         continue;
@@ -77,38 +81,59 @@ export class OutboxWorker {
       this.wakeUp = null;
       this.woken = false;
     }
+    await Promise.all(this.inflight);
   }
 
-  /** One pass: claim due lane heads and deliver them concurrently. Returns how many were attempted. */
-  async deliverBatch(): Promise<number> {
+  /**
+   * Claims due lane heads up to the free concurrency and starts delivering them. The loop does
+   * not wait for a slow lane (an SMTP server, a receiver timing out): a page on another lane
+   * leaves as soon as it is committed. Each finished delivery wakes the loop for its lane's next message.
+   */
+  private async startDue(wait: boolean): Promise<number> {
+    const capacity = (this.o.concurrency ?? 8) - this.inflight.size;
+    if (capacity <= 0) return 0;
     const db = this.o.store.db;
-    const nowIso = this.now().toISOString();
-    const heads = await findDueHeads(db, nowIso, this.o.concurrency ?? 16);
-    let attempted = 0;
-    await Promise.all(heads.map(async (row) => {
-      const id = Number(row.id);
-      const start = this.now();
-      const leaseUntil = new Date(start.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
-      if (!(await claimRow(db, id, this.id, start.toISOString(), leaseUntil))) return;
-      attempted++;
-      let r: SendResult;
-      const req: SendRequest = { channel: row.channel as ChannelName, target: row.target, payload: row.payload, key: row.idem_key };
-      try {
-        r = this.o.send ? await this.o.send(req) : await sendOne(this.o.config, req, { timeoutMs: this.settings.sendTimeoutMs });
-      } catch (e) {
-        r = { ok: false, permanent: false, error: `sender crashed: ${(e as Error).message}` };
-      }
-      const done = this.now();
-      if (r.ok) return markSent(db, id, this.id, done.toISOString());
-      const attempts = Number(row.attempts) + 1;
-      const dead = r.permanent || attempts >= this.settings.maxAttempts;
-      const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
-      await markFailed(db, id, this.id, done.toISOString(), {
-        error: `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
-        dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
+    const heads = await findDueHeads(db, this.now().toISOString(), capacity);
+    const started: Promise<void>[] = [];
+    for (const row of heads) {
+      const claimedAt = this.now();
+      const leaseUntil = new Date(claimedAt.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
+      if (!(await claimRow(db, Number(row.id), this.id, claimedAt.toISOString(), leaseUntil))) continue;
+      const p: Promise<void> = this.deliverRow(row).catch((e) => this.o.onError?.(e)).finally(() => {
+        this.inflight.delete(p);
+        this.wake();
       });
-    }));
-    return attempted;
+      this.inflight.add(p);
+      started.push(p);
+    }
+    if (wait) await Promise.all(started);
+    return started.length;
+  }
+
+  /** One pass, waiting for what it started (the CLI drain and tests). Returns how many were attempted. */
+  async deliverBatch(): Promise<number> {
+    return this.startDue(true);
+  }
+
+  private async deliverRow(row: Selectable<OutboxTable>): Promise<void> {
+    const db = this.o.store.db;
+    const id = Number(row.id);
+    let r: SendResult;
+    const req: SendRequest = { channel: row.channel as ChannelName, target: row.target, payload: row.payload, key: row.idem_key };
+    try {
+      r = this.o.send ? await this.o.send(req) : await sendOne(this.o.config, req, { timeoutMs: this.settings.sendTimeoutMs });
+    } catch (e) {
+      r = { ok: false, permanent: false, error: `sender crashed: ${(e as Error).message}` };
+    }
+    const done = this.now();
+    if (r.ok) return markSent(db, id, this.id, done.toISOString());
+    const attempts = Number(row.attempts) + 1;
+    const dead = r.permanent || attempts >= this.settings.maxAttempts;
+    const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
+    await markFailed(db, id, this.id, done.toISOString(), {
+      error: `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
+      dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
+    });
   }
 
   /**
