@@ -44,8 +44,7 @@ export function runBin(bin: string, args: string[], opts: { cwd: string; input?:
 }
 
 /** `warroom serve` from the snapshot on a loopback port; resolves once /healthz answers. */
-export async function serveBin(bin: string, cwd: string): Promise<{ url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+export async function serveBin(bin: string, cwd: string, port = 20000 + Math.floor(Math.random() * 20000)): Promise<{ url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
