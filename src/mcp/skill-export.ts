@@ -7,7 +7,7 @@ import { showContacts } from '../app/show-contacts.js';
 import type { AppContext } from '../app/context.js';
 import { SEVERITIES } from '../core/severity.js';
 import { formatDuration } from '../core/time.js';
-import { isWarroomError } from '../core/errors.js';
+import { isWarroomError, validation } from '../core/errors.js';
 import { loadTemplate } from '../postmortem/template.js';
 
 export interface ExportedFile {
@@ -53,6 +53,12 @@ export async function exportIncidentResponseSkill(rt: Runtime, dirOpt: string): 
     files.push({ path: rel(p), kind, written: !same });
   };
 
+  try {
+    mkdirSync(join(dir, 'references'), { recursive: true });
+    mkdirSync(join(dir, 'scripts'), { recursive: true });
+  } catch (e) {
+    throw validation(`dir: cannot write the skill folder ${rel(dir)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --dir`, 'dir');
+  }
   const shipped = shippedSkillDir();
   const sameDir = existsSync(dir) && realpathSync(dir) === realpathSync(shipped);
   for (const f of ['SKILL.md', ...readdirSync(join(shipped, 'scripts')).filter((n) => n.endsWith('.sh')).map((n) => `scripts/${n}`)]) {
