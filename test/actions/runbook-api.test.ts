@@ -160,6 +160,14 @@ describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string; field?: string; details?: Record<string, unknown> } } };
     };
 
+    it('the OpenAPI document describes the actions routes, their body and role', async () => {
+      const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-warroom-role': string; requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+      const post = doc.paths['/api/v1/incidents/{id}/actions'].post;
+      expect(post['x-warroom-role']).toBe('responder');
+      expect(Object.keys(post.requestBody!.content['application/json'].schema.properties).sort()).toEqual(['action', 'confirm', 'dry_run', 'options']);
+      expect(doc.paths['/api/v1/incidents/{id}/actions'].get['x-warroom-role']).toBe('viewer');
+    });
+
     it('dry_run returns the plan in the documented shape and records nothing', async () => {
       const inc = await newIncident(testContext(ts.store));
       const token = await server.token('commander');

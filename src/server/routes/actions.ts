@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listActionRuns, runAction, runActionInputSchema } from '../../app/run-action.js';
 import { parseIncidentId } from '../../core/incident.js';
-import { defineRoute } from '../route.js';
+import { apiOperations, defineRoute } from '../route.js';
 import type { ServerDeps } from '../build-server.js';
 
 const tags = ['remediation'];
@@ -43,6 +43,9 @@ export function registerActionRoutes(app: FastifyInstance, deps: ServerDeps): vo
     const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
     return runAction(ctx, { ...body, incident: parseIncidentId(params.id) });
   });
+  // The OpenAPI document still describes the body (defineRoute would also validate it, which we avoid above).
+  const op = apiOperations.find((o) => o.method === 'POST' && o.url === '/api/v1/incidents/:id/actions');
+  if (op) op.body = actionBodySchema;
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/incidents/:id/actions', role: 'viewer', tags,
     summary: 'Remediation attempts recorded for an incident (refused and failed ones included)',
