@@ -7,9 +7,11 @@ import { formatDuration } from '../core/time.js';
  * Markdown viewer; inside table cells "|" is escaped and line breaks become spaces so a
  * multi-line note cannot break the table.
  */
-export const escapeMdBlock = (s: string) => s.replace(/&(?=[#a-zA-Z0-9]+;)/g, '&amp;').replace(/</g, '&lt;');
-export const escapeMdCell = (s: string) => escapeMdBlock(s).replace(/\r?\n+/g, ' ').replace(/\|/g, '\\|');
+export const escapeMdBlock = (s: string) => (/[&<]/.test(s) ? s.replace(/&(?=[#a-zA-Z0-9]+;)/g, '&amp;').replace(/</g, '&lt;') : s);
+export const escapeMdCell = (s: string) => (/[&<|\r\n]/.test(s) ? escapeMdBlock(s).replace(/\r?\n+/g, ' ').replace(/\|/g, '\\|') : s);
 const escapeMdLine = (s: string) => escapeMdBlock(s).replace(/\r?\n+/g, ' ');
+
+const rowText = (r: PostmortemModel['timeline'][number]) => escapeMdCell(r.corrects ? `${r.text} (corrects #${r.corrects})` : r.text);
 
 const STATE_LABEL = { draft: 'draft', in_review: 'in review', published: 'published' } as const;
 
@@ -55,7 +57,11 @@ export function buildTemplateView(m: PostmortemModel): Record<string, unknown> {
     findings: m.findings.map((f) => ({ time: formatUtcMinute(f.at), text: escapeMdLine(f.text), author: escapeMdLine(f.author) })),
     hasUpdates: m.updates.length > 0,
     updates: m.updates.map((f) => ({ time: formatUtcMinute(f.at), text: escapeMdLine(f.text), author: escapeMdLine(f.author) })),
-    timeline: m.timeline.map((r) => ({ time: r.time, offset: r.offset, phase: r.phase, kind: r.kind, text: escapeMdCell(r.corrects ? `${r.text} (corrects #${r.corrects})` : r.text), author: escapeMdCell(r.author) })),
+    // Both forms are computed only if the template uses them (Mustache calls functions lazily):
+    // {{#timeline}} rows for custom layouts, {{timelineRows}} pre-rendered table rows, which the
+    // shipped template uses because it keeps a 10,000-entry timeline fast.
+    timeline: () => m.timeline.map((r) => ({ time: r.time, offset: r.offset, phase: r.phase, kind: r.kind, text: rowText(r), author: escapeMdCell(r.author) })),
+    timelineRows: () => m.timeline.map((r) => `| ${r.time} | ${r.offset} | ${r.phase} | ${rowText(r)} | ${escapeMdCell(r.author)} |`).join('\n'),
     hasWhys: m.whys.length > 0,
     whys: m.whys.map((w, n) => ({ n: n + 1, why: escapeMdLine(w.why), because: escapeMdLine(w.because) })),
     lastBecause: m.whys.length ? escapeMdLine(m.whys[m.whys.length - 1].because) : '',
