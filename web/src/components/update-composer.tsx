@@ -41,7 +41,7 @@ export interface UpdateComposerProps {
  * dry run when available, so custom templates and channel routing show exactly.
  */
 export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPost, onPreview, now }: UpdateComposerProps) {
-  const ticking = useNow(15_000);
+  const ticking = useNow(1000);
   const t = now ?? ticking;
   const [draft, setDraft] = useState<UpdateDraft>({ status: incident.status, findings: '', actions: '', description: '', eta: '' });
   const [postPublic, setPostPublic] = useState(publicByDefault);
@@ -51,6 +51,11 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
   const [posted, setPosted] = useState(false);
   const [plan, setPlan] = useState<{ key: string; plan: UpdatePlan } | null>(null);
 
+  // Follow the incident's status (changed elsewhere) until the person picks one here.
+  const [statusTouched, setStatusTouched] = useState(false);
+  useEffect(() => {
+    if (!statusTouched) setDraft((d) => ({ ...d, status: incident.status }));
+  }, [incident.status, statusTouched]);
   const isPublic = publicByDefault || postPublic;
   const body: UpdatePost = {
     status: draft.status, findings: draft.findings.trim(), actions: draft.actions.trim(),
@@ -89,6 +94,7 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
       await onPost(body);
       setPosted(true);
       setDraft((d) => ({ ...d, findings: '', actions: '' }));
+      setStatusTouched(false);
     } catch (err) {
       setApiError(err);
     } finally {
@@ -105,7 +111,7 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
         <div>
           <Field label="Status" error={err('status')}>
             {(p) => (
-              <select {...p} value={draft.status} onChange={(e) => set('status', e.target.value as Status)}>
+              <select {...p} value={draft.status} onChange={(e) => { setStatusTouched(true); set('status', e.target.value as Status); }}>
                 {STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
               </select>
             )}

@@ -61,12 +61,12 @@ export function DashboardPage() {
               <tbody>
                 {open.map((i) => (
                   <tr key={i.id} className={`row-${i.severity.toLowerCase()}`}>
-                    <td><Link href={`/incidents/${i.id}`}><span className="inc-id">{i.id}</span> {i.title}</Link></td>
-                    <td><SeverityBadge severity={i.severity} /></td>
-                    <td><StatusBadge status={i.status} /></td>
-                    <td>{i.roles.commander ?? <span className="warn-text">unassigned</span>}</td>
-                    <td title={`declared ${formatUtc(i.declaredAt)}`}>{formatDuration(now - Date.parse(i.declaredAt))}</td>
-                    <td><Countdown dueAt={i.derived.nextUpdateDueAt} now={now} /></td>
+                    <td data-label="Incident"><Link href={`/incidents/${i.id}`}><span className="inc-id">{i.id}</span> {i.title}</Link></td>
+                    <td data-label="Severity"><SeverityBadge severity={i.severity} /></td>
+                    <td data-label="Status"><StatusBadge status={i.status} /></td>
+                    <td data-label="Commander">{i.roles.commander ?? <span className="warn-text">unassigned</span>}</td>
+                    <td data-label="Duration" title={`declared ${formatUtc(i.declaredAt)}`}>{formatDuration(now - Date.parse(i.declaredAt))}</td>
+                    <td data-label="Next update"><Countdown dueAt={i.derived.nextUpdateDueAt} now={now} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -83,11 +83,11 @@ export function DashboardPage() {
               <tbody>
                 {resolved.map((i) => (
                   <tr key={i.id}>
-                    <td><Link href={`/incidents/${i.id}`}><span className="inc-id">{i.id}</span> {i.title}</Link></td>
-                    <td><SeverityBadge severity={i.severity} /></td>
-                    <td title={i.resolvedAt ? formatUtc(i.resolvedAt) : undefined}>{i.resolvedAt ? formatTime(i.resolvedAt) : '—'}</td>
-                    <td>{i.derived.timeToResolveMs !== null ? formatDuration(i.derived.timeToResolveMs) : '—'}</td>
-                    <td>{i.roles.commander ?? '—'}</td>
+                    <td data-label="Incident"><Link href={`/incidents/${i.id}`}><span className="inc-id">{i.id}</span> {i.title}</Link></td>
+                    <td data-label="Severity"><SeverityBadge severity={i.severity} /></td>
+                    <td data-label="Resolved" title={i.resolvedAt ? formatUtc(i.resolvedAt) : undefined}>{i.resolvedAt ? formatTime(i.resolvedAt) : '—'}</td>
+                    <td data-label="Time to resolve">{i.derived.timeToResolveMs !== null ? formatDuration(i.derived.timeToResolveMs) : '—'}</td>
+                    <td data-label="Commander">{i.roles.commander ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
