@@ -62,17 +62,18 @@ describe('every command answers bad input with a JSON error in --json mode', () 
     for (let i = 0; i < cases.length; i += 4) {
       await Promise.all(cases.slice(i, i + 4).map(async ([argv, expected]) => {
         const r = await runCli([...argv, '--json'], { cwd: dir, timeoutMs: 60_000 });
-        let body: { error?: { code?: string; message?: string } } | null = null;
+        type ErrorBody = { error?: { code?: string; message?: string } };
+        let body: ErrorBody;
         try {
-          body = JSON.parse(r.stdout) as typeof body;
+          body = JSON.parse(r.stdout) as ErrorBody;
         } catch {
           failures.push(`${argv.join(' ')}: stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}`);
           return;
         }
-        const code = body?.error?.code;
+        const code = body.error?.code;
         if (!code || !CODES.includes(code)) return void failures.push(`${argv.join(' ')}: no stable error code: ${r.stdout.slice(0, 300)}`);
-        if (expected && code !== expected) failures.push(`${argv.join(' ')}: expected ${expected}, got ${code}: ${body?.error?.message}`);
-        if (!body?.error?.message) failures.push(`${argv.join(' ')}: empty message`);
+        if (expected && code !== expected) failures.push(`${argv.join(' ')}: expected ${expected}, got ${code}: ${body.error?.message}`);
+        if (!body.error?.message) failures.push(`${argv.join(' ')}: empty message`);
         const exit = code === 'VALIDATION' ? 2 : 1;
         if (r.code !== exit) failures.push(`${argv.join(' ')}: ${code} should exit ${exit}, exited ${r.code}`);
       }));
