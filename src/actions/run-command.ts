@@ -68,7 +68,7 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
       shell: false,
       detached: true,
       cwd: o.cwd,
-      env: { ...process.env, ...o.env },
+      env: childEnv(o.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const stop = (why: 'timed_out' | 'interrupted') => {
@@ -101,6 +101,18 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
       finish({ status: 'failed', exitCode: code, signal: sig, error: sig ? `killed by ${sig}` : `exited with status ${code}` });
     });
   });
+}
+
+/**
+ * warroom's own credentials are not the deploy script's business: they are removed from the
+ * inherited environment (a step can still pass what it needs through its env).
+ */
+const WARROOM_SECRETS = ['WARROOM_TOKEN', 'WARROOM_PASSWORD'];
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of WARROOM_SECRETS) delete env[k];
+  return { ...env, ...extra };
 }
 
 function killGroup(pid: number, sig: NodeJS.Signals): void {

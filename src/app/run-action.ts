@@ -3,6 +3,7 @@ import { isWarroomError, notFound, WarroomError, type ErrorCode } from '../core/
 import { parseIncidentId } from '../core/incident.js';
 import { redactWith } from '../core/redact.js';
 import { checkService } from '../checks/health.js';
+import { sanitize } from '../actions/output-log.js';
 import { prepareAction, requiredRole } from '../actions/index.js';
 import type { ActionEnv, ActionOutcome, ActionPlan, PreparedAction } from '../actions/types.js';
 import { findIncident } from '../store/incident.repository.js';
@@ -164,7 +165,8 @@ function redactPlan(plan: ActionPlan, redact: (t: string) => string): ActionPlan
 /** Writes the attempt to the audit log, and to the incident's timeline when there is one. */
 async function record(ctx: AppContext, r: ActionRunResult, error: WarroomError | null, onTimeline: boolean, redact: (t: string) => string): Promise<void> {
   const o = r.outcome;
-  const summary = redact(error ? `${r.action}${r.target ? ` ${r.target}` : ''}: ${r.status} — ${error.message}` : `${r.action} ${r.target ?? ''}: ${r.status}${o?.exitCode != null ? ` (exit ${o.exitCode})` : ''} in ${(r.durationMs / 1000).toFixed(1)}s — ${o?.summary ?? ''}`).slice(0, 2000);
+  // The summary becomes timeline text, which refuses control characters: strip them first.
+  const summary = sanitize(redact(error ? `${r.action}${r.target ? ` ${r.target}` : ''}: ${r.status} — ${error.message}` : `${r.action} ${r.target ?? ''}: ${r.status}${o?.exitCode != null ? ` (exit ${o.exitCode})` : ''} in ${(r.durationMs / 1000).toFixed(1)}s — ${o?.summary ?? ''}`)).replace(/\uFFFD/g, '?').slice(0, 2000);
   const data = {
     action: r.action, target: r.target, status: r.status, ok: r.ok,
     actor: r.actor, startedAt: r.startedAt, finishedAt: r.finishedAt, durationMs: r.durationMs,

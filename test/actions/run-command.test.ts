@@ -50,6 +50,16 @@ describe('runCommand (real child processes)', () => {
     expect(lines).toContain('rolling back to v9');
   });
 
+  it("passes the step's env, but not warroom's own token", async () => {
+    process.env.WARROOM_TOKEN = 'wr_should_not_leak';
+    try {
+      const r = await runCommand({ argv: [node, '-e', 'console.log(`${process.env.WARROOM_TOKEN ?? "none"} ${process.env.STEP_VAR}`)'], env: { STEP_VAR: 'from-step' }, timeoutMs: 10_000 });
+      expect(r.output).toBe('none from-step');
+    } finally {
+      delete process.env.WARROOM_TOKEN;
+    }
+  });
+
   it('reports a non-zero exit as failed with its status', async () => {
     const r = await runCommand({ argv: [node, FAKE], env: { FAKE_DEPLOY_MODE: 'fail' }, timeoutMs: 10_000 });
     expect(r).toMatchObject({ status: 'failed', exitCode: 3, error: 'exited with status 3' });
