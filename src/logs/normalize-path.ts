@@ -122,34 +122,50 @@ function mix(h: number, c: number): number {
 }
 
 /**
- * A 32-bit FNV-style hash of normalizePathRange(s, a, b), computed without building it, seeded
- * so the method can be folded in. Equal normalised paths always hash equal.
+ * A 32-bit FNV-style hash of normalizePathRange(s, a, b), computed in one pass without building
+ * it, seeded so the method can be folded in. Equal normalised paths always hash equal: each
+ * token's characters are hashed while it is classified, and replaced by its mask's hash when
+ * classifyToken says so (the same rules as the string version).
  */
 export function hashNormalizedPath(s: string, a: number, b: number, seed: number): number {
   const start = pathStart(s, a, b);
   const end = pathEnd(s, start, b);
   let h = seed | 0;
-  let seg = start;
-  while (seg <= end) {
-    let segEnd = s.indexOf('/', seg);
-    if (segEnd < 0 || segEnd > end) segEnd = end;
-    if (isUuid(s, seg, segEnd)) h = mix(h, H_UUID);
-    else {
-      let t = seg;
-      for (let i = seg; i <= segEnd; i++) {
-        if (i === segEnd || isSep(s.charCodeAt(i))) {
-          const k = classifyToken(s, t, i);
-          if (k === Tok.Id) h = mix(h, H_ID);
-          else if (k === Tok.Hash) h = mix(h, H_HASH);
-          else for (let j = t; j < i; j++) h = mix(h, s.charCodeAt(j));
-          if (i < segEnd) h = mix(h, s.charCodeAt(i));
-          t = i + 1;
-        }
+  let segStart = start;
+  let segHash = h;
+  let t = start;
+  let tokHash = h;
+  let digits = 0;
+  let hexLetters = 0;
+  let alnum = true;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : 47;
+    if (c === 47 || isSep(c)) {
+      const len = i - t;
+      if (len > 0) {
+        let k = Tok.Keep;
+        if (digits === len) k = Tok.Id;
+        else if (digits + hexLetters === len && len >= 8 && digits > 0) k = Tok.Hash;
+        else if (len >= 16 && digits >= 2 && alnum) k = Tok.Hash;
+        h = k === Tok.Id ? mix(tokHash, H_ID) : k === Tok.Hash ? mix(tokHash, H_HASH) : h;
       }
+      if (c === 47) {
+        if (i - segStart === 36 && isUuid(s, segStart, i)) h = mix(segHash, H_UUID);
+        if (i < end) h = mix(h, 47);
+        segStart = i + 1;
+        segHash = h;
+      } else h = mix(h, c);
+      t = i + 1;
+      tokHash = h;
+      digits = 0;
+      hexLetters = 0;
+      alnum = true;
+    } else {
+      h = mix(h, c);
+      if (c >= 48 && c <= 57) digits++;
+      else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hexLetters++;
+      else if (!((c >= 71 && c <= 90) || (c >= 103 && c <= 122))) alnum = false;
     }
-    if (segEnd < end) h = mix(h, 47);
-    seg = segEnd + 1;
-    if (segEnd === end) break;
   }
   return h >>> 0;
 }

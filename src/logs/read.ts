@@ -70,20 +70,53 @@ export class LineChunker {
   }
 }
 
-/** Scans bytes [start, end) of a file with synchronous positional reads (one reusable buffer). */
+/**
+ * Scans bytes [start, end) of a file with synchronous positional reads straight into one
+ * reusable buffer (no copy on the way to the scanner), growing it for long lines up to
+ * MAX_LINE_BYTES and skipping, as one malformed line, anything longer.
+ */
 export function scanFileRange(path: string, start: number, end: number, scanner: LogScanner): void {
   const fd = openSync(path, 'r');
   try {
-    const chunker = new LineChunker(scanner);
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let len = 0;
     let pos = start;
+    let skipping = false;
     while (pos < end) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (len === buf.length) {
+        if (buf.length < MAX_LINE_BYTES) {
+          const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE_BYTES));
+          buf.copy(bigger, 0, 0, len);
+          buf = bigger;
+        } else {
+          scanner.countOversized();
+          len = 0;
+          skipping = true;
+        }
+      }
+      const n = readSync(fd, buf, len, Math.min(buf.length - len, end - pos), pos);
       if (n <= 0) break;
       pos += n;
-      chunker.push(buf.subarray(0, n));
+      let from = len;
+      len += n;
+      if (skipping) {
+        const nl = buf.indexOf(10, from);
+        if (nl < 0 || nl >= len) {
+          len = 0;
+          continue;
+        }
+        skipping = false;
+        buf.copy(buf, 0, nl + 1, len);
+        len -= nl + 1;
+        from = 0;
+      }
+      const last = buf.lastIndexOf(10, len - 1);
+      if (last < 0) continue;
+      scanner.feed(buf, 0, last + 1);
+      buf.copy(buf, 0, last + 1, len);
+      len -= last + 1;
     }
-    chunker.end();
+    if (len > 0 && !skipping) scanner.feed(buf, 0, len);
   } finally {
     closeSync(fd);
   }
