@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { notFound, validation, WarroomError } from '../core/errors.js';
 import { redactUrl } from '../store/db.js';
+import { redactSql } from '../checks/sql-text.js';
 import { findService, onlyKeys, optBool, optString, outcome, sleep } from './common.js';
 import type { ActionEnv, PlanStep, PrepareAction, StepResult } from './types.js';
 
@@ -189,9 +190,13 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
   }
 };
 
-/** Queries can hold literals with secrets; the plan and the timeline show them redacted. */
+/**
+ * Queries hold literals (emails, passwords in ALTER ROLE); the plan and the timeline show them
+ * the way triage does (literals become ?), then with the team's redaction rules.
+ */
 function redactSession(env: ActionEnv, s: SessionInfo): SessionInfo {
-  return { ...s, query: s.query === null ? null : env.redact(s.query.length > 2000 ? `${s.query.slice(0, 2000)}…` : s.query) };
+  const q = redactSql(s.query, 2000);
+  return { ...s, query: q === null ? null : env.redact(q) };
 }
 
 function describe(s: SessionInfo): string {

@@ -70,9 +70,9 @@ describe('kill-query against the real PostgreSQL', () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx, 'Checkout hangs on orders');
     const blocker = await connect(appUrl, 'batch-job');
+    const blockerPid = Number((await blocker.query('select pg_backend_pid() as pid')).rows[0].pid);
     await blocker.query('begin');
     await blocker.query('update orders set total = total + 1 where id = 1');
-    const blockerPid = Number((await blocker.query('select pg_backend_pid() as pid')).rows[0].pid);
     const waiter = await connect(appUrl, 'checkout');
     const waiterPid = Number((await waiter.query('select pg_backend_pid() as pid')).rows[0].pid);
     let waiterDone = false;
@@ -83,6 +83,8 @@ describe('kill-query against the real PostgreSQL', () => {
     const dry = await runAction(ctx, { action: 'kill-query', options: { pid: String(blockerPid) }, incident: inc, dry_run: true });
     expect(dry.plan!.facts.session).toMatchObject({ pid: blockerPid, user: role, application: 'batch-job', state: 'idle in transaction', superuser: false, blocking: [waiterPid] });
     expect(dry.plan!.steps.map((s) => s.description)[0]).toContain(`pg_cancel_backend(${blockerPid})`);
+    // Literals in the query are hidden, as in triage reports.
+    expect((dry.plan!.facts.session as { query: string }).query).toBe('update orders set total = total + ? where id = ?');
     // Dry run touched nothing: the blocker is still there and still blocking.
     expect((await admin.query('select pg_blocking_pids($1::int) as b', [waiterPid])).rows[0].b.map(Number)).toContain(blockerPid);
 
