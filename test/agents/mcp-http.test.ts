@@ -68,7 +68,7 @@ describe('/mcp over Streamable HTTP', () => {
     const ok = await fetch(`${plain}/mcp`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${await token('viewer', 'curl-viewer')}` }, body });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ result: { serverInfo: { name: 'warroom' } } });
-  });
+  }, 120_000);
 
   it('lets a responder token declare, record and read; the entries carry the token\'s agent identity', async () => {
     const c = await client(plain, 'responder', 'ops-bot');
@@ -85,7 +85,7 @@ describe('/mcp over Streamable HTTP', () => {
     expect(finding).toMatchObject({ author: 'ops-bot', kind: 'finding' });
     expect(finding.data).toMatchObject({ via: 'agent', transport: 'http', role: 'responder' });
     expect(recordsOf(inc.timeline as Entry[], 'change_status')[0]).toMatchObject({ author: 'ops-bot', kind: 'action' });
-  });
+  }, 120_000);
 
   it('bounds tools by the token\'s role: a viewer reads, but may not declare', async () => {
     const c = await client(plain, 'viewer');
@@ -94,7 +94,7 @@ describe('/mcp over Streamable HTTP', () => {
     expect(refused.error().code).toBe('FORBIDDEN');
     const list = await call(c, 'list_incidents', { all: true });
     expect((list.structured!.incidents as { title: string }[]).map((i) => i.title)).not.toContain('should not exist');
-  });
+  }, 120_000);
 
   it('runs the health check against the real PostgreSQL and Redis over HTTP', async () => {
     const c = await client(plain, 'responder', 'health-bot');
@@ -102,7 +102,7 @@ describe('/mcp over Streamable HTTP', () => {
     expect(h.isError, h.text).toBe(false);
     expect(h.structured).toMatchObject({ state: 'up' });
     expect(JSON.stringify(h.structured)).not.toMatch(/postgres:\/\/[^@\s]*:[^@\s]*@/);
-  });
+  }, 120_000);
 
   it('refuses remediation without the opt-in, and with the opt-in but below commander; records each refusal', async () => {
     const admin = testContext(ts.store);
@@ -129,7 +129,7 @@ describe('/mcp over Streamable HTTP', () => {
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ author: 'junior-bot' });
     expect(recs[0].data).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' }, role: 'responder' });
-  });
+  }, 120_000);
 
   it('with the opt-in, a commander token plans and then runs a remediation, and both calls are on the timeline', async () => {
     const c = await client(optIn, 'commander', 'ic-bot');
@@ -145,12 +145,12 @@ describe('/mcp over Streamable HTTP', () => {
     const inc = await showIncident(testContext(ts.store), id);
     const tools = (inc.timeline as Entry[]).filter((e) => e.data?.via === 'agent').map((e) => e.data!.tool);
     expect(tools).toEqual(['declare_incident', 'plan_remediation', 'run_remediation']);
-  });
+  }, 120_000);
 
   it('answers GET /mcp with 405 (stateless endpoint)', async () => {
     const r = await fetch(`${plain}/mcp`, { headers: { authorization: `Bearer ${await token('viewer', 'get-viewer')}` } });
     expect(r.status).toBe(405);
-  });
+  }, 120_000);
 });
 
 describe('warroom serve --allow-agent-remediation (the real process)', () => {

@@ -66,7 +66,7 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     expect(rec[0].text).toContain(`#${report.id}`);
     // The triage area's own summary entry lands too, authored by the agent.
     expect(timeline.some((e) => e.text.startsWith(`Triage #${report.id}`) && e.author === 'triage-agent')).toBe(true);
-  });
+  }, 120_000);
 
   it('diagnoses the real PostgreSQL and Redis', async () => {
     const pg = await call(agent.client, 'diagnose', { target: 'postgres', service: 'db', timeout_ms: 5000 });
@@ -78,7 +78,7 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     expect(JSON.stringify(rd.structured!.diagnosis)).toMatch(/used_memory|usedMemory|memory/i);
     const bad = await call(agent.client, 'diagnose', { target: 'postgres', url: 'http://not-a-database' });
     expect(bad.error()).toMatchObject({ code: 'VALIDATION', field: 'url' });
-  });
+  }, 120_000);
 
   it("analyses a service's log window: error events, top failing endpoint, redacted signatures", async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Order errors', severity: 'SEV3' });
@@ -91,5 +91,5 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     expect(r.text).not.toContain('hunter2secret');
     const shown = await call(agent.client, 'show_incident', { id });
     expect(recordsOf(shown.structured!.timeline as Entry[], 'analyze_logs')[0].text).toContain('10 error event');
-  });
+  }, 120_000);
 });

@@ -41,7 +41,7 @@ describe('warroom mcp over stdio', () => {
     expect(resourceTemplates.map((r) => r.uriTemplate)).toContain('warroom://incidents/{id}/timeline');
     const { prompts } = await agent.client.listPrompts();
     expect(prompts.map((p) => p.name)).toContain('five_minute_triage');
-  });
+  }, 120_000);
 
   it('declares and records through MCP, and the CLI sees the agent\'s entries with its identity', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Checkout returns 500', severity: 'SEV2', impact: 'Users cannot pay' });
@@ -67,7 +67,7 @@ describe('warroom mcp over stdio', () => {
     const human = await runCli(['show', id], { cwd: dir });
     expect(human.stdout).toContain('pool exhausted on backend');
     expect(human.stdout).toContain('claude-ops');
-  });
+  }, 120_000);
 
   it('runs the health check against the real PostgreSQL and Redis and writes the call on the incident', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Slow checkout', severity: 'SEV3' });
@@ -83,7 +83,7 @@ describe('warroom mcp over stdio', () => {
     expect(rec).toHaveLength(1);
     expect(rec[0].text).toContain('up');
     expect(rec[0].data).toMatchObject({ ok: true, args: { services: ['db', 'cache'], incident: id }, result: { state: 'up' } });
-  });
+  }, 120_000);
 
   it('answers bad input with a stable error code naming the field, and records the refused call', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Cache misses', severity: 'SEV4' });
@@ -99,7 +99,7 @@ describe('warroom mcp over stdio', () => {
     expect(refused).toHaveLength(1);
     expect(refused[0].data).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'status' } });
     expect(shown.json<{ status: string }>().status).toBe('investigating');
-  });
+  }, 120_000);
 
   it('writes every call about an incident to its timeline, in order, with redacted arguments', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Login errors', severity: 'SEV2', services: ['backend'] });
@@ -130,7 +130,7 @@ describe('warroom mcp over stdio', () => {
     expect(JSON.stringify(draft.data)).toContain('[REDACTED]');
     // The plan touched nothing.
     expect(existsSync(marker)).toBe(false);
-  });
+  }, 120_000);
 
   it('refuses to run remediation without the opt-in: the tool does not exist and nothing runs', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Disk filling', severity: 'SEV3' });
@@ -142,7 +142,7 @@ describe('warroom mcp over stdio', () => {
     const plan = await call(agent.client, 'plan_remediation', { action: 'leave-marker', incident: id });
     expect(plan.structured).toMatchObject({ status: 'planned', dryRun: true, runId: null });
     expect(existsSync(marker)).toBe(false);
-  });
+  }, 120_000);
 
   it('serves the timeline resource and the 5-minute triage prompt', async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Queue backlog', severity: 'SEV3' });
@@ -154,7 +154,7 @@ describe('warroom mcp over stdio', () => {
     const p = await agent.client.getPrompt({ name: 'five_minute_triage', arguments: { incident: id } });
     const text = (p.messages[0].content as { text: string }).text;
     for (const m of ['MINUTE 0-1', 'MINUTE 1-2', 'MINUTE 2-3', 'MINUTE 3-4', 'MINUTE 4-5', 'run_health', 'list_deploys', 'draft_update', 'plan_remediation', id]) expect(text).toContain(m);
-  });
+  }, 120_000);
 });
 
 describe('warroom mcp --allow-remediation', () => {
@@ -191,5 +191,5 @@ describe('warroom mcp --allow-remediation', () => {
     // The remediation area's own audit entry names the agent too.
     const audit = timeline.find((e) => e.kind === 'action' && (e.data?.actor as { via?: string } | undefined)?.via === 'agent');
     expect(audit?.text).toContain('leave-marker');
-  });
+  }, 120_000);
 });
