@@ -332,6 +332,10 @@ describe('web app in Chromium', () => {
   it('posts an update from the composer and its public text appears on /status (internal text does not)', async () => {
     await page.goto(`${server.url}/`);
     await page.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+    // Triage from the room: its summary lands on the timeline live, the report in the findings panel.
+    await page.getByRole('button', { name: 'Run triage now' }).click();
+    await expect(page.getByTestId('timeline').getByText(/^Triage #\d+: no findings; all 1 services up/)).toBeVisibleSoon(15_000);
+    await expect(page.locator('section[aria-labelledby="triage-findings-heading"]').getByText(/^Triage #\d+ at /)).toBeVisibleSoon();
     const composer = page.locator('form.composer');
     await composer.getByRole('button', { name: /Post update/ }).click();
     await expect(composer.getByText(/Say what we know so far/)).toBeVisibleSoon();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, request } from '../api/client.js';
-import { INCIDENT_ROLES, SEVERITIES, STATUSES, type Incident, type IncidentRole, type NoteKind, type Severity, type SeverityLevel, type Status, type TimelineEntry } from '../api/types.js';
+import { api, ApiError, request } from '../api/client.js';
+import { INCIDENT_ROLES, SEVERITIES, STATUSES, type TriageReport, type Incident, type IncidentRole, type NoteKind, type Severity, type SeverityLevel, type Status, type TimelineEntry } from '../api/types.js';
 import { SeverityBadge, StatusBadge } from '../components/badges.js';
 import { Countdown } from '../components/countdown.js';
 import { bannerError, ErrorBanner, Field, fieldError } from '../components/form.js';
@@ -101,7 +101,8 @@ export function IncidentRoomPage({ id }: { id: string }) {
             {incident.services.length > 0 ? <ul className="tags">{incident.services.map((s) => <li key={s}>{s}</li>)}</ul> : <p className="muted">No services named.</p>}
             {incident.summary && <><h3>Summary</h3><p>{incident.summary}</p></>}
           </section>
-          <EntryList title="Triage findings" kind="finding" entries={entries} empty="No findings yet." />
+          <TriageFindings incidentId={incident.id} entries={entries} canWrite={canWrite && !resolved} />
+          <EntryList title="Findings on the timeline" kind="finding" entries={entries} empty="No findings yet." />
           <EntryList title="Remediation actions taken" kind="action" entries={entries} empty="No actions recorded." />
           <EntryList title="Decisions" kind="decision" entries={entries} empty="No decisions recorded." />
           <ActionItems incidentId={incident.id} />
@@ -331,6 +332,59 @@ function ActionItems({ incidentId }: { incidentId: string }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/**
+ * The latest triage report for this incident (GET /api/v1/triage/latest?incident=…): each
+ * finding with its likely cause, evidence and first action. Reloaded when a new triage run
+ * posts to the timeline; responders can run one from here.
+ */
+function TriageFindings({ incidentId, entries, canWrite }: { incidentId: string; entries: TimelineEntry[]; canWrite: boolean }) {
+  const [report, setReport] = useState<TriageReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const latestRun = entries.reduce((n, e) => Math.max(n, typeof e.data?.triage === 'number' ? e.data.triage : 0), 0);
+  useEffect(() => {
+    request<TriageReport>('GET', `/api/v1/triage/latest?incident=${encodeURIComponent(incidentId)}`).then((r) => { setReport(r); setError(null); }, (e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) setReport(null);
+      else setError(e);
+    });
+  }, [incidentId, latestRun]);
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await request<TriageReport>('POST', '/api/v1/triage', { incident: incidentId }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="triage-findings-heading">
+      <h2 id="triage-findings-heading">Triage findings</h2>
+      {report ? (
+        <>
+          <p className="hint">Triage #{report.id} at {formatTime(report.createdAt)}{report.suggestedSeverity ? `, suggested ${report.suggestedSeverity}` : ''}.</p>
+          {report.findings.length === 0 ? <p className="muted">No known pattern matched.</p> : (
+            <ul className="entry-list" data-testid="room-triage-findings">
+              {report.findings.map((f, i) => (
+                <li key={i}>
+                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service})</span>
+                  <div>Likely cause: {f.cause}</div>
+                  <div>First action: {f.action}</div>
+                  {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : <p className="muted">No triage has run for this incident.</p>}
+      <ErrorBanner error={error} />
+      {canWrite && <button type="button" onClick={() => void run()} disabled={busy}>{busy ? 'Running triage…' : 'Run triage now'}</button>}
     </section>
   );
 }
