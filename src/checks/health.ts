@@ -3,8 +3,6 @@ import { checkContainer } from './container.js';
 import { checkDisk } from './disk.js';
 import { checkDns } from './dns.js';
 import { checkHttp } from './http.js';
-import { checkPostgres } from './postgres.js';
-import { checkRedis } from './redis.js';
 import { checkTcp } from './tcp.js';
 import { checkTls } from './tls.js';
 import { DEFAULT_TIMEOUT_MS, worstState, type CheckKind, type CheckResult, type CheckState, type HealthReport, type ServiceHealth } from './types.js';
@@ -40,8 +38,10 @@ export async function checkService(name: string, svc: ServiceConfig, opts: Check
   const t = opts.thresholds ?? {};
   const jobs: Promise<CheckResult>[] = [];
   if (svc.health) jobs.push(checkHttp(name, svc.health, o));
-  if (svc.postgres) jobs.push(checkPostgres(name, svc.postgres, o));
-  if (svc.redis) jobs.push(checkRedis(name, svc.redis, o));
+  // pg and ioredis are loaded only when a service uses them: together they are most of the
+  // start-up time of a `warroom health` that checks nothing but URLs.
+  if (svc.postgres) jobs.push(import('./postgres.js').then((m) => m.checkPostgres(name, svc.postgres!, o)));
+  if (svc.redis) jobs.push(import('./redis.js').then((m) => m.checkRedis(name, svc.redis!, o)));
   for (const hp of svc.tcp ?? []) jobs.push(checkTcp(name, hp, o));
   for (const h of svc.dns ?? []) jobs.push(checkDns(name, h, o));
   for (const h of svc.tls ?? []) jobs.push(checkTls(name, h, { ...o, warnDays: t.tlsWarnDays }));

@@ -5,6 +5,7 @@ import { genericMarkdown, lockTreeLines, postgresMarkdown, redisMarkdown } from 
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { writeReportFiles } from './output-dir.js';
+import { checksContext } from './checks-context.js';
 
 export interface DiagnoseOptions {
   service?: string;
@@ -24,7 +25,8 @@ export async function run(rt: Runtime, kind: string, service: string | undefined
   if (!(KINDS as readonly string[]).includes(kind)) throw validation(`unknown diagnosis "${kind}" (expected one of ${KINDS.join(', ')})`, 'kind');
   const svc = o.service ?? service;
   const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
-  const ctx = await rt.openContext();
+  // Only the app diagnosis reads the store (recent deploys, to line log spikes up against them).
+  const ctx = kind === 'app' ? await rt.openContext() : checksContext(rt);
   const p = paint(rt.io);
   const out = (summary: string[]) => { for (const s of summary) rt.io.out(`  ${s}`); };
   const files = (name: string, json: unknown, md: string) => (o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { [`${name}.json`]: `${JSON.stringify(json, null, 2)}\n`, [`${name}.md`]: md }) : []);
