@@ -60,7 +60,7 @@ export function listToolDefs(o: Pick<WarroomMcpOptions, 'allowRemediation' | 'ex
 export function createWarroomMcpServer(o: WarroomMcpOptions): McpServer {
   const server = new McpServer(
     { name: 'warroom', title: 'warroom incident command center', version: VERSION },
-    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
+    { instructions: INSTRUCTIONS },
   );
   acceptRawToolInput(server);
   const env: ToolEnv = { ctx: o.ctx, transport: o.transport, allowRemediation: o.allowRemediation, baseDir: o.baseDir };
@@ -81,7 +81,8 @@ export function createWarroomMcpServer(o: WarroomMcpOptions): McpServer {
 }
 
 function registerTool(server: McpServer, def: ToolDef, env: ToolEnv, o: WarroomMcpOptions): void {
-  const readOnly = def.effect === 'read' || def.name === 'run_health';
+  // Checks and diagnoses only look at production; triage also stores its report.
+  const readOnly = def.effect === 'read' || ['run_health', 'diagnose', 'analyze_logs'].includes(def.name);
   server.registerTool(def.name, {
     title: def.title,
     description: def.description,
