@@ -10,6 +10,9 @@ import { remindOverdue } from '../../src/app/remind-overdue.js';
 import { listActionItems } from '../../src/app/manage-action-items.js';
 import { appendEntries } from '../../src/store/incident.repository.js';
 import { listOutbox } from '../../src/notify/outbox.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../helpers/cli.js';
 import type { WarroomConfig } from '../../src/config/schema.js';
 
 /**
@@ -228,6 +231,28 @@ for (const dialect of DIALECTS) {
       expect(value('warroom_action_items_completed_total')).toBe(1);
       expect(value('warroom_response_target_met_ratio')).toBeCloseTo(s.responseTarget.met / s.responseTarget.total, 6);
       expect(value('warroom_stats_window_seconds')).toBe(90 * 86_400);
+    });
+
+    it('serves the CLI over --server with the same shapes', async () => {
+      const cwd = tempDir('warroom-pm-remote-');
+      try {
+        const env = { WARROOM_URL: server.url, WARROOM_TOKEN: responder };
+        const gen = await runCli(['postmortem', 'INC-1', '--format', 'md,json', '--output-dir', 'out', '--json'], { cwd, env, timeoutMs: 60_000 });
+        expect(gen.code, gen.stderr).toBe(0);
+        expect(gen.json()).toMatchObject({ incidentId: 'INC-1', state: 'published', created: false });
+        const model = postmortemModelSchema.parse(JSON.parse(readFileSync(join(cwd, 'out', 'INC-1-post-mortem.json'), 'utf8')));
+        expect(model.sections.find((x) => x.key === 'root_cause')!.content).toBe('Certificate renewal for the replica was manual and unmonitored.');
+        expect(readFileSync(join(cwd, 'out', 'INC-1-post-mortem.md'), 'utf8')).toContain('# Post-mortem: Payments timeout &lt;script>');
+        const items = await runCli(['action', 'list', '--all', '--json'], { cwd, env, timeoutMs: 60_000 });
+        expect((items.json<{ actionItems: unknown[] }>().actionItems).map((x) => actionItemSchema.parse(x).owner)).toEqual(expect.arrayContaining(['frank', 'hal']));
+        const st = await runCli(['stats', '--since', '30d', '--json'], { cwd, env, timeoutMs: 60_000 });
+        expect(statsSchema.parse(st.json()).incidents.total).toBe(3);
+        const denied = await runCli(['postmortem', 'INC-3', 'set', 'summary', 'x', '--json'], { cwd, env: { ...env, WARROOM_TOKEN: viewer }, timeoutMs: 60_000 });
+        expect(denied.code).toBe(1);
+        expect(denied.json<{ error: { code: string } }>().error.code).toBe('FORBIDDEN');
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
     });
 
     it('serves /metrics without a token when metrics.public is set', async () => {

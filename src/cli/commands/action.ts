@@ -1,7 +1,7 @@
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import type { ActionItemView } from '../../app/manage-action-items.js';
-import { requireLocal } from './postmortem.js';
+import { openPostmortemBackend } from '../postmortem-backend.js';
 
 const row = (io: Runtime['io'], a: ActionItemView) => {
   const p = paint(io);
@@ -9,29 +9,20 @@ const row = (io: Runtime['io'], a: ActionItemView) => {
 };
 
 export async function add(rt: Runtime, incident: string, title: string, o: { owner: string; due: string; kind?: string }) {
-  requireLocal(rt, 'action add');
-  const ctx = await rt.openContext();
-  const { addActionItem } = await import('../../app/manage-action-items.js');
-  const a = await addActionItem(ctx, incident, { title, owner: o.owner, due: o.due, kind: o.kind });
+  const a = await (await openPostmortemBackend(rt)).addAction(incident, { title, owner: o.owner, due: o.due, kind: o.kind });
   if (rt.io.json) return printJson(rt.io, a);
   rt.io.out(`Added action item #${a.id} to ${a.incidentId}: ${a.title} (${a.kind}, ${a.owner}, due ${a.dueDate}).`);
 }
 
 export async function list(rt: Runtime, o: { overdue?: boolean; owner?: string; incident?: string; all?: boolean; done?: boolean }) {
-  requireLocal(rt, 'action list');
-  const ctx = await rt.openContext();
-  const { listActionItems } = await import('../../app/manage-action-items.js');
-  const items = await listActionItems(ctx, { overdue: !!o.overdue, owner: o.owner, incident: o.incident, status: o.all ? 'all' : o.done ? 'done' : 'open' });
+  const items = await (await openPostmortemBackend(rt)).listActions({ overdue: !!o.overdue, owner: o.owner, incident: o.incident, status: o.all ? 'all' : o.done ? 'done' : 'open' });
   if (rt.io.json) return printJson(rt.io, { actionItems: items });
   if (!items.length) return rt.io.out(o.overdue ? 'No overdue action items.' : 'No action items. Add one with "warroom action add INC-ID "..." --owner NAME --due YYYY-MM-DD".');
   rt.io.out(table(items.map((a) => row(rt.io, a)), ['ID', 'INCIDENT', 'KIND', 'OWNER', 'DUE', 'STATUS', 'ACTION']));
 }
 
 export async function done(rt: Runtime, id: string) {
-  requireLocal(rt, 'action done');
-  const ctx = await rt.openContext();
-  const { completeActionItem } = await import('../../app/manage-action-items.js');
-  const a = await completeActionItem(ctx, id);
+  const a = await (await openPostmortemBackend(rt)).doneAction(id);
   if (rt.io.json) return printJson(rt.io, a);
   rt.io.out(`Action item #${a.id} of ${a.incidentId} is done: ${a.title}.`);
 }

@@ -6,6 +6,10 @@ import type { BlamelessWarning } from '../../core/blameless.js';
 import type { PostmortemModel } from '../../core/postmortem.js';
 import { paint, printJson, table, type CliIo } from '../io.js';
 import type { Runtime } from '../runtime.js';
+import { openPostmortemBackend, type PostmortemBackend } from '../postmortem-backend.js';
+import { configDir } from '../../app/generate-postmortem.js';
+import { loadTemplate } from '../../postmortem/template.js';
+import { parseFormats, writeOutputs } from '../../postmortem/write-outputs.js';
 
 export interface PostmortemOptions {
   outputDir: string;
@@ -13,11 +17,6 @@ export interface PostmortemOptions {
   file?: string;
   overdue?: boolean;
   dryRun?: boolean;
-}
-
-/** The post-mortem commands read and write the local store (or $DATABASE_URL); the API serves remote clients. */
-export function requireLocal(rt: Runtime, command: string): void {
-  if (rt.serverUrl()) throw validation(`--server: "warroom ${command}" works on the store directly (set DATABASE_URL to share PostgreSQL with the server); over HTTP use the API (see docs/postmortem.md)`, 'server');
 }
 
 export function printWarnings(io: CliIo, warnings: BlamelessWarning[]): void {
@@ -49,10 +48,9 @@ function readText(rt: Runtime, text: string | undefined, file: string | undefine
 }
 
 export async function run(rt: Runtime, id: string, verb: string | undefined, args: string[], o: PostmortemOptions) {
-  requireLocal(rt, 'postmortem');
-  if (id === 'list') return list(rt, o);
-  if (id === 'remind') return remind(rt, o);
-  const ctx = await rt.openContext();
+  const backend = await openPostmortemBackend(rt);
+  if (id === 'list') return list(rt, backend, o);
+  if (id === 'remind') return remind(rt, backend, o);
   const io = rt.io;
   const p = paint(io);
   const v = (verb ?? 'generate').toLowerCase();
@@ -62,8 +60,13 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
   switch (v) {
     case 'generate': {
       expectArgs(0, '[--output-dir DIR] [--format md,html,json,pdf]');
-      const { generatePostmortem, configDir } = await import('../../app/generate-postmortem.js');
-      const r = await generatePostmortem(ctx, id, { outputDir: resolve(io.cwd, o.outputDir), format: o.format, baseDir: configDir(rt.config().path, io.cwd), env: io.env });
+      // The same steps local and remote: start the review, read the model, render with this machine's template.
+      const formats = parseFormats(o.format);
+      const { created } = await backend.ensure(id);
+      const model = await backend.model(id);
+      const template = loadTemplate(model.postmortem.level, rt.config().config, configDir(rt.config().path, io.cwd));
+      const files = await writeOutputs(model, { dir: resolve(io.cwd, o.outputDir), stem: `${model.incident.id}-post-mortem`, formats, template: template.text, env: io.env });
+      const r = { incidentId: model.incident.id, state: model.postmortem.state, level: model.postmortem.level, created, dueAt: model.postmortem.dueAt, template: template.path, files, warnings: model.warnings, model };
       const prompts = missingPrompts(r.model);
       if (io.json) return printJson(io, { incidentId: r.incidentId, state: r.state, level: r.level, created: r.created, dueAt: r.dueAt, template: r.template, files: r.files, prompts, warnings: r.warnings });
       io.out(`${r.created ? 'Started' : 'Updated'} the ${r.level} post-mortem of ${r.incidentId} (${r.state.replace('_', ' ')}${r.dueAt ? `, due ${r.dueAt}${r.model.postmortem.overdue ? ` — ${p.red('overdue')}` : ''}` : ''}):`);
@@ -74,8 +77,7 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
     }
     case 'show': {
       expectArgs(0, '');
-      const { loadPostmortemModel } = await import('../../app/generate-postmortem.js');
-      const m = await loadPostmortemModel(ctx, id);
+      const m = await backend.model(id);
       if (io.json) return printJson(io, { schema: 'warroom.postmortem/v1', ...m });
       io.out(`${p.bold(`${m.incident.id} ${m.incident.title}`)} — ${m.postmortem.level} review, ${m.postmortem.state.replace('_', ' ')}${m.postmortem.required ? '' : ' (optional for this severity)'}`);
       if (m.postmortem.dueAt) io.out(`Due ${m.postmortem.dueAt}${m.postmortem.overdue ? ` ${p.red('(overdue)')}` : ''}`);
@@ -89,8 +91,7 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
     }
     case 'set': {
       if (args.length < 1 || args.length > 2) throw validation(`usage: warroom postmortem ${id} set SECTION "text" (or --file PATH)`, 'args');
-      const { setPostmortemSection } = await import('../../app/edit-postmortem.js');
-      const r = await setPostmortemSection(ctx, id, args[0], { text: readText(rt, args[1], o.file) });
+      const r = await backend.setSection(id, args[0], readText(rt, args[1], o.file));
       if (io.json) return printJson(io, r);
       io.out(`Saved ${args[0]} of the ${r.postmortem.incidentId} post-mortem (${r.postmortem.state.replace('_', ' ')}).`);
       printWarnings(io, r.warnings);
@@ -98,8 +99,7 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
     }
     case 'add-why': {
       expectArgs(2, '"Why did …?" "Because …"');
-      const { addPostmortemWhy } = await import('../../app/edit-postmortem.js');
-      const r = await addPostmortemWhy(ctx, id, { why: args[0], because: args[1] });
+      const r = await backend.addWhy(id, args[0], args[1]);
       if (io.json) return printJson(io, r);
       io.out(`Five Whys of ${r.postmortem.incidentId}:`);
       r.postmortem.whys.forEach((w, i) => io.out(`  ${i + 1}. ${w.why} → ${w.because}`));
@@ -109,24 +109,21 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
     case 'remove-why': {
       expectArgs(1, 'N');
       const n = Number(args[0]);
-      const { removePostmortemWhy } = await import('../../app/edit-postmortem.js');
-      const r = await removePostmortemWhy(ctx, id, n);
+      const r = await backend.removeWhy(id, n);
       if (io.json) return printJson(io, r);
       io.out(`Removed step ${n}; ${r.postmortem.whys.length} left.`);
       return;
     }
     case 'submit': {
       expectArgs(0, '');
-      const { submitPostmortem } = await import('../../app/edit-postmortem.js');
-      const r = await submitPostmortem(ctx, id);
+      const r = await backend.submit(id);
       if (io.json) return printJson(io, r);
       io.out(`The ${r.postmortem.incidentId} post-mortem is in review. A commander publishes it with "warroom postmortem ${r.postmortem.incidentId} publish".`);
       return;
     }
     case 'publish': {
       expectArgs(0, '');
-      const { publishPostmortem } = await import('../../app/edit-postmortem.js');
-      const r = await publishPostmortem(ctx, id);
+      const r = await backend.publish(id);
       if (io.json) return printJson(io, r);
       io.out(`Published the ${r.postmortem.incidentId} post-mortem${r.notified ? `; the summary is queued to ${r.notified} post-incident channel${r.notified > 1 ? 's' : ''}` : '; no post-incident channel is configured (see docs/coordination.md)'}.`);
       return;
@@ -136,20 +133,16 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
   }
 }
 
-async function list(rt: Runtime, o: PostmortemOptions) {
-  const ctx = await rt.openContext();
-  const { listPostmortemReviews } = await import('../../app/generate-postmortem.js');
-  const rows = await listPostmortemReviews(ctx, { overdue: o.overdue });
+async function list(rt: Runtime, backend: PostmortemBackend, o: PostmortemOptions) {
+  const rows = await backend.list({ overdue: o.overdue });
   if (rt.io.json) return printJson(rt.io, { postmortems: rows });
   if (!rows.length) return rt.io.out(o.overdue ? 'No overdue post-mortems.' : 'No post-mortems yet. Start one with "warroom postmortem INC-ID".');
   const p = paint(rt.io);
   rt.io.out(table(rows.map((r) => [r.incidentId, r.severity ?? '', r.state.replace('_', ' '), r.level, r.dueAt ? (r.overdue ? p.red(`${r.dueAt} (overdue)`) : r.dueAt) : '-', r.title]), ['INCIDENT', 'SEV', 'STATE', 'LEVEL', 'DUE', 'TITLE']));
 }
 
-async function remind(rt: Runtime, o: PostmortemOptions) {
-  const ctx = await rt.openContext();
-  const { remindOverdue } = await import('../../app/remind-overdue.js');
-  const r = await remindOverdue(ctx, { dryRun: !!o.dryRun });
+async function remind(rt: Runtime, backend: PostmortemBackend, o: PostmortemOptions) {
+  const r = await backend.remind({ dryRun: !!o.dryRun });
   if (rt.io.json) return printJson(rt.io, r);
   if (!r.reviews.length && !r.actionItems.length) return rt.io.out('Nothing overdue to remind (each item is reminded at most once a day).');
   for (const x of r.reviews) rt.io.out(`${r.dryRun ? 'Would remind' : 'Reminded'} ${x.commander ?? 'the incident commander'}: post-mortem of ${x.incidentId} overdue by ${formatDuration(x.overdueMs)} (${x.state})`);
