@@ -89,7 +89,9 @@ function runInWorkers(script: URL, tasks: ScanTask[], n: number, opts: ScanOptio
       reject(e);
     };
     for (let i = 0; i < n; i++) {
-      const w = new Worker(script, { workerData: { options: opts } });
+      // A small young generation: the scan allocates short-lived strings only, and every
+      // megabyte of semi-space is resident memory multiplied by the number of workers.
+      const w = new Worker(script, { workerData: { options: opts }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       workers.push(w);
       w.on('message', (m: { ready?: true; result?: PartialAnalysis; error?: { message: string; code: string | null } }) => {
         if (m.error) return fail(fileError(m.error));

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { LogScanner } from './scanner.js';
 
 /** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
-export const CHUNK_BYTES = 4 << 20;
+export const CHUNK_BYTES = 2 << 20;
 /** A line longer than this is counted as malformed and skipped, never held in memory. */
 export const MAX_LINE_BYTES = 64 << 20;
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeServiceLogs } from '../../src/logs/analyze.js';
+import { analyzeFiles, analyzeServiceLogs } from '../../src/logs/analyze.js';
 import { fetchServiceLogs } from '../../src/logs/fetch.js';
 import { resolveLogFiles } from '../../src/logs/sources/file.js';
 import { demuxDockerFrames, dockerLogLines, linesFromFrames } from '../../src/logs/sources/docker.js';
@@ -27,6 +27,13 @@ async function collect(it: AsyncIterable<Buffer>): Promise<string> {
 }
 
 describe('files with rotation and gzip', () => {
+  it('names a corrupt gzip file instead of failing with a stack trace', async () => {
+    const p = join(dir, 'broken.log.gz');
+    const whole = gzipSync(j('2026-11-27T15:01:00Z', 'ERROR').repeat(2000));
+    writeFileSync(p, whole.subarray(0, whole.length >> 1));
+    await expect(analyzeFiles([p])).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('corrupt gzip data') });
+  });
+
   it('reads rotated and gzipped siblings oldest first, skipping files last written before the window', () => {
     const d = mkdtempSync(join(dir, 'rot-'));
     const files: [string, string, string][] = [
