@@ -116,7 +116,7 @@ async function recordCall(def: ToolDef, env: ToolEnv, o: WarroomMcpOptions, args
   }
   if (!incidentId) return;
   const text = error
-    ? `Agent call ${def.name} refused: ${error.code}: ${error.message}`
+    ? `Agent call ${def.name} ${error.code === 'UNAVAILABLE' ? 'failed' : 'refused'}: ${error.code}: ${error.message}`
     : def.describe ? def.describe(args, result) : `Agent called ${def.name}`;
   try {
     await recordAgentCall(env.ctx, {
