@@ -30,10 +30,22 @@ export function installErrorHandler(app: FastifyInstance): void {
       const message = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.name === 'SyntaxError' ? `malformed JSON body: ${fe.message}` : fe.message;
       return reply.status(fe.statusCode).send({ error: { code, message: redactText(message) } } satisfies ErrorBody);
     }
+    if (isDatabaseUnavailable(e)) {
+      req.log.warn({ err: e }, 'database unavailable');
+      return reply.status(503).header('retry-after', '1').send({ error: { code: 'UNAVAILABLE', message: 'the database is busy or unreachable; retry shortly' } } satisfies ErrorBody);
+    }
     req.log.error({ err: e }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error; the server log has the details' } } satisfies ErrorBody);
   });
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } } satisfies ErrorBody);
   });
+}
+
+/** Connection exhaustion or loss: the request can be retried, so it is a 503, not a 500. */
+function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  // 53300 too_many_connections, 57P01 admin_shutdown, 08xxx connection exceptions; SQLITE_BUSY after busy_timeout.
+  if (err.code && (/^08/.test(err.code) || ['53300', '57P01', '57P03', 'SQLITE_BUSY', 'ECONNREFUSED', 'ECONNRESET'].includes(err.code))) return true;
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message ?? '');
 }

@@ -41,7 +41,8 @@ export async function startServeProcess(opts: { cwd: string; env?: Record<string
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
   child.stdout!.resume();
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded 2-core machine a cold start can take seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`warroom serve exited ${child.exitCode}: ${err}`);
     try {
