@@ -108,6 +108,19 @@ describe('web session', () => {
     expect((await fetch(`${b.url}/api/v1/me`, { headers: { cookie: s.cookie } })).status).toBe(401);
   });
 
+  it('marks the cookie Secure when the public URL is https (TLS ending at a proxy)', async () => {
+    const tls = await startTestServer(ts.store, { server: { public_url: 'https://warroom.example.com' } });
+    try {
+      const s = await signIn(tls.url, { username: 'alice', password: 'correct horse battery' });
+      expect(s.setCookie).toMatch(/; Secure$/);
+      // The configured public origin is accepted by the Origin check as well.
+      const r = await fetch(`${tls.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken, origin: 'https://warroom.example.com' }, body: JSON.stringify({ title: 'via proxy', severity: 'SEV4' }) });
+      expect(r.status).toBe(201);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('sets security headers on pages and API responses', async () => {
     for (const path of ['/', '/api/v1/openapi.json']) {
       const r = await fetch(`${a.url}${path}`);

@@ -296,6 +296,12 @@ describe('web app in Chromium', () => {
       await p.getByRole('heading', { name: 'Timeline', exact: true }).waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       await screenshot(p, '07-phone-incident-room');
+      // Sign out: back to the sign-in page, and the old cookie no longer works.
+      const cookie = (await pctx.cookies()).find((c) => c.name === 'warroom_session')!;
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await p.getByRole('heading', { name: 'Sign in to warroom' }).waitFor();
+      expect((await pctx.cookies()).find((c) => c.name === 'warroom_session')).toBeUndefined();
+      expect((await fetch(`${server.url}/api/v1/me`, { headers: { cookie: `warroom_session=${cookie.value}` } })).status).toBe(401);
     } finally {
       await pctx.close();
     }
