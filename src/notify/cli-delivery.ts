@@ -20,7 +20,7 @@ export interface DeliveryReport {
 export interface CliCoordination {
   hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit'>;
   /** Delivers what this process enqueued, waiting at most coordination.cli_wait. */
-  deliverNow(): Promise<DeliveryReport>;
+  deliverNow(all?: boolean): Promise<DeliveryReport>;
   /** At exit: deliver what is left, print a report to stderr, warn about timers nobody runs. */
   finish(): Promise<void>;
 }
@@ -31,9 +31,15 @@ export interface CliCoordination {
  */
 export function attachCliCoordination(o: { config: WarroomConfig; policy: SeverityPolicy; store: Store; err: (t: string) => void; now?: () => Date }): CliCoordination {
   const hooks = createCoordinationHooks({ config: o.config, policy: o.policy });
-  let used = false;
-  const deliverNow = async (): Promise<DeliveryReport> => {
+  // Messages other use cases enqueue directly (enqueueNotification: post-mortem summaries,
+  // review reminders) are delivered too: everything this process enqueued since it started.
+  const startedAt = new Date(Date.now() - 1000).toISOString();
+  const deliverNow = async (all = false): Promise<DeliveryReport> => {
     const ids = hooks.takeEnqueued();
+    if (all) {
+      const rows = await o.store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('created_at', '>=', startedAt).where('attempts', '=', 0).execute();
+      for (const r of rows) if (!ids.includes(Number(r.id))) ids.push(Number(r.id));
+    }
     if (!ids.length) return { sent: [], queued: [], dead: [] };
     const worker = new OutboxWorker({ store: o.store, config: o.config });
     const items = await worker.drain(ids, coordinationSettings(o.config).cliWaitMs);
@@ -41,18 +47,13 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
   };
   return {
     hooks: {
-      onIncidentChange: async (trx, ev) => {
-        used = true;
-        await hooks.onIncidentChange(trx, ev);
-      },
+      onIncidentChange: hooks.onIncidentChange,
       afterCommit: hooks.afterCommit,
     },
     deliverNow,
     async finish() {
-      if (used) {
-        const text = formatDeliveryReport(await deliverNow());
-        if (text) o.err(text);
-      }
+      const text = formatDeliveryReport(await deliverNow(true));
+      if (text) o.err(text);
       // Any local command notices reminders nobody sends (the team runs no server).
       const stale = await findStaleTimers(o.store.db, (o.now ?? (() => new Date()))());
       if (stale.count) o.err(`warning: ${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them; start "warroom serve" (it sends due reminders and retries the outbox).`);

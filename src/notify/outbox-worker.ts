@@ -30,6 +30,7 @@ export interface OutboxWorkerOptions {
 export class OutboxWorker {
   readonly id = `outbox-${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
+  private stopping = false;
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
@@ -44,6 +45,7 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
@@ -55,6 +57,7 @@ export class OutboxWorker {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wake();
     await this.loop;
   }
@@ -99,7 +102,7 @@ export class OutboxWorker {
       const claimedAt = this.now();
       const leaseUntil = new Date(claimedAt.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
       if (!(await claimRow(db, Number(row.id), this.id, claimedAt.toISOString(), leaseUntil))) continue;
-      const p: Promise<void> = this.deliverRow(row).catch((e) => this.o.onError?.(e)).finally(() => {
+      const p: Promise<void> = this.deliverLane(row).catch((e) => this.o.onError?.(e)).finally(() => {
         this.inflight.delete(p);
         this.wake();
       });
@@ -115,7 +118,28 @@ export class OutboxWorker {
     return this.startDue(true);
   }
 
-  private async deliverRow(row: Selectable<OutboxTable>): Promise<void> {
+  /**
+   * Delivers a claimed head, then keeps going down its lane while the next message is due:
+   * one query per message instead of a new lane-head search, which matters when a burst of
+   * reminders goes to one webhook.
+   */
+  private async deliverLane(first: Selectable<OutboxTable>): Promise<void> {
+    const db = this.o.store.db;
+    let row: Selectable<OutboxTable> | undefined = first;
+    while (row) {
+      const advanced = await this.deliverRow(row);
+      if (!advanced || this.stopping) return;
+      const now = this.now();
+      const nowIso = now.toISOString();
+      const next = await db.selectFrom('outbox').selectAll().where('lane', '=', row.lane).where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
+      if (!next || next.next_attempt_at > nowIso) return;
+      const leaseUntil = new Date(now.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
+      row = (await claimRow(db, Number(next.id), this.id, nowIso, leaseUntil)) ? next : undefined;
+    }
+  }
+
+  /** Sends one claimed row and records the outcome; true when the lane may move on (sent or dead). */
+  private async deliverRow(row: Selectable<OutboxTable>): Promise<boolean> {
     const db = this.o.store.db;
     const id = Number(row.id);
     let r: SendResult;
@@ -126,7 +150,10 @@ export class OutboxWorker {
       r = { ok: false, permanent: false, error: `sender crashed: ${(e as Error).message}` };
     }
     const done = this.now();
-    if (r.ok) return markSent(db, id, this.id, done.toISOString());
+    if (r.ok) {
+      await markSent(db, id, this.id, done.toISOString());
+      return true;
+    }
     const attempts = Number(row.attempts) + 1;
     const dead = r.permanent || attempts >= this.settings.maxAttempts;
     const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
@@ -134,6 +161,7 @@ export class OutboxWorker {
       error: `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
       dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
     });
+    return dead;
   }
 
   /**

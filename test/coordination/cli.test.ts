@@ -6,7 +6,8 @@ import { startReceiver, type Receiver } from './receivers.js';
 import { WEBHOOK_SECRET } from './fixtures.js';
 
 // Spawns the built binary: run "npm run build" first.
-describe('CLI: update, outbox, contacts, delivery before exit (embedded store, no server)', () => {
+// Each test spawns the binary several times: on a loaded two-core machine that takes tens of seconds.
+describe('CLI: update, outbox, contacts, delivery before exit (embedded store, no server)', { timeout: 120_000 }, () => {
   let hook: Receiver;
   let dir: string;
   beforeAll(async () => {
