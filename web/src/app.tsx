@@ -53,10 +53,7 @@ export function App() {
       if (route.page === 'signin') navigate('/', { replace: true });
     }} />;
   }
-  if (route.page === 'signin') {
-    navigate('/', { replace: true });
-    return null;
-  }
+  if (route.page === 'signin') return <RedirectHome />;
   return (
     <SessionContext.Provider value={state}>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -87,4 +84,10 @@ export function App() {
       </main>
     </SessionContext.Provider>
   );
+}
+
+/** Signed in but on /signin: go to the dashboard (after render, not during it). */
+function RedirectHome() {
+  useEffect(() => navigate('/', { replace: true }), []);
+  return null;
 }
