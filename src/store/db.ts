@@ -110,6 +110,8 @@ async function migrate(store: Store): Promise<void> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'warroom_migrations',
     migrationLockTableName: 'warroom_migrations_lock',
+    // Areas add migrations independently; one merged later than a higher-numbered one must still run.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
