@@ -12,9 +12,12 @@ const MAX_SAMPLE = 300;
 const OTHER = '(other)';
 /** Bytes decoded to a string at a time (a line longer than this gets a window of its own). */
 const WINDOW_BYTES = 64 << 10;
+/** Distance between the lines sampled to learn a block's JSON keys. */
+const SAMPLE_STRIDE = 16 << 10;
 
 function collectKeys(obj: Record<string, unknown>, into: Set<string>, depth: number): void {
   for (const [k, v] of Object.entries(obj)) {
+    if (into.size >= 2000) return;
     into.add(k);
     if (depth < 2 && v && typeof v === 'object' && !Array.isArray(v)) collectKeys(v as Record<string, unknown>, into, depth + 1);
   }
@@ -270,6 +273,8 @@ export class LogScanner {
   /** 0: no traceback, 1: reading frames (the exception line is next), 2: after the exception line. */
   private tb = 0;
   private epByHash = new Map<number, EndpointAgg>();
+  /** JSON keys seen so far (which aliases the fast path searches for). */
+  private readonly knownKeys = new Set<string>();
 
   constructor(opts: ScanOptions = {}) {
     this.win = opts.window ?? null;
@@ -307,28 +312,44 @@ export class LogScanner {
    * searches for those only: every alias searched costs a pass over the text.
    */
   private learnKeys(buf: Buffer, start: number, end: number): void {
-    const present = new Set<string>();
+    // Lines from the start of the block and from every 16 KiB of it, so a run of startup
+    // messages at the top cannot hide the request lines' keys. Keys seen in earlier blocks stay
+    // learned: a file does not stop using a key.
+    const present = this.knownKeys;
     let parsed = 0;
-    let pos = start;
-    const limit = Math.min(end, start + (256 << 10));
-    for (let seen = 0; pos < limit && seen < 200 && parsed < 32; seen++) {
-      let nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl > end) nl = end;
-      const brace = buf.indexOf(123, pos);
-      if (brace >= 0 && brace < nl && brace - pos < 48) {
-        try {
-          const v: unknown = JSON.parse(buf.toString('utf8', brace, nl));
-          if (v && typeof v === 'object') {
-            collectKeys(v as Record<string, unknown>, present, 0);
-            parsed++;
+    const sampleAt = (from: number, lines: number) => {
+      let pos = from;
+      for (let n = 0; n < lines && pos < end; n++) {
+        let nl = buf.indexOf(10, pos);
+        if (nl < 0 || nl > end) nl = end;
+        let brace = -1;
+        for (let i = pos, stop = Math.min(nl, pos + 48); i < stop; i++) {
+          if (buf[i] === 123) {
+            brace = i;
+            break;
           }
-        } catch {
-          // not JSON after all
         }
+        if (brace >= 0) {
+          try {
+            const v: unknown = JSON.parse(buf.toString('utf8', brace, nl));
+            if (v && typeof v === 'object' && !Array.isArray(v)) {
+              collectKeys(v as Record<string, unknown>, present, 0);
+              parsed++;
+            }
+          } catch {
+            // not JSON after all
+          }
+        }
+        pos = nl + 1;
       }
-      pos = nl + 1;
+    };
+    sampleAt(start, 32);
+    for (let at = start + SAMPLE_STRIDE; at < end; at += SAMPLE_STRIDE) {
+      const nl = buf.indexOf(10, at);
+      if (nl < 0 || nl >= end) break;
+      sampleAt(nl + 1, 2);
     }
-    const learned = parsed ? present : null;
+    const learned = parsed || present.size ? present : null;
     this.tsSet.learn(learned);
     for (const f of this.finders) f.learn(learned);
   }

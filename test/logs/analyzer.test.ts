@@ -85,6 +85,16 @@ describe('JSON lines', () => {
     expect(a.signatures[0]).toMatchObject({ type: 'KeyError', template: "'order_<n>'", count: 2, firstSeen: '2026-11-27T15:00:00.000Z', lastSeen: '2026-11-27T15:00:01.000Z' });
   });
 
+  it('learns keys that first appear after a run of lines without them', async () => {
+    let text = '';
+    for (let i = 0; i < 40; i++) text += j({ ts: '2026-11-27T15:00:00Z', level: 'INFO', msg: `starting worker ${i}` });
+    for (let i = 0; i < 400; i++) text += j({ ts: '2026-11-27T15:00:01Z', level: 'INFO', msg: 'request', path: `/late/${i}`, status_code: i % 10 ? 200 : 503, method: 'GET', elapsed_ms: 5 });
+    const a = await analyze(text);
+    expect(a.errorEvents).toBe(40);
+    expect(a.topFailingEndpoints[0]).toMatchObject({ endpoint: 'GET /late/:id', errors: 40, requests: 400, statuses: { '503': 40 } });
+    expect(a.latency[0].count).toBe(400);
+  });
+
   it('counts malformed lines and binary garbage, and goes on', async () => {
     const garbage = Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x02, 0x1b, 0x00, 0x0a]);
     const a = await analyze([j({ ts: '2026-11-27T15:00:00Z', level: 'error', msg: 'a' }), '{"ts":"2026-11-27T15:00:01Z","level":"error",\n', garbage, '{"level":"ERROR", broken}\n', j({ ts: '2026-11-27T15:00:02Z', level: 'error', msg: 'b' })]);
