@@ -247,6 +247,10 @@ for (const dialect of DIALECTS) {
         expect((items.json<{ actionItems: unknown[] }>().actionItems).map((x) => actionItemSchema.parse(x).owner)).toEqual(expect.arrayContaining(['frank', 'hal']));
         const st = await runCli(['stats', '--since', '30d', '--json'], { cwd, env, timeoutMs: 60_000 });
         expect(statsSchema.parse(st.json()).incidents.total).toBe(3);
+        // A viewer can render the draft but not write it.
+        const read = await runCli(['postmortem', 'INC-1', '--output-dir', 'viewer', '--json'], { cwd, env: { ...env, WARROOM_TOKEN: viewer }, timeoutMs: 60_000 });
+        expect(read.code, read.stderr).toBe(0);
+        expect(read.json()).toMatchObject({ incidentId: 'INC-1', created: false });
         const denied = await runCli(['postmortem', 'INC-3', 'set', 'summary', 'x', '--json'], { cwd, env: { ...env, WARROOM_TOKEN: viewer }, timeoutMs: 60_000 });
         expect(denied.code).toBe(1);
         expect(denied.json<{ error: { code: string } }>().error.code).toBe('FORBIDDEN');

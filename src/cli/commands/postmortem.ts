@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { validation } from '../../core/errors.js';
+import { isWarroomError, validation } from '../../core/errors.js';
 import { formatDuration } from '../../core/time.js';
 import type { BlamelessWarning } from '../../core/blameless.js';
 import type { PostmortemModel } from '../../core/postmortem.js';
@@ -62,7 +62,11 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
       expectArgs(0, '[--output-dir DIR] [--format md,html,json,pdf]');
       // The same steps local and remote: start the review, read the model, render with this machine's template.
       const formats = parseFormats(o.format);
-      const { created } = await backend.ensure(id);
+      // A viewer may render the draft without starting the review (which needs the responder role).
+      const created = await backend.ensure(id).then((r) => r.created, (e: unknown) => {
+        if (isWarroomError(e) && e.code === 'FORBIDDEN') return false;
+        throw e;
+      });
       const model = await backend.model(id);
       const template = loadTemplate(model.postmortem.level, rt.config().config, configDir(rt.config().path, io.cwd));
       const files = await writeOutputs(model, { dir: resolve(io.cwd, o.outputDir), stem: `${model.incident.id}-post-mortem`, formats, template: template.text, env: io.env });
