@@ -82,6 +82,17 @@ describe('web session', () => {
     expect(bearer.status).toBe(201);
   });
 
+  it('refuses further sign-ins for a name after 5 failures (429 with Retry-After), others unaffected', async () => {
+    const ctx = testContext(ts.store);
+    await addUser(ctx, { name: 'mallory-target', role: 'viewer', password: 'target password 1' });
+    for (let i = 0; i < 5; i++) expect((await signIn(a.url, { username: 'mallory-target', password: `guess ${i}` })).status).toBe(401);
+    const blocked = await signIn(a.url, { username: 'mallory-target', password: 'target password 1' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.json.error?.message).toMatch(/too many failed sign-ins; try again in 15 minutes/);
+    expect(blocked.setCookie).toBe('');
+    expect((await signIn(a.url, { username: 'alice', password: 'correct horse battery' })).status).toBe(201);
+  });
+
   it('refuses login from another origin (login CSRF)', async () => {
     const r = await fetch(`${a.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }) });
     expect(r.status).toBe(403);

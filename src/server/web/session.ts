@@ -92,8 +92,37 @@ function present(s: WebSession, via: string) {
   return { name: s.name, role: s.role, via, csrfToken: s.csrfToken, expiresAt: s.expiresAt };
 }
 
+/** Failed sign-ins allowed per user name and client address within the window before refusing. */
+export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Slows password guessing: after SIGN_IN_MAX_FAILURES failures for one name from one address
+ * within the window, further attempts are refused (429) until it passes. Per instance, in memory:
+ * with N instances an attacker gets N times the budget, still far from a useful guessing rate
+ * on top of scrypt.
+ */
+function createSignInThrottle(now: () => Date) {
+  const failures = new Map<string, number[]>();
+  const recent = (key: string) => (failures.get(key) ?? []).filter((t) => now().getTime() - t < SIGN_IN_WINDOW_MS);
+  return {
+    retryAfterMs(key: string): number {
+      const r = recent(key);
+      return r.length >= SIGN_IN_MAX_FAILURES ? SIGN_IN_WINDOW_MS - (now().getTime() - r[0]) : 0;
+    },
+    fail(key: string) {
+      if (failures.size > 10_000) failures.clear();
+      failures.set(key, [...recent(key), now().getTime()]);
+    },
+    succeed(key: string) {
+      failures.delete(key);
+    },
+  };
+}
+
 export function registerSessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const tags = ['session'];
+  const throttle = createSignInThrottle(deps.now);
   defineRoute(app, deps, { method: 'GET', url: '/api/v1/session', role: 'public', summary: 'The web session of this browser (csrfToken for state-changing requests), or null', tags }, async ({ req }) => {
     if (req.webSession) return { session: present(req.webSession, 'web') };
     if (req.actor) return { session: { name: req.actor.name, role: req.actor.role, via: req.actor.via, csrfToken: null, expiresAt: null } };
@@ -105,8 +134,22 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ServerDeps): v
     summary: 'Sign in with a user name and password or an API token; sets an httpOnly session cookie',
   }, async ({ req, reply, body }) => {
     // A fresh session id on every sign-in (no fixation); the old one, if any, is dropped.
+    const key = `${body.token ? 'token' : `user:${(body.username ?? '').trim().toLowerCase()}`}|${req.ip}`;
+    const wait = throttle.retryAfterMs(key);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      return reply.status(429).header('retry-after', String(Math.ceil(wait / 1000)))
+        .send({ error: { code: 'RATE_LIMITED', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` } });
+    }
     if (req.webSession) await signOut(deps.base, req.webSession.secret);
-    const s = await signIn(deps.base, body);
+    let s: Awaited<ReturnType<typeof signIn>>;
+    try {
+      s = await signIn(deps.base, body);
+    } catch (e) {
+      if (e instanceof WarroomError && e.code === 'UNAUTHORIZED') throttle.fail(key);
+      throw e;
+    }
+    throttle.succeed(key);
     reply.header('set-cookie', sessionCookie(s.secret, Math.floor(SESSION_IDLE_MS / 1000), isSecure(req, deps)));
     reply.header('cache-control', 'no-store');
     return { session: present(s, 'web') };
