@@ -289,7 +289,24 @@ skill.command('export').description('write skills/incident-response (scripts, SK
   .option('--dir <dir>', 'where the skill folder goes', 'skills/incident-response')
   .action(action(() => import('./commands/skill.js').then((m) => ({ run: m.exportSkill }))));
 
+/**
+ * Global options work before the command (`warroom --json list`) and after it (`warroom list
+ * --json`): they are copied onto every command, and program options are positional, so a
+ * command's own option named like a global one (`deploy record --version`) stays its own.
+ */
+function shareGlobalOptions(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    for (const opt of program.options) {
+      if (opt.long === '--version') continue;
+      if (!sub.options.some((o) => o.long === opt.long || (!!opt.short && o.short === opt.short))) sub.addOption(new Option(opt.flags, opt.description));
+    }
+    shareGlobalOptions(sub);
+  }
+}
+
 async function main(argv: string[]) {
+  program.enablePositionalOptions();
+  shareGlobalOptions(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -91,6 +91,15 @@ describe('CLI on the embedded store', () => {
     expect(list.stdout).toMatch(/INC-2\s+SEV4\s+investigating\s+tester/);
   });
 
+  it('records deploys with their own --version, and takes global options before or after the command', async () => {
+    const r = await cli('deploy', 'record', '--service', 'backend', '--version', 'abc123', '--json');
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ service: 'backend', version: 'abc123', kind: 'deploy', by: 'tester' });
+    const l = await cli('--json', 'deploy', 'list', '--service', 'backend');
+    expect(l.json<{ deploys: { version: string }[] }>().deploys.map((d) => d.version)).toEqual(['abc123']);
+    expect((await cli('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('uses the actor from --as and WARROOM_USER', async () => {
     const r = await runCli(['note', 'INC-2', 'hello', '--as', 'zoe', '--json'], { cwd });
     expect(r.json<{ author: string }>().author).toBe('zoe');
