@@ -130,7 +130,7 @@ async function postToTimeline(ctx: AppContext, incidentId: string, r: TriageRepo
     await addTimelineEntry(ctx, incidentId, { kind: 'finding', text: redactText(text).slice(0, 2000) }, { data: { triage: r.id, rule: f.rule, service: f.service, severity: f.severity } });
   }
   const base = ctx.config.server?.public_url?.replace(/\/+$/, '');
-  const links = [base ? `${base}/api/v1/triage/${r.id}` : `warroom triage show ${r.id}`, location].filter(Boolean).join(', ');
+  const links = [base ? `${base}/api/v1/triage/${r.id}` : `warroom triage --show ${r.id}`, location].filter(Boolean).join(', ');
   const more = r.findings.length > MAX_TIMELINE_FINDINGS ? ` (${r.findings.length - MAX_TIMELINE_FINDINGS} more in the report)` : '';
   const text = r.findings.length
     ? `Triage #${r.id}: ${r.findings.length} finding(s)${more}, suggested ${r.suggestedSeverity}; services ${r.health.counts.up} up, ${r.health.counts.degraded} degraded, ${r.health.counts.down} down. Full report: ${links}`

@@ -33,6 +33,10 @@ describe('GET /api/v1/health', () => {
     const report = healthReportSchema.parse(await res.json());
     expect(report.services.map((s) => [s.service, s.state])).toEqual([['api', 'up'], ['gone', 'down']]);
   });
+  it('concurrent polls share one run instead of multiplying the probes', async () => {
+    const [a, b] = await Promise.all([call('GET', '/api/v1/health?service=gone', viewer), call('GET', '/api/v1/health?service=gone', viewer)]);
+    expect((await a.json()).startedAt).toBe((await b.json()).startedAt);
+  });
   it('filters by service and rejects unknown ones and bad durations', async () => {
     const one = healthReportSchema.parse(await (await call('GET', '/api/v1/health?service=api&timeout=1s', viewer)).json());
     expect(one.services).toHaveLength(1);

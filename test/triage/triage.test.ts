@@ -168,7 +168,7 @@ describe('triage against a broken estate', () => {
     const shown = await showIncident(ctx, inc.incident.id);
     const findings = shown.timeline.filter((e) => e.kind === 'finding');
     expect(findings.length).toBe(Math.min(10, r.findings.length) + 1);
-    expect(findings.at(-1)!.text).toMatch(new RegExp(`^Triage #${r.id}: ${r.findings.length} finding\\(s\\).*Full report: warroom triage show ${r.id}`));
+    expect(findings.at(-1)!.text).toMatch(new RegExp(`^Triage #${r.id}: ${r.findings.length} finding\\(s\\).*Full report: warroom triage --show ${r.id}`));
     expect(findings[0].data).toMatchObject({ triage: r.id });
   }, 60_000);
 

@@ -10,6 +10,7 @@ import { defineRoute, qInt } from '../route.js';
 import type { ServerDeps } from '../build-server.js';
 
 const tags = ['triage'];
+const HEALTH_REUSE_MS = 2000;
 const state = z.enum(['up', 'degraded', 'down']);
 
 /** The documented JSON shapes (also checked against real responses in test/triage). */
@@ -46,10 +47,22 @@ const list = z.union([z.string(), z.array(z.string())]).optional().transform((v)
  * server probe arbitrary URLs.
  */
 export function registerTriageRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const healthRuns = new Map<string, { at: number; report: ReturnType<typeof runHealthCheck> }>();
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/health', role: 'viewer', summary: 'Health of every configured service (checks run now, concurrently)', tags,
     query: z.object({ service: list, timeout: duration('timeout') }).strict(), response: healthReportSchema,
-  }, async ({ ctx, query }) => runHealthCheck(ctx, { services: query.service, timeoutMs: query.timeout }));
+  }, async ({ ctx, query }) => {
+    // A health board polled by many viewers must not multiply the probes: identical requests
+    // within HEALTH_REUSE_MS share one run.
+    const key = JSON.stringify([query.service ?? null, query.timeout ?? null]);
+    const hit = healthRuns.get(key);
+    if (hit && Date.now() - hit.at < HEALTH_REUSE_MS) return hit.report;
+    const report = runHealthCheck(ctx, { services: query.service, timeoutMs: query.timeout });
+    healthRuns.set(key, { at: Date.now(), report });
+    report.catch(() => healthRuns.delete(key));
+    if (healthRuns.size > 100) healthRuns.delete(healthRuns.keys().next().value!);
+    return report;
+  });
 
   defineRoute(app, deps, {
     method: 'POST', url: '/api/v1/triage', role: 'responder', summary: 'Run triage: health, recent changes, diagnostics and findings; stored and optionally added to an incident', tags,
