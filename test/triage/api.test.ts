@@ -80,3 +80,25 @@ describe('triage routes', () => {
     expect((await net.json()).facts.unreachable).toBe(1);
   });
 });
+
+describe('warroom triage --server (the CLI against the API)', () => {
+  it('runs triage on the server, with its config, and reads reports back', async () => {
+    const { runCli, tempDir } = await import('../helpers/cli.js');
+    const cwd = tempDir();
+    const env = { WARROOM_TOKEN: responder };
+    const r = await runCli(['triage', '--json', '--server', server.url], { cwd, env });
+    expect(r.code).toBe(1);
+    const report = triageReportSchema.parse(r.json());
+    expect(report.findings.map((f) => f.rule)).toEqual(['service-down']);
+    const latest = await runCli(['triage', '--show', 'latest', '--json', '--server', server.url], { cwd, env });
+    expect(latest.json<{ id: number }>().id).toBe(report.id);
+    const missing = await runCli(['triage', '--incident', 'INC-77', '--server', server.url], { cwd, env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/incident INC-77 not found/);
+    const adHoc = await runCli(['triage', '--url', 'http://127.0.0.1:1/', '--server', server.url], { cwd, env });
+    expect(adHoc.code).toBe(2);
+    expect(adHoc.stderr).toMatch(/ad hoc targets cannot be sent to a server/);
+    const noToken = await runCli(['triage', '--server', server.url], { cwd });
+    expect(noToken.stderr).toMatch(/WARROOM_TOKEN is not set/);
+  }, 60_000);
+});

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { validation } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
-import { getTriageReport, listTriageReports, runTriage, type TriageReport } from '../../app/run-triage.js';
+import { getTriageReport, listTriageReports, runTriage, type TriageListItem, type TriageReport } from '../../app/run-triage.js';
+import { callTriageApi } from './triage-remote.js';
 import { findingLines, healthMarkdown } from '../../checks/render.js';
 import { paint, printJson, table, type CliIo } from '../io.js';
 import type { Runtime } from '../runtime.js';
@@ -19,9 +20,12 @@ export interface TriageOptions {
 }
 
 export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
-  const ctx = await rt.openContext();
+  const server = rt.serverUrl();
+  if (server && o.url?.length) throw validation('--url: ad hoc targets cannot be sent to a server (it only checks its own configured services); drop --server to check them from here', 'url');
+  const ctx = server ? null : await rt.openContext();
+  const q = (o: Record<string, string | undefined>) => { const p = new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)); return p.size ? `?${p}` : ''; };
   if (o.list) {
-    const items = await listTriageReports(ctx, { incident: o.incident });
+    const items = ctx ? await listTriageReports(ctx, { incident: o.incident }) : (await callTriageApi<{ reports: TriageListItem[] }>(rt, server!, 'GET', `/triage${q({ incident: o.incident })}`)).reports;
     if (rt.io.json) printJson(rt.io, { reports: items });
     else if (!items.length) rt.io.out('No triage reports yet: run "warroom triage".');
     else rt.io.out(table(items.map((i) => [String(i.id), i.createdAt, i.actor, i.incident ?? '', i.state, i.suggestedSeverity ?? '', String(i.findingCount)]), ['ID', 'AT', 'BY', 'INCIDENT', 'STATE', 'SUGGESTED', 'FINDINGS']));
@@ -31,10 +35,13 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   if (o.show) {
     const id = o.show === 'latest' ? 'latest' : Number(o.show);
     if (id !== 'latest' && (!Number.isInteger(id) || id < 1)) throw validation(`--show: expected a report id or "latest", got "${o.show}"`, 'show');
-    report = await getTriageReport(ctx, id, { incident: o.incident });
+    report = ctx ? await getTriageReport(ctx, id, { incident: o.incident })
+      : await callTriageApi<TriageReport>(rt, server!, 'GET', id === 'latest' ? `/triage/latest${q({ incident: o.incident })}` : `/triage/${id}`);
   } else {
     const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
-    report = await runTriage(ctx, { incident: o.incident, services: o.service, urls: o.url, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined });
+    report = ctx
+      ? await runTriage(ctx, { incident: o.incident, services: o.service, urls: o.url, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined })
+      : await callTriageApi<TriageReport>(rt, server!, 'POST', '/triage', { incident: o.incident, services: o.service, timeout: o.timeout });
   }
   const written = o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { 'triage.json': `${JSON.stringify(report, null, 2)}\n`, 'triage.md': triageMarkdown(report) }) : [];
   if (rt.io.json) printJson(rt.io, report);
