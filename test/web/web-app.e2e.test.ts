@@ -68,7 +68,8 @@ afterAll(async () => {
   pkg?.cleanup();
 });
 
-describe('web app in Chromium', () => {
+// Generous per-test budget: the machine is shared, and a browser step under load can take seconds.
+describe('web app in Chromium', { timeout: 90_000 }, () => {
   it('serves the app with security headers, and signs in (errors beside the fields, wrong password shown)', async () => {
     const resp = await page.goto(`${server.url}/`);
     const h = resp!.headers();
