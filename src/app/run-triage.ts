@@ -157,8 +157,11 @@ function rootCauses(name: string, deps: Record<string, string[]>, state: Map<str
   const out = new Set<string>();
   for (const d of deps[name] ?? []) {
     if (path.has(d) || state.get(d) !== 'down') continue;
-    const below = rootCauses(d, deps, state, new Set([...path, name]));
-    if (below.length) below.forEach((b) => out.add(b)); else out.add(d);
+    const onPath = new Set([...path, name]);
+    const below = rootCauses(d, deps, state, onPath);
+    if (below.length) below.forEach((b) => out.add(b));
+    // A dependency that is down only because it depends back on us (a cycle) is not a cause.
+    else if (!(deps[d] ?? []).some((x) => onPath.has(x) && state.get(x) === 'down')) out.add(d);
   }
   return [...out];
 }
