@@ -79,8 +79,7 @@ async function teamDir(prefix: string): Promise<{ dir: string; env: NodeJS.Proce
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, WARROOM_USER: 'skill-agent', NO_COLOR: '1' };
   for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA', 'WARROOM_BIN']) delete env[k];
   for (const [version, at] of [['v41', '2 hours ago'], ['v42', '20 minutes ago']]) {
-    // "--version=V": with a space, the root program's -V/--version flag answers first (a foundation CLI bug, reported).
-    const r = await runCli(['deploy', 'record', '--service', 'backend', `--version=${version}`, '--at', at], { cwd: dir });
+    const r = await runCli(['deploy', 'record', '--service', 'backend', '--version', version, '--at', at], { cwd: dir });
     expect(r.stdout).toContain(`Recorded deploy ${version}`);
     expect(r.code, r.stderr).toBe(0);
   }
