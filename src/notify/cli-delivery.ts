@@ -52,6 +52,8 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
     },
     deliverNow,
     async finish() {
+      // Inside `warroom serve` the server's own workers deliver (and stopping them must not wait on this).
+      if ((await import('./server-coordination.js')).isServingCoordination()) return;
       const text = formatDeliveryReport(await deliverNow(true));
       if (text) o.err(text);
       // Any local command notices reminders nobody sends (the team runs no server).

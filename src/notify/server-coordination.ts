@@ -15,6 +15,12 @@ export interface ServerCoordination {
 }
 
 const registry = new WeakMap<ServerDeps, ServerCoordination>();
+let servedHere = false;
+
+/** True once this process has run the timer and outbox workers (warroom serve): the CLI's exit-time delivery then stands aside. */
+export function isServingCoordination(): boolean {
+  return servedHere;
+}
 
 /** The coordination runtime of one server: its hooks are shared by every request context. */
 export function coordinationFor(deps: ServerDeps): ServerCoordination {
@@ -41,6 +47,7 @@ export function coordinationFor(deps: ServerDeps): ServerCoordination {
       });
       outbox.start();
       timers.start();
+      servedHere = true;
     },
     async stop() {
       await timers?.stop();
