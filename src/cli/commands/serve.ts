@@ -24,6 +24,14 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
   const { coordinationFor } = await import('../../notify/server-coordination.js');
   const coordination = coordinationFor(deps);
   coordination.start(app.log);
+  // Overdue post-mortem reviews and action items remind the IC (at most once a day each, whatever
+  // the number of instances: the reminder time is stored with the item).
+  const { remindOverdue } = await import('../../app/remind-overdue.js');
+  const remindCtx = deps.contextFor({ name: 'warroom', role: 'commander', via: 'system' });
+  const remind = () => void remindOverdue(remindCtx).catch((e) => app.log.warn({ err: e }, 'post-mortem reminders failed'));
+  const reminders = setInterval(remind, 5 * 60_000);
+  reminders.unref();
+  setTimeout(remind, 10_000).unref();
   const addr = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr ? addr.port : port}`;
   app.log.info({ url, store: ctx.store.dialect, location: redactText(ctx.store.location), config: path ?? '(none: zero set-up defaults)' }, 'warroom listening');
@@ -46,6 +54,7 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
       const force = setTimeout(() => process.exit(1), 10_000);
       force.unref();
       await app.close().catch(() => {});
+      clearInterval(reminders);
       await coordination.stop().catch(() => {});
       resolve();
     };
