@@ -139,13 +139,27 @@ function epochToMs(n: number): number | null {
   return Math.round(n / 1e6);
 }
 
+/** Dotted alias → its parts, split once (pick runs on every error line). */
+const DOTTED = new Map<string, string[] | null>();
+
+function dottedParts(k: string): string[] | null {
+  let parts = DOTTED.get(k);
+  if (parts === undefined) {
+    parts = k.includes('.') ? k.split('.') : null;
+    if (DOTTED.size < 1000) DOTTED.set(k, parts);
+  }
+  return parts;
+}
+
 /** Reads a dotted alias ("error.type") from a parsed JSON object, flat key first. */
 export function pick(obj: Record<string, unknown>, keys: readonly string[]): { key: string; value: unknown } | null {
   for (const k of keys) {
-    if (k in obj && obj[k] !== null && obj[k] !== undefined && obj[k] !== '') return { key: k, value: obj[k] };
-    if (k.includes('.')) {
+    const v = obj[k];
+    if (v !== null && v !== undefined && v !== '' && k in obj) return { key: k, value: v };
+    const parts = dottedParts(k);
+    if (parts) {
       let cur: unknown = obj;
-      for (const part of k.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+      for (const part of parts) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
       if (cur !== undefined && cur !== null && cur !== '') return { key: k, value: cur };
     }
   }

@@ -46,11 +46,10 @@ function isHex(c: number): boolean {
 /** 8-4-4-4-12 hex. */
 function isUuid(s: string, a: number, b: number): boolean {
   if (b - a !== 36) return false;
+  if (s.charCodeAt(a + 8) !== 45 || s.charCodeAt(a + 13) !== 45 || s.charCodeAt(a + 18) !== 45 || s.charCodeAt(a + 23) !== 45) return false;
   for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(a + i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!isHex(c)) return false;
+    if (i === 8 || i === 13 || i === 18 || i === 23) continue;
+    if (!isHex(s.charCodeAt(a + i))) return false;
   }
   return true;
 }
@@ -117,6 +116,13 @@ const H_ID = 0x3a6964; // ":id"
 const H_HASH = 0x3a6861; // ":ha"
 const H_UUID = 0x3a7575; // ":uu"
 
+/** Character classes for the hash loop (one table load instead of a chain of range tests). */
+const C_OTHER = 0, C_DIGIT = 1, C_HEX = 2, C_LETTER = 3, C_SLASH = 4, C_SEP = 5;
+const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  CHAR_CLASS[c] = c === 47 ? C_SLASH : isSep(c) ? C_SEP : c >= 48 && c <= 57 ? C_DIGIT : (c >= 97 && c <= 102) || (c >= 65 && c <= 70) ? C_HEX : (c >= 71 && c <= 90) || (c >= 103 && c <= 122) ? C_LETTER : C_OTHER;
+}
+
 function mix(h: number, c: number): number {
   return Math.imul(h ^ c, 16777619);
 }
@@ -140,7 +146,8 @@ export function hashNormalizedPath(s: string, a: number, b: number, seed: number
   let alnum = true;
   for (let i = start; i <= end; i++) {
     const c = i < end ? s.charCodeAt(i) : 47;
-    if (c === 47 || isSep(c)) {
+    const cls = c < 128 ? CHAR_CLASS[c] : C_OTHER;
+    if (cls >= C_SLASH) {
       const len = i - t;
       if (len > 0) {
         let k = Tok.Keep;
@@ -162,9 +169,9 @@ export function hashNormalizedPath(s: string, a: number, b: number, seed: number
       alnum = true;
     } else {
       h = mix(h, c);
-      if (c >= 48 && c <= 57) digits++;
-      else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hexLetters++;
-      else if (!((c >= 71 && c <= 90) || (c >= 103 && c <= 122))) alnum = false;
+      if (cls === C_DIGIT) digits++;
+      else if (cls === C_HEX) hexLetters++;
+      else if (cls === C_OTHER) alnum = false;
     }
   }
   return h >>> 0;

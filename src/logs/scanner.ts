@@ -16,9 +16,11 @@ const WINDOW_BYTES = 64 << 10;
 const SAMPLE_STRIDE = 16 << 10;
 
 function collectKeys(obj: Record<string, unknown>, into: Set<string>, depth: number): void {
-  for (const [k, v] of Object.entries(obj)) {
+  // for-in, not Object.entries: no array per sampled line (same keys, same order).
+  for (const k in obj) {
     if (into.size >= 2000) return;
     into.add(k);
+    const v = obj[k];
     if (depth < 2 && v && typeof v === 'object' && !Array.isArray(v)) collectKeys(v as Record<string, unknown>, into, depth + 1);
   }
 }
@@ -437,6 +439,13 @@ export class LogScanner {
     else this.scanText(ls, le);
   }
 
+  /** Whether s holds the current minute's "YYYY-MM-DDTHH:MM" at `at` (compared from the end, where it changes). */
+  private minuteKeyAt(s: string, at: number): boolean {
+    const k = this.curKey;
+    for (let i = 15; i >= 0; i--) if (s.charCodeAt(at + i) !== k.charCodeAt(i)) return false;
+    return true;
+  }
+
   private utf8(ls: number, le: number): string {
     return this.buf.toString('utf8', this.base + ls, this.base + le);
   }
@@ -525,14 +534,17 @@ export class LogScanner {
     // Most loggers put the time at the same offset on every line: try there before searching.
     let tv: number;
     const tr = ls + this.tsRel;
-    if (this.curKey && this.tsRel > 0 && s.charCodeAt(tr - 1) === 34 && s.startsWith(this.curKey, tr)) tv = tr - 1;
-    else {
+    let sameMinute = false;
+    if (this.curKey && this.tsRel > 0 && s.charCodeAt(tr - 1) === 34 && this.minuteKeyAt(s, tr)) {
+      tv = tr - 1;
+      sameMinute = true;
+    } else {
       tv = this.tsSet.find(s, ls, le);
       if (tv >= 0) this.tsRel = tv + 1 - ls;
     }
     let tsKnown = false;
     if (tv >= 0) {
-      if (this.curKey && s.charCodeAt(tv) === 34 && s.startsWith(this.curKey, tv + 1)) {
+      if (sameMinute || (this.curKey && s.charCodeAt(tv) === 34 && this.minuteKeyAt(s, tv + 1))) {
         if (this.curMinuteState === 2) {
           const ms = this.exactJsonTs(tv);
           if (ms !== null) {
