@@ -181,6 +181,8 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     await status.getByRole('button', { name: 'Set status to mitigating' }).click();
     await expect(status.getByRole('alert')).toHaveTextSoon(/already mitigating/);
 
+    // Remediation attempts come from the remediation API; none were run here.
+    await expect(page.locator('section[aria-labelledby="runs-heading"]').getByText(/None yet/)).toBeVisibleSoon();
     expect(await axe('incident-room')).toEqual([]);
     await screenshot(page, '03-incident-room');
   });
