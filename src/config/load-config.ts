@@ -44,7 +44,8 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length) {
-    return { config: null, problems: doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: lineOf(e.pos[0]) })) };
+    // One syntax error cascades into dozens; the first few say where to look.
+    return { config: null, problems: doc.errors.slice(0, 3).map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: lineOf(e.pos[0]) })) };
   }
   const problems: ConfigProblem[] = [];
   // ${ENV} substitution happens on parsed scalars, never on the raw text, so a value cannot inject YAML.
