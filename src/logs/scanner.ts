@@ -150,6 +150,52 @@ class FieldFinder {
   }
 }
 
+/**
+ * A map from 32-bit hashes to values with open addressing over typed arrays: a Map keyed by
+ * hashes above 2^30 boxes every key as a heap number on each lookup. Holds at most `max`
+ * entries (later sets are ignored, as the Map's size cap did).
+ */
+class HashTable<V> {
+  private readonly keys: Int32Array;
+  private readonly vals: (V | undefined)[];
+  private readonly mask: number;
+  private size = 0;
+
+  constructor(private readonly max: number) {
+    let cap = 16;
+    while (cap < max * 2) cap *= 2;
+    this.keys = new Int32Array(cap);
+    this.vals = new Array<V | undefined>(cap).fill(undefined);
+    this.mask = cap - 1;
+  }
+
+  get(h: number): V | undefined {
+    const k = h | 0;
+    let i = (k ^ (k >>> 15)) & this.mask;
+    for (;;) {
+      const v = this.vals[i];
+      if (v === undefined || this.keys[i] === k) return v;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  set(h: number, v: V): void {
+    if (this.size >= this.max) return;
+    const k = h | 0;
+    let i = (k ^ (k >>> 15)) & this.mask;
+    while (this.vals[i] !== undefined) {
+      if (this.keys[i] === k) {
+        this.vals[i] = v;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+    this.keys[i] = k;
+    this.vals[i] = v;
+    this.size++;
+  }
+}
+
 const F_LEVEL = 0, F_STATUS = 1, F_PATH = 2, F_METHOD = 3, F_DUR = 4;
 
 interface PendingEvent {
@@ -266,6 +312,8 @@ export class LogScanner {
   private curMinuteState = 0;
   private curMs: number | null = null;
   private curKey = '';
+  /** curKey's character codes (a typed array reads faster than a sliced string). */
+  private readonly keyCodes = new Uint16Array(16);
   private inWin = true;
   private lastTsPos = -1;
   /** Offset of the time text from the line start on the last JSON line that had one. */
@@ -274,7 +322,7 @@ export class LogScanner {
   private pending: PendingEvent | null = null;
   /** 0: no traceback, 1: reading frames (the exception line is next), 2: after the exception line. */
   private tb = 0;
-  private epByHash = new Map<number, EndpointAgg>();
+  private epByHash = new HashTable<EndpointAgg>(MAX_ENDPOINTS * 4);
   /** JSON keys seen so far (which aliases the fast path searches for). */
   private readonly knownKeys = new Set<string>();
 
@@ -441,8 +489,8 @@ export class LogScanner {
 
   /** Whether s holds the current minute's "YYYY-MM-DDTHH:MM" at `at` (compared from the end, where it changes). */
   private minuteKeyAt(s: string, at: number): boolean {
-    const k = this.curKey;
-    for (let i = 15; i >= 0; i--) if (s.charCodeAt(at + i) !== k.charCodeAt(i)) return false;
+    const k = this.keyCodes;
+    for (let i = 15; i >= 0; i--) if (s.charCodeAt(at + i) !== k[i]) return false;
     return true;
   }
 
@@ -563,6 +611,7 @@ export class LogScanner {
           this.noteExact(ms);
           // ISO text: remember "YYYY-MM-DDTHH:MM" so following lines of the minute skip parsing.
           this.curKey = s.charCodeAt(tv) === 34 && s.charCodeAt(tv + 5) === 45 && s.charCodeAt(tv + 14) === 58 ? s.slice(tv + 1, tv + 17) : '';
+          for (let i = 0; i < this.curKey.length; i++) this.keyCodes[i] = this.curKey.charCodeAt(i);
           tsKnown = true;
         }
       }
@@ -677,7 +726,7 @@ export class LogScanner {
     if (hit) return hit;
     const path = normalizePath(this.utf8(pa, pb));
     const ep = this.endpointByName(method, path);
-    if (this.epByHash.size < MAX_ENDPOINTS * 4) this.epByHash.set(h, ep);
+    this.epByHash.set(h, ep);
     return ep;
   }
 

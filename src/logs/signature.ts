@@ -10,8 +10,23 @@ const MASKS: [RegExp, string][] = [
   [/\d+(?:\.\d+)?/g, '<n>'],
 ];
 
+/** Recent messages and their masks: error messages repeat, and the regexes cost more than a lookup. */
+const MASK_CACHE = new Map<string, string>();
+const MASK_CACHE_MAX = 4096;
+
 /** Masks numbers, ids, hashes and IPs; collapses whitespace; caps the length. */
 export function maskMessage(message: string): string {
+  const hit = MASK_CACHE.get(message);
+  if (hit !== undefined) return hit;
+  const out = maskUncached(message);
+  if (message.length <= 1000) {
+    if (MASK_CACHE.size >= MASK_CACHE_MAX) MASK_CACHE.clear();
+    MASK_CACHE.set(message, out);
+  }
+  return out;
+}
+
+function maskUncached(message: string): string {
   let out = message.length > 500 ? message.slice(0, 500) : message;
   for (const [re, rep] of MASKS) {
     out = out.replace(re, (m) => (rep === '<hex>' && m.length < 6 ? m : rep));
