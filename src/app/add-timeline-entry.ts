@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkText, NOTE_KINDS, parseIncidentId, type TimelineEntry } from '../core/incident.js';
 import { notFound, validation } from '../core/errors.js';
-import { appendEntries, findEntry, findIncident } from '../store/incident.repository.js';
+import { appendEntries, findEntry } from '../store/incident.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
 export const addEntryInputSchema = z.object({
@@ -17,7 +17,7 @@ export type AddEntryInput = z.input<typeof addEntryInputSchema>;
 /**
  * Appends one entry: a single INSERT on the hot path. The timeline is append-only; a
  * correction is a new entry pointing at the old one. Plain entries do not run
- * onIncidentChange (nothing durable is sent for a note); afterCommit still sees them.
+ * onIncidentChange (nothing durable is sent for a note); afterEntry sees them.
  */
 export async function addTimelineEntry(ctx: AppContext, id: string, input: AddEntryInput, extra: { data?: Record<string, unknown> } = {}): Promise<TimelineEntry> {
   requireRole(ctx, 'responder', 'adding to the timeline');
@@ -47,10 +47,7 @@ export async function addTimelineEntry(ctx: AppContext, id: string, input: AddEn
     // Hot path: one INSERT, atomic on its own; the foreign key proves the incident exists.
     entries = await append(ctx.store.db);
   }
-  if (ctx.afterCommit) {
-    const inc = await findIncident(ctx.store.db, incidentId);
-    if (inc) ctx.afterCommit({ type: 'entry', incident: inc, previous: null, entries, actor: ctx.actor });
-  }
+  ctx.afterEntry?.(entries[0]);
   return entries[0];
 }
 

@@ -46,6 +46,11 @@ export interface AppContext {
   onIncidentChange?: (trx: Kysely<Database>, event: IncidentEvent) => Promise<void>;
   /** Runs after commit: in-process fan-out such as SSE wake-ups. Must not throw. */
   afterCommit?: (event: IncidentEvent) => void;
+  /**
+   * Runs after a plain timeline entry (note, finding, action…) is appended. That is the hot
+   * path, so no incident is loaded for it. Must not throw.
+   */
+  afterEntry?: (entry: TimelineEntry) => void;
 }
 
 const RANK: Record<AccessRole, number> = { viewer: 0, responder: 1, commander: 2, admin: 3 };

@@ -34,7 +34,7 @@ export interface ServerDeps {
   /** Builds the per-request use-case context for an actor. */
   contextFor(actor: Actor): AppContext;
   /** In-transaction and after-commit hooks shared by every request (outbox, SSE). */
-  hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit'>;
+  hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit' | 'afterEntry'>;
 }
 
 export interface BuildServerOptions {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import { formatIncidentId, type Incident, type NewTimelineEntry, type Status, type TimelineEntry, type TimelineKind } from '../core/incident.js';
 import type { Severity } from '../core/severity.js';
 import { notFound } from '../core/errors.js';
@@ -93,8 +93,24 @@ export async function listIncidents(db: Db, f: IncidentFilter = {}): Promise<Inc
   return (await q.execute()).map(toIncident);
 }
 
+/**
+ * The single-entry INSERT is the hottest query warroom runs; its SQL is compiled once per
+ * database handle and reused with new parameters, skipping Kysely's per-call build and compile.
+ */
+const singleInsertSql = new WeakMap<object, string>();
+
 export async function appendEntries(trx: Db, incidentId: string, entries: NewTimelineEntry[]): Promise<TimelineEntry[]> {
   if (entries.length === 0) return [];
+  if (entries.length === 1) {
+    let text = singleInsertSql.get(trx);
+    if (!text) {
+      text = trx.insertInto('timeline').values({ incident_id: '', at: '', author: '', kind: '', text: '', corrects: null, data: null }).returningAll().compile().sql;
+      singleInsertSql.set(trx, text);
+    }
+    const e = entries[0];
+    const { rows } = await trx.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(text, [incidentId, e.at, e.author, e.kind, e.text, e.corrects, e.data ? JSON.stringify(e.data) : null]));
+    return rows.map(toEntry);
+  }
   const rows = await trx.insertInto('timeline').values(entries.map((e) => ({
     incident_id: incidentId, at: e.at, author: e.author, kind: e.kind, text: e.text,
     corrects: e.corrects, data: e.data ? JSON.stringify(e.data) : null,

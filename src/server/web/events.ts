@@ -32,6 +32,14 @@ export function registerEventRoutes(app: FastifyInstance, deps: ServerDeps): voi
       bus.emit('change', ev.incident.id);
     }
   };
+  const previousEntry = deps.hooks.afterEntry;
+  deps.hooks.afterEntry = (entry) => {
+    try {
+      previousEntry?.(entry);
+    } finally {
+      bus.emit('change', entry.incidentId);
+    }
+  };
   const open = new Set<ServerResponse>();
   // End streams before the server closes, so shutdown does not wait for browsers to hang up.
   app.addHook('preClose', async () => {
