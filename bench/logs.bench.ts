@@ -2,7 +2,9 @@
 //   grep "ERROR" app.log | grep -oP '"path":"[^"]*"' | sort | uniq -c | sort -rn
 // on the same seeded JSON-lines file, both with the file in the page cache, in one run.
 // The pipeline's five processes are spawned with argument arrays and piped together here
-// (no shell). Peak RSS of warroom (all its threads) comes from GNU time's %M.
+// (no shell). Peak RSS of warroom (all its threads) comes from GNU time's %M, and CPU time
+// (user+sys) of both sides from GNU time's %U/%S (summed over the pipeline's five processes):
+// on a machine loaded by other jobs, CPU time moves much less than wall time.
 //
 // Usage: npm run bench -- logs            (1 GiB, generated once into bench/out/)
 //        LOGS_BENCH_MB=200 npm run bench -- logs
@@ -28,11 +30,33 @@ function warmPageCache(path: string): void {
   closeSync(fd);
 }
 
-/** Runs argv[0] | argv[1] | ... with pipes wired here; resolves with the last stdout and the time. */
-function runPipeline(stages: string[][]): Promise<{ ms: number; out: string }> {
+/** User+sys seconds from a `CPU_S=<user> <sys>` line that GNU time wrote, or null. */
+function cpuOf(stderr: string): number | null {
+  const m = /CPU_S=([\d.]+) ([\d.]+)/.exec(stderr);
+  return m ? Number(m[1]) + Number(m[2]) : null;
+}
+
+/** Runs argv[0] | argv[1] | ... with pipes wired here; resolves with the last stdout, the time and the CPU time of all stages. */
+function runPipeline(stages: string[][]): Promise<{ ms: number; cpuS: number | null; out: string }> {
   return new Promise((resolveP, reject) => {
+    const useTime = existsSync(TIME);
     const t0 = performance.now();
-    const procs = stages.map(([cmd, ...args], i) => spawn(cmd, args, { stdio: [i === 0 ? 'ignore' : 'pipe', 'pipe', 'inherit'] }));
+    const procs = stages.map(([cmd, ...args], i) =>
+      useTime
+        ? spawn(TIME, ['-f', 'CPU_S=%U %S', cmd, ...args], { stdio: [i === 0 ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+        : spawn(cmd, args, { stdio: [i === 0 ? 'ignore' : 'pipe', 'pipe', 'inherit'] }),
+    );
+    let cpuS: number | null = useTime ? 0 : null;
+    for (const p of procs) {
+      let err = '';
+      p.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+      p.stderr?.on('end', () => {
+        const c = cpuOf(err);
+        if (cpuS !== null) cpuS = c === null ? null : cpuS + c;
+        const rest = err.replace(/^CPU_S=.*$/m, '').trim();
+        if (rest) process.stderr.write(`${rest}\n`);
+      });
+    }
     for (let i = 0; i < procs.length - 1; i++) procs[i].stdout!.pipe(procs[i + 1].stdin!);
     let out = '';
     const last = procs[procs.length - 1];
@@ -41,18 +65,18 @@ function runPipeline(stages: string[][]): Promise<{ ms: number; out: string }> {
     for (const p of procs) {
       p.on('error', reject);
       p.on('close', () => {
-        if (--open === 0) resolveP({ ms: performance.now() - t0, out });
+        if (--open === 0) resolveP({ ms: performance.now() - t0, cpuS, out });
       });
     }
   });
 }
 
-function runWarroom(): Promise<{ ms: number; rssKb: number | null; analysis: LogAnalysis }> {
+function runWarroom(): Promise<{ ms: number; rssKb: number | null; cpuS: number | null; analysis: LogAnalysis }> {
   return new Promise((resolveP, reject) => {
     const useTime = existsSync(TIME);
     const argv = [process.execPath, BIN, 'logs', 'analyze', file, '--json', '--no-deploys', '--top', '1000'];
     const t0 = performance.now();
-    const child = useTime ? spawn(TIME, ['-f', 'RSS_KB=%M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = useTime ? spawn(TIME, ['-f', 'RSS_KB=%M CPU_S=%U %S', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -62,7 +86,7 @@ function runWarroom(): Promise<{ ms: number; rssKb: number | null; analysis: Log
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`warroom exited ${code}: ${err}`));
       const m = /RSS_KB=(\d+)/.exec(err);
-      resolveP({ ms, rssKb: m ? Number(m[1]) : null, analysis: JSON.parse(out) as LogAnalysis });
+      resolveP({ ms, rssKb: m ? Number(m[1]) : null, cpuS: cpuOf(err), analysis: JSON.parse(out) as LogAnalysis });
     });
   });
 }
@@ -80,6 +104,8 @@ async function main() {
   const p: number[] = [];
   const w: number[] = [];
   const rss: number[] = [];
+  const pCpu: number[] = [];
+  const wCpu: number[] = [];
   let pipeOut = '';
   let analysis: LogAnalysis | null = null;
   for (let i = 0; i < RUNS; i++) {
@@ -90,8 +116,11 @@ async function main() {
     const wr = await runWarroom();
     w.push(wr.ms);
     if (wr.rssKb !== null) rss.push(wr.rssKb);
+    if (pr.cpuS !== null) pCpu.push(pr.cpuS);
+    if (wr.cpuS !== null) wCpu.push(wr.cpuS);
     analysis = wr.analysis;
-    console.log(`run ${i + 1}: pipeline ${pr.ms.toFixed(0)} ms, warroom ${wr.ms.toFixed(0)} ms${wr.rssKb ? `, peak RSS ${(wr.rssKb / 1024).toFixed(0)} MiB` : ''}`);
+    const cpu = (c: number | null) => (c === null ? '' : ` (CPU ${c.toFixed(2)} s)`);
+    console.log(`run ${i + 1}: pipeline ${pr.ms.toFixed(0)} ms${cpu(pr.cpuS)}, warroom ${wr.ms.toFixed(0)} ms${cpu(wr.cpuS)}${wr.rssKb ? `, peak RSS ${(wr.rssKb / 1024).toFixed(0)} MiB` : ''}`);
   }
   const best = (xs: number[]) => Math.min(...xs);
   const mbps = (ms: number) => (size / 1048576 / (ms / 1000)).toFixed(0);
@@ -99,6 +128,7 @@ async function main() {
   console.log(`pipeline: best ${best(p).toFixed(0)} ms (${mbps(best(p))} MiB/s)`);
   console.log(`warroom:  best ${best(w).toFixed(0)} ms (${mbps(best(w))} MiB/s), peak RSS ${rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a'}`);
   console.log(`ratio (pipeline time / warroom time, best of ${RUNS}): ${(best(p) / best(w)).toFixed(2)}; median ratio ${(median(p) / median(w)).toFixed(2)}`);
+  if (pCpu.length && wCpu.length) console.log(`CPU user+sys, median: pipeline ${median(pCpu).toFixed(2)} s, warroom ${median(wCpu).toFixed(2)} s (CPU ratio ${(median(pCpu) / median(wCpu)).toFixed(2)})`);
 
   // Top endpoints: the pipeline counts raw paths; fold them with warroom's normaliser and compare.
   const fromPipe = new Map<string, number>();
