@@ -305,6 +305,13 @@ function shareGlobalOptions(cmd: Command): void {
 }
 
 async function main(argv: string[]) {
+  // `warroom list | head`: the reader went away; stop quietly instead of printing a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   program.enablePositionalOptions();
   shareGlobalOptions(program);
   try {

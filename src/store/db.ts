@@ -105,6 +105,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
 
 async function migrate(store: Store): Promise<void> {
   const migrations = buildMigrations(store.dialect);
+  // Fast path for every CLI call after the first: all migrations recorded, nothing to do. The
+  // Migrator's own check introspects the whole schema, which costs more than the command.
+  try {
+    const done = await store.db.selectFrom('warroom_migrations' as never).select('name' as never).execute();
+    const names = new Set(done.map((r) => (r as { name: string }).name));
+    if (Object.keys(migrations).every((n) => names.has(n))) return;
+  } catch {
+    /* a new database: the table does not exist yet */
+  }
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
