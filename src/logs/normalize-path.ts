@@ -117,10 +117,10 @@ const H_HASH = 0x3a6861; // ":ha"
 const H_UUID = 0x3a7575; // ":uu"
 
 /** Character classes for the hash loop (one table load instead of a chain of range tests). */
-const C_OTHER = 0, C_DIGIT = 1, C_HEX = 2, C_LETTER = 3, C_SLASH = 4, C_SEP = 5;
+const C_OTHER = 0, C_DIGIT = 1, C_HEX = 2, C_LETTER = 3, C_SLASH = 4, C_SEP = 5, C_END = 6;
 const CHAR_CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
-  CHAR_CLASS[c] = c === 47 ? C_SLASH : isSep(c) ? C_SEP : c >= 48 && c <= 57 ? C_DIGIT : (c >= 97 && c <= 102) || (c >= 65 && c <= 70) ? C_HEX : (c >= 71 && c <= 90) || (c >= 103 && c <= 122) ? C_LETTER : C_OTHER;
+  CHAR_CLASS[c] = c === 63 || c === 35 ? C_END : c === 47 ? C_SLASH : isSep(c) ? C_SEP : c >= 48 && c <= 57 ? C_DIGIT : (c >= 97 && c <= 102) || (c >= 65 && c <= 70) ? C_HEX : (c >= 71 && c <= 90) || (c >= 103 && c <= 122) ? C_LETTER : C_OTHER;
 }
 
 function mix(h: number, c: number): number {
@@ -135,7 +135,64 @@ function mix(h: number, c: number): number {
  */
 export function hashNormalizedPath(s: string, a: number, b: number, seed: number): number {
   const start = pathStart(s, a, b);
-  const end = pathEnd(s, start, b);
+  // One pass: the loop stops at '?' or '#' itself (pathEnd's first scan). Trailing slashes
+  // before the end, which pathEnd strips, are rare: those paths take the two-pass route.
+  let h = seed | 0;
+  let segStart = start;
+  let segHash = h;
+  let t = start;
+  let tokHash = h;
+  let digits = 0;
+  let hexLetters = 0;
+  let alnum = true;
+  let i = start;
+  for (; i < b; i++) {
+    const c = s.charCodeAt(i);
+    const cls = c < 128 ? CHAR_CLASS[c] : C_OTHER;
+    if (cls >= C_SLASH) {
+      if (cls === C_END) break;
+      const len = i - t;
+      if (len > 0) {
+        let k = Tok.Keep;
+        if (digits === len) k = Tok.Id;
+        else if (digits + hexLetters === len && len >= 8 && digits > 0) k = Tok.Hash;
+        else if (len >= 16 && digits >= 2 && alnum) k = Tok.Hash;
+        h = k === Tok.Id ? mix(tokHash, H_ID) : k === Tok.Hash ? mix(tokHash, H_HASH) : h;
+      }
+      if (c === 47) {
+        if (i - segStart === 36 && isUuid(s, segStart, i)) h = mix(segHash, H_UUID);
+        h = mix(h, 47);
+        segStart = i + 1;
+        segHash = h;
+      } else h = mix(h, c);
+      t = i + 1;
+      tokHash = h;
+      digits = 0;
+      hexLetters = 0;
+      alnum = true;
+    } else {
+      h = mix(h, c);
+      if (cls === C_DIGIT) digits++;
+      else if (cls === C_HEX) hexLetters++;
+      else if (cls === C_OTHER) alnum = false;
+    }
+  }
+  if (i - start > 1 && s.charCodeAt(i - 1) === 47) return hashNormalizedRange(s, start, pathEnd(s, start, b), seed);
+  // The end acts as a final '/' that is not itself hashed.
+  const len = i - t;
+  if (len > 0) {
+    let k = Tok.Keep;
+    if (digits === len) k = Tok.Id;
+    else if (digits + hexLetters === len && len >= 8 && digits > 0) k = Tok.Hash;
+    else if (len >= 16 && digits >= 2 && alnum) k = Tok.Hash;
+    h = k === Tok.Id ? mix(tokHash, H_ID) : k === Tok.Hash ? mix(tokHash, H_HASH) : h;
+  }
+  if (i - segStart === 36 && isUuid(s, segStart, i)) h = mix(segHash, H_UUID);
+  return h >>> 0;
+}
+
+/** hashNormalizedPath over a known path range [start, end) (two-pass form, for trailing slashes). */
+function hashNormalizedRange(s: string, start: number, end: number, seed: number): number {
   let h = seed | 0;
   let segStart = start;
   let segHash = h;
@@ -147,7 +204,7 @@ export function hashNormalizedPath(s: string, a: number, b: number, seed: number
   for (let i = start; i <= end; i++) {
     const c = i < end ? s.charCodeAt(i) : 47;
     const cls = c < 128 ? CHAR_CLASS[c] : C_OTHER;
-    if (cls >= C_SLASH) {
+    if (cls === C_SLASH || cls === C_SEP) {
       const len = i - t;
       if (len > 0) {
         let k = Tok.Keep;

@@ -36,6 +36,36 @@ describe('path normalisation', () => {
     expect(h('/orders/1')).not.toBe(h('/users/1'));
     expect(h('/orders/1/items')).not.toBe(h('/orders/1'));
   });
+
+  it('hashes equal exactly when the normalised paths are equal (trailing slashes, query, fragment, URLs)', () => {
+    const h = (p: string) => hashNormalizedPath(`x"${p}"y`, 2, 2 + p.length, 7);
+    const pieces = ['/', '/', 'api', 'orders', '42', '3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab', 'deadbeef12', '-', '.', '?q=1', '#f', '//', 'https://h.example'];
+    const paths = new Set<string>(['', '/', '//', '/a/', '/a//', '/a/?x', '/a/#x', '?', '#']);
+    let r = 7;
+    const rnd = () => (r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 4294967296;
+    while (paths.size < 3000) {
+      let p = '';
+      for (let n = Math.floor(rnd() * 7); n > 0; n--) p += pieces[Math.floor(rnd() * pieces.length)];
+      paths.add(p);
+    }
+    const byHash = new Map<number, string>();
+    const byNorm = new Map<string, number>();
+    for (const p of paths) {
+      const norm = normalizePath(p);
+      const seen = byHash.get(h(p));
+      if (seen === undefined) byHash.set(h(p), norm);
+      else expect(seen, `hash of ${JSON.stringify(p)}`).toBe(norm);
+      // An empty path ("", "?x") normalises to "/" but hashes apart from "/": harmless, as
+      // endpoints are merged by name after the hash lookup. Everything else must agree.
+      const hash = byNorm.get(norm);
+      if (hash === undefined) byNorm.set(norm, h(p));
+      else if (!/^[?#]|^$/.test(p) && norm !== '/') expect(h(p), `hash of ${JSON.stringify(p)} (normalised ${norm})`).toBe(hash);
+    }
+    // Equal normalised forms hash equal whatever the trailing slashes and query.
+    expect(h('/a/1/')).toBe(h('/a/2'));
+    expect(h('/a/1//?x=1')).toBe(h('/a/2#y'));
+    expect(h('/a/?x')).toBe(h('/a'));
+  });
 });
 
 describe('signatures', () => {
