@@ -3,13 +3,14 @@
  *  - CLI cold start: `warroom --version` and `warroom list` over 1,000 incidents vs `node -e ''`.
  *  - API timeline append throughput and p99 (autocannon) on SQLite and PostgreSQL vs a bare
  *    Fastify route doing the same single-row insert on the same database.
- * Targets: --version ≤ 3×, list ≤ 4×, appends ≥ 0.7× the bare route.
+ * Targets: --version ≤ 3×, list ≤ 4×, appends ≥ 0.7× the bare route. Both servers run in this
+ * process; the load comes from an autocannon process.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -50,8 +51,14 @@ async function coldStart() {
   console.log(`cold start (median of 15): node -e '' ${node.toFixed(1)} ms | warroom --version ${version.toFixed(1)} ms (${(version / node).toFixed(2)}×, target ≤ 3×) | warroom list over 1,000 incidents ${list.toFixed(1)} ms (${(list / node).toFixed(2)}×, target ≤ 4×)`);
 }
 
+/**
+ * autocannon runs in its own process, so the load generator does not share the server's
+ * thread (on two cores: one for the client, one for the server).
+ */
 async function load(url: string, headers: Record<string, string>, body: string) {
-  const r = await autocannon({ url, method: 'POST', headers, body, connections: 50, duration: 8, pipelining: 1 });
+  const args = ['-j', '-c', '50', '-d', '8', '-m', 'POST', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), '-b', body, url];
+  const { stdout } = await promisify(execFile)(resolve('node_modules/.bin/autocannon'), args, { maxBuffer: 16 * 1024 * 1024 });
+  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
