@@ -1,4 +1,4 @@
-import { WarroomError, type ErrorCode } from '../core/errors.js';
+import { callApi, queryString } from './api-client.js';
 import type { IncidentEvent } from '../app/context.js';
 import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-incidents.js';
 import type { TimelineEntry } from '../core/incident.js';
@@ -60,44 +60,11 @@ async function localBackend(rt: Runtime): Promise<IncidentBackend> {
   };
 }
 
-/** Calls the REST API; server errors come back as the same WarroomError codes. */
+/** Calls the REST API (src/cli/api-client.ts). */
 export function httpBackend(base: string, rt: Runtime): IncidentBackend {
-  const token = rt.io.env.WARROOM_TOKEN;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role responder"');
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (e) {
-      throw new WarroomError('UNAVAILABLE', `cannot reach the warroom server at ${base}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      throw new WarroomError('UNAVAILABLE', `the server at ${base} answered ${res.status} with something that is not JSON`);
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: ErrorCode; message?: string; field?: string } } | null)?.error;
-      throw new WarroomError(err?.code ?? 'UNAVAILABLE', err?.message ?? `server answered ${res.status}`, { field: err?.field });
-    }
-    return json as T;
-  };
-  const q = (o: Record<string, unknown>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o)) {
-      if (v === undefined || v === null || v === false) continue;
-      p.set(k, Array.isArray(v) ? v.join(',') : String(v));
-    }
-    const s = p.toString();
-    return s ? `?${s}` : '';
-  };
+  const call = <T>(method: string, path: string, body?: unknown): Promise<T> => callApi<T>(rt, base, method, path, body, { timeoutMs: 15_000 });
+  const q = queryString;
+
   const enc = encodeURIComponent;
   return {
     declare: (i) => call('POST', '/incidents', i),

@@ -1,4 +1,4 @@
-import { WarroomError, type ErrorCode } from '../core/errors.js';
+import { callApi, queryString } from './api-client.js';
 import type { PostmortemModel, PostmortemRecord } from '../core/postmortem.js';
 import type { Stats } from '../core/insights.js';
 import type { EditResult } from '../app/edit-postmortem.js';
@@ -57,40 +57,10 @@ async function localPostmortemBackend(rt: Runtime): Promise<PostmortemBackend> {
 
 /** Calls the REST API (docs/postmortem.md); server errors come back as the same WarroomError codes. */
 function httpPostmortemBackend(base: string, rt: Runtime): PostmortemBackend {
-  const token = rt.io.env.WARROOM_TOKEN;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role responder"');
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (e) {
-      throw new WarroomError('UNAVAILABLE', `cannot reach the warroom server at ${base}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      throw new WarroomError('UNAVAILABLE', `the server at ${base} answered ${res.status} with something that is not JSON`);
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: ErrorCode; message?: string; field?: string } } | null)?.error;
-      throw new WarroomError(err?.code ?? 'UNAVAILABLE', err?.message ?? `server answered ${res.status}`, { field: err?.field });
-    }
-    return json as T;
-  };
+  const call = <T>(method: string, path: string, body?: unknown): Promise<T> => callApi<T>(rt, base, method, path, body);
   const inc = (id: string) => `/incidents/${encodeURIComponent(id)}`;
-  const qs = (o: Record<string, string | boolean | undefined>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== false) p.set(k, String(v));
-    const s = p.toString();
-    return s ? `?${s}` : '';
-  };
+  const qs = queryString;
+
   return {
     ensure: (id) => call('POST', `${inc(id)}/postmortem`),
     model: async (id) => {

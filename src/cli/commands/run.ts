@@ -1,5 +1,6 @@
+import { callApi } from '../api-client.js';
 import { createInterface } from 'node:readline';
-import { validation, WarroomError, type ErrorCode } from '../../core/errors.js';
+import { validation } from '../../core/errors.js';
 import type { ActionPlan } from '../../actions/types.js';
 import type { ActionRunResult } from '../../app/run-action.js';
 import { paint, printJson, type CliIo } from '../io.js';
@@ -91,21 +92,10 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
 async function runOnServer(rt: Runtime, base: string, action: string, o: RunOptions): Promise<number> {
   const io = rt.io;
   if (!o.incident) throw validation('incident: required with --server (the API runs actions for an incident: --incident INC-N)', 'incident');
-  const token = io.env.WARROOM_TOKEN;
-  if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role commander"');
   const { parseIncidentId } = await import('../../core/incident.js');
-  const url = `${base}/api/v1/incidents/${encodeURIComponent(parseIncidentId(o.incident, 'incident'))}/actions`;
-  const post = async (body: Record<string, unknown>): Promise<ActionRunResult> => {
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ action, options: buildOptions(o), ...body }) });
-    } catch (e) {
-      throw new WarroomError('UNAVAILABLE', `cannot reach the warroom server at ${base}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
-    }
-    const json = (await res.json().catch(() => null)) as (ActionRunResult & { error?: { code: ErrorCode; message: string; field?: string; details?: Record<string, unknown> } }) | null;
-    if (!res.ok || !json) throw new WarroomError(json?.error?.code ?? 'UNAVAILABLE', json?.error?.message ?? `server answered ${res.status}`, { field: json?.error?.field, details: json?.error?.details });
-    return json;
-  };
+  const path = `/incidents/${encodeURIComponent(parseIncidentId(o.incident, 'incident'))}/actions`;
+  // An action runs up to its own time limit on the server (remediation.command_timeout).
+  const post = (body: Record<string, unknown>) => callApi<ActionRunResult>(rt, base, 'POST', path, { action, options: buildOptions(o), ...body }, { timeoutMs: 3_600_000 });
   const planned = await post({ dry_run: true });
   if (!io.json) printPlan(io, planned.plan!, !!o.dryRun);
   if (o.dryRun) {
