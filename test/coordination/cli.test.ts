@@ -33,7 +33,8 @@ channels:
     secret: \${HOOK_SECRET}
 coordination:
   retry_base: 50ms
-  retry_max: 100ms
+  # Backoff reaches 1 s quickly, so a failing receiver cannot use up all attempts within cli_wait on a fast machine.
+  retry_max: 1s
   send_timeout: 500ms
   cli_wait: 1s
 `);

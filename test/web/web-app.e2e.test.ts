@@ -175,11 +175,11 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Take over as IC from bob' }).click();
     await expect(page.getByTestId('commander')).toHaveTextSoon('alice');
 
-    // An API refusal is shown, not swallowed: the same status again is an invalid transition.
-    await status.getByLabel('New status').selectOption('mitigating');
-    await cli(['status', incidentId, 'mitigating']);
-    await status.getByRole('button', { name: 'Set status to mitigating' }).click();
-    await expect(status.getByRole('alert')).toHaveTextSoon(/already mitigating/);
+    // An API refusal is shown, not swallowed: handing command to the current commander is a
+    // conflict the server refuses (no race with the live refresh, unlike a change made elsewhere).
+    await roles.getByLabel('Hand over to').fill('alice');
+    await roles.getByRole('button', { name: 'Hand over command' }).click();
+    await expect(roles.getByRole('alert')).toHaveTextSoon(/alice is already commander/);
 
     // Remediation attempts come from the remediation API; none were run here.
     await expect(page.locator('section[aria-labelledby="runs-heading"]').getByText(/None yet/)).toBeVisibleSoon();

@@ -18,19 +18,39 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[REDACTED]' },
     },
   });
+  // Signal handlers go in before the port opens: a SIGTERM that arrives as soon as /healthz
+  // answers must still shut down gracefully rather than kill the process outright.
+  const running: { reminders?: NodeJS.Timeout; coordination?: { stop(): Promise<void> } } = {};
+  const stopped = new Promise<void>((resolve) => {
+    let closing = false;
+    const stop = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      await app.close().catch(() => {});
+      clearInterval(running.reminders);
+      await running.coordination?.stop().catch(() => {});
+      resolve();
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
   await app.listen({ port, host });
   // Timers (update reminders, escalation) and outbox delivery run in every serve process; the
   // database decides which instance fires each timer and sends each message (docs/coordination.md).
   const { coordinationFor } = await import('../../notify/server-coordination.js');
-  const coordination = coordinationFor(deps);
-  coordination.start(app.log);
+  const coord = coordinationFor(deps);
+  coord.start(app.log);
+  running.coordination = coord;
   // Overdue post-mortem reviews and action items remind the IC (at most once a day each, whatever
   // the number of instances: the reminder time is stored with the item).
   const { remindOverdue } = await import('../../app/remind-overdue.js');
   const remindCtx = deps.contextFor({ name: 'warroom', role: 'commander', via: 'system' });
   const remind = () => void remindOverdue(remindCtx).catch((e) => app.log.warn({ err: e }, 'post-mortem reminders failed'));
-  const reminders = setInterval(remind, 5 * 60_000);
-  reminders.unref();
+  running.reminders = setInterval(remind, 5 * 60_000);
+  running.reminders.unref();
   setTimeout(remind, 10_000).unref();
   const addr = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr ? addr.port : port}`;
@@ -45,20 +65,5 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
     }
   }
 
-  await new Promise<void>((resolve) => {
-    let closing = false;
-    const stop = async (signal: string) => {
-      if (closing) return;
-      closing = true;
-      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      const force = setTimeout(() => process.exit(1), 10_000);
-      force.unref();
-      await app.close().catch(() => {});
-      clearInterval(reminders);
-      await coordination.stop().catch(() => {});
-      resolve();
-    };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
-  });
+  await stopped;
 }
