@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ServiceConfig } from '../config/schema.js';
 import { checkContainer } from './container.js';
 import { checkDisk } from './disk.js';
@@ -80,6 +81,8 @@ export async function runHealth(services: Record<string, ServiceConfig>, opts: R
   const longest = Math.max(timeoutMs, ...probed.map(([, s]) => s.timeout ?? timeoutMs));
   const deadlineMs = opts.deadlineMs ?? longest + 250;
   const deadline = new AbortController();
+  // Every check of every service listens to this one signal; 200 listeners are expected, not a leak.
+  setMaxListeners(0, deadline.signal);
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   let services_: ServiceHealth[];
   try {
