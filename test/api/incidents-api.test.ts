@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       expect(c.status).toBe(201);
       expect(c.json.token).toMatch(/^wr_/);
       const l = await call('GET', '/api/v1/tokens', { token: admin });
-      expect(JSON.stringify(l.json)).not.toContain(c.json.token.split('_')[2]);
+      expect(JSON.stringify(l.json)).not.toContain(c.json.token.slice('wr_'.length + 12 + 1));
       expect((await call('GET', '/api/v1/me', { token: c.json.token })).json).toEqual({ name: 'ci', role: 'responder' });
       expect((await call('DELETE', `/api/v1/tokens/${c.json.id}`, { token: admin })).status).toBe(204);
       expect((await call('GET', '/api/v1/me', { token: c.json.token })).status).toBe(401);
