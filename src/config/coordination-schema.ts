@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/time.js';
+import { durationMs, urlWith } from './schema-helpers.js';
 import { SEVERITIES } from '../core/severity.js';
 import { TEMPLATE_NAMES, checkTemplate } from '../core/communication.js';
 
@@ -9,24 +9,8 @@ import { TEMPLATE_NAMES, checkTemplate } from '../core/communication.js';
  * only gains one line per key.
  */
 
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  try {
-    return parseDuration(v);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^duration: /, '') });
-    return z.NEVER;
-  }
-});
-
-const url = (protocols: string[], example: string) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, { message: `expected a URL (${protocols.join(' or ')}//…), e.g. ${example}` });
+const duration = durationMs;
+const url = urlWith;
 const httpUrl = url(['http:', 'https:'], 'https://hooks.example.com/warroom');
 const slackChannel = z.string().regex(/^[#@]?[A-Za-z0-9._-]{1,80}$|^[CGD][A-Z0-9]{6,}$/, 'expected a Slack channel such as #incidents or a channel id like C0123ABCD');
 

@@ -1,28 +1,10 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/time.js';
+import { durationMs, urlWith } from './schema-helpers.js';
 import { SEVERITIES } from '../core/severity.js';
 import { triageConfigSchema } from '../core/triage-rules.js';
 import { alertsSchema, channelsSchema, contactsSchema, coordinationSchema, statusPageSchema, templatesSchema } from './coordination-schema.js';
 
-/** A duration written as "2s", "15m", "1h" (or a number of milliseconds), parsed to ms. */
-export const durationMs = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  try {
-    return parseDuration(v);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^duration: /, '') });
-    return z.NEVER;
-  }
-});
-
-const urlWith = (protocols: string[], example: string) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, { message: `expected a URL (${protocols.join(' or ')}//…), e.g. ${example}` });
+export { durationMs };
 
 export const httpUrl = urlWith(['http:', 'https:'], 'http://127.0.0.1:8000/health/ready');
 export const postgresUrl = urlWith(['postgres:', 'postgresql:'], 'postgres://user@127.0.0.1:5432/app');
