@@ -39,6 +39,21 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
+// The log analyser's WebAssembly fast path (AssemblyScript, src/logs/wasm/) into
+// dist/logs-json-lines.wasm, next to the worker. Recompiled only when its source changed.
+const wasmSrc = 'src/logs/wasm/json-lines.ts';
+const wasmOut = 'dist/logs-json-lines.wasm';
+if (existsSync(wasmOut) && statSync(wasmOut).mtimeMs > statSync(wasmSrc).mtimeMs) {
+  cpSync(wasmOut, join(tmp, 'logs-json-lines.wasm'));
+} else {
+  const { default: asc } = await import('assemblyscript/asc');
+  const { error, stderr } = await asc.main([wasmSrc, '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--outFile', join(tmp, 'logs-json-lines.wasm')]);
+  if (error) {
+    console.error(stderr.toString());
+    throw error;
+  }
+}
+
 // The web app (React + Vite) into dist/web, served by `warroom serve` at / (src/server/web/static.ts).
 // Rebuilt only when a file under web/ is newer than the last build.
 const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {

@@ -126,9 +126,36 @@ export function parseLeadingTimestamp(text: string, refYear = new Date().getUTCF
 export function parseTimestampValue(v: unknown): number | null {
   if (typeof v === 'number') return epochToMs(v);
   if (typeof v !== 'string') return null;
+  const fast = isoUtcMs(v);
+  if (fast !== null) return fast;
   if (/^\d+(\.\d+)?$/.test(v)) return epochToMs(Number(v));
   const t = parseLeadingTimestamp(v);
   return t ? t.ms : null;
+}
+
+/** Digits of v from a to b as a number, or -1 if any is not a digit. */
+function digitsAt(v: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The most common shape, "2026-11-27T15:00:00.123Z" or without the fraction, read without a
+ * regular expression (error lines and minute changes parse one each); null for any other shape.
+ */
+function isoUtcMs(v: string): number | null {
+  const n = v.length;
+  if ((n !== 24 && n !== 20) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
+  if (n === 24 && v.charCodeAt(19) !== 46) return null;
+  const y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 7), d = digitsAt(v, 8, 10), h = digitsAt(v, 11, 13), mi = digitsAt(v, 14, 16), sec = digitsAt(v, 17, 19);
+  const frac = n === 24 ? digitsAt(v, 20, 23) : 0;
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || frac < 0) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
 }
 
 function epochToMs(n: number): number | null {

@@ -2,6 +2,7 @@ import { classifyLevel, durationScale, isErrorLevel, JSON_ALIASES, parseDuration
 import { bucketOf, HIST_BUCKETS } from './histogram.js';
 import { hashNormalizedPath, normalizePath } from './normalize-path.js';
 import { emptyPartial, endpointName, type EndpointAgg, type MinuteAgg, type PartialAnalysis } from './partial.js';
+import { JsonLinesEngine, R_NEW_ENDPOINT } from './json-lines-wasm.js';
 import { exceptionOfTraceback, maskMessage, parseExceptionLine } from './signature.js';
 import { parseTextLine } from './text-formats.js';
 
@@ -12,8 +13,10 @@ const MAX_SAMPLE = 300;
 const OTHER = '(other)';
 /** Bytes decoded to a string at a time (a line longer than this gets a window of its own). */
 const WINDOW_BYTES = 64 << 10;
-/** Distance between the lines sampled to learn a block's JSON keys. */
+/** Distance between the lines sampled to learn a block's JSON keys: dense while keys are still
+ *  being learned, sparser (up to the maximum) for each block that taught nothing new. */
 const SAMPLE_STRIDE = 16 << 10;
+const SAMPLE_STRIDE_MAX = 256 << 10;
 
 function collectKeys(obj: Record<string, unknown>, into: Set<string>, depth: number): void {
   // for-in, not Object.entries: no array per sampled line (same keys, same order).
@@ -30,6 +33,8 @@ export interface ScanOptions {
   window?: { sinceMs: number; untilMs: number } | null;
   /** Year for syslog timestamps, which carry none. */
   refYear?: number;
+  /** false: scan every line in JavaScript, without the WebAssembly fast path (for tests). */
+  wasm?: boolean;
 }
 
 /**
@@ -325,11 +330,19 @@ export class LogScanner {
   private epByHash = new HashTable<EndpointAgg>(MAX_ENDPOINTS * 4);
   /** JSON keys seen so far (which aliases the fast path searches for). */
   private readonly knownKeys = new Set<string>();
+  private sampleStride = SAMPLE_STRIDE;
+  /** The WebAssembly fast path for common JSON lines (null: JavaScript scans every line). */
+  private readonly wasm: JsonLinesEngine | null;
+  /** curKey changed since the fast path was told. */
+  private keyDirty = false;
+  /** Endpoint of the last JSON line scanned here (to link it to the fast path's slot). */
+  private lastEp: EndpointAgg | null = null;
 
   constructor(opts: ScanOptions = {}) {
     this.win = opts.window ?? null;
     this.refYear = opts.refYear ?? new Date().getUTCFullYear();
     this.durScales = this.durSet.keys.map(durationScale);
+    this.wasm = opts.wasm === false ? null : JsonLinesEngine.create();
   }
 
   /** Scans buf[start, end), which must end at a line end (or be the last bytes of the input). */
@@ -338,6 +351,10 @@ export class LogScanner {
     this.buf = buf;
     this.p.bytes += end - start;
     this.learnKeys(buf, start, end);
+    if (this.wasm) {
+      this.feedFast(this.wasm, buf, start, end);
+      return;
+    }
     // Decoded in small windows: V8 makes strings this size in the young generation, several
     // times faster than the large-object strings a whole 4 MiB chunk would need.
     let a = start;
@@ -358,14 +375,69 @@ export class LogScanner {
   }
 
   /**
+   * The fast path takes every line it can; each line it stops at is scanned here, by the full
+   * rules, and it resumes after it.
+   */
+  private feedFast(w: JsonLinesEngine, buf: Buffer, start: number, end: number): void {
+    const active = (set: NeedleSet) => set.keys.filter((_, i) => set.active[i]);
+    const durKeys = active(this.durSet);
+    w.configure([active(this.tsSet), ...[F_LEVEL, F_STATUS, F_PATH, F_METHOD].map((f) => active(this.finders[f].set)), durKeys], durKeys.map(durationScale));
+    const base = w.load(buf, start, end);
+    const len = end - start;
+    let pos = 0;
+    let lastTs = -1;
+    while (pos < len) {
+      const mode = this.curKey.length === 16 && this.curMinuteState !== 2 ? this.curMinuteState : -1;
+      let reason = 0;
+      if (mode === 0 || mode === 1) {
+        if (this.keyDirty) {
+          w.setMinute(this.curKey);
+          this.keyDirty = false;
+        }
+        pos = w.scan(base + pos, base + len, mode) - base;
+        this.p.lines += w.consumed;
+        if (w.counted > 0) {
+          this.inWin = true;
+          this.p.linesInWindow += w.counted;
+          this.minuteAgg().lines += w.counted;
+          this.formats.json += w.counted;
+          if (this.tb !== 1) this.closePending();
+          lastTs = w.lastTs - base;
+        } else if (mode === 1 && w.consumed > 0) this.inWin = false;
+        reason = w.reason;
+        if (pos >= len) break;
+      }
+      // This line by the full rules, with the lines after it that are not JSON (a traceback).
+      let nl = buf.indexOf(10, start + pos);
+      while (nl >= 0 && nl + 1 < end && buf[nl + 1] !== 123) nl = buf.indexOf(10, nl + 1);
+      if (nl < 0 || nl >= end) nl = end - 1;
+      this.lastEp = null;
+      const t = this.scanWindow(start + pos, nl + 1, false);
+      if (t >= 0) lastTs = pos + t;
+      if (reason === R_NEW_ENDPOINT && this.lastEp) w.addEndpoint(this.lastEp);
+      pos = nl + 1 - start;
+    }
+    if (lastTs >= 0) {
+      // Same-minute lines are compared, not parsed: read the block's last time exactly.
+      this.s = buf.toString('latin1', start + lastTs, Math.min(end, start + lastTs + 80));
+      const ms = this.exactJsonTs(0);
+      if (ms !== null) this.noteExact(ms);
+      this.s = '';
+    }
+  }
+
+  /**
    * Learns which JSON key aliases this block uses from its first lines, so the fast path
    * searches for those only: every alias searched costs a pass over the text.
    */
   private learnKeys(buf: Buffer, start: number, end: number): void {
     // Lines from the start of the block and from every 16 KiB of it, so a run of startup
     // messages at the top cannot hide the request lines' keys. Keys seen in earlier blocks stay
-    // learned: a file does not stop using a key.
+    // learned: a file does not stop using a key. Once blocks stop teaching new keys, the
+    // samples thin out (a new key brings them back).
     const present = this.knownKeys;
+    const before = present.size;
+    const stride = this.sampleStride;
     let parsed = 0;
     const sampleAt = (from: number, lines: number) => {
       let pos = from;
@@ -394,17 +466,19 @@ export class LogScanner {
       }
     };
     sampleAt(start, 32);
-    for (let at = start + SAMPLE_STRIDE; at < end; at += SAMPLE_STRIDE) {
+    for (let at = start + stride; at < end; at += stride) {
       const nl = buf.indexOf(10, at);
       if (nl < 0 || nl >= end) break;
       sampleAt(nl + 1, 2);
     }
+    this.sampleStride = present.size > before ? SAMPLE_STRIDE : Math.min(stride * 2, SAMPLE_STRIDE_MAX);
     const learned = parsed || present.size ? present : null;
     this.tsSet.learn(learned);
     for (const f of this.finders) f.learn(learned);
   }
 
-  private scanWindow(a: number, b: number): void {
+  /** Scans the lines of buf[a, b); returns the window offset of the last in-window JSON time value, or -1. */
+  private scanWindow(a: number, b: number, noteLast = true): number {
     this.base = a;
     const s = this.buf.toString('latin1', a, b);
     this.s = s;
@@ -422,17 +496,19 @@ export class LogScanner {
       this.scanLine(ls, le);
       ls = nl + 1;
     }
-    if (this.lastTsPos >= 0) {
+    if (noteLast && this.lastTsPos >= 0) {
       // The minute fast path skips exact parsing; read the window's last timestamp exactly.
       const ms = this.exactJsonTs(this.lastTsPos);
       if (ms !== null) this.noteExact(ms);
     }
     this.s = '';
+    return this.lastTsPos;
   }
 
   /** Closes the last event and returns the counts (the scanner must not be fed after). */
   finish(): PartialAnalysis {
     this.closePending();
+    this.wasm?.drain(this.levels);
     this.p.formats = { ...this.formats };
     this.p.levels = { ...this.levels };
     return this.p;
@@ -611,6 +687,7 @@ export class LogScanner {
           this.noteExact(ms);
           // ISO text: remember "YYYY-MM-DDTHH:MM" so following lines of the minute skip parsing.
           this.curKey = s.charCodeAt(tv) === 34 && s.charCodeAt(tv + 5) === 45 && s.charCodeAt(tv + 14) === 58 ? s.slice(tv + 1, tv + 17) : '';
+          this.keyDirty = true;
           for (let i = 0; i < this.curKey.length; i++) this.keyCodes[i] = this.curKey.charCodeAt(i);
           tsKnown = true;
         }
@@ -698,6 +775,7 @@ export class LogScanner {
           }
         }
         ep = this.endpointFor(pv + 1, pe, method, seed);
+        this.lastEp = ep;
       }
     }
     let dur = -1;
@@ -840,7 +918,10 @@ export class LogScanner {
         agg.secondErrors ??= new Uint32Array(60);
         agg.secondErrors[Math.floor((ms - this.curMinute * 60_000) / 1000) % 60]++;
       }
-      if (ep) agg.endpointErrors.set(endpointName(ep.method, ep.path), (agg.endpointErrors.get(endpointName(ep.method, ep.path)) ?? 0) + 1);
+      if (ep) {
+        const name = endpointName(ep.method, ep.path);
+        agg.endpointErrors.set(name, (agg.endpointErrors.get(name) ?? 0) + 1);
+      }
     }
     if (ep) {
       ep.errors++;

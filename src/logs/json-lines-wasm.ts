@@ -1,0 +1,171 @@
+// Loader and typed view of the WebAssembly fast path for JSON lines (src/logs/wasm/json-lines.ts,
+// compiled by scripts/build.mjs to dist/logs-json-lines.wasm). The scanner uses it when it is
+// there; without it (running from source before a build, or WARROOM_LOG_WASM=0) the JavaScript
+// scanner does every line itself and computes the same analysis.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HIST_BUCKETS } from './histogram.js';
+import type { EndpointAgg } from './partial.js';
+
+const FILE = 'logs-json-lines.wasm';
+/** Fields in the module's order, with how many aliases and needle bytes it holds for each. */
+export const WASM_FIELDS = 6;
+const ALIASES = 16;
+const NEEDLE_BYTES = 32;
+const MAX_SLOTS = 8192;
+export const R_NEW_ENDPOINT = 5;
+/** Level classes in the module's order (its counts index this). */
+const LEVELS = ['fatal', 'critical', 'error', 'warning', 'info', 'debug', 'trace', 'none'] as const;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  needles(): number; needleLens(): number; aliasCounts(): number; durScales(): number; minuteKey(): number; stats(): number;
+  slotRequests(): number; slotDurCount(): number; slotDurSum(): number; slotDurMax(): number; slotHist(): number;
+  input(size: number): number;
+  configure(): void;
+  newBlock(): void;
+  addEndpoint(lo: number, hi: number, slot: number): void;
+  scan(pos: number, end: number, mode: number): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function wasmFile(): string | null {
+  for (const rel of [`./${FILE}`, `../${FILE}`, `../../dist/${FILE}`]) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return fileURLToPath(u);
+  }
+  return null;
+}
+
+/** The compiled module, once per thread; null when it is not built or WARROOM_LOG_WASM=0. */
+function moduleOnce(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (process.env.WARROOM_LOG_WASM === '0') return null;
+  const file = wasmFile();
+  if (!file) return null;
+  try {
+    compiled = new WebAssembly.Module(readFileSync(file));
+  } catch {
+    compiled = null; // an engine without SIMD: the JavaScript path does the work
+  }
+  return compiled;
+}
+
+/** One scanner's instance: its own memory, endpoint table and counters. */
+export class JsonLinesEngine {
+  private readonly x: Exports;
+  private readonly slots: EndpointAgg[] = [];
+  private configured = '';
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.x = instance.exports as unknown as Exports;
+  }
+
+  static create(): JsonLinesEngine | null {
+    const m = moduleOnce();
+    if (!m) return null;
+    const noop = () => {};
+    return new JsonLinesEngine(new WebAssembly.Instance(m, { env: { abort: noop, trace: noop, seed: () => 0 } }));
+  }
+
+  private i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.x.memory.buffer, ptr, n);
+  }
+
+  /** Sets the JSON key aliases per field (priority order) and each duration alias's unit. */
+  configure(fields: readonly (readonly string[])[], durScales: readonly number[]): void {
+    const sig = `${fields.map((f) => f.join(',')).join('|')}`;
+    if (sig === this.configured) return;
+    this.configured = sig;
+    const mem = new Uint8Array(this.x.memory.buffer);
+    const lens = this.i32(this.x.needleLens(), WASM_FIELDS * ALIASES);
+    const counts = this.i32(this.x.aliasCounts(), WASM_FIELDS);
+    const needles = this.x.needles();
+    for (let f = 0; f < WASM_FIELDS; f++) {
+      let n = 0;
+      for (const key of fields[f] ?? []) {
+        const bytes = Buffer.from(`"${key}":`, 'latin1');
+        if (n >= ALIASES || bytes.length > NEEDLE_BYTES) continue;
+        mem.set(bytes, needles + (f * ALIASES + n) * NEEDLE_BYTES);
+        lens[f * ALIASES + n] = bytes.length;
+        n++;
+      }
+      counts[f] = n;
+    }
+    new Float64Array(this.x.memory.buffer, this.x.durScales(), ALIASES).set(durScales.slice(0, ALIASES));
+    this.x.configure();
+  }
+
+  /** Copies bytes [start, end) of buf into the module's input; returns its address. */
+  load(buf: Buffer, start: number, end: number): number {
+    const ptr = this.x.input(end - start);
+    new Uint8Array(this.x.memory.buffer).set(buf.subarray(start, end), ptr);
+    this.x.newBlock();
+    return ptr;
+  }
+
+  setMinute(key: string): void {
+    const mem = new Uint8Array(this.x.memory.buffer, this.x.minuteKey(), 16);
+    for (let i = 0; i < 16; i++) mem[i] = key.charCodeAt(i);
+  }
+
+  /** Counts of the last scan: lines consumed, lines counted in the window, why it stopped, last time value. */
+  consumed = 0;
+  counted = 0;
+  reason = 0;
+  lastTs = -1;
+  private statsView: Int32Array | null = null;
+
+  /** Scans [pos, end) of the input and returns where it stopped (the counts are in the fields above). */
+  scan(pos: number, end: number, mode: 0 | 1): number {
+    const stop = this.x.scan(pos, end, mode);
+    let st = this.statsView;
+    if (!st || st.buffer !== this.x.memory.buffer) st = this.statsView = this.i32(this.x.stats(), 6);
+    this.consumed = st[0];
+    this.counted = st[1];
+    this.reason = st[2];
+    this.lastTs = st[3];
+    return stop;
+  }
+
+  /** Links the endpoint of the line the module stopped at (R_NEW_ENDPOINT) to its aggregate. */
+  addEndpoint(ep: EndpointAgg): void {
+    if (this.slots.length >= MAX_SLOTS) return;
+    const st = this.i32(this.x.stats(), 6);
+    this.x.addEndpoint(st[4], st[5], this.slots.length);
+    this.slots.push(ep);
+  }
+
+  /** Adds what the module counted into the scanner's aggregates. */
+  drain(levels: Record<string, number>): void {
+    const buf = this.x.memory.buffer;
+    const counts = new Int32Array(buf, this.x.stats() + 8 * 4, 8);
+    for (let i = 0; i < LEVELS.length; i++) levels[LEVELS[i]] += counts[i];
+    counts.fill(0);
+    const n = this.slots.length;
+    const req = new Uint32Array(buf, this.x.slotRequests(), n);
+    const dc = new Uint32Array(buf, this.x.slotDurCount(), n);
+    const ds = new Float64Array(buf, this.x.slotDurSum(), n);
+    const dm = new Float64Array(buf, this.x.slotDurMax(), n);
+    const hp = new Uint32Array(buf, this.x.slotHist(), n);
+    for (let i = 0; i < n; i++) {
+      const ep = this.slots[i];
+      ep.requests += req[i];
+      if (dc[i]) {
+        ep.durCount += dc[i];
+        ep.durSum += ds[i];
+        if (dm[i] > ep.durMax) ep.durMax = dm[i];
+        ep.hist ??= new Uint32Array(HIST_BUCKETS);
+        const h = new Uint32Array(buf, hp[i], HIST_BUCKETS);
+        for (let b = 0; b < HIST_BUCKETS; b++) ep.hist[b] += h[b];
+      }
+    }
+    req.fill(0);
+    dc.fill(0);
+    ds.fill(0);
+    dm.fill(0);
+    for (let i = 0; i < n; i++) if (hp[i]) new Uint32Array(buf, hp[i], HIST_BUCKETS).fill(0);
+  }
+}

@@ -1,0 +1,632 @@
+// AssemblyScript, compiled to dist/logs-json-lines.wasm by scripts/build.mjs (not TypeScript:
+// excluded from tsc and eslint). The fast path of the log analyser for JSON lines.
+//
+// It takes the common line off the JavaScript scanner's hands: a JSON object of the current
+// minute, not an error, whose endpoint is already known. For such a line it counts the level,
+// the request and its duration straight into per-endpoint slots, reading bytes in linear memory
+// (no strings, no JSON.parse). Any other line (an error, a new minute or endpoint, text, a
+// traceback, an escape in the path, a string duration...) stops the scan and the JavaScript
+// scanner handles that one line with the full rules, then resumes this one. Both must agree on
+// every line they both understand; test/logs/analyzer.test.ts checks the two paths give the
+// same analysis.
+//
+// The rules mirror src/logs/scanner.ts (field search, level, status, duration) and
+// src/logs/normalize-path.ts (endpoint normalisation): change them together.
+
+// ── configuration written by JavaScript ──────────────────────────────────────
+const NF: i32 = 6; // fields: ts, level, status, path, method, duration
+const NA: i32 = 16; // aliases per field
+const NS: i32 = 32; // bytes per needle: `"key":`
+const F_TS: i32 = 0, F_LEVEL: i32 = 1, F_STATUS: i32 = 2, F_PATH: i32 = 3, F_METHOD: i32 = 4, F_DUR: i32 = 5;
+
+const NEEDLES: usize = memory.data(NF * NA * NS, 16);
+const NEEDLE_LEN: usize = memory.data(NF * NA * 4, 4);
+const ALIAS_COUNT: usize = memory.data(NF * 4, 4);
+const DUR_SCALE: usize = memory.data(NA * 8, 8);
+/** "YYYY-MM-DDTHH:MM" of the current minute. */
+const MINUTE_KEY: usize = memory.data(16, 16);
+
+// ── per-scan state ───────────────────────────────────────────────────────────
+const PRIMARY: usize = memory.data(NF * 4, 4); // alias that matched last, -1 none
+const GAP: usize = memory.data(NF * 4, 4); // distance from the previous value's end to the key, -1 unknown
+const ORDER: usize = memory.data(NF * 4, 4); // fields in the order lines write them
+const NEXT: usize = memory.data(NF * NA * 4, 4); // next occurrence of each needle in the block (memo)
+const NEXT_FROM: usize = memory.data(NF * NA * 4, 4); // the position that memo was searched from
+const VAL: usize = memory.data(NF * 4, 4); // value start of each field on the current line, -1 absent
+const SCRATCH: usize = memory.data(4096, 16); // normalised path
+
+// ── results read by JavaScript ───────────────────────────────────────────────
+/** [0] lines consumed, [1] JSON lines counted in the window, [2] exit reason, [3] last ts value pos,
+ *  [4..5] new endpoint hash (lo, hi), [8..15] lines per level class (fatal..none). */
+const STATS: usize = memory.data(32 * 4, 8);
+const LEVEL_BASE: usize = STATS + 8 * 4;
+
+const MAX_SLOTS: i32 = 8192;
+const TABLE: i32 = 32768; // endpoint hash table (power of two)
+const TKEYS: usize = memory.data(TABLE * 8, 8);
+const TVALS: usize = memory.data(TABLE * 4, 4); // slot + 1
+const S_REQ: usize = memory.data(MAX_SLOTS * 4, 4);
+const S_DCOUNT: usize = memory.data(MAX_SLOTS * 4, 4);
+const S_DSUM: usize = memory.data(MAX_SLOTS * 8, 8);
+const S_DMAX: usize = memory.data(MAX_SLOTS * 8, 8);
+const S_HIST: usize = memory.data(MAX_SLOTS * 4, 4); // pointer to the slot's histogram, 0 none
+export const HIST_BUCKETS: i32 = 1100;
+
+export const R_NONE: i32 = 0, R_NOT_JSON: i32 = 1, R_TIME: i32 = 2, R_LEVEL: i32 = 3, R_ERROR: i32 = 4, R_NEW_ENDPOINT: i32 = 5, R_ODD: i32 = 6;
+
+let inputPtr: usize = 0;
+let inputCap: usize = 0;
+let blockEnd: i32 = 0;
+
+@inline function i32At(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
+@inline function setI32(base: usize, i: i32, v: i32): void { store<i32>(base + (<usize>i << 2), v); }
+@inline function byte(p: i32): i32 { return <i32>load<u8>(<usize>p); }
+
+export function needles(): usize { return NEEDLES; }
+export function needleLens(): usize { return NEEDLE_LEN; }
+export function aliasCounts(): usize { return ALIAS_COUNT; }
+export function durScales(): usize { return DUR_SCALE; }
+export function minuteKey(): usize { return MINUTE_KEY; }
+export function stats(): usize { return STATS; }
+export function slotRequests(): usize { return S_REQ; }
+export function slotDurCount(): usize { return S_DCOUNT; }
+export function slotDurSum(): usize { return S_DSUM; }
+export function slotDurMax(): usize { return S_DMAX; }
+export function slotHist(): usize { return S_HIST; }
+
+/** A buffer of at least `size` bytes for input (the previous one is given up when it is too small). */
+export function input(size: i32): usize {
+  if (<usize>size > inputCap) {
+    inputPtr = heap.alloc(<usize>size + 32);
+    inputCap = <usize>size;
+  }
+  return inputPtr;
+}
+
+/** Starts over after the aliases changed: field order, gaps and memos. */
+export function configure(): void {
+  for (let f = 0; f < NF; f++) {
+    setI32(PRIMARY, f, -1);
+    setI32(GAP, f, -1);
+    setI32(ORDER, f, f);
+  }
+  newBlock();
+}
+
+/** Forgets the memo of needle positions (call when the input buffer holds new bytes). */
+export function newBlock(): void {
+  for (let i = 0; i < NF * NA; i++) {
+    setI32(NEXT, i, -1);
+    setI32(NEXT_FROM, i, 0x7fffffff);
+  }
+}
+
+export function addEndpoint(lo: i32, hi: i32, slot: i32): void {
+  if (slot < 0 || slot >= MAX_SLOTS) return;
+  const key = (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
+  let i = <i32>(key ^ (key >> 29)) & (TABLE - 1);
+  for (let n = 0; n < TABLE; n++) {
+    const v = i32At(TVALS, i);
+    if (v === 0) {
+      store<u64>(TKEYS + (<usize>i << 3), key);
+      setI32(TVALS, i, slot + 1);
+      return;
+    }
+    if (load<u64>(TKEYS + (<usize>i << 3)) === key) return;
+    i = (i + 1) & (TABLE - 1);
+  }
+}
+
+function slotOf(key: u64): i32 {
+  let i = <i32>(key ^ (key >> 29)) & (TABLE - 1);
+  for (let n = 0; n < TABLE; n++) {
+    const v = i32At(TVALS, i);
+    if (v === 0) return -1;
+    if (load<u64>(TKEYS + (<usize>i << 3)) === key) return v - 1;
+    i = (i + 1) & (TABLE - 1);
+  }
+  return -1;
+}
+
+// ── searching ────────────────────────────────────────────────────────────────
+
+/** Position of the next '\n' in [p, end), or end. */
+function lineEnd(p: i32, end: i32): i32 {
+  const nlv = i8x16.splat(10);
+  while (p + 16 <= end) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), nlv));
+    if (m !== 0) return p + ctz(m);
+    p += 16;
+  }
+  while (p < end && byte(p) !== 10) p++;
+  return p;
+}
+
+@inline function needleAt(p: i32, k: i32): bool {
+  const n = i32At(NEEDLE_LEN, k);
+  const q = NEEDLES + <usize>(k * NS);
+  for (let j = 0; j < n; j++) if (byte(p + j) !== <i32>load<u8>(q + j)) return false;
+  return true;
+}
+
+/** First occurrence of needle k at or after `from` in the block (blockEnd when none), memoised. */
+function search(k: i32, from: i32): i32 {
+  const memo = i32At(NEXT, k);
+  if (memo >= from && i32At(NEXT_FROM, k) <= from) return memo;
+  const n = i32At(NEEDLE_LEN, k);
+  const q = NEEDLES + <usize>(k * NS);
+  // Filter on the needle's first two bytes ('"' and the key's first letter), 16 positions at a time.
+  const a = i8x16.splat(<i8>load<u8>(q));
+  const b = i8x16.splat(<i8>load<u8>(q + 1));
+  let p = from;
+  let found = blockEnd;
+  const stop = blockEnd - n;
+  while (p + 17 <= blockEnd) {
+    let m = i8x16.bitmask(v128.and(i8x16.eq(v128.load(<usize>p), a), i8x16.eq(v128.load(<usize>p + 1), b)));
+    while (m !== 0) {
+      const at = p + ctz(m);
+      if (at <= stop && needleAt(at, k)) {
+        found = at;
+        break;
+      }
+      m &= m - 1;
+    }
+    if (found !== blockEnd) break;
+    p += 16;
+  }
+  if (found === blockEnd) {
+    for (; p <= stop; p++) {
+      if (needleAt(p, k)) {
+        found = p;
+        break;
+      }
+    }
+  }
+  setI32(NEXT, k, found);
+  setI32(NEXT_FROM, k, from);
+  return found;
+}
+
+@inline function skipSpaces(p: i32): i32 {
+  while (byte(p) === 32) p++;
+  return p;
+}
+
+/**
+ * Value start of field f on the line [ls, le), or -1: the alias that matched last, first where
+ * the previous field's value ended plus the usual gap, else searched from `cursor`; then every
+ * alias in priority order from the line start (the scanner's FieldFinder, in bytes).
+ */
+function findField(f: i32, cursor: i32, ls: i32, le: i32): i32 {
+  const count = i32At(ALIAS_COUNT, f);
+  if (count === 0) return -1;
+  const pa = i32At(PRIMARY, f);
+  if (pa >= 0) {
+    const k = f * NA + pa;
+    const g = i32At(GAP, f);
+    const n = i32At(NEEDLE_LEN, k);
+    if (g >= 0 && cursor + g + n <= le && needleAt(cursor + g, k)) return skipSpaces(cursor + g + n);
+    const p = search(k, cursor);
+    if (p + n <= le) {
+      setI32(GAP, f, p - cursor);
+      return skipSpaces(p + n);
+    }
+  }
+  for (let a = 0; a < count; a++) {
+    const k = f * NA + a;
+    const p = search(k, ls);
+    const n = i32At(NEEDLE_LEN, k);
+    if (p + n <= le) {
+      setI32(PRIMARY, f, a);
+      setI32(GAP, f, p >= cursor ? p - cursor : -1);
+      return skipSpaces(p + n);
+    }
+  }
+  return -1;
+}
+
+// ── endpoint identity: method + normalised path (normalize-path.ts) ───────────
+
+@inline function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
+@inline function isHexLetter(c: i32): bool { return (c >= 97 && c <= 102) || (c >= 65 && c <= 70); }
+@inline function isAlnum(c: i32): bool { return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
+@inline function isSep(c: i32): bool { return c === 46 || c === 45 || c === 95 || c === 126; }
+
+function isUuid(a: i32, b: i32): bool {
+  if (b - a !== 36 || byte(a + 8) !== 45 || byte(a + 13) !== 45 || byte(a + 18) !== 45 || byte(a + 23) !== 45) return false;
+  let hex = 0;
+  for (let i = a; i < b; i++) {
+    const f = <i32>load<u8>(CLASS + <usize>byte(i));
+    hex += (f | (f >> 1)) & 1;
+  }
+  return hex === 32;
+}
+
+/** Byte classes for normalize(): digit, hex letter, ASCII letter, and the bytes that end a token. */
+const C_DIGIT: u8 = 1, C_HEX: u8 = 2, C_ALPHA: u8 = 4, C_BREAK: u8 = 8;
+const CLASS: usize = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  // space ! " # $ % & ' ( ) * + , - . /
+  0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8,
+  // 0-9 : ; < = > ?
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 8,
+  // @ A-F G-O
+  0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+  // P-Z [ \ ] ^ _
+  4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 8,
+  // ` a-f g-o
+  0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+  // p-z { | } ~ DEL
+  4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 8, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+
+/** Writes a mask (:id, :hash, :uuid) at `out`; returns the new end. */
+function putMask(out: usize, kind: i32): usize {
+  if (kind === 1) { store<u32>(out, 0x64693a, 0); return out + 3; } // ":id" (+ a 0 that is overwritten or ignored)
+  if (kind === 2) { store<u8>(out, 58); store<u32>(out + 1, 0x68736168); return out + 5; } // ":hash"
+  store<u8>(out, 58); store<u32>(out + 1, 0x64697575); return out + 5; // ":uuid"
+}
+
+/**
+ * Writes normalizePathRange(a, b) into SCRATCH in one pass and returns its length (more than
+ * 4096: too long for this path). Each token is copied as it is read and replaced by its mask
+ * when it ends (classifyToken's rules); a 36-byte segment that is a UUID is replaced whole;
+ * trailing slashes are dropped from the output, which is the same as dropping them from the input.
+ */
+function normalize(a: i32, b: i32): i32 {
+  if (b - a > 1300) return 5000; // masks can be longer than what they replace
+  let start = a;
+  if (b - a > 8 && byte(a) !== 47) {
+    // scheme://host/...: keep the path.
+    for (let i = a; i + 2 < b && i - a < 12; i++) {
+      if (byte(i) === 58 && byte(i + 1) === 47 && byte(i + 2) === 47) {
+        let s = i + 3;
+        while (s < b && byte(s) !== 47) s++;
+        start = s;
+        break;
+      }
+    }
+  }
+  let out: usize = SCRATCH;
+  let segIn = start, tokIn = start;
+  let segOut = out, tokOut = out;
+  let digits = 0, hexLetters = 0, alnum = 0;
+  let i = start;
+  for (;;) {
+    const c = i < b ? byte(i) : 63;
+    const f = <i32>load<u8>(CLASS + <usize>c);
+    if ((f & C_BREAK) === 0) {
+      store<u8>(out, <u8>c);
+      out++;
+      digits += f & C_DIGIT;
+      hexLetters += (f >> 1) & 1;
+      alnum += (f | (f >> 2)) & 1;
+      i++;
+      continue;
+    }
+    const len = i - tokIn;
+    if (len > 0) {
+      // classifyToken: all digits; hex with a digit, 8+; long letters-and-digits with 2+ digits.
+      if (digits === len) out = putMask(tokOut, 1);
+      else if (digits + hexLetters === len && len >= 8 && digits > 0) out = putMask(tokOut, 2);
+      else if (len >= 16 && digits >= 2 && alnum === len) out = putMask(tokOut, 2);
+    }
+    if (c === 47 || c === 63 || c === 35) {
+      if (i - segIn === 36 && isUuid(segIn, i)) out = putMask(segOut, 3);
+      if (c !== 47) break; // ? # or the end
+      store<u8>(out, 47);
+      out++;
+      segIn = i + 1;
+      segOut = out;
+    } else {
+      store<u8>(out, <u8>c);
+      out++;
+    }
+    i++;
+    tokIn = i;
+    tokOut = out;
+    digits = 0;
+    hexLetters = 0;
+    alnum = 0;
+  }
+  let n = <i32>(out - SCRATCH);
+  while (n > 1 && load<u8>(SCRATCH + <usize>(n - 1)) === 47) n--;
+  if (n === 0) {
+    store<u8>(SCRATCH, 47);
+    n = 1;
+  }
+  return n;
+}
+
+// ── numbers and histogram (histogram.ts) ──────────────────────────────────────
+
+function bucketOf(ms: f64): i32 {
+  const us = ms * 1000;
+  if (!(us >= 1)) return 0;
+  const hi = <u32>(reinterpret<u64>(us) >> 32);
+  const b = <i32>((hi >> 20) - 1023) * 32 + <i32>((hi >> 15) & 31) + 1;
+  return b >= HIST_BUCKETS ? HIST_BUCKETS - 1 : b;
+}
+
+function addDuration(slot: i32, ms: f64): void {
+  let h = load<usize>(S_HIST + (<usize>slot << 2));
+  if (h === 0) {
+    h = heap.alloc(<usize>HIST_BUCKETS * 4);
+    memory.fill(h, 0, <usize>HIST_BUCKETS * 4);
+    store<usize>(S_HIST + (<usize>slot << 2), h);
+  }
+  const at = h + (<usize>bucketOf(ms) << 2);
+  store<u32>(at, load<u32>(at) + 1);
+  setI32(S_DCOUNT, slot, i32At(S_DCOUNT, slot) + 1);
+  const s = S_DSUM + (<usize>slot << 3);
+  store<f64>(s, load<f64>(s) + ms);
+  const m = S_DMAX + (<usize>slot << 3);
+  if (ms > load<f64>(m)) store<f64>(m, ms);
+}
+
+// ── the scan ─────────────────────────────────────────────────────────────────
+
+/** End of the quoted string whose opening quote is at v (its closing quote), or -1 on an escape or no end. */
+function quotedEnd(v: i32, le: i32): i32 {
+  for (let i = v + 1; i < le; i++) {
+    const c = byte(i);
+    if (c === 34) return i;
+    if (c === 92) return -1;
+  }
+  return -1;
+}
+
+/** End of the plain (unquoted) value at v: the first , } ] or space. */
+function plainEnd(v: i32, le: i32): i32 {
+  let i = v;
+  while (i < le) {
+    const c = byte(i);
+    if (c === 44 || c === 125 || c === 93 || c === 32) return i;
+    i++;
+  }
+  return le;
+}
+
+// Per-line results of the field loop.
+let lineLevel: i32 = 7;
+let lineStatus: i32 = 0;
+let pathStart: i32 = -1;
+let pathEnd: i32 = -1;
+let methodStart: i32 = -1;
+let methodEnd: i32 = -1;
+let lineDur: f64 = -1;
+
+/**
+ * Reads field f's value at v. Returns where the value ends (the cursor for the next field), or
+ * -1 when the line is not one this module decides (STATS[2] says why).
+ */
+function readField(f: i32, v: i32, le: i32): i32 {
+  if (f === F_TS) {
+    if (byte(v) !== 34 || v + 18 > le) return halt(R_TIME);
+    for (let i = 15; i >= 0; i--) if (byte(v + 1 + i) !== <i32>load<u8>(MINUTE_KEY + <usize>i)) return halt(R_TIME);
+    return v + 17;
+  }
+  if (f === F_LEVEL) {
+    if (byte(v) === 34) {
+      const q = v + 1;
+      const c = byte(q) | 0x20;
+      const c1 = byte(q + 1) | 0x20;
+      if (c === 105 && c1 === 110 && byte(q + 4) === 34) { lineLevel = 4; return q + 5; } // info
+      if (c === 100 && c1 === 101 && byte(q + 5) === 34) { lineLevel = 5; return q + 6; } // debug
+      if (c === 119 && c1 === 97) { // warn, warning
+        if (byte(q + 4) === 34) { lineLevel = 3; return q + 5; }
+        if (byte(q + 7) === 34) { lineLevel = 3; return q + 8; }
+      }
+      return halt(R_LEVEL);
+    }
+    let c = byte(v);
+    if (!isDigit(c)) {
+      // readNumberEnd's characters make a number JavaScript reads; anything else is no level.
+      if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69) return halt(R_LEVEL);
+      lineLevel = 7;
+      return plainEnd(v, le);
+    }
+    let n = 0;
+    let i = v;
+    while (isDigit(c) && n < 1000) {
+      n = n * 10 + c - 48;
+      c = byte(++i);
+    }
+    if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || isDigit(c) || n >= 50) return halt(R_LEVEL);
+    lineLevel = n >= 40 ? 3 : n >= 30 ? 4 : n >= 20 ? 5 : 6;
+    return i;
+  }
+  if (f === F_STATUS) {
+    let i = byte(v) === 34 ? v + 1 : v;
+    let c = byte(i);
+    let status = 0;
+    while (isDigit(c)) {
+      if (status < 100000) status = status * 10 + c - 48;
+      c = byte(++i);
+    }
+    if (status < 100 || status > 999) status = 0;
+    if (status >= 500) return halt(R_ERROR);
+    lineStatus = status;
+    return i;
+  }
+  if (f === F_PATH) {
+    if (byte(v) !== 34) return plainEnd(v, le);
+    const e = quotedEnd(v, le);
+    if (e < 0) return halt(R_ODD);
+    pathStart = v + 1;
+    pathEnd = e;
+    return e + 1;
+  }
+  if (f === F_METHOD) {
+    if (byte(v) !== 34) return plainEnd(v, le);
+    let e = v + 1;
+    while (e < le && byte(e) !== 34) e++;
+    if (e > v + 1 && e - v < 12) {
+      for (let i = v + 1; i < e; i++) {
+        const c = byte(i) & 0xdf;
+        if (c < 65 || c > 90) return halt(R_ODD);
+      }
+      methodStart = v + 1;
+      methodEnd = e;
+    }
+    return e + 1;
+  }
+  // F_DUR
+  if (byte(v) === 34) return halt(R_ODD);
+  let i = v;
+  let c = byte(i);
+  if (!isDigit(c)) return plainEnd(v, le);
+  let n: f64 = 0;
+  while (isDigit(c)) {
+    n = n * 10 + <f64>(c - 48);
+    c = byte(++i);
+  }
+  if (c === 46) {
+    let scale: f64 = 0.1;
+    c = byte(++i);
+    while (isDigit(c)) {
+      n += <f64>(c - 48) * scale;
+      scale *= 0.1;
+      c = byte(++i);
+    }
+  }
+  if (c === 101 || c === 69) return halt(R_ODD);
+  lineDur = n * load<f64>(DUR_SCALE + (<usize>i32At(PRIMARY, F_DUR) << 3));
+  return i;
+}
+
+function halt(reason: i32): i32 {
+  setI32(STATS, 2, reason);
+  return -1;
+}
+
+@inline function mix64(h: u64, w: u64): u64 {
+  h = (h ^ w) * 0x9e3779b97f4a7c15;
+  return h ^ (h >> 29);
+}
+
+/** Identity of method + normalised path; 0 when the path is too long to normalise here. */
+function endpointHash(): u64 {
+  let h: u64 = 0x243f6a8885a308d3;
+  if (methodStart >= 0) for (let i = methodStart; i < methodEnd; i++) h = (h << 8) | <u64>(byte(i) & 0xdf);
+  h = mix64(0x13198a2e03707344, h);
+  const n = normalize(pathStart, pathEnd);
+  if (n > 4088) return 0;
+  store<u64>(SCRATCH + <usize>n, 0);
+  for (let i = 0; i < n; i += 8) h = mix64(h, load<u64>(SCRATCH + <usize>i));
+  return mix64(h, <u64>n);
+}
+
+/**
+ * Scans lines from `pos` to `end` (end must be a line end or the end of the input). mode 0: the
+ * current minute lies inside the window; mode 1: outside it (lines are only counted). Returns
+ * where it stopped: past `end`, or the start of a line JavaScript must handle (STATS[2] says why).
+ */
+export function scan(pos: i32, end: i32, mode: i32): i32 {
+  blockEnd = end;
+  setI32(STATS, 2, R_NONE);
+  let ls = pos;
+  let consumed = 0;
+  let counted = 0;
+  let lastTs = -1;
+  while (ls < end) {
+    const nl = lineEnd(ls, end);
+    let le = nl;
+    if (le > ls && byte(le - 1) === 13) le--;
+    if (byte(ls) !== 123) break;
+    let e = le;
+    while (e > ls && byte(e - 1) <= 32) e--;
+    if (byte(e - 1) !== 125) break;
+
+    // Fields in the order the log writes them, each looked for where the previous one ended.
+    lineLevel = 7;
+    lineStatus = 0;
+    pathStart = -1;
+    methodStart = -1;
+    lineDur = -1;
+    let cursor = ls + 1;
+    let reorder = false;
+    let ok = true;
+    let tv = -1;
+    for (let k = 0; k < NF; k++) {
+      const f = i32At(ORDER, k);
+      if (mode === 1 && f !== F_TS) continue;
+      const v = findField(f, cursor, ls, le);
+      setI32(VAL, f, v);
+      if (v < 0) continue;
+      if (f === F_TS) tv = v;
+      const ve = readField(f, v, le);
+      if (ve < 0) {
+        ok = false;
+        break;
+      }
+      if (v < cursor) reorder = true;
+      else cursor = ve;
+    }
+    if (!ok) break;
+    if (tv < 0) {
+      setI32(STATS, 2, R_TIME);
+      break;
+    }
+    if (reorder && mode === 0) sortOrder();
+    if (mode === 1) {
+      consumed++;
+      ls = nl + 1;
+      continue;
+    }
+
+    let slot = -1;
+    if (pathStart >= 0 && pathEnd > pathStart) {
+      const h = endpointHash();
+      slot = h === 0 ? -1 : slotOf(h);
+      if (slot < 0) {
+        setI32(STATS, 4, <i32>(<u32>h));
+        setI32(STATS, 5, <i32>(<u32>(h >> 32)));
+        setI32(STATS, 2, h === 0 ? R_ODD : R_NEW_ENDPOINT);
+        break;
+      }
+    }
+
+    consumed++;
+    counted++;
+    setI32(LEVEL_BASE, lineLevel, i32At(LEVEL_BASE, lineLevel) + 1);
+    lastTs = tv;
+    if (slot >= 0) {
+      if (lineStatus !== 0 || lineDur >= 0) setI32(S_REQ, slot, i32At(S_REQ, slot) + 1);
+      if (lineDur >= 0) addDuration(slot, lineDur);
+    }
+    ls = nl + 1;
+  }
+  setI32(STATS, 0, consumed);
+  setI32(STATS, 1, counted);
+  setI32(STATS, 3, lastTs);
+  if (ls < end && i32At(STATS, 2) === R_NONE) setI32(STATS, 2, R_NOT_JSON);
+  return ls;
+}
+
+/** Re-sorts ORDER by where this line had each field (absent fields last). */
+function sortOrder(): void {
+  for (let i = 1; i < NF; i++) {
+    const f = i32At(ORDER, i);
+    const pf = i32At(VAL, f) < 0 ? 0x7fffffff : i32At(VAL, f);
+    let j = i - 1;
+    while (j >= 0) {
+      const g = i32At(ORDER, j);
+      const pg = i32At(VAL, g) < 0 ? 0x7fffffff : i32At(VAL, g);
+      if (pg <= pf) break;
+      setI32(ORDER, j + 1, g);
+      j--;
+    }
+    setI32(ORDER, j + 1, f);
+  }
+  for (let f = 0; f < NF; f++) setI32(GAP, f, -1);
+}
+
+/** Clears the level counts (JavaScript adds them up after each scan). */
+export function takeLevels(): void {
+  for (let i = 0; i < 8; i++) setI32(LEVEL_BASE, i, 0);
+}
