@@ -1,5 +1,4 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { redactText } from '../core/redact.js';
 import { checkSignal, describeNetError, result } from './util.js';
@@ -85,8 +84,10 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
   const target = redactText(url.toString());
   let phase: 'connect' | 'tls' | 'response' | 'body' = 'connect';
   try {
+    // node:https (and node:tls with it) is loaded only when an https URL is checked.
+    const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
     const { res, body } = await new Promise<{ res: IncomingMessage; body: Buffer }>((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      const req = request(url, {
         method: 'GET', signal, agent: false,
         headers: { 'user-agent': 'warroom-health', accept: 'application/json, */*;q=0.5', ...probe.headers },
         ...(url.protocol === 'https:' && { rejectUnauthorized: !probe.insecure, servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname }),

@@ -45,6 +45,11 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Aborts the check early (the overall deadline). */
   signal?: AbortSignal;
+  /**
+   * `signal` also fires when timeoutMs has passed, so the check starts no timer of its own:
+   * runHealth times every check of a run on one clock started with the run (checks/health.ts).
+   */
+  signalIncludesTimeout?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;

@@ -4,6 +4,7 @@ import { DEFAULT_TIMEOUT_MS, type CheckKind, type CheckOptions, type CheckResult
 /** Combines the per-check timeout with the caller's signal (the overall deadline). */
 export function checkSignal(opts: CheckOptions): { signal: AbortSignal; timeoutMs: number } {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (opts.signal && opts.signalIncludesTimeout) return { signal: opts.signal, timeoutMs };
   const t = AbortSignal.timeout(timeoutMs);
   return { signal: opts.signal ? AbortSignal.any([t, opts.signal]) : t, timeoutMs };
 }

@@ -33,8 +33,8 @@ function action(load: Loader) {
       // Loaded on use: config, store and their libraries stay out of --version and --help.
       const { createRuntime } = await import('./runtime.js');
       rt = createRuntime(io, global);
-      await rt.prepare();
-      const mod = await load();
+      // The config loader and the command's module load side by side.
+      const [, mod] = await Promise.all([rt.prepare(), load()]);
       // commander passes (...positionals, options, command); commands receive (rt, ...positionals, options)
       const r = await mod.run(rt, ...(args.slice(0, -1) as never[]));
       code = typeof r === 'number' ? r : 0;
@@ -157,7 +157,7 @@ const adHoc = (c: Command) => c
 adHoc(program.command('health').description('check every service concurrently (or ad hoc targets); exit 0 only when all are up'))
   .option('--service <name>', 'only this configured service (repeatable)', collect)
   .option('--timeout <duration>', 'per-check timeout (default 2s; a service\'s own timeout wins)')
-  .option('--deadline <duration>', 'overall deadline (default: the longest timeout + 250ms)')
+  .option('--deadline <duration>', 'overall deadline (default: the longest timeout + 100ms)')
   .option('-o, --output-dir <dir>', 'also write health.json and health.md there')
   .action(action(() => import('./commands/health.js')));
 program.command('diagnose').description('diagnose postgres | redis | app | network')

@@ -6,7 +6,7 @@ type LoaderModule = typeof LoaderModule_;
 import { findConfigPath } from '../config/find-config-path.js';
 import { buildSeverityPolicy } from '../core/severity.js';
 import type { AppContext } from '../app/context.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import type { CliIo } from './io.js';
 import type { CliCoordination } from '../notify/cli-delivery.js';
 
@@ -74,6 +74,8 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
     },
     async openContext() {
       const { config, policy } = rt.config();
+      // The store (Kysely, SQLite or pg) is loaded here, not at start-up: health and diagnose never open it.
+      const { openStore } = await import('../store/db.js');
       store ??= await openStore({
         databaseUrl: io.env.DATABASE_URL ?? config.database?.url,
         dataDir: io.env.WARROOM_DATA ?? config.database?.data_dir ?? `${io.cwd}/.warroom`,

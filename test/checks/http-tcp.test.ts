@@ -112,4 +112,19 @@ describe('checkService and runHealth', () => {
     expect(r.counts).toEqual({ up: 1, degraded: 0, down: 2 });
     expect(r.state).toBe('down');
   });
+
+  it('times every check from the start of the run, each by its own timeout, and the deadline is the longest + 100 ms', async () => {
+    const services: Record<string, { health: { url: string }; timeout?: number }> = {};
+    for (let i = 0; i < 100; i++) services[`s${i}`] = { health: { url: i % 10 === 0 ? `${hanging.url}/${i}` : `${ok.url}/${i}` } };
+    services.quick = { health: { url: `${hanging.url}/quick` }, timeout: 150 };
+    const r = await runHealth(services, { timeoutMs: 600 });
+    expect(r.deadlineMs).toBe(700);
+    const wedged = r.services.filter((s) => s.state === 'down');
+    expect(wedged).toHaveLength(11);
+    // Each wedged check answers its own timeout (not the deadline's "did not finish"): the first
+    // made and the last made alike, however long making 101 requests took.
+    for (const s of wedged) expect(s.checks[0].error).toMatch(/sent no response within (600|150) ms/);
+    expect(r.services.find((s) => s.service === 'quick')!.checks[0].latencyMs).toBeLessThan(500);
+    expect(r.durationMs).toBeLessThan(1000); // 600 ms and scheduling slack
+  });
 });
