@@ -148,14 +148,25 @@ function digitsAt(v: string, a: number, b: number): number {
  * The most common shape, "2026-11-27T15:00:00.123Z" or without the fraction, read without a
  * regular expression (error lines and minute changes parse one each); null for any other shape.
  */
+let lastSecond = '';
+let lastSecondMs = 0;
+
 function isoUtcMs(v: string): number | null {
   const n = v.length;
+  // Lines come in time order: the same second as the last call needs only its fraction read.
+  if (n === 24 && lastSecond && v.startsWith(lastSecond) && v.charCodeAt(19) === 46 && v.charCodeAt(23) === 90) {
+    const frac = digitsAt(v, 20, 23);
+    if (frac >= 0) return lastSecondMs + frac;
+  }
   if ((n !== 24 && n !== 20) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
   if (n === 24 && v.charCodeAt(19) !== 46) return null;
   const y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 7), d = digitsAt(v, 8, 10), h = digitsAt(v, 11, 13), mi = digitsAt(v, 14, 16), sec = digitsAt(v, 17, 19);
   const frac = n === 24 ? digitsAt(v, 20, 23) : 0;
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || frac < 0) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
+  const base = Date.UTC(y, mo - 1, d, h, mi, sec);
+  lastSecond = v.slice(0, 19);
+  lastSecondMs = base;
+  return base + frac;
 }
 
 function epochToMs(n: number): number | null {

@@ -26,6 +26,7 @@ interface Exports {
   newBlock(): void;
   addEndpoint(lo: number, hi: number, slot: number): void;
   scan(pos: number, end: number, mode: number): number;
+  batchEnd(pos: number, end: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -128,6 +129,11 @@ export class JsonLinesEngine {
     this.reason = st[2];
     this.lastTs = st[3];
     return stop;
+  }
+
+  /** Where the lines JavaScript must handle after a stop at `pos` end (see batchEnd in the module). */
+  batchEnd(pos: number, end: number): number {
+    return this.x.batchEnd(pos, end);
   }
 
   /** Links the endpoint of the line the module stopped at (R_NEW_ENDPOINT) to its aggregate. */

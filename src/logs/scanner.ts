@@ -384,6 +384,7 @@ export class LogScanner {
     w.configure([active(this.tsSet), ...[F_LEVEL, F_STATUS, F_PATH, F_METHOD].map((f) => active(this.finders[f].set)), durKeys], durKeys.map(durationScale));
     const base = w.load(buf, start, end);
     const len = end - start;
+    this.s = '';
     let pos = 0;
     let lastTs = -1;
     while (pos < len) {
@@ -408,22 +409,28 @@ export class LogScanner {
         if (pos >= len) break;
       }
       // This line by the full rules, with the lines after it that are not JSON (a traceback).
-      let nl = buf.indexOf(10, start + pos);
-      while (nl >= 0 && nl + 1 < end && buf[nl + 1] !== 123) nl = buf.indexOf(10, nl + 1);
-      if (nl < 0 || nl >= end) nl = end - 1;
+      // The text around it is decoded once and kept for the next lines the fast path leaves.
+      const a = start + pos;
+      const b = w.batchEnd(base + pos, base + len) - base + start;
+      if (!this.s || a < this.base || b > this.base + this.s.length) {
+        let wb = a + WINDOW_BYTES < end ? buf.lastIndexOf(10, a + WINDOW_BYTES - 1) + 1 : end;
+        if (wb < b) wb = b;
+        this.openWindow(a, wb);
+      }
       this.lastEp = null;
-      const t = this.scanWindow(start + pos, nl + 1, false);
-      if (t >= 0) lastTs = pos + t;
+      this.lastTsPos = -1;
+      this.scanLines(a - this.base, b - this.base);
+      if (this.lastTsPos >= 0) lastTs = this.base + this.lastTsPos - start;
       if (reason === R_NEW_ENDPOINT && this.lastEp) w.addEndpoint(this.lastEp);
-      pos = nl + 1 - start;
+      pos = b - start;
     }
     if (lastTs >= 0) {
       // Same-minute lines are compared, not parsed: read the block's last time exactly.
-      this.s = buf.toString('latin1', start + lastTs, Math.min(end, start + lastTs + 80));
+      this.openWindow(start + lastTs, Math.min(end, start + lastTs + 80));
       const ms = this.exactJsonTs(0);
       if (ms !== null) this.noteExact(ms);
-      this.s = '';
     }
+    this.s = '';
   }
 
   /**
@@ -477,32 +484,39 @@ export class LogScanner {
     for (const f of this.finders) f.learn(learned);
   }
 
-  /** Scans the lines of buf[a, b); returns the window offset of the last in-window JSON time value, or -1. */
-  private scanWindow(a: number, b: number, noteLast = true): number {
+  private scanWindow(a: number, b: number): void {
+    this.openWindow(a, b);
+    this.scanLines(0, this.s.length);
+    if (this.lastTsPos >= 0) {
+      // The minute fast path skips exact parsing; read the window's last timestamp exactly.
+      const ms = this.exactJsonTs(this.lastTsPos);
+      if (ms !== null) this.noteExact(ms);
+    }
+    this.s = '';
+  }
+
+  /** Decodes buf[a, b) as the text the JavaScript rules search (offsets relative to a). */
+  private openWindow(a: number, b: number): void {
     this.base = a;
-    const s = this.buf.toString('latin1', a, b);
-    this.s = s;
+    this.s = this.buf.toString('latin1', a, b);
     this.tsSet.reset();
     for (const f of this.finders) f.reset();
     this.lastTsPos = -1;
-    const n = s.length;
-    let ls = 0;
-    while (ls < n) {
+  }
+
+  /** Scans the window's lines from offset `from` (a line start) to `to` (a line end, or the window's end). */
+  private scanLines(from: number, to: number): void {
+    const s = this.s;
+    let ls = from;
+    while (ls < to) {
       let nl = s.indexOf('\n', ls);
-      if (nl < 0) nl = n;
+      if (nl < 0 || nl > to) nl = to;
       let le = nl;
       if (le > ls && s.charCodeAt(le - 1) === 13) le--;
       this.p.lines++;
       this.scanLine(ls, le);
       ls = nl + 1;
     }
-    if (noteLast && this.lastTsPos >= 0) {
-      // The minute fast path skips exact parsing; read the window's last timestamp exactly.
-      const ms = this.exactJsonTs(this.lastTsPos);
-      if (ms !== null) this.noteExact(ms);
-    }
-    this.s = '';
-    return this.lastTsPos;
   }
 
   /** Closes the last event and returns the counts (the scanner must not be fed after). */

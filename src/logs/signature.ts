@@ -10,19 +10,25 @@ const MASKS: [RegExp, string][] = [
   [/\d+(?:\.\d+)?/g, '<n>'],
 ];
 
-/** Recent messages and their masks: error messages repeat, and the regexes cost more than a lookup. */
+/**
+ * Recent messages and their masks: error messages repeat, and the regexes cost more than a
+ * lookup. The key has every digit replaced by 0: the masks match on character classes and
+ * lengths only, so messages that differ only in their digits ("order_123" and "order_456")
+ * always mask alike and share one entry.
+ */
 const MASK_CACHE = new Map<string, string>();
 const MASK_CACHE_MAX = 4096;
+const DIGITS = /\d/g;
 
 /** Masks numbers, ids, hashes and IPs; collapses whitespace; caps the length. */
 export function maskMessage(message: string): string {
-  const hit = MASK_CACHE.get(message);
+  if (message.length > 1000) return maskUncached(message);
+  const key = message.replace(DIGITS, '0');
+  const hit = MASK_CACHE.get(key);
   if (hit !== undefined) return hit;
   const out = maskUncached(message);
-  if (message.length <= 1000) {
-    if (MASK_CACHE.size >= MASK_CACHE_MAX) MASK_CACHE.clear();
-    MASK_CACHE.set(message, out);
-  }
+  if (MASK_CACHE.size >= MASK_CACHE_MAX) MASK_CACHE.clear();
+  MASK_CACHE.set(key, out);
   return out;
 }
 

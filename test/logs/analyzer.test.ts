@@ -74,6 +74,18 @@ describe('signatures', () => {
     expect(maskMessage('order 3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab not found')).toBe('order <uuid> not found');
     expect(maskMessage('request da2849d73eb438a9 timed out')).toBe('request <hex> timed out');
   });
+
+  it('masks messages that differ only in their digits alike (its cache is keyed on that)', () => {
+    // Short hex words are kept by the hex rule and then lose their digits to the number rule;
+    // six letters-and-digits or more are <hex>: the cache key keeps lengths, so both stay right.
+    expect(maskMessage('key abc1 missing')).toBe('key abc<n> missing');
+    expect(maskMessage('key abc7 missing')).toBe('key abc<n> missing');
+    expect(maskMessage('key abc123 missing')).toBe('key <hex> missing');
+    expect(maskMessage('key abc999 missing')).toBe('key <hex> missing');
+    expect(maskMessage('from 10.0.0.1 and 10.0.0.99')).toBe('from <ip> and <ip>');
+    expect(maskMessage('from 99.9.9.9 and 10.0.0.98')).toBe('from <ip> and <ip>');
+    expect(maskMessage('took 12.5 s')).toBe('took <n> s');
+  });
 });
 
 describe('JSON lines', () => {

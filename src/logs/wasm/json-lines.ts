@@ -77,8 +77,12 @@ export function slotHist(): usize { return S_HIST; }
 /** A buffer of at least `size` bytes for input (the previous one is given up when it is too small). */
 export function input(size: i32): usize {
   if (<usize>size > inputCap) {
-    inputPtr = heap.alloc(<usize>size + 32);
-    inputCap = <usize>size;
+    // Powers of two from 4 MiB: the reader's blocks vary a little in size, and each new
+    // buffer grows the memory for good (this allocator never frees).
+    let cap: usize = 4 << 20;
+    while (cap < <usize>size) cap <<= 1;
+    inputPtr = heap.alloc(cap + 32);
+    inputCap = cap;
   }
   return inputPtr;
 }
@@ -629,4 +633,14 @@ function sortOrder(): void {
 /** Clears the level counts (JavaScript adds them up after each scan). */
 export function takeLevels(): void {
   for (let i = 0; i < 8; i++) setI32(LEVEL_BASE, i, 0);
+}
+
+/**
+ * End of the run JavaScript handles after a stop at `pos`: the stopped line and every line
+ * after it that does not start with '{' (a traceback goes with its error line).
+ */
+export function batchEnd(pos: i32, end: i32): i32 {
+  let nl = lineEnd(pos, end);
+  while (nl + 1 < end && byte(nl + 1) !== 123) nl = lineEnd(nl + 1, end);
+  return nl < end ? nl + 1 : end;
 }
