@@ -4,7 +4,7 @@
 // process starting the CLI mid-build never sees a half-written dist/.
 import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const tmp = `dist.tmp-${process.pid}`;
 
@@ -20,6 +20,15 @@ function externalizeDependenciesExcept(bundled) {
     },
   };
 }
+// zod is bundled without the translations of its error messages (40 locales, half of its code):
+// warroom's messages are English, and every CLI start that reads warroom.yaml compiles zod.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-english-only' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: "export { default as en } from '../locales/en.js';", resolveDir: dirname(args.path), loader: 'js' }));
+  },
+};
 rmSync(tmp, { recursive: true, force: true });
 await build({
   // logs-worker: the log analyser's worker thread, resolved at run time next to the chunks.
@@ -31,9 +40,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // Dependencies load from node_modules, except pure-ESM ones made of hundreds of small modules
-  // (kysely): bundled, they cost one file read instead of hundreds of module
+  // (kysely, zod): bundled, they cost one file read instead of hundreds of module
   // resolutions on every CLI start.
-  plugins: [externalizeDependenciesExcept(['kysely'])],
+  plugins: [externalizeDependenciesExcept(['kysely', 'zod']), zodEnglishOnly],
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
