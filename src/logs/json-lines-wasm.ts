@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HIST_BUCKETS } from './histogram.js';
-import type { EndpointAgg } from './partial.js';
+import { endpointName, type EndpointAgg, type SignatureAgg } from './partial.js';
 
 const FILE = 'logs-json-lines.wasm';
 /** Fields in the module's order, with how many aliases and needle bytes it holds for each. */
@@ -14,6 +14,16 @@ const ALIASES = 16;
 const NEEDLE_BYTES = 32;
 const MAX_SLOTS = 8192;
 export const R_NEW_ENDPOINT = 5;
+export const R_NEW_SIGNATURE = 7;
+
+/** An error line the module counted: when, which endpoint slot, status, signature index, level class. */
+export interface WasmErrorEvent {
+  ms: number;
+  slot: number;
+  status: number;
+  signature: number;
+  level: number;
+}
 /** Level classes in the module's order (its counts index this). */
 const LEVELS = ['fatal', 'critical', 'error', 'warning', 'info', 'debug', 'trace', 'none'] as const;
 
@@ -25,7 +35,11 @@ interface Exports {
   configure(): void;
   newBlock(): void;
   addEndpoint(lo: number, hi: number, slot: number): void;
-  scan(pos: number, end: number, mode: number): number;
+  scan(pos: number, end: number, mode: number, errors: number): number;
+  events(): number;
+  eventsCount(): number;
+  addAlias(list: number, rank: number, ptr: number, len: number): void;
+  addSignature(lo: number, hi: number, index: number): void;
   batchEnd(pos: number, end: number): number;
 }
 
@@ -58,17 +72,34 @@ function moduleOnce(): WebAssembly.Module | null {
 export class JsonLinesEngine {
   private readonly x: Exports;
   private readonly slots: EndpointAgg[] = [];
+  /** Endpoint name of each slot (the per-minute error counts are keyed by it). */
+  readonly slotNames: string[] = [];
+  readonly signatures: SignatureAgg[] = [];
+  private readonly signatureIndex = new Map<SignatureAgg, number>();
   private configured = '';
 
   private constructor(instance: WebAssembly.Instance) {
     this.x = instance.exports as unknown as Exports;
   }
 
-  static create(): JsonLinesEngine | null {
+  /**
+   * An instance for one scanner. `errorKeys`: the alias keys of the message, exception type and
+   * exception text, in priority order (JSON_ALIASES.message, excType, excText).
+   */
+  static create(errorKeys: readonly (readonly string[])[]): JsonLinesEngine | null {
     const m = moduleOnce();
     if (!m) return null;
     const noop = () => {};
-    return new JsonLinesEngine(new WebAssembly.Instance(m, { env: { abort: noop, trace: noop, seed: () => 0 } }));
+    const e = new JsonLinesEngine(new WebAssembly.Instance(m, { env: { abort: noop, trace: noop, seed: () => 0 } }));
+    const scratch = e.x.input(1 << 10);
+    errorKeys.forEach((keys, list) =>
+      keys.forEach((key, rank) => {
+        const bytes = Buffer.from(key, 'utf8');
+        new Uint8Array(e.x.memory.buffer).set(bytes, scratch);
+        e.x.addAlias(list, rank, scratch, bytes.length);
+      }),
+    );
+    return e;
   }
 
   private i32(ptr: number, n: number): Int32Array {
@@ -120,10 +151,10 @@ export class JsonLinesEngine {
   private statsView: Int32Array | null = null;
 
   /** Scans [pos, end) of the input and returns where it stopped (the counts are in the fields above). */
-  scan(pos: number, end: number, mode: 0 | 1): number {
-    const stop = this.x.scan(pos, end, mode);
+  scan(pos: number, end: number, mode: 0 | 1, errors: boolean): number {
+    const stop = this.x.scan(pos, end, mode, errors ? 1 : 0);
     let st = this.statsView;
-    if (!st || st.buffer !== this.x.memory.buffer) st = this.statsView = this.i32(this.x.stats(), 6);
+    if (!st || st.buffer !== this.x.memory.buffer) st = this.statsView = this.i32(this.x.stats(), 8);
     this.consumed = st[0];
     this.counted = st[1];
     this.reason = st[2];
@@ -136,12 +167,52 @@ export class JsonLinesEngine {
     return this.x.batchEnd(pos, end);
   }
 
+  /** The error lines the last scan counted, in order. */
+  *errorEvents(): Generator<WasmErrorEvent> {
+    const n = this.x.eventsCount();
+    if (n === 0) return;
+    const buf = this.x.memory.buffer;
+    const at = this.x.events();
+    const f = new Float64Array(buf, at, n * 3);
+    const i = new Int32Array(buf, at, n * 6);
+    const ev: WasmErrorEvent = { ms: 0, slot: 0, status: 0, signature: 0, level: 0 };
+    for (let k = 0; k < n; k++) {
+      ev.ms = f[k * 3];
+      ev.slot = i[k * 6 + 2];
+      ev.status = i[k * 6 + 3];
+      ev.signature = i[k * 6 + 4];
+      ev.level = i[k * 6 + 5];
+      yield ev;
+    }
+  }
+
+  /** Links the signature hash of the line the module stopped at (R_NEW_SIGNATURE) to its aggregate. */
+  signatureHash(): [number, number] {
+    const st = this.statsView ?? this.i32(this.x.stats(), 8);
+    return [st[6], st[7]];
+  }
+
+  addSignature(hash: [number, number], sig: SignatureAgg): void {
+    let index = this.signatureIndex.get(sig);
+    if (index === undefined) {
+      index = this.signatures.length;
+      this.signatures.push(sig);
+      this.signatureIndex.set(sig, index);
+    }
+    this.x.addSignature(hash[0], hash[1], index);
+  }
+
+  endpoint(slot: number): EndpointAgg {
+    return this.slots[slot];
+  }
+
   /** Links the endpoint of the line the module stopped at (R_NEW_ENDPOINT) to its aggregate. */
   addEndpoint(ep: EndpointAgg): void {
     if (this.slots.length >= MAX_SLOTS) return;
-    const st = this.i32(this.x.stats(), 6);
+    const st = this.i32(this.x.stats(), 8);
     this.x.addEndpoint(st[4], st[5], this.slots.length);
     this.slots.push(ep);
+    this.slotNames.push(endpointName(ep.method, ep.path));
   }
 
   /** Adds what the module counted into the scanner's aggregates. */

@@ -2,7 +2,7 @@ import { classifyLevel, durationScale, isErrorLevel, JSON_ALIASES, parseDuration
 import { bucketOf, HIST_BUCKETS } from './histogram.js';
 import { hashNormalizedPath, normalizePath } from './normalize-path.js';
 import { emptyPartial, endpointName, type EndpointAgg, type MinuteAgg, type PartialAnalysis } from './partial.js';
-import { JsonLinesEngine, R_NEW_ENDPOINT } from './json-lines-wasm.js';
+import { JsonLinesEngine, R_NEW_ENDPOINT, R_NEW_SIGNATURE, type WasmErrorEvent } from './json-lines-wasm.js';
 import { exceptionOfTraceback, maskMessage, parseExceptionLine } from './signature.js';
 import { parseTextLine } from './text-formats.js';
 
@@ -212,6 +212,8 @@ interface PendingEvent {
   fromTraceback: boolean;
   /** The message is the exception's own (not a generic log message such as "Unhandled exception"). */
   exceptionMessage: boolean;
+  /** The fast path's signature hash of this line, linked to the signature when the event closes unchanged. */
+  wasmSignature?: [number, number];
 }
 
 const LEVEL_CACHE = new Map<string, LevelClass>();
@@ -342,7 +344,7 @@ export class LogScanner {
     this.win = opts.window ?? null;
     this.refYear = opts.refYear ?? new Date().getUTCFullYear();
     this.durScales = this.durSet.keys.map(durationScale);
-    this.wasm = opts.wasm === false ? null : JsonLinesEngine.create();
+    this.wasm = opts.wasm === false ? null : JsonLinesEngine.create([JSON_ALIASES.message, JSON_ALIASES.excType, JSON_ALIASES.excText]);
   }
 
   /** Scans buf[start, end), which must end at a line end (or be the last bytes of the input). */
@@ -395,8 +397,13 @@ export class LogScanner {
           w.setMinute(this.curKey);
           this.keyDirty = false;
         }
-        pos = w.scan(base + pos, base + len, mode) - base;
+        // Inside a traceback (tb 1) an error line is JavaScript's: it ends that traceback.
+        pos = w.scan(base + pos, base + len, mode, this.tb !== 1) - base;
         this.p.lines += w.consumed;
+        for (const ev of w.errorEvents()) {
+          this.countWasmError(w, ev);
+          this.tb = 0; // as openError leaves it
+        }
         if (w.counted > 0) {
           this.inWin = true;
           this.p.linesInWindow += w.counted;
@@ -419,7 +426,9 @@ export class LogScanner {
       }
       this.lastEp = null;
       this.lastTsPos = -1;
+      const events = this.p.errorEvents;
       this.scanLines(a - this.base, b - this.base);
+      if (reason === R_NEW_SIGNATURE && this.pending && this.p.errorEvents === events + 1) this.pending.wasmSignature = w.signatureHash();
       if (this.lastTsPos >= 0) lastTs = this.base + this.lastTsPos - start;
       if (reason === R_NEW_ENDPOINT && this.lastEp) w.addEndpoint(this.lastEp);
       pos = b - start;
@@ -431,6 +440,29 @@ export class LogScanner {
       if (ms !== null) this.noteExact(ms);
     }
     this.s = '';
+  }
+
+  /** An error line the fast path counted: what openJsonError and closePending would have added. */
+  private countWasmError(w: JsonLinesEngine, ev: WasmErrorEvent): void {
+    this.p.errorEvents++;
+    this.noteExact(ev.ms);
+    const agg = this.minuteAgg();
+    agg.errors++;
+    if (agg.firstErrorMs === null || ev.ms < agg.firstErrorMs) agg.firstErrorMs = ev.ms;
+    agg.secondErrors ??= new Uint32Array(60);
+    agg.secondErrors[Math.floor((ev.ms - this.curMinute * 60_000) / 1000) % 60]++;
+    if (ev.slot >= 0) {
+      const name = w.slotNames[ev.slot];
+      agg.endpointErrors.set(name, (agg.endpointErrors.get(name) ?? 0) + 1);
+      const ep = w.endpoint(ev.slot);
+      ep.errors++;
+      const k = ev.status ? String(ev.status) : 'none';
+      ep.statuses[k] = (ep.statuses[k] ?? 0) + 1;
+    }
+    const sig = w.signatures[ev.signature];
+    sig.count++;
+    if (sig.firstMs === null || ev.ms < sig.firstMs) sig.firstMs = ev.ms;
+    if (sig.lastMs === null || ev.ms > sig.lastMs) sig.lastMs = ev.ms;
   }
 
   /**
@@ -994,6 +1026,8 @@ export class LogScanner {
       if (sig.firstMs === null || ms < sig.firstMs) sig.firstMs = ms;
       if (sig.lastMs === null || ms > sig.lastMs) sig.lastMs = ms;
     }
+    // The fast path counts later lines with this hash under this signature itself.
+    if (e.wasmSignature && !e.fromTraceback) this.wasm?.addSignature(e.wasmSignature, sig);
   }
 }
 

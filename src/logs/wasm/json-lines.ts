@@ -52,7 +52,35 @@ const S_DMAX: usize = memory.data(MAX_SLOTS * 8, 8);
 const S_HIST: usize = memory.data(MAX_SLOTS * 4, 4); // pointer to the slot's histogram, 0 none
 export const HIST_BUCKETS: i32 = 1100;
 
-export const R_NONE: i32 = 0, R_NOT_JSON: i32 = 1, R_TIME: i32 = 2, R_LEVEL: i32 = 3, R_ERROR: i32 = 4, R_NEW_ENDPOINT: i32 = 5, R_ODD: i32 = 6;
+export const R_NONE: i32 = 0, R_NOT_JSON: i32 = 1, R_TIME: i32 = 2, R_LEVEL: i32 = 3, R_ERROR: i32 = 4, R_NEW_ENDPOINT: i32 = 5, R_ODD: i32 = 6, R_NEW_SIGNATURE: i32 = 7;
+
+// ── error lines ──────────────────────────────────────────────────────────────
+// An error line is counted here only when JavaScript would not need to look further: the
+// next line is JSON (no traceback to attach), the object is flat and valid, its time is plain
+// ISO UTC, and its signature (exception type plus masked message) is one JavaScript already
+// named: a hash of what decides the signature maps to it. The hash keeps the exception type
+// as written and zeroes digits where JavaScript masks them anyway (the message, the text after
+// the first ':' of a traceback line, indented frame lines), so equal hashes mean equal
+// signatures. Each such line becomes an event record for JavaScript to add up.
+/** Alias keys of the message, exception type and exception text (JSON_ALIASES), written by JavaScript. */
+const K_MSG: i32 = 0, K_EXTYPE: i32 = 1, K_EXTEXT: i32 = 2;
+const KEY_TABLE: i32 = 256;
+const KEY_HASH: usize = memory.data(KEY_TABLE * 8, 8);
+const KEY_CODE: usize = memory.data(KEY_TABLE * 4, 4); // (list << 8 | priority) + 1
+const SIG_TABLE: i32 = 8192;
+const SIG_KEYS: usize = memory.data(SIG_TABLE * 8, 8);
+const SIG_VALS: usize = memory.data(SIG_TABLE * 4, 4); // signature index + 1
+const MAX_EVENTS: i32 = 4096;
+/** Per event: ms (f64), endpoint slot, status, signature index, level class. */
+const EVENTS: usize = memory.data(MAX_EVENTS * 24, 8);
+let eventCount: i32 = 0;
+/** 1 when JavaScript has no traceback in progress, so an error line may be counted here. */
+let errorsAllowed: i32 = 0;
+// Value ranges [start, end) of the best alias of each list on the current line (-1 none) and its priority.
+let aliasStart = new StaticArray<i32>(3);
+let aliasEnd = new StaticArray<i32>(3);
+let aliasRank = new StaticArray<i32>(3);
+
 
 let inputPtr: usize = 0;
 let inputCap: usize = 0;
@@ -68,6 +96,8 @@ export function aliasCounts(): usize { return ALIAS_COUNT; }
 export function durScales(): usize { return DUR_SCALE; }
 export function minuteKey(): usize { return MINUTE_KEY; }
 export function stats(): usize { return STATS; }
+export function events(): usize { return EVENTS; }
+export function eventsCount(): i32 { return eventCount; }
 export function slotRequests(): usize { return S_REQ; }
 export function slotDurCount(): usize { return S_DCOUNT; }
 export function slotDurSum(): usize { return S_DSUM; }
@@ -103,6 +133,60 @@ export function newBlock(): void {
     setI32(NEXT, i, -1);
     setI32(NEXT_FROM, i, 0x7fffffff);
   }
+}
+
+@inline function keyMix(h: u64, c: u64): u64 { return (h ^ c) * 0x100000001b3; }
+
+/** Registers alias `rank` of list `list` (K_MSG...) whose key bytes JavaScript wrote at `ptr`. */
+export function addAlias(list: i32, rank: i32, ptr: usize, len: i32): void {
+  let h: u64 = 0xcbf29ce484222325;
+  for (let i = 0; i < len; i++) h = keyMix(h, <u64>load<u8>(ptr + <usize>i));
+  let i = <i32>(h ^ (h >> 32)) & (KEY_TABLE - 1);
+  for (let n = 0; n < KEY_TABLE; n++) {
+    if (i32At(KEY_CODE, i) === 0) {
+      store<u64>(KEY_HASH + (<usize>i << 3), h);
+      setI32(KEY_CODE, i, ((list << 8) | rank) + 1);
+      return;
+    }
+    i = (i + 1) & (KEY_TABLE - 1);
+  }
+}
+
+function aliasOf(h: u64): i32 {
+  let i = <i32>(h ^ (h >> 32)) & (KEY_TABLE - 1);
+  for (let n = 0; n < KEY_TABLE; n++) {
+    const c = i32At(KEY_CODE, i);
+    if (c === 0) return -1;
+    if (load<u64>(KEY_HASH + (<usize>i << 3)) === h) return c - 1;
+    i = (i + 1) & (KEY_TABLE - 1);
+  }
+  return -1;
+}
+
+export function addSignature(lo: i32, hi: i32, index: i32): void {
+  const key = (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
+  let i = <i32>(key ^ (key >> 29)) & (SIG_TABLE - 1);
+  for (let n = 0; n < SIG_TABLE; n++) {
+    const v = i32At(SIG_VALS, i);
+    if (v === 0) {
+      store<u64>(SIG_KEYS + (<usize>i << 3), key);
+      setI32(SIG_VALS, i, index + 1);
+      return;
+    }
+    if (load<u64>(SIG_KEYS + (<usize>i << 3)) === key) return;
+    i = (i + 1) & (SIG_TABLE - 1);
+  }
+}
+
+function signatureOf(key: u64): i32 {
+  let i = <i32>(key ^ (key >> 29)) & (SIG_TABLE - 1);
+  for (let n = 0; n < SIG_TABLE; n++) {
+    const v = i32At(SIG_VALS, i);
+    if (v === 0) return -1;
+    if (load<u64>(SIG_KEYS + (<usize>i << 3)) === key) return v - 1;
+    i = (i + 1) & (SIG_TABLE - 1);
+  }
+  return -1;
 }
 
 export function addEndpoint(lo: i32, hi: i32, slot: i32): void {
@@ -425,6 +509,11 @@ function readField(f: i32, v: i32, le: i32): i32 {
         if (byte(q + 4) === 34) { lineLevel = 3; return q + 5; }
         if (byte(q + 7) === 34) { lineLevel = 3; return q + 8; }
       }
+      if (errorsAllowed !== 0) {
+        if (c === 101 && c1 === 114 && byte(q + 5) === 34) { lineLevel = 2; return q + 6; } // error
+        if (wordAt(q, 0x6c61636974697263, 8)) { lineLevel = 1; return q + 9; } // critical
+        if (wordAt(q, 0x6c61746166, 5)) { lineLevel = 0; return q + 6; } // fatal
+      }
       return halt(R_LEVEL);
     }
     let c = byte(v);
@@ -440,8 +529,8 @@ function readField(f: i32, v: i32, le: i32): i32 {
       n = n * 10 + c - 48;
       c = byte(++i);
     }
-    if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || isDigit(c) || n >= 50) return halt(R_LEVEL);
-    lineLevel = n >= 40 ? 3 : n >= 30 ? 4 : n >= 20 ? 5 : 6;
+    if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || isDigit(c) || (n >= 50 && errorsAllowed === 0)) return halt(R_LEVEL);
+    lineLevel = n >= 60 ? 0 : n >= 50 ? 2 : n >= 40 ? 3 : n >= 30 ? 4 : n >= 20 ? 5 : 6;
     return i;
   }
   if (f === F_STATUS) {
@@ -453,7 +542,7 @@ function readField(f: i32, v: i32, le: i32): i32 {
       c = byte(++i);
     }
     if (status < 100 || status > 999) status = 0;
-    if (status >= 500) return halt(R_ERROR);
+    if (status >= 500 && errorsAllowed === 0) return halt(R_ERROR);
     lineStatus = status;
     return i;
   }
@@ -503,6 +592,12 @@ function readField(f: i32, v: i32, le: i32): i32 {
   return i;
 }
 
+/** Whether the quoted word at q is `word` (its letters packed little-endian, any case) followed by '"'. */
+function wordAt(q: i32, word: u64, len: i32): bool {
+  for (let i = 0; i < len; i++) if ((byte(q + i) | 0x20) !== <i32>((word >> (<u64>i * 8)) & 0xff)) return false;
+  return byte(q + len) === 34;
+}
+
 function halt(reason: i32): i32 {
   setI32(STATS, 2, reason);
   return -1;
@@ -525,13 +620,221 @@ function endpointHash(): u64 {
   return mix64(h, <u64>n);
 }
 
+// ── error lines: validation, signature hash, time ─────────────────────────────
+
+/** Days from 1970-01-01 to y-m-d (proleptic Gregorian; d may run past the month, as Date.UTC allows). */
+function daysFromCivil(y: i32, m: i32, d: i32): i64 {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = (yy >= 0 ? yy : yy - 399) / 400;
+  const yoe = yy - era * 400;
+  const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return <i64>era * 146097 + <i64>doe - 719468;
+}
+
+function digitsAt(p: i32, n: i32): i32 {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = byte(p + i);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/** "YYYY-MM-DDTHH:MM:SS(.fff)Z" at q followed by '"', as epoch ms; -1 for any other shape. */
+function isoMs(q: i32): f64 {
+  if (byte(q + 4) !== 45 || byte(q + 7) !== 45 || byte(q + 10) !== 84 || byte(q + 13) !== 58 || byte(q + 16) !== 58) return -1;
+  let frac = 0;
+  if (byte(q + 19) === 46) {
+    frac = digitsAt(q + 20, 3);
+    if (frac < 0 || byte(q + 23) !== 90 || byte(q + 24) !== 34) return -1;
+  } else if (byte(q + 19) !== 90 || byte(q + 20) !== 34) return -1;
+  const y = digitsAt(q, 4), mo = digitsAt(q + 5, 2), d = digitsAt(q + 8, 2), h = digitsAt(q + 11, 2), mi = digitsAt(q + 14, 2), sec = digitsAt(q + 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
+  return <f64>daysFromCivil(y, mo, d) * 86400000 + <f64>(h * 3600000 + mi * 60000 + sec * 1000 + frac);
+}
+
+/** End of the JSON string starting at its opening quote q (after the closing quote), or -1 if invalid. */
+function stringEnd(q: i32, e: i32): i32 {
+  let i = q + 1;
+  while (i < e) {
+    const c = byte(i);
+    if (c === 34) return i + 1;
+    if (c < 32) return -1;
+    if (c === 92) {
+      const x = byte(i + 1);
+      if (x === 117) {
+        for (let k = 2; k < 6; k++) {
+          const hx = byte(i + k);
+          if (!isDigit(hx) && !isHexLetter(hx)) return -1;
+        }
+        i += 6;
+        continue;
+      }
+      if (x !== 34 && x !== 92 && x !== 47 && x !== 98 && x !== 102 && x !== 110 && x !== 114 && x !== 116) return -1;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** End of the JSON number at p, or -1 if it is not one (JSON's grammar: no leading zeros, no bare dot). */
+function numberEnd(p: i32, e: i32): i32 {
+  let i = p;
+  if (byte(i) === 45) i++;
+  if (byte(i) === 48) i++;
+  else if (byte(i) >= 49 && byte(i) <= 57) while (isDigit(byte(i))) i++;
+  else return -1;
+  if (byte(i) === 46) {
+    i++;
+    if (!isDigit(byte(i))) return -1;
+    while (isDigit(byte(i))) i++;
+  }
+  if (byte(i) === 101 || byte(i) === 69) {
+    i++;
+    if (byte(i) === 43 || byte(i) === 45) i++;
+    if (!isDigit(byte(i))) return -1;
+    while (isDigit(byte(i))) i++;
+  }
+  return i <= e ? i : -1;
+}
+
+@inline function skipWs(p: i32): i32 {
+  let c = byte(p);
+  while (c === 32 || c === 9 || c === 10 || c === 13) c = byte(++p);
+  return p;
+}
+
+@inline function matches(p: i32, lit: u32, n: i32): bool {
+  for (let i = 0; i < n; i++) if (byte(p + i) !== <i32>((lit >> (<u32>i * 8)) & 0xff)) return false;
+  return true;
+}
+
+/**
+ * Checks that [ls, e) is one flat, valid JSON object (what JSON.parse accepts, without nested
+ * objects or arrays) and notes the best alias of the message, exception type and exception
+ * text: the first in priority order whose value is a non-empty string, as `pick` chooses.
+ * false: JavaScript must read this line (invalid, nested, \u escapes or a non-string value
+ * under one of those keys, or one of those keys twice).
+ */
+function readErrorObject(ls: i32, e: i32): bool {
+  for (let k = 0; k < 3; k++) {
+    aliasStart[k] = -1;
+    aliasRank[k] = 0x7fffffff;
+  }
+  let seen: u64 = 0;
+  let p = skipWs(ls + 1);
+  if (byte(p) === 125) return skipWs(p + 1) >= e;
+  for (;;) {
+    if (byte(p) !== 34) return false;
+    const ke = stringEnd(p, e);
+    if (ke < 0) return false;
+    let h: u64 = 0xcbf29ce484222325;
+    let escaped = false;
+    for (let i = p + 1; i < ke - 1; i++) {
+      const c = byte(i);
+      if (c === 92) escaped = true;
+      h = keyMix(h, <u64>c);
+    }
+    p = skipWs(ke);
+    if (byte(p) !== 58) return false;
+    p = skipWs(p + 1);
+    const v = p;
+    const c = byte(p);
+    if (c === 34) {
+      p = stringEnd(p, e);
+      if (p < 0) return false;
+    } else if (c === 123 || c === 91) return false;
+    else if (matches(p, 0x65757274, 4)) p += 4; // true
+    else if (matches(p, 0x6c6c756e, 4)) p += 4; // null
+    else if (matches(p, 0x736c6166, 4) && byte(p + 4) === 101) p += 5; // false
+    else {
+      p = numberEnd(p, e);
+      if (p < 0) return false;
+    }
+    if (escaped) return false; // an escaped key may spell an alias
+    const code = aliasOf(h);
+    if (code >= 0) {
+      const list = code >> 8;
+      const rank = code & 0xff;
+      const bit: u64 = <u64>1 << <u64>((list * 20 + rank) & 63);
+      if (seen & bit) return false; // JSON.parse keeps the last of duplicates
+      seen |= bit;
+      if (c === 34) {
+        if (p - v > 2 && rank < aliasRank[list]) {
+          for (let i = v + 1; i < p - 1; i++) if (byte(i) === 92 && byte(i + 1) === 117) return false;
+          aliasStart[list] = v + 1;
+          aliasEnd[list] = p - 1;
+          aliasRank[list] = rank;
+        }
+      } else if (c !== 110) return false; // a number or boolean JavaScript would turn into text
+    }
+    p = skipWs(p);
+    if (byte(p) === 44) {
+      p = skipWs(p + 1);
+      continue;
+    }
+    if (byte(p) !== 125) return false;
+    return skipWs(p + 1) >= e;
+  }
+}
+
+/**
+ * Hashes the decoded bytes of the JSON string body [a, b). mode 0: as written; 1: digits
+ * zeroed; 2: a traceback text, line by line: up to the first ':' as written (the exception
+ * type), digits zeroed after it, and lines after the first that start with whitespace zeroed
+ * whole (frames, which JavaScript skips).
+ */
+function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
+  let lineStart = true;
+  let firstLine = true;
+  let afterColon = false;
+  let frame = false;
+  for (let i = a; i < b; i++) {
+    let c = byte(i);
+    if (c === 92) {
+      const x = byte(++i);
+      c = x === 110 ? 10 : x === 116 ? 9 : x === 114 ? 13 : x === 98 ? 8 : x === 102 ? 12 : x;
+    }
+    if (mode === 2) {
+      if (c === 10) {
+        lineStart = true;
+        firstLine = false;
+        afterColon = false;
+        frame = false;
+      } else {
+        if (lineStart && !firstLine && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) frame = true;
+        lineStart = false;
+        if ((frame || afterColon) && isDigit(c)) c = 48;
+        if (c === 58) afterColon = true;
+      }
+    } else if (mode === 1 && isDigit(c)) c = 48;
+    h = mix64(h, <u64>c);
+  }
+  return mix64(h, 0x1f);
+}
+
+/** The signature key of the current error line (level or status when nothing names an exception). */
+function signatureHash(): u64 {
+  let h = mix64(0x452821e638d01377, <u64>(lineLevel <= 2 ? lineLevel : 16 + lineStatus));
+  if (aliasStart[K_EXTYPE] >= 0) h = hashText(mix64(h, 1), aliasStart[K_EXTYPE], aliasEnd[K_EXTYPE], 0);
+  if (aliasStart[K_MSG] >= 0) h = hashText(mix64(h, 2), aliasStart[K_MSG], aliasEnd[K_MSG], 1);
+  if (aliasStart[K_EXTEXT] >= 0) h = hashText(mix64(h, 3), aliasStart[K_EXTEXT], aliasEnd[K_EXTEXT], 2);
+  return h === 0 ? 1 : h;
+}
+
 /**
  * Scans lines from `pos` to `end` (end must be a line end or the end of the input). mode 0: the
  * current minute lies inside the window; mode 1: outside it (lines are only counted). Returns
  * where it stopped: past `end`, or the start of a line JavaScript must handle (STATS[2] says why).
  */
-export function scan(pos: i32, end: i32, mode: i32): i32 {
+export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
   blockEnd = end;
+  errorsAllowed = mode === 0 ? errors : 0;
+  eventCount = 0;
   setI32(STATS, 2, R_NONE);
   let ls = pos;
   let consumed = 0;
@@ -595,6 +898,33 @@ export function scan(pos: i32, end: i32, mode: i32): i32 {
       }
     }
 
+    if (lineLevel <= 2 || lineStatus >= 500) {
+      // An error line: counted here only when JavaScript would add nothing (see the top).
+      if (nl + 1 >= end || byte(nl + 1) !== 123 || eventCount >= MAX_EVENTS) {
+        setI32(STATS, 2, R_ERROR);
+        break;
+      }
+      const ms = isoMs(tv + 1);
+      if (ms < 0 || !readErrorObject(ls, e)) {
+        setI32(STATS, 2, R_ERROR);
+        break;
+      }
+      const sh = signatureHash();
+      const sig = signatureOf(sh);
+      if (sig < 0) {
+        setI32(STATS, 6, <i32>(<u32>sh));
+        setI32(STATS, 7, <i32>(<u32>(sh >> 32)));
+        setI32(STATS, 2, R_NEW_SIGNATURE);
+        break;
+      }
+      const ev = EVENTS + <usize>(eventCount * 24);
+      store<f64>(ev, ms);
+      store<i32>(ev, slot, 8);
+      store<i32>(ev, lineStatus, 12);
+      store<i32>(ev, sig, 16);
+      store<i32>(ev, lineLevel, 20);
+      eventCount++;
+    }
     consumed++;
     counted++;
     setI32(LEVEL_BASE, lineLevel, i32At(LEVEL_BASE, lineLevel) + 1);
