@@ -87,6 +87,20 @@ describe('WebAssembly fast path for JSON lines', () => {
           lines.push(j({ ts, level: 'ERROR', msg: 'boom', path, status: 500, exc_type: 'KeyError' }));
           lines.push('Traceback (most recent call last):\n', '  File "/app/x.py", line 10, in handler\n', '    raise KeyError(key)\n', `KeyError: 'order_${i}'\n`);
       }
+      // Error lines the fast path may count itself: signatures that differ only in digits of the
+      // exception type, messages under different aliases, empty and null values, exception text
+      // with frames, escapes, duplicates and nesting (those stay with JavaScript).
+      const code = i % 4;
+      const exc = [
+        { exc_type: `Http40${code}Error`, msg: `not found ${i}` },
+        { msg: '', message: `upstream ${i} failed`, status: 503, level: 'INFO' },
+        { msg: null, exc_info: `Traceback (most recent call last):\n  File "/app/x.py", line ${i}, in h\n    raise E\nS${code}Error: bucket ${i} missing` },
+        { msg: `order ${i}`, exc_text: `  KeyError${code}: 'k_${i}'` },
+        { msg: `caf\u00e9 ${code}`, error: { type: 'Nested' } },
+        { msg: 7, exception: `V${code}Error: bad ${i}` },
+      ][i % 6];
+      lines.push(j({ ts, level: 'ERROR', path: paths[(i * 7) % paths.length], status: 500, ...exc }));
+      if (i % 50 === 0) lines.push(`{"ts":"${ts}","level":"ERROR","msg":"dup ${code}","msg":"second ${code}"}\n`, `{"ts":"${ts}","level":"ERROR","m\\u0073g":"esc ${code}"}\n`);
       if (i % 500 === 0) lines.push('\n', '{"ts":"2026-11-27T15:00:00Z","level":"INFO", broken\n', `2026-11-27T15:${minute}:00.000000000Z ${j({ ts, level: 'INFO', path: '/docker', status: 200 })}`);
     }
     const bytes = Buffer.from(lines.join(''), 'utf8');
