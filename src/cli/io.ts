@@ -21,7 +21,9 @@ export function processIo(json: boolean): CliIo {
     json, color,
     out: (t) => { process.stdout.write(t.endsWith('\n') ? t : `${t}\n`); },
     err: (t) => { process.stderr.write(t.endsWith('\n') ? t : `${t}\n`); },
-    cwd: process.cwd(), env: process.env, interactive: !!process.stdin.isTTY,
+    cwd: process.cwd(), env: process.env,
+    // Asked only by commands that prompt: the first look at process.stdin sets up the stream (~5 ms).
+    get interactive() { return !!process.stdin.isTTY; },
   };
 }
 
