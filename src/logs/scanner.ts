@@ -415,19 +415,14 @@ export class LogScanner {
         reason = w.reason;
         if (pos >= len) break;
       }
-      // This line by the full rules, with the lines after it that are not JSON (a traceback).
-      // The text around it is decoded once and kept for the next lines the fast path leaves.
+      // This line by the full rules, with the lines after it that are not JSON (a traceback):
+      // only those lines are decoded (the fast path leaves few, far apart).
       const a = start + pos;
       const b = w.batchEnd(base + pos, base + len) - base + start;
-      if (!this.s || a < this.base || b > this.base + this.s.length) {
-        let wb = a + WINDOW_BYTES < end ? buf.lastIndexOf(10, a + WINDOW_BYTES - 1) + 1 : end;
-        if (wb < b) wb = b;
-        this.openWindow(a, wb);
-      }
+      this.openWindow(a, b);
       this.lastEp = null;
-      this.lastTsPos = -1;
       const events = this.p.errorEvents;
-      this.scanLines(a - this.base, b - this.base);
+      this.scanLines(0, b - a);
       if (reason === R_NEW_SIGNATURE && this.pending && this.p.errorEvents === events + 1) this.pending.wasmSignature = w.signatureHash();
       if (this.lastTsPos >= 0) lastTs = this.base + this.lastTsPos - start;
       if (reason === R_NEW_ENDPOINT && this.lastEp) w.addEndpoint(this.lastEp);
