@@ -495,7 +495,8 @@ let lineDur: f64 = -1;
 function readField(f: i32, v: i32, le: i32): i32 {
   if (f === F_TS) {
     if (byte(v) !== 34 || v + 18 > le) return halt(R_TIME);
-    for (let i = 15; i >= 0; i--) if (byte(v + 1 + i) !== <i32>load<u8>(MINUTE_KEY + <usize>i)) return halt(R_TIME);
+    // "YYYY-MM-DDTHH:MM" as two 8-byte words, the second (where minutes change) first.
+    if (load<u64>(<usize>v + 9) !== load<u64>(MINUTE_KEY + 8) || load<u64>(<usize>v + 1) !== load<u64>(MINUTE_KEY)) return halt(R_TIME);
     return v + 17;
   }
   if (f === F_LEVEL) {
