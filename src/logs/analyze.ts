@@ -63,9 +63,8 @@ function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES
       tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
       continue;
     }
-    // Many ranges per worker even out the load (ranges after a deploy hold more error lines),
-    // and the last one, which may run alone at the end, stays short: at most 32 MiB.
-    const parts = Math.min(64, Math.max(workers * 4, Math.ceil(f.size / (32 << 20))));
+    // Several ranges per worker even out the load when some ranges hold more error lines.
+    const parts = Math.min(workers * 4, Math.ceil(f.size / Math.min(16 << 20, splitMin)));
     let start = 0;
     for (let i = 1; i <= parts; i++) {
       const end = i === parts ? f.size : alignToEvent(f.path, Math.floor((f.size * i) / parts), f.size);
