@@ -128,16 +128,16 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
   const tasks = planTasks(files, script ? want : 1, explicit ? 1 << 20 : SPLIT_MIN_BYTES);
   if (script && tasks.length > 1) return runInWorkers(script, tasks, Math.min(want, tasks.length), sopts);
-  let merged = emptyPartial();
+  const scanner = new LogScanner(sopts);
   for (const t of tasks) {
     try {
-      merged = mergePartials(merged, await runScanTask(t, sopts));
+      await runScanTask(t, scanner);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw err instanceof WarroomError ? err : fileError({ message: err.message, code: err.code ?? null });
     }
   }
-  return merged;
+  return scanner.finish();
 }
 
 /** Scans a byte stream (docker, journald, a command) on this thread. */

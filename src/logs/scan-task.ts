@@ -1,7 +1,6 @@
-import { LogScanner, type ScanOptions } from './scanner.js';
+import type { LogScanner } from './scanner.js';
 import { LineChunker, scanFileRange } from './read.js';
 import { openLogStream } from './sources/file.js';
-import type { PartialAnalysis } from './partial.js';
 
 /** One unit of scanning work: a byte range of a plain file, or a whole gzip file. */
 export interface ScanTask {
@@ -11,8 +10,13 @@ export interface ScanTask {
   gzip: boolean;
 }
 
-export async function runScanTask(task: ScanTask, opts: ScanOptions): Promise<PartialAnalysis> {
-  const scanner = new LogScanner(opts);
+/**
+ * Scans one task into `scanner`. One scanner takes every task of a thread: its counts simply go
+ * on, and it keeps what it learned (keys, endpoints, signatures, the fast path's instance), which
+ * a scanner per range would set up and learn again.
+ */
+export async function runScanTask(task: ScanTask, scanner: LogScanner): Promise<void> {
+  scanner.startRange();
   if (task.gzip) {
     const chunker = new LineChunker(scanner);
     for await (const chunk of openLogStream(task)) chunker.push(chunk as Buffer);
@@ -20,5 +24,4 @@ export async function runScanTask(task: ScanTask, opts: ScanOptions): Promise<Pa
   } else {
     scanFileRange(task.path, task.start, task.end, scanner);
   }
-  return scanner.finish();
 }

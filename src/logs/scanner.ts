@@ -546,6 +546,24 @@ export class LogScanner {
     }
   }
 
+  /**
+   * Starts a range of input unrelated to the one before (another part of a file, another file):
+   * the counts and what was learned go on; the open event, the traceback state and the clock,
+   * which tie a line to the lines before it, start afresh.
+   */
+  startRange(): void {
+    this.closePending();
+    this.tb = 0;
+    this.curMinute = NaN;
+    this.curAgg = null;
+    this.curMinuteState = 0;
+    this.curMs = null;
+    this.curKey = '';
+    this.inWin = true;
+    this.lastTsPos = -1;
+    this.tsRel = 0;
+  }
+
   /** Closes the last event and returns the counts (the scanner must not be fed after). */
   finish(): PartialAnalysis {
     this.closePending();
