@@ -73,13 +73,15 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   });
-  // Strict JSON: invalid UTF-8 is refused rather than silently turned into U+FFFD.
+  // Strict JSON: invalid UTF-8 is refused rather than silently turned into U+FFFD. One decoder
+  // serves every request: decode() without { stream: true } keeps no state between calls.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
     if (body.length === 0) return done(null, {});
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      text = utf8.decode(body);
     } catch {
       return done(new WarroomError('VALIDATION', 'request body is not valid UTF-8'), undefined);
     }

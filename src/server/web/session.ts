@@ -75,17 +75,28 @@ function checkOrigin(req: FastifyRequest, deps: ServerDeps): void {
  * come from another origin. Bearer-token requests carry no ambient credential and need neither.
  */
 export function installCsrfProtection(app: FastifyInstance, deps: ServerDeps): void {
-  app.addHook('onRequest', async (req) => {
-    if (SAFE_METHODS.has(req.method)) return;
-    const signingIn = req.url.split('?')[0] === '/api/v1/session' && req.method === 'POST';
-    if (!req.webSession && !signingIn) return;
-    checkOrigin(req, deps);
-    if (signingIn) return;
-    const sent = req.headers[CSRF_HEADER];
-    if (typeof sent !== 'string' || !sameSecret(sent, req.webSession!.csrfToken)) {
-      throw new WarroomError('FORBIDDEN', 'missing or wrong CSRF token: reload the page and try again (send the X-CSRF-Token header from GET /api/v1/session)');
+  // Callback style and synchronous: bearer-token and read requests pass without a promise.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (SAFE_METHODS.has(req.method)) return done();
+    const signingIn = req.method === 'POST' && req.url.split('?')[0] === '/api/v1/session';
+    if (!req.webSession && !signingIn) return done();
+    let refused: Error | undefined;
+    try {
+      checkCsrf(req, deps, signingIn);
+    } catch (e) {
+      refused = e as Error;
     }
+    done(refused);
   });
+}
+
+function checkCsrf(req: FastifyRequest, deps: ServerDeps, signingIn: boolean): void {
+  checkOrigin(req, deps);
+  if (signingIn) return;
+  const sent = req.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || !sameSecret(sent, req.webSession!.csrfToken)) {
+    throw new WarroomError('FORBIDDEN', 'missing or wrong CSRF token: reload the page and try again (send the X-CSRF-Token header from GET /api/v1/session)');
+  }
 }
 
 function present(s: WebSession, via: string) {

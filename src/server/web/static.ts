@@ -44,8 +44,9 @@ export function webAppDir(): string | null {
  */
 export async function installSecurityHeaders(app: FastifyInstance): Promise<void> {
   const headers = computeSecurityHeaders();
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', (_req, reply, done) => {
     reply.headers(headers);
+    done();
   });
 }
 
