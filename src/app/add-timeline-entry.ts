@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkText, NOTE_KINDS, parseIncidentId, type TimelineEntry } from '../core/incident.js';
 import { notFound, validation } from '../core/errors.js';
-import { appendEntries, findEntry } from '../store/incident.repository.js';
+import { appendEntries, appendEntry, findEntry } from '../store/incident.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
 export const addEntryInputSchema = z.object({
@@ -28,24 +28,21 @@ export async function addTimelineEntry(ctx: AppContext, id: string, input: AddEn
   const at = data.at ? new Date(data.at).toISOString() : now;
   if (data.at && Date.parse(at) > Date.parse(now) + 60_000) throw validation('at: must not be in the future', 'at');
   const row = { at, author: ctx.actor.name, kind: data.kind, text, corrects: data.corrects ?? null, data: extra.data ?? (ctx.actor.via === 'agent' ? { via: 'agent' } : null) };
-  const append = async (db: typeof ctx.store.db) => {
-    try {
-      return await appendEntries(db, incidentId, [row]);
-    } catch (e) {
-      if (isForeignKeyError(e)) throw notFound(`incident ${incidentId} not found (see "warroom list --all")`);
-      throw e;
-    }
+  // A missing incident shows as a foreign-key failure of the INSERT.
+  const orNotFound = (e: unknown) => {
+    if (isForeignKeyError(e)) throw notFound(`incident ${incidentId} not found (see "warroom list --all")`);
+    throw e;
   };
   let entries: TimelineEntry[];
   if (data.corrects) {
     const corrects = data.corrects;
     entries = await ctx.store.writeTx(async (trx) => {
       if (!(await findEntry(trx, incidentId, corrects))) throw notFound(`entry ${corrects} not found on ${incidentId}`);
-      return append(trx);
+      return appendEntries(trx, incidentId, [row]).catch(orNotFound);
     });
   } else {
     // Hot path: one INSERT, atomic on its own; the foreign key proves the incident exists.
-    entries = await append(ctx.store.db);
+    entries = [await appendEntry(ctx.store, incidentId, row).catch(orNotFound)];
   }
   ctx.afterEntry?.(entries[0]);
   return entries[0];

@@ -3,7 +3,7 @@ import { formatIncidentId, type Incident, type NewTimelineEntry, type Status, ty
 import type { Severity } from '../core/severity.js';
 import { notFound } from '../core/errors.js';
 import type { Database, IncidentsTable, TimelineTable } from './schema.js';
-import type { Dialect } from './db.js';
+import type { Dialect, Store } from './db.js';
 
 type Db = Kysely<Database>;
 
@@ -99,16 +99,20 @@ export async function listIncidents(db: Db, f: IncidentFilter = {}): Promise<Inc
  */
 const singleInsertSql = new WeakMap<object, string>();
 
+function singleInsert(db: Db, incidentId: string, e: NewTimelineEntry): { sqlText: string; parameters: unknown[] } {
+  let sqlText = singleInsertSql.get(db);
+  if (!sqlText) {
+    sqlText = db.insertInto('timeline').values({ incident_id: '', at: '', author: '', kind: '', text: '', corrects: null, data: null }).returningAll().compile().sql;
+    singleInsertSql.set(db, sqlText);
+  }
+  return { sqlText, parameters: [incidentId, e.at, e.author, e.kind, e.text, e.corrects, e.data ? JSON.stringify(e.data) : null] };
+}
+
 export async function appendEntries(trx: Db, incidentId: string, entries: NewTimelineEntry[]): Promise<TimelineEntry[]> {
   if (entries.length === 0) return [];
   if (entries.length === 1) {
-    let text = singleInsertSql.get(trx);
-    if (!text) {
-      text = trx.insertInto('timeline').values({ incident_id: '', at: '', author: '', kind: '', text: '', corrects: null, data: null }).returningAll().compile().sql;
-      singleInsertSql.set(trx, text);
-    }
-    const e = entries[0];
-    const { rows } = await trx.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(text, [incidentId, e.at, e.author, e.kind, e.text, e.corrects, e.data ? JSON.stringify(e.data) : null]));
+    const { sqlText, parameters } = singleInsert(trx, incidentId, entries[0]);
+    const { rows } = await trx.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(sqlText, parameters));
     return rows.map(toEntry);
   }
   const rows = await trx.insertInto('timeline').values(entries.map((e) => ({
@@ -116,6 +120,16 @@ export async function appendEntries(trx: Db, incidentId: string, entries: NewTim
     corrects: e.corrects, data: e.data ? JSON.stringify(e.data) : null,
   }))).returningAll().execute();
   return rows.map(toEntry);
+}
+
+/**
+ * Appends one entry outside any transaction (it commits on its own): the hot path of every
+ * timeline note. SQLite runs it at once when the connection is free (store.executeNow).
+ */
+export async function appendEntry(store: Store, incidentId: string, e: NewTimelineEntry): Promise<TimelineEntry> {
+  const { sqlText, parameters } = singleInsert(store.db, incidentId, e);
+  const { rows } = store.executeNow?.<Selectable<TimelineTable>>(sqlText, parameters) ?? await store.db.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(sqlText, parameters));
+  return toEntry(rows[0]);
 }
 
 export interface TimelineQuery {

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { DIALECTS, createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { declareIncident } from '../../src/app/declare-incident.js';
 import { addTimelineEntry } from '../../src/app/add-timeline-entry.js';
@@ -12,6 +14,7 @@ import { recordDeploy, listDeploys } from '../../src/app/record-deploy.js';
 import { createToken, authenticateToken, revokeToken } from '../../src/app/manage-tokens.js';
 import { addUser, authenticateUser } from '../../src/app/manage-users.js';
 import type { WarroomError } from '../../src/core/errors.js';
+import { CHECKPOINT_EVERY_WRITES } from '../../src/store/db.js';
 import type { AppContext } from '../../src/app/context.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
@@ -125,6 +128,43 @@ for (const dialect of DIALECTS) {
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => declareIncident(ctx, { title: `c${i}`, severity: 'SEV4' })));
       const ids = new Set(results.map((r) => r.incident.id));
       expect(ids.size).toBe(30);
+    });
+
+    it('commits a note added while a write transaction is open on its own, not inside that transaction', async () => {
+      const { incident } = await declareIncident(ctx, { title: 'Note during a transaction', severity: 'SEV3' });
+      let opened!: () => void;
+      const isOpen = new Promise<void>((r) => { opened = r; });
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      const tx = t.store.writeTx(async (trx) => {
+        await trx.insertInto('timeline').values({ incident_id: incident.id, at: new Date().toISOString(), author: 'tx', kind: 'note', text: 'rolled back', corrects: null, data: null }).execute();
+        opened();
+        await held;
+        throw new Error('roll back');
+      });
+      await isOpen;
+      const note = addTimelineEntry(ctx, incident.id, { text: 'kept' });
+      release();
+      await expect(tx).rejects.toThrow('roll back');
+      expect(await note).toMatchObject({ text: 'kept', incidentId: incident.id });
+      const texts = (await showIncident(ctx, incident.id)).timeline.map((e) => e.text);
+      expect(texts).toContain('kept');
+      expect(texts).not.toContain('rolled back');
+    });
+
+    it.runIf(dialect === 'sqlite')('checkpoints the WAL in a worker thread once the store writes a lot', async () => {
+      const { incident } = await declareIncident(ctx, { title: 'Busy incident', severity: 'SEV3' });
+      const notes = async (n: number) => {
+        for (let i = 0; i < n; i++) await addTimelineEntry(ctx, incident.id, { text: `note ${i} ${'x'.repeat(200)}` });
+      };
+      await notes(2 * CHECKPOINT_EVERY_WRITES);
+      // The worker has taken over: the main connection no longer checkpoints inside statements.
+      await vi.waitFor(async () => expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(t.store.db)).rows[0].wal_autocheckpoint).toBe(0));
+      const size = statSync(t.store.location).size;
+      await notes(3 * CHECKPOINT_EVERY_WRITES);
+      // …so the database file grows only because the worker copies the WAL into it.
+      await vi.waitFor(() => expect(statSync(t.store.location).size).toBeGreaterThan(size), { timeout: 10_000 });
+      expect((await showIncident(ctx, incident.id)).timeline.filter((e) => e.kind === 'note')).toHaveLength(5 * CHECKPOINT_EVERY_WRITES);
     });
 
     it('stores tokens hashed, authenticates and revokes', async () => {
