@@ -31,9 +31,25 @@ export async function startTestServer(store: Store, config: WarroomConfig = {}):
   };
 }
 
-/** A `warroom serve` child process; resolves once it answers /healthz. */
-export async function startServeProcess(opts: { cwd: string; env?: Record<string, string | undefined>; port?: number }): Promise<{ child: ChildProcess; url: string; stderr: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }> {
-  const port = opts.port ?? 20000 + Math.floor(Math.random() * 20000);
+/**
+ * A `warroom serve` child process; resolves once it answers /healthz. Without a given port it
+ * picks one below the kernel's ephemeral range (where outgoing connections would take it) and,
+ * should another process hold it anyway, tries another.
+ */
+export interface ServeProcess { child: ChildProcess; url: string; stderr: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+
+export async function startServeProcess(opts: { cwd: string; env?: Record<string, string | undefined>; port?: number }): Promise<ServeProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? 20000 + Math.floor(Math.random() * 12000);
+    try {
+      return await spawnServe(opts, port);
+    } catch (e) {
+      if (opts.port !== undefined || attempt >= 5 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function spawnServe(opts: { cwd: string; env?: Record<string, string | undefined> }, port: number): Promise<ServeProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: undefined, WARROOM_CONFIG: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

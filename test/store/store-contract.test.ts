@@ -152,7 +152,8 @@ for (const dialect of DIALECTS) {
       expect(texts).not.toContain('rolled back');
     });
 
-    it.runIf(dialect === 'sqlite')('checkpoints the WAL in a worker thread once the store writes a lot', async () => {
+    // SQLite only (PostgreSQL has no WAL file of ours): defined only there, so no run reports a skip.
+    if (dialect === 'sqlite') it('checkpoints the WAL in a worker thread once the store writes a lot', async () => {
       const { incident } = await declareIncident(ctx, { title: 'Busy incident', severity: 'SEV3' });
       const notes = async (n: number) => {
         for (let i = 0; i < n; i++) await addTimelineEntry(ctx, incident.id, { text: `note ${i} ${'x'.repeat(200)}` });
