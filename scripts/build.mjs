@@ -41,8 +41,11 @@ await build({
   target: 'node20',
   // Dependencies load from node_modules, except pure-ESM ones made of hundreds of small modules
   // (kysely, zod): bundled, they cost one file read instead of hundreds of module
-  // resolutions on every CLI start.
-  plugins: [externalizeDependenciesExcept(['kysely', 'zod']), zodEnglishOnly],
+  // resolutions on every CLI start. So are the few a `warroom health` start reaches (commander,
+  // picocolors, js-yaml, mustache): with none left, Node's package resolution never runs there.
+  plugins: [externalizeDependenciesExcept(['kysely', 'zod', 'commander', 'picocolors', 'js-yaml', 'mustache']), zodEnglishOnly],
+  // commander and picocolors are CommonJS and require() Node's modules: give the chunks a require.
+  banner: { js: "import { createRequire as __warroomCreateRequire } from 'node:module'; const require = __warroomCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
