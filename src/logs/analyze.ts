@@ -56,6 +56,14 @@ function workerScript(): URL | null {
   return null;
 }
 
+/** Smallest range handed to a worker: below this, a range costs more to set up than it balances. */
+const MIN_RANGE_BYTES = 8 << 20;
+
+/**
+ * Scan tasks: gzip files whole, large plain files in byte ranges that shrink as the file is
+ * used up (each a share of what is left), so the workers are handed small ranges at the end
+ * and finish together instead of one waiting on another's last big range.
+ */
 function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES): ScanTask[] {
   const tasks: ScanTask[] = [];
   for (const f of files) {
@@ -63,11 +71,11 @@ function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES
       tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
       continue;
     }
-    // Several ranges per worker even out the load when some ranges hold more error lines.
-    const parts = Math.min(workers * 4, Math.ceil(f.size / Math.min(16 << 20, splitMin)));
+    const minRange = Math.min(MIN_RANGE_BYTES, Math.ceil(f.size / (workers * 4)));
     let start = 0;
-    for (let i = 1; i <= parts; i++) {
-      const end = i === parts ? f.size : alignToEvent(f.path, Math.floor((f.size * i) / parts), f.size);
+    while (start < f.size) {
+      const size = Math.max(minRange, Math.ceil((f.size - start) / (workers * 2)));
+      const end = start + size >= f.size ? f.size : alignToEvent(f.path, start + size, f.size);
       if (end > start) tasks.push({ path: f.path, start, end, gzip: false });
       start = end;
     }

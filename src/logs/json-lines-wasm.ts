@@ -16,13 +16,15 @@ const MAX_SLOTS = 8192;
 export const R_NEW_ENDPOINT = 5;
 export const R_NEW_SIGNATURE = 7;
 
-/** An error line the module counted: when, which endpoint slot, status, signature index, level class. */
+/** An error line the module counted: when, which endpoint slot, status, signature index, level
+ *  class, and the traceback state (JavaScript's `tb`, 0 or 2) its traceback lines left. */
 export interface WasmErrorEvent {
   ms: number;
   slot: number;
   status: number;
   signature: number;
   level: number;
+  tb: number;
 }
 /** Level classes in the module's order (its counts index this). */
 const LEVELS = ['fatal', 'critical', 'error', 'warning', 'info', 'debug', 'trace', 'none'] as const;
@@ -39,7 +41,7 @@ interface Exports {
   events(): number;
   eventsCount(): number;
   addAlias(list: number, rank: number, ptr: number, len: number): void;
-  addSignature(lo: number, hi: number, index: number): void;
+  addSignature(lo: number, hi: number, index: number, tb: number): void;
   batchEnd(pos: number, end: number): number;
 }
 
@@ -143,9 +145,11 @@ export class JsonLinesEngine {
     for (let i = 0; i < 16; i++) mem[i] = key.charCodeAt(i);
   }
 
-  /** Counts of the last scan: lines consumed, lines counted in the window, why it stopped, last time value. */
+  /** Counts of the last scan: lines consumed, JSON lines counted in the window, traceback lines
+   *  counted in the window, why it stopped, last time value. */
   consumed = 0;
   counted = 0;
+  continuation = 0;
   reason = 0;
   lastTs = -1;
   private statsView: Int32Array | null = null;
@@ -154,9 +158,10 @@ export class JsonLinesEngine {
   scan(pos: number, end: number, mode: 0 | 1, errors: boolean): number {
     const stop = this.x.scan(pos, end, mode, errors ? 1 : 0);
     let st = this.statsView;
-    if (!st || st.buffer !== this.x.memory.buffer) st = this.statsView = this.i32(this.x.stats(), 8);
+    if (!st || st.buffer !== this.x.memory.buffer) st = this.statsView = this.i32(this.x.stats(), 17);
     this.consumed = st[0];
     this.counted = st[1];
+    this.continuation = st[16];
     this.reason = st[2];
     this.lastTs = st[3];
     return stop;
@@ -175,31 +180,33 @@ export class JsonLinesEngine {
     const at = this.x.events();
     const f = new Float64Array(buf, at, n * 3);
     const i = new Int32Array(buf, at, n * 6);
-    const ev: WasmErrorEvent = { ms: 0, slot: 0, status: 0, signature: 0, level: 0 };
+    const ev: WasmErrorEvent = { ms: 0, slot: 0, status: 0, signature: 0, level: 0, tb: 0 };
     for (let k = 0; k < n; k++) {
       ev.ms = f[k * 3];
       ev.slot = i[k * 6 + 2];
       ev.status = i[k * 6 + 3];
       ev.signature = i[k * 6 + 4];
-      ev.level = i[k * 6 + 5];
+      ev.level = i[k * 6 + 5] & 0xff;
+      ev.tb = i[k * 6 + 5] >> 8;
       yield ev;
     }
   }
 
   /** Links the signature hash of the line the module stopped at (R_NEW_SIGNATURE) to its aggregate. */
   signatureHash(): [number, number] {
-    const st = this.statsView ?? this.i32(this.x.stats(), 8);
+    const st = this.i32(this.x.stats(), 8);
     return [st[6], st[7]];
   }
 
-  addSignature(hash: [number, number], sig: SignatureAgg): void {
+  /** `tb`: the traceback state (0 or 2) the lines hashed with this signature leave. */
+  addSignature(hash: [number, number], sig: SignatureAgg, tb: number): void {
     let index = this.signatureIndex.get(sig);
     if (index === undefined) {
       index = this.signatures.length;
       this.signatures.push(sig);
       this.signatureIndex.set(sig, index);
     }
-    this.x.addSignature(hash[0], hash[1], index);
+    this.x.addSignature(hash[0], hash[1], index, tb);
   }
 
   endpoint(slot: number): EndpointAgg {

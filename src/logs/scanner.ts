@@ -212,8 +212,10 @@ interface PendingEvent {
   fromTraceback: boolean;
   /** The message is the exception's own (not a generic log message such as "Unhandled exception"). */
   exceptionMessage: boolean;
-  /** The fast path's signature hash of this line, linked to the signature when the event closes unchanged. */
+  /** The fast path's signature hash of this line (and its traceback), linked to the signature
+   *  when the event closes unchanged, with the traceback state its lines left. */
   wasmSignature?: [number, number];
+  wasmTb?: number;
 }
 
 const LEVEL_CACHE = new Map<string, LevelClass>();
@@ -335,6 +337,8 @@ export class LogScanner {
   private sampleStride = SAMPLE_STRIDE;
   /** The WebAssembly fast path for common JSON lines (null: JavaScript scans every line). */
   private readonly wasm: JsonLinesEngine | null;
+  /** Runs of lines the fast path handed to the JavaScript rules (for tests and tuning). */
+  handoffs = 0;
   /** curKey changed since the fast path was told. */
   private keyDirty = false;
   /** Endpoint of the last JSON line scanned here (to link it to the fast path's slot). */
@@ -402,13 +406,14 @@ export class LogScanner {
         this.p.lines += w.consumed;
         for (const ev of w.errorEvents()) {
           this.countWasmError(w, ev);
-          this.tb = 0; // as openError leaves it
+          this.tb = ev.tb; // as openError and the event's traceback lines leave it
         }
         if (w.counted > 0) {
           this.inWin = true;
-          this.p.linesInWindow += w.counted;
-          this.minuteAgg().lines += w.counted;
+          this.p.linesInWindow += w.counted + w.continuation;
+          this.minuteAgg().lines += w.counted + w.continuation;
           this.formats.json += w.counted;
+          this.formats.continuation += w.continuation;
           if (this.tb !== 1) this.closePending();
           lastTs = w.lastTs - base;
         } else if (mode === 1 && w.consumed > 0) this.inWin = false;
@@ -419,11 +424,24 @@ export class LogScanner {
       // only those lines are decoded (the fast path leaves few, far apart).
       const a = start + pos;
       const b = w.batchEnd(base + pos, base + len) - base + start;
+      this.handoffs++;
       this.openWindow(a, b);
       this.lastEp = null;
-      const events = this.p.errorEvents;
+      const p = this.p;
+      const f = this.formats;
+      const events = p.errorEvents;
+      const lines = p.lines;
+      const inWindow = p.linesInWindow;
+      const json = f.json;
+      const continuation = f.continuation;
       this.scanLines(0, b - a);
-      if (reason === R_NEW_SIGNATURE && this.pending && this.p.errorEvents === events + 1) this.pending.wasmSignature = w.signatureHash();
+      // The fast path may count this line's signature itself from now on when JavaScript read it
+      // as it would: one JSON error line whose event is still open, then only traceback lines.
+      const n = p.lines - lines;
+      if (reason === R_NEW_SIGNATURE && this.pending && this.tb !== 1 && p.errorEvents === events + 1 && f.json === json + 1 && f.continuation === continuation + n - 1 && p.linesInWindow === inWindow + n) {
+        this.pending.wasmSignature = w.signatureHash();
+        this.pending.wasmTb = this.tb;
+      }
       if (this.lastTsPos >= 0) lastTs = this.base + this.lastTsPos - start;
       if (reason === R_NEW_ENDPOINT && this.lastEp) w.addEndpoint(this.lastEp);
       pos = b - start;
@@ -996,12 +1014,16 @@ export class LogScanner {
     // A traceback right after an error line belongs to it; otherwise it is an event of its own.
     if (!this.pending && this.inWin) this.openError(this.curMs, null, '', 'error', 0, null);
     this.tb = 1;
-    if (this.pending && this.pending.type === null) this.pending.fromTraceback = true;
+    if (!this.pending) return;
+    // Lines after the ones the fast path hashed change the event: its hash no longer names it.
+    this.pending.wasmSignature = undefined;
+    if (this.pending.type === null) this.pending.fromTraceback = true;
   }
 
   private attachException(type: string, message: string): void {
     const p = this.pending;
     if (!p) return;
+    p.wasmSignature = undefined;
     // A traceback names the exception better than a generic log message; a chained traceback
     // replaces the earlier one (the last exception is the one that escaped).
     const sameType = p.type !== null && (p.type === type || p.type.endsWith(`.${type}`) || type.endsWith(`.${p.type}`));
@@ -1040,7 +1062,7 @@ export class LogScanner {
       if (sig.lastMs === null || ms > sig.lastMs) sig.lastMs = ms;
     }
     // The fast path counts later lines with this hash under this signature itself.
-    if (e.wasmSignature && !e.fromTraceback) this.wasm?.addSignature(e.wasmSignature, sig);
+    if (e.wasmSignature) this.wasm?.addSignature(e.wasmSignature, sig, e.wasmTb ?? 0);
   }
 }
 

@@ -35,6 +35,13 @@ function stable(a: LogAnalysis): { rest: unknown; means: number[] } {
   return { rest, means };
 }
 
+/** How many runs of lines the fast path handed to JavaScript on these bytes. */
+function handoffs(bytes: Buffer): number {
+  const scanner = new LogScanner({ wasm: true });
+  scanner.feed(bytes, 0, bytes.length);
+  return scanner.handoffs;
+}
+
 function expectSame(bytes: Buffer, opts: ScanOptions = {}, piece?: number): LogAnalysis {
   const fast = stable(analyse(bytes, true, opts, piece));
   const plain = stable(analyse(bytes, false, opts, piece));
@@ -113,5 +120,70 @@ describe('WebAssembly fast path for JSON lines', () => {
     const w = expectSame(bytes, { window: { sinceMs, untilMs } }, 65536);
     expect(w.totals.linesInWindow).toBeLessThan(a.totals.linesInWindow);
     expect(w.totals.linesInWindow).toBeGreaterThan(0);
+  });
+
+  it('gives the same analysis on tracebacks and masked ids, and counts repeated tracebacks itself', () => {
+    const lines: string[] = [];
+    const hexes = ['8a0c44', '7f6bad', 'a1b2c', 'deadbeef', 'abcdef', '0x7f3a2b', 'AB12CD', '12345678', 'b161a5_x'];
+    const uuids = ['3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab', '3f2b8c1e9-9a4d-4e2f-b1c3-0123456789a', '12345678-1234-1234-1234-123456789abc'];
+    const frames = ['  File "/app/services/orders.py", line 164, in create_order\n', '    row = await session.execute(stmt)\n', '\tFile "/x.py", line 2\n'];
+    for (let i = 0; i < 4000; i++) {
+      const minute = String(Math.floor(i / 900)).padStart(2, '0');
+      const ts = `2026-11-27T15:${minute}:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}Z`;
+      // Picked apart from the case (i % 16) and the error line's variant ((i >> 4) % 3), so
+      // every combination occurs.
+      const hex = hexes[Math.floor(i / 48) % hexes.length];
+      const uuid = uuids[Math.floor(i / 48) % uuids.length];
+      const k = i % 16;
+      lines.push(j({ ts, level: 'INFO', method: 'GET', path: `/api/orders/${i}`, status: 200, duration_ms: i % 90 }));
+      if (i % 3 === 2) lines.push(j({ ts, level: 'DEBUG', msg: `cache miss ${i}` }));
+      // The exception type on the error line: the traceback's own (its message names the event),
+      // none (the traceback names it), or another one (the traceback is ignored).
+      const named = (type: string) => j({ ts, level: 'ERROR', msg: `Unhandled exception in ${['GET', 'POST'][i % 2]} request`, path: `/api/users/${i}`, status: 500 + (i % 4), ...[{ exc_type: type }, {}, { exc_type: 'OtherError' }][(i >> 4) % 3] });
+      const err = named(['TimeoutError', 'ValueError', 'Http1Error', 'KeyError', 'RuntimeError', 'db.Timeout1', 'ValueError', 'ValueError', 'ValueError', 'KeyError', 'KeyError', 'KeyError', 'ValueError', 'KeyError', 'requests.exceptions.ConnectionError', 'ValueError'][k]);
+      const tb = ['Traceback (most recent call last):\n', frames[i % 3], frames[(i + 1) % 3]];
+      switch (k) {
+        case 0: lines.push(err, ...tb, `TimeoutError: upstream payments-api did not answer within ${i % 30}s\n`); break;
+        case 1: lines.push(err, ...tb, `ValueError: invalid literal for int() with base 10: '${hex}'\n`); break;
+        case 2: lines.push(err, ...tb, `Http${i % 3}Error: status ${i}\n`); break;
+        case 3: lines.push(err, ...tb, `KeyError: '${uuid}'\n`); break;
+        // A chained traceback: the second exception names the event.
+        case 4: lines.push(err, ...tb, `KeyError: 'order_${i}'\n`, '\n', 'During handling of the above exception, another exception occurred:\n', '\n', ...tb, `RuntimeError: retry ${i % 5} failed\n`); break;
+        case 5: lines.push(err, ...tb, 'The above exception was the direct cause of the following exception:\n', ...tb, `db.Timeout${i % 2}: ${hex}\n`); break;
+        // Not an exception line, a blank line, a text line with its own time: JavaScript's.
+        case 6: lines.push(err, ...tb, `not an exception line ${i}\n`); break;
+        case 7: lines.push(err, '\n'); break;
+        case 8: lines.push(err, ...tb, `2026-11-27 15:${minute}:07,123 ERROR worker ${i} died\n`); break;
+        // Docker or journald prefixes on the traceback's lines.
+        case 9: lines.push(err, ...tb.map((l) => `2026-11-27T15:${minute}:01.${String(i % 1000).padStart(9, '0')}Z ${l}`), `2026-11-27T15:${minute}:01.000000000Z Key${Math.floor(i / 48) % 3}Error: 'k${i}'\n`); break;
+        // A malformed JSON line after the traceback, then a traceback that belongs to the open event.
+        case 10: lines.push(err, ...tb, `KeyError: 'a${i}'\n`, '{"ts":"2026-11-27T15:00:00Z", broken\n', ...tb, `ValueError: late ${hex}\n`); break;
+        // Back-to-back error events with tracebacks, and a traceback whose last line is no
+        // exception (a traceback left open would keep the next error lines JavaScript's).
+        case 11: lines.push(err, ...tb, `KeyError: 'x${i}'\n`, err, ...tb, `ValueError: y${i}\n`, err, ...tb, 'worker restarted\n'); break;
+        // A message long enough that JavaScript cuts it (500 characters) inside a hex id.
+        case 12: lines.push(err, ...tb, `ValueError: ${'word '.repeat(99)}ab${hex}${i % 7} tail\n`); break;
+        case 13:
+          lines.push(j({ ts, level: 'ERROR', msg: `bad id ${hex} and ${uuid} for ${i}`, exc_info: `Traceback (most recent call last):\n  File "/a.py", line ${i}\nKeyError: '${hex}${i % 3}'` }));
+          lines.push(j({ ts, level: 'ERROR', msg: `${'word '.repeat(99)}ab${hex}${i % 7} tail`, path: '/long', status: 500 }));
+          break;
+        case 14: lines.push(err, ...tb, `requests.exceptions.ConnectionError: HTTPSConnectionPool(host='10.0.${i % 4}.7', port=443): Max retries ${hex}\n`); break;
+        default: lines.push(err, 'Traceback (most recent call last):\n', `  File "/app/${i % 3}.py", line ${i}, in h\n`, `ValueError: ${'x'.repeat(i % 3)}${hex}\r\n`);
+      }
+    }
+    lines.push(j({ ts: '2026-11-27T15:05:00Z', level: 'ERROR', msg: 'last', status: 500 }), 'Traceback (most recent call last):\n', '  File "/z.py", line 1\n', 'KeyError: 1\n');
+    const bytes = Buffer.from(lines.join(''), 'utf8');
+    const a = expectSame(bytes);
+    expect(a.signatures.length).toBeGreaterThan(10);
+    expect(a.signatures.some((s) => s.type === 'TimeoutError' && s.template === 'upstream payments-api did not answer within <n>s')).toBe(true);
+    // Reads that end inside tracebacks, and a window.
+    expectSame(bytes, {}, 4093);
+    expectSame(bytes, { window: { sinceMs: Date.parse('2026-11-27T15:01:30Z'), untilMs: Date.parse('2026-11-27T15:03:10Z') } }, 65536);
+    // The repeated shapes (frames and numbers aside) are the fast path's after their first sight:
+    // far fewer hand-offs than the 4,000 error events with tracebacks.
+    const repeated = Buffer.from(Array.from({ length: 3000 }, (_, i) => j({ ts: `2026-11-27T15:00:${String(i % 60).padStart(2, '0')}.000Z`, level: 'ERROR', msg: 'Unhandled exception', path: `/api/orders/${i}`, status: 500, exc_type: 'ValueError' }) + `Traceback (most recent call last):\n  File "/app/x.py", line ${i}, in h\nValueError: invalid literal for int() with base 10: '${(i * 7919).toString(16).padStart(6, 'a')}'\n` + j({ ts: '2026-11-27T15:00:59.000Z', level: 'INFO', path: '/ok', status: 200 })).join(''));
+    const same = expectSame(repeated);
+    expect(same.errorEvents).toBe(3000);
+    expect(handoffs(repeated)).toBeLessThan(30);
   });
 });

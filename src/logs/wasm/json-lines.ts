@@ -37,7 +37,8 @@ const SCRATCH: usize = memory.data(4096, 16); // normalised path
 
 // ── results read by JavaScript ───────────────────────────────────────────────
 /** [0] lines consumed, [1] JSON lines counted in the window, [2] exit reason, [3] last ts value pos,
- *  [4..5] new endpoint hash (lo, hi), [8..15] lines per level class (fatal..none). */
+ *  [4..5] new endpoint hash (lo, hi), [6..7] new signature hash (lo, hi), [8..15] lines per level
+ *  class (fatal..none), [16] traceback lines counted (JavaScript's "continuation" lines). */
 const STATS: usize = memory.data(32 * 4, 8);
 const LEVEL_BASE: usize = STATS + 8 * 4;
 
@@ -56,12 +57,20 @@ export const R_NONE: i32 = 0, R_NOT_JSON: i32 = 1, R_TIME: i32 = 2, R_LEVEL: i32
 
 // ── error lines ──────────────────────────────────────────────────────────────
 // An error line is counted here only when JavaScript would not need to look further: the
-// next line is JSON (no traceback to attach), the object is flat and valid, its time is plain
-// ISO UTC, and its signature (exception type plus masked message) is one JavaScript already
-// named: a hash of what decides the signature maps to it. The hash keeps the exception type
-// as written and zeroes digits where JavaScript masks them anyway (the message, the text after
-// the first ':' of a traceback line, indented frame lines), so equal hashes mean equal
-// signatures. Each such line becomes an event record for JavaScript to add up.
+// object is flat and valid, its time is plain ISO UTC, and its signature (exception type plus
+// masked message) is one JavaScript already named: a hash of what decides the signature maps
+// to it. The hash keeps the exception type as written and zeroes digits where JavaScript masks
+// them anyway (the message, the text after the first ':' of a traceback line, indented frame
+// lines), so equal hashes mean equal signatures. Each such line becomes an event record for
+// JavaScript to add up.
+//
+// The lines after an error line that are not JSON (a Python traceback) go into the hash too
+// (hashBlock): JavaScript reads such a block line by line (frames, "Traceback ...", the
+// exception line, which may rename the event) and registers its hash only when every line was a
+// traceback line and the event stayed open, so a block with a known hash is one JavaScript read
+// the same way. Such an event is committed only once the line after the block is counted here
+// too: that line is what closes the event in JavaScript; if it needs JavaScript, the scan stops
+// at the error line instead and nothing of the block was counted.
 /** Alias keys of the message, exception type and exception text (JSON_ALIASES), written by JavaScript. */
 const K_MSG: i32 = 0, K_EXTYPE: i32 = 1, K_EXTEXT: i32 = 2;
 const KEY_TABLE: i32 = 256;
@@ -69,9 +78,9 @@ const KEY_HASH: usize = memory.data(KEY_TABLE * 8, 8);
 const KEY_CODE: usize = memory.data(KEY_TABLE * 4, 4); // (list << 8 | priority) + 1
 const SIG_TABLE: i32 = 8192;
 const SIG_KEYS: usize = memory.data(SIG_TABLE * 8, 8);
-const SIG_VALS: usize = memory.data(SIG_TABLE * 4, 4); // signature index + 1
+const SIG_VALS: usize = memory.data(SIG_TABLE * 4, 4); // (signature index << 2 | traceback state after) + 1
 const MAX_EVENTS: i32 = 4096;
-/** Per event: ms (f64), endpoint slot, status, signature index, level class. */
+/** Per event: ms (f64), endpoint slot, status, signature index, level class | traceback state after << 8. */
 const EVENTS: usize = memory.data(MAX_EVENTS * 24, 8);
 let eventCount: i32 = 0;
 /** 1 when JavaScript has no traceback in progress, so an error line may be counted here. */
@@ -163,14 +172,15 @@ function aliasOf(h: u64): i32 {
   return -1;
 }
 
-export function addSignature(lo: i32, hi: i32, index: i32): void {
+/** Links a signature hash to JavaScript's signature `index` and the traceback state (0 or 2) its lines leave. */
+export function addSignature(lo: i32, hi: i32, index: i32, tb: i32): void {
   const key = (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
   let i = <i32>(key ^ (key >> 29)) & (SIG_TABLE - 1);
   for (let n = 0; n < SIG_TABLE; n++) {
     const v = i32At(SIG_VALS, i);
     if (v === 0) {
       store<u64>(SIG_KEYS + (<usize>i << 3), key);
-      setI32(SIG_VALS, i, index + 1);
+      setI32(SIG_VALS, i, ((index << 2) | (tb & 3)) + 1);
       return;
     }
     if (load<u64>(SIG_KEYS + (<usize>i << 3)) === key) return;
@@ -230,11 +240,18 @@ function lineEnd(p: i32, end: i32): i32 {
   return p;
 }
 
+/** Whether needle k is at p: its (up to 32) bytes compared 16 at a time (the input has 32 bytes of slack). */
 @inline function needleAt(p: i32, k: i32): bool {
   const n = i32At(NEEDLE_LEN, k);
   const q = NEEDLES + <usize>(k * NS);
-  for (let j = 0; j < n; j++) if (byte(p + j) !== <i32>load<u8>(q + j)) return false;
-  return true;
+  const m0 = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), v128.load(q)));
+  if (n <= 16) {
+    const want = (1 << n) - 1;
+    return (m0 & want) === want;
+  }
+  if (m0 !== 0xffff) return false;
+  const want = (1 << (n - 16)) - 1;
+  return (i8x16.bitmask(i8x16.eq(v128.load(<usize>p + 16), v128.load(q + 16))) & want) === want;
 }
 
 /** First occurrence of needle k at or after `from` in the block (blockEnd when none), memoised. */
@@ -783,22 +800,66 @@ function readErrorObject(ls: i32, e: i32): bool {
   }
 }
 
+@inline function isWord(c: i32): bool { return isAlnum(c) || c === 95; }
+
+/** Where the word run hashRun read ended. */
+let runEnd: i32 = 0;
+
+/**
+ * Mixes the word run ([A-Za-z0-9_]+) at i into h with digits zeroed; with `hex`, a run that
+ * JavaScript's masks would replace by <hex> (all hex digits, at least one digit and one
+ * letter, 6 or more long) is mixed as its length only. Its length is kept because the <uuid>
+ * mask, which runs first, depends on it; `hex` is only passed for text short enough that
+ * JavaScript does not cut it (500 characters) inside a run.
+ */
+function hashRun(h: u64, i: i32, b: i32, hex: bool): u64 {
+  let j = i;
+  let allHex = true;
+  let digits = 0;
+  let letters = 0;
+  while (j < b) {
+    const c = byte(j);
+    if (!isWord(c)) break;
+    if (isDigit(c)) digits++;
+    else if (isHexLetter(c)) letters++;
+    else allHex = false;
+    j++;
+  }
+  runEnd = j;
+  if (hex && allHex && digits > 0 && letters > 0 && j - i >= 6) return mix64(mix64(h, 0x686578), <u64>(j - i));
+  for (let k = i; k < j; k++) {
+    const c = byte(k);
+    h = mix64(h, <u64>(isDigit(c) ? 48 : c));
+  }
+  return h;
+}
+
+/** Longest text (bytes) whose hex runs are masked in the hash (JavaScript masks the first 500 characters). */
+const HEX_MASK_MAX: i32 = 500;
+
 /**
  * Hashes the decoded bytes of the JSON string body [a, b). mode 0: as written; 1: digits
- * zeroed; 2: a traceback text, line by line: up to the first ':' as written (the exception
- * type), digits zeroed after it, and lines after the first that start with whitespace zeroed
- * whole (frames, which JavaScript skips).
+ * zeroed and hex ids masked (hashRun); 2: a traceback text, line by line: up to the first ':'
+ * as written (the exception type), masked like mode 1 after it, and lines after the first that
+ * start with whitespace (frames, which JavaScript skips) reduced to a mark.
  */
 function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
   let lineStart = true;
   let firstLine = true;
   let afterColon = false;
   let frame = false;
+  const hex = b - a <= HEX_MASK_MAX;
   for (let i = a; i < b; i++) {
     let c = byte(i);
     if (c === 92) {
       const x = byte(++i);
       c = x === 110 ? 10 : x === 116 ? 9 : x === 114 ? 13 : x === 98 ? 8 : x === 102 ? 12 : x;
+    } else if (mode !== 0 && isWord(c) && (mode === 1 || afterColon) && !frame) {
+      // (escapes never decode to a word character here: \u is refused before hashing)
+      h = hashRun(h, i, b, hex);
+      i = runEnd - 1;
+      lineStart = false;
+      continue;
     }
     if (mode === 2) {
       if (c === 10) {
@@ -807,12 +868,15 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
         afterColon = false;
         frame = false;
       } else {
-        if (lineStart && !firstLine && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) frame = true;
+        if (lineStart && !firstLine && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) {
+          frame = true;
+          h = mix64(h, 1);
+        }
         lineStart = false;
-        if ((frame || afterColon) && isDigit(c)) c = 48;
+        if (frame) continue;
         if (c === 58) afterColon = true;
       }
-    } else if (mode === 1 && isDigit(c)) c = 48;
+    }
     h = mix64(h, <u64>c);
   }
   return mix64(h, 0x1f);
@@ -825,6 +889,85 @@ function signatureHash(): u64 {
   if (aliasStart[K_MSG] >= 0) h = hashText(mix64(h, 2), aliasStart[K_MSG], aliasEnd[K_MSG], 1);
   if (aliasStart[K_EXTEXT] >= 0) h = hashText(mix64(h, 3), aliasStart[K_EXTEXT], aliasEnd[K_EXTEXT], 2);
   return h === 0 ? 1 : h;
+}
+
+/**
+ * Mixes into h the lines [a, b) after an error line, as JavaScript's traceback rules see them:
+ * a line starting with a space or tab is a frame (only that is looked at); a line starting with
+ * a digit may carry a Docker or journald time prefix and is taken as written; any other line is
+ * taken as written up to its first ':' (the exception type, "Traceback (most recent call last):")
+ * and masked after it like a message (hashRun: JavaScript masks the exception's message).
+ */
+function hashBlock(h: u64, a: i32, b: i32): u64 {
+  h = mix64(h, 0x626c6f636b);
+  let i = a;
+  while (i < b) {
+    const nl = lineEnd(i, b);
+    let le = nl;
+    if (le > i && byte(le - 1) === 13) le--;
+    const c0 = byte(i);
+    if (le === i) h = mix64(h, 2);
+    else if (c0 === 32 || c0 === 9) h = mix64(h, 1);
+    else {
+      let masked = false;
+      const raw = isDigit(c0);
+      const hex = le - i <= HEX_MASK_MAX;
+      for (let j = i; j < le; j++) {
+        const c = byte(j);
+        if (masked && isWord(c)) {
+          h = hashRun(h, j, le, hex);
+          j = runEnd - 1;
+          continue;
+        }
+        if (c === 58 && !raw) masked = true;
+        h = mix64(h, <u64>c);
+      }
+    }
+    h = mix64(h, 10);
+    i = nl + 1;
+  }
+  return h === 0 ? 1 : h;
+}
+
+/** Start of the first line at or after `a` that starts with '{' (or end); blockLines counts the lines before it. */
+let blockLines: i32 = 0;
+function jsonLineAfter(a: i32, end: i32): i32 {
+  let i = a;
+  blockLines = 0;
+  while (i < end && byte(i) !== 123) {
+    i = lineEnd(i, end) + 1;
+    blockLines++;
+  }
+  return i < end ? i : end;
+}
+
+// An error line with a traceback block, counted once the line after the block is (see the top).
+let pend: i32 = 0;
+let pendLs: i32 = 0;
+let pendTv: i32 = 0;
+let pendSlot: i32 = -1;
+let pendLevel: i32 = 0;
+let pendStatus: i32 = 0;
+let pendDur: f64 = -1;
+let pendMs: f64 = 0;
+let pendCode: i32 = 0;
+let pendLines: i32 = 0;
+let contCount: i32 = 0;
+
+function addEvent(ms: f64, slot: i32, status: i32, code: i32, level: i32): void {
+  const ev = EVENTS + <usize>(eventCount * 24);
+  store<f64>(ev, ms);
+  store<i32>(ev, slot, 8);
+  store<i32>(ev, status, 12);
+  store<i32>(ev, code >> 2, 16);
+  store<i32>(ev, level | ((code & 3) << 8), 20);
+  eventCount++;
+}
+
+function countRequest(slot: i32, status: i32, dur: f64): void {
+  if (slot < 0) return;
+  if (status !== 0 || dur >= 0) setI32(S_REQ, slot, i32At(S_REQ, slot) + 1);
+  if (dur >= 0) addDuration(slot, dur);
 }
 
 /**
@@ -841,6 +984,8 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
   let consumed = 0;
   let counted = 0;
   let lastTs = -1;
+  pend = 0;
+  contCount = 0;
   while (ls < end) {
     const nl = lineEnd(ls, end);
     let le = nl;
@@ -899,46 +1044,84 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
       }
     }
 
-    if (lineLevel <= 2 || lineStatus >= 500) {
+    const isError = lineLevel <= 2 || lineStatus >= 500;
+    let sigCode = 0;
+    let next = nl + 1;
+    let ms: f64 = 0;
+    if (isError) {
       // An error line: counted here only when JavaScript would add nothing (see the top).
-      if (nl + 1 >= end || byte(nl + 1) !== 123 || eventCount >= MAX_EVENTS) {
+      if (nl + 1 >= end || eventCount >= MAX_EVENTS - 2) {
         setI32(STATS, 2, R_ERROR);
         break;
       }
-      const ms = isoMs(tv + 1);
+      blockLines = 0;
+      if (byte(next) !== 123) {
+        next = jsonLineAfter(next, end);
+        if (next >= end) {
+          setI32(STATS, 2, R_ERROR);
+          break;
+        }
+      }
+      ms = isoMs(tv + 1);
       if (ms < 0 || !readErrorObject(ls, e)) {
         setI32(STATS, 2, R_ERROR);
         break;
       }
-      const sh = signatureHash();
-      const sig = signatureOf(sh);
-      if (sig < 0) {
+      let sh = signatureHash();
+      if (blockLines > 0) sh = hashBlock(sh, nl + 1, next);
+      sigCode = signatureOf(sh);
+      if (sigCode < 0) {
         setI32(STATS, 6, <i32>(<u32>sh));
         setI32(STATS, 7, <i32>(<u32>(sh >> 32)));
         setI32(STATS, 2, R_NEW_SIGNATURE);
         break;
       }
-      const ev = EVENTS + <usize>(eventCount * 24);
-      store<f64>(ev, ms);
-      store<i32>(ev, slot, 8);
-      store<i32>(ev, lineStatus, 12);
-      store<i32>(ev, sig, 16);
-      store<i32>(ev, lineLevel, 20);
-      eventCount++;
+    }
+    // This line is counted: it closes a waiting traceback event, which is counted first.
+    if (pend) {
+      pend = 0;
+      addEvent(pendMs, pendSlot, pendStatus, pendCode, pendLevel);
+      consumed += 1 + pendLines;
+      counted++;
+      contCount += pendLines;
+      setI32(LEVEL_BASE, pendLevel, i32At(LEVEL_BASE, pendLevel) + 1);
+      countRequest(pendSlot, pendStatus, pendDur);
+      lastTs = pendTv;
+    }
+    if (isError) {
+      if (blockLines > 0) {
+        pend = 1;
+        pendLs = ls;
+        pendTv = tv;
+        pendSlot = slot;
+        pendLevel = lineLevel;
+        pendStatus = lineStatus;
+        pendDur = lineDur;
+        pendMs = ms;
+        pendCode = sigCode;
+        pendLines = blockLines;
+        ls = next;
+        continue;
+      }
+      addEvent(ms, slot, lineStatus, sigCode, lineLevel);
     }
     consumed++;
     counted++;
     setI32(LEVEL_BASE, lineLevel, i32At(LEVEL_BASE, lineLevel) + 1);
     lastTs = tv;
-    if (slot >= 0) {
-      if (lineStatus !== 0 || lineDur >= 0) setI32(S_REQ, slot, i32At(S_REQ, slot) + 1);
-      if (lineDur >= 0) addDuration(slot, lineDur);
-    }
+    countRequest(slot, lineStatus, lineDur);
     ls = nl + 1;
+  }
+  if (pend) {
+    // The line after a traceback needs JavaScript: so does the error line, with its traceback.
+    pend = 0;
+    ls = pendLs;
+    setI32(STATS, 2, R_ERROR);
   }
   setI32(STATS, 0, consumed);
   setI32(STATS, 1, counted);
   setI32(STATS, 3, lastTs);
+  setI32(STATS, 16, contCount);
   if (ls < end && i32At(STATS, 2) === R_NONE) setI32(STATS, 2, R_NOT_JSON);
   return ls;
 }
