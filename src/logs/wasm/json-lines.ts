@@ -76,6 +76,11 @@ const K_MSG: i32 = 0, K_EXTYPE: i32 = 1, K_EXTEXT: i32 = 2;
 const KEY_TABLE: i32 = 256;
 const KEY_HASH: usize = memory.data(KEY_TABLE * 8, 8);
 const KEY_CODE: usize = memory.data(KEY_TABLE * 4, 4); // (list << 8 | priority) + 1
+const KEY_MAX: i32 = 32; // bytes of an alias key kept for comparing (a longer key sends its lines to JavaScript)
+const KEY_BYTES: usize = memory.data(KEY_TABLE * KEY_MAX, 16);
+const KEY_LEN: usize = memory.data(KEY_TABLE * 4, 4);
+/** Length of the longest alias key: a key longer than KEY_MAX could be one and is not compared here. */
+let longestAlias: i32 = 0;
 const SIG_TABLE: i32 = 8192;
 const SIG_KEYS: usize = memory.data(SIG_TABLE * 8, 8);
 const SIG_VALS: usize = memory.data(SIG_TABLE * 4, 4); // (signature index << 2 | traceback state after) + 1
@@ -144,29 +149,40 @@ export function newBlock(): void {
   }
 }
 
-@inline function keyMix(h: u64, c: u64): u64 { return (h ^ c) * 0x100000001b3; }
+/** Hash of the key bytes [p, p + len): length, first and last 8 bytes (a hit is compared in full). */
+@inline function keyHash(p: usize, len: i32): u64 {
+  let a: u64 = load<u64>(p);
+  if (len < 8) a &= (<u64>1 << (<u64>len << 3)) - 1;
+  const b: u64 = len > 8 ? load<u64>(p + <usize>(len - 8)) : 0;
+  return mix64(mix64(<u64>len, a), b);
+}
 
 /** Registers alias `rank` of list `list` (K_MSG...) whose key bytes JavaScript wrote at `ptr`. */
 export function addAlias(list: i32, rank: i32, ptr: usize, len: i32): void {
-  let h: u64 = 0xcbf29ce484222325;
-  for (let i = 0; i < len; i++) h = keyMix(h, <u64>load<u8>(ptr + <usize>i));
+  if (len > longestAlias) longestAlias = len;
+  if (len > KEY_MAX) return;
+  const h = keyHash(ptr, len);
   let i = <i32>(h ^ (h >> 32)) & (KEY_TABLE - 1);
   for (let n = 0; n < KEY_TABLE; n++) {
     if (i32At(KEY_CODE, i) === 0) {
       store<u64>(KEY_HASH + (<usize>i << 3), h);
       setI32(KEY_CODE, i, ((list << 8) | rank) + 1);
+      setI32(KEY_LEN, i, len);
+      memory.copy(KEY_BYTES + <usize>(i * KEY_MAX), ptr, <usize>len);
       return;
     }
     i = (i + 1) & (KEY_TABLE - 1);
   }
 }
 
-function aliasOf(h: u64): i32 {
+/** (list << 8 | priority) of the alias whose key is [p, p + len), or -1 when it is none. */
+function aliasOf(p: i32, len: i32): i32 {
+  const h = keyHash(<usize>p, len);
   let i = <i32>(h ^ (h >> 32)) & (KEY_TABLE - 1);
   for (let n = 0; n < KEY_TABLE; n++) {
     const c = i32At(KEY_CODE, i);
     if (c === 0) return -1;
-    if (load<u64>(KEY_HASH + (<usize>i << 3)) === h) return c - 1;
+    if (load<u64>(KEY_HASH + (<usize>i << 3)) === h && i32At(KEY_LEN, i) === len && memory.compare(KEY_BYTES + <usize>(i * KEY_MAX), <usize>p, <usize>len) === 0) return c - 1;
     i = (i + 1) & (KEY_TABLE - 1);
   }
   return -1;
@@ -673,28 +689,45 @@ function isoMs(q: i32): f64 {
   return <f64>daysFromCivil(y, mo, d) * 86400000 + <f64>(h * 3600000 + mi * 60000 + sec * 1000 + frac);
 }
 
-/** End of the JSON string starting at its opening quote q (after the closing quote), or -1 if invalid. */
+/** Escapes the last stringEnd met: 1 any, 2 a \u escape. */
+let stringEscapes: i32 = 0;
+
+/**
+ * End of the JSON string starting at its opening quote q (after the closing quote), or -1 if
+ * invalid. Plain bytes are skipped 16 at a time; only quotes, backslashes and control bytes
+ * are looked at (the input has 32 bytes of slack past any line).
+ */
 function stringEnd(q: i32, e: i32): i32 {
+  const quote = i8x16.splat(34);
+  const backslash = i8x16.splat(92);
+  const space = i8x16.splat(32);
+  stringEscapes = 0;
   let i = q + 1;
   while (i < e) {
+    const v = v128.load(<usize>i);
+    const m = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space)));
+    if (m === 0) {
+      i += 16;
+      continue;
+    }
+    i += ctz(m);
+    if (i >= e) return -1;
     const c = byte(i);
     if (c === 34) return i + 1;
     if (c < 32) return -1;
-    if (c === 92) {
-      const x = byte(i + 1);
-      if (x === 117) {
-        for (let k = 2; k < 6; k++) {
-          const hx = byte(i + k);
-          if (!isDigit(hx) && !isHexLetter(hx)) return -1;
-        }
-        i += 6;
-        continue;
+    const x = byte(i + 1);
+    stringEscapes |= 1;
+    if (x === 117) {
+      stringEscapes |= 2;
+      for (let k = 2; k < 6; k++) {
+        const hx = byte(i + k);
+        if (!isDigit(hx) && !isHexLetter(hx)) return -1;
       }
-      if (x !== 34 && x !== 92 && x !== 47 && x !== 98 && x !== 102 && x !== 110 && x !== 114 && x !== 116) return -1;
-      i += 2;
+      i += 6;
       continue;
     }
-    i++;
+    if (x !== 34 && x !== 92 && x !== 47 && x !== 98 && x !== 102 && x !== 110 && x !== 114 && x !== 116) return -1;
+    i += 2;
   }
   return -1;
 }
@@ -750,13 +783,10 @@ function readErrorObject(ls: i32, e: i32): bool {
     if (byte(p) !== 34) return false;
     const ke = stringEnd(p, e);
     if (ke < 0) return false;
-    let h: u64 = 0xcbf29ce484222325;
-    let escaped = false;
-    for (let i = p + 1; i < ke - 1; i++) {
-      const c = byte(i);
-      if (c === 92) escaped = true;
-      h = keyMix(h, <u64>c);
-    }
+    const keyAt = p + 1;
+    const keyLen = ke - 1 - keyAt;
+    // An escaped key may spell an alias, and a key longer than those kept may be one.
+    const plainKey = stringEscapes === 0 && (keyLen <= KEY_MAX || keyLen > longestAlias);
     p = skipWs(ke);
     if (byte(p) !== 58) return false;
     p = skipWs(p + 1);
@@ -773,8 +803,8 @@ function readErrorObject(ls: i32, e: i32): bool {
       p = numberEnd(p, e);
       if (p < 0) return false;
     }
-    if (escaped) return false; // an escaped key may spell an alias
-    const code = aliasOf(h);
+    if (!plainKey) return false;
+    const code = aliasOf(keyAt, keyLen);
     if (code >= 0) {
       const list = code >> 8;
       const rank = code & 0xff;
@@ -783,7 +813,7 @@ function readErrorObject(ls: i32, e: i32): bool {
       seen |= bit;
       if (c === 34) {
         if (p - v > 2 && rank < aliasRank[list]) {
-          for (let i = v + 1; i < p - 1; i++) if (byte(i) === 92 && byte(i + 1) === 117) return false;
+          if (stringEscapes & 2) return false; // the value's \u escapes are JavaScript's to decode
           aliasStart[list] = v + 1;
           aliasEnd[list] = p - 1;
           aliasRank[list] = rank;
@@ -802,17 +832,58 @@ function readErrorObject(ls: i32, e: i32): bool {
 
 @inline function isWord(c: i32): bool { return isAlnum(c) || c === 95; }
 
-/** Where the word run hashRun read ended. */
+// Text is hashed through a canonical copy: bytes are written (digits zeroed, marks for what
+// JavaScript masks or skips) to CANON, which is hashed 8 bytes at a time. Marks start with
+// 0xff, and a 0xff byte of the text is written as 0xff 0x00, so no text spells a mark.
+const CANON_CAP: i32 = 4096;
+const CANON: usize = memory.data(CANON_CAP + 16, 16);
+let canonLen: i32 = 0;
+let canonHash: u64 = 0;
+
+function canonFlush(): void {
+  store<u64>(CANON + <usize>canonLen, 0);
+  for (let i = 0; i < canonLen; i += 8) canonHash = mix64(canonHash, load<u64>(CANON + <usize>i));
+  canonHash = mix64(canonHash, <u64>canonLen);
+  canonLen = 0;
+}
+
+@inline function canonStart(h: u64): void {
+  canonHash = h;
+  canonLen = 0;
+}
+
+@inline function canonByte(c: i32): void {
+  if (canonLen >= CANON_CAP - 8) canonFlush();
+  store<u8>(CANON + <usize>canonLen, <u8>c);
+  canonLen++;
+  if (c === 0xff) {
+    store<u8>(CANON + <usize>canonLen, 0);
+    canonLen++;
+  }
+}
+
+@inline function canonMark(tag: i32, value: i32): void {
+  if (canonLen >= CANON_CAP - 8) canonFlush();
+  store<u32>(CANON + <usize>canonLen, 0xff | (tag << 8) | (value << 16));
+  canonLen += 4;
+}
+
+@inline function canonEnd(): u64 {
+  canonFlush();
+  return canonHash;
+}
+
+/** Where the word run canonRun read ended. */
 let runEnd: i32 = 0;
 
 /**
- * Mixes the word run ([A-Za-z0-9_]+) at i into h with digits zeroed; with `hex`, a run that
+ * Writes the word run ([A-Za-z0-9_]+) at i with digits zeroed; with `hex`, a run that
  * JavaScript's masks would replace by <hex> (all hex digits, at least one digit and one
- * letter, 6 or more long) is mixed as its length only. Its length is kept because the <uuid>
- * mask, which runs first, depends on it; `hex` is only passed for text short enough that
- * JavaScript does not cut it (500 characters) inside a run.
+ * letter, 6 or more long) is written as a mark with its length only. Its length is kept
+ * because the <uuid> mask, which runs first, depends on it; `hex` is only passed for text
+ * short enough that JavaScript does not cut it (500 characters) inside a run.
  */
-function hashRun(h: u64, i: i32, b: i32, hex: bool): u64 {
+function canonRun(i: i32, b: i32, hex: bool): void {
   let j = i;
   let allHex = true;
   let digits = 0;
@@ -826,12 +897,14 @@ function hashRun(h: u64, i: i32, b: i32, hex: bool): u64 {
     j++;
   }
   runEnd = j;
-  if (hex && allHex && digits > 0 && letters > 0 && j - i >= 6) return mix64(mix64(h, 0x686578), <u64>(j - i));
+  if (hex && allHex && digits > 0 && letters > 0 && j - i >= 6) {
+    canonMark(0x68, j - i);
+    return;
+  }
   for (let k = i; k < j; k++) {
     const c = byte(k);
-    h = mix64(h, <u64>(isDigit(c) ? 48 : c));
+    canonByte(isDigit(c) ? 48 : c);
   }
-  return h;
 }
 
 /** Longest text (bytes) whose hex runs are masked in the hash (JavaScript masks the first 500 characters). */
@@ -839,7 +912,7 @@ const HEX_MASK_MAX: i32 = 500;
 
 /**
  * Hashes the decoded bytes of the JSON string body [a, b). mode 0: as written; 1: digits
- * zeroed and hex ids masked (hashRun); 2: a traceback text, line by line: up to the first ':'
+ * zeroed and hex ids masked (canonRun); 2: a traceback text, line by line: up to the first ':'
  * as written (the exception type), masked like mode 1 after it, and lines after the first that
  * start with whitespace (frames, which JavaScript skips) reduced to a mark.
  */
@@ -849,6 +922,7 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
   let afterColon = false;
   let frame = false;
   const hex = b - a <= HEX_MASK_MAX;
+  canonStart(h);
   for (let i = a; i < b; i++) {
     let c = byte(i);
     if (c === 92) {
@@ -856,7 +930,7 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
       c = x === 110 ? 10 : x === 116 ? 9 : x === 114 ? 13 : x === 98 ? 8 : x === 102 ? 12 : x;
     } else if (mode !== 0 && isWord(c) && (mode === 1 || afterColon) && !frame) {
       // (escapes never decode to a word character here: \u is refused before hashing)
-      h = hashRun(h, i, b, hex);
+      canonRun(i, b, hex);
       i = runEnd - 1;
       lineStart = false;
       continue;
@@ -870,16 +944,16 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
       } else {
         if (lineStart && !firstLine && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) {
           frame = true;
-          h = mix64(h, 1);
+          canonMark(0x66, 0);
         }
         lineStart = false;
         if (frame) continue;
         if (c === 58) afterColon = true;
       }
     }
-    h = mix64(h, <u64>c);
+    canonByte(c);
   }
-  return mix64(h, 0x1f);
+  return canonEnd();
 }
 
 /** The signature key of the current error line (level or status when nothing names an exception). */
@@ -896,18 +970,18 @@ function signatureHash(): u64 {
  * a line starting with a space or tab is a frame (only that is looked at); a line starting with
  * a digit may carry a Docker or journald time prefix and is taken as written; any other line is
  * taken as written up to its first ':' (the exception type, "Traceback (most recent call last):")
- * and masked after it like a message (hashRun: JavaScript masks the exception's message).
+ * and masked after it like a message (canonRun: JavaScript masks the exception's message).
  */
 function hashBlock(h: u64, a: i32, b: i32): u64 {
-  h = mix64(h, 0x626c6f636b);
+  canonStart(mix64(h, 0x626c6f636b));
   let i = a;
   while (i < b) {
     const nl = lineEnd(i, b);
     let le = nl;
     if (le > i && byte(le - 1) === 13) le--;
     const c0 = byte(i);
-    if (le === i) h = mix64(h, 2);
-    else if (c0 === 32 || c0 === 9) h = mix64(h, 1);
+    if (le === i) canonMark(0x62, 0);
+    else if (c0 === 32 || c0 === 9) canonMark(0x66, 0);
     else {
       let masked = false;
       const raw = isDigit(c0);
@@ -915,18 +989,19 @@ function hashBlock(h: u64, a: i32, b: i32): u64 {
       for (let j = i; j < le; j++) {
         const c = byte(j);
         if (masked && isWord(c)) {
-          h = hashRun(h, j, le, hex);
+          canonRun(j, le, hex);
           j = runEnd - 1;
           continue;
         }
         if (c === 58 && !raw) masked = true;
-        h = mix64(h, <u64>c);
+        canonByte(c);
       }
     }
-    h = mix64(h, 10);
+    canonByte(10);
     i = nl + 1;
   }
-  return h === 0 ? 1 : h;
+  const r = canonEnd();
+  return r === 0 ? 1 : r;
 }
 
 /** Start of the first line at or after `a` that starts with '{' (or end); blockLines counts the lines before it. */
