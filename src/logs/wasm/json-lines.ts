@@ -33,6 +33,16 @@ const ORDER: usize = memory.data(NF * 4, 4); // fields in the order lines write 
 const NEXT: usize = memory.data(NF * NA * 4, 4); // next occurrence of each needle in the block (memo)
 const NEXT_FROM: usize = memory.data(NF * NA * 4, 4); // the position that memo was searched from
 const VAL: usize = memory.data(NF * 4, 4); // value start of each field on the current line, -1 absent
+// The keys of the current line, found in one pass when a field is not where the last line had it.
+const KEYPOS: usize = memory.data(NF * NA * 4, 4); // where needle k starts on the line
+const KEYGEN: usize = memory.data(NF * NA * 4, 4); // the line (lineGen) KEYPOS[k] belongs to
+const NTAB: i32 = 256; // needle hash table (power of two)
+const NTAB_HASH: usize = memory.data(NTAB * 8, 8);
+const NTAB_K: usize = memory.data(NTAB * 4, 4); // needle index + 1
+let lineGen: i32 = 0;
+let keysGen: i32 = -1;
+/** The key pass met a needle twice on the line: its fields are searched for the old way. */
+let keysOdd = false;
 const SCRATCH: usize = memory.data(4096, 16); // normalised path
 
 // ── results read by JavaScript ───────────────────────────────────────────────
@@ -137,6 +147,18 @@ export function configure(): void {
     setI32(PRIMARY, f, -1);
     setI32(GAP, f, -1);
     setI32(ORDER, f, f);
+  }
+  memory.fill(NTAB_K, 0, <usize>NTAB * 4);
+  memory.fill(KEYGEN, 0xff, <usize>(NF * NA) * 4);
+  lineGen = 0;
+  keysGen = -1;
+  for (let k = 0; k < NF * NA; k++) {
+    if (k % NA >= i32At(ALIAS_COUNT, k / NA)) continue;
+    const h = keyHash(NEEDLES + <usize>(k * NS), i32At(NEEDLE_LEN, k));
+    let i = <i32>(h ^ (h >> 32)) & (NTAB - 1);
+    while (i32At(NTAB_K, i) !== 0) i = (i + 1) & (NTAB - 1);
+    store<u64>(NTAB_HASH + (<usize>i << 3), h);
+    setI32(NTAB_K, i, k + 1);
   }
   newBlock();
 }
@@ -314,9 +336,48 @@ function search(k: i32, from: i32): i32 {
 }
 
 /**
+ * Finds every field key on the line [ls, le) in one pass: each `":` ends a key, whose opening
+ * quote is the last '"' before it; a key that is a needle (by hash, then compared) is noted in
+ * KEYPOS for this line. These are exactly the places a needle search would find. Returns true
+ * when a needle occurs twice (the first one at or after a position then depends on the position).
+ */
+function scanKeys(ls: i32, le: i32): bool {
+  const quote = i8x16.splat(34);
+  const colon = i8x16.splat(58);
+  for (let i = ls; i < le; i += 16) {
+    let m = i8x16.bitmask(v128.and(i8x16.eq(v128.load(<usize>i), quote), i8x16.eq(v128.load(<usize>i + 1), colon)));
+    while (m !== 0) {
+      const q = i + ctz(m);
+      m &= m - 1;
+      if (q + 1 >= le) return false;
+      let ks = q - 1;
+      const lim = q - NS;
+      while (ks > lim && ks >= ls && byte(ks) !== 34) ks--;
+      if (ks <= lim || ks < ls) continue;
+      const len = q + 2 - ks;
+      const h = keyHash(<usize>ks, len);
+      let t = <i32>(h ^ (h >> 32)) & (NTAB - 1);
+      for (;;) {
+        const k1 = i32At(NTAB_K, t);
+        if (k1 === 0) break;
+        const k = k1 - 1;
+        if (load<u64>(NTAB_HASH + (<usize>t << 3)) === h && i32At(NEEDLE_LEN, k) === len && needleAt(ks, k)) {
+          if (i32At(KEYGEN, k) === lineGen) return true;
+          setI32(KEYGEN, k, lineGen);
+          setI32(KEYPOS, k, ks);
+        }
+        t = (t + 1) & (NTAB - 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Value start of field f on the line [ls, le), or -1: the alias that matched last, first where
- * the previous field's value ended plus the usual gap, else searched from `cursor`; then every
- * alias in priority order from the line start (the scanner's FieldFinder, in bytes).
+ * the previous field's value ended plus the usual gap; else, from the line's keys (scanKeys),
+ * that alias at or after `cursor`, then every alias in priority order anywhere on the line (the
+ * scanner's FieldFinder, in bytes).
  */
 function findField(f: i32, cursor: i32, ls: i32, le: i32): i32 {
   const count = i32At(ALIAS_COUNT, f);
@@ -327,6 +388,40 @@ function findField(f: i32, cursor: i32, ls: i32, le: i32): i32 {
     const g = i32At(GAP, f);
     const n = i32At(NEEDLE_LEN, k);
     if (g >= 0 && cursor + g + n <= le && needleAt(cursor + g, k)) return skipSpaces(cursor + g + n);
+  }
+  if (keysGen !== lineGen) {
+    keysGen = lineGen;
+    keysOdd = scanKeys(ls, le);
+  }
+  if (keysOdd) return searchField(f, cursor, ls, le);
+  if (pa >= 0) {
+    const k = f * NA + pa;
+    if (i32At(KEYGEN, k) === lineGen) {
+      const p = i32At(KEYPOS, k);
+      if (p >= cursor) {
+        setI32(GAP, f, p - cursor);
+        return skipSpaces(p + i32At(NEEDLE_LEN, k));
+      }
+    }
+  }
+  for (let a = 0; a < count; a++) {
+    const k = f * NA + a;
+    if (i32At(KEYGEN, k) !== lineGen) continue;
+    const p = i32At(KEYPOS, k);
+    setI32(PRIMARY, f, a);
+    setI32(GAP, f, p >= cursor ? p - cursor : -1);
+    return skipSpaces(p + i32At(NEEDLE_LEN, k));
+  }
+  return -1;
+}
+
+/** findField by needle searches, for a line with a key twice. */
+function searchField(f: i32, cursor: i32, ls: i32, le: i32): i32 {
+  const count = i32At(ALIAS_COUNT, f);
+  const pa = i32At(PRIMARY, f);
+  if (pa >= 0) {
+    const k = f * NA + pa;
+    const n = i32At(NEEDLE_LEN, k);
     const p = search(k, cursor);
     if (p + n <= le) {
       setI32(GAP, f, p - cursor);
@@ -1071,6 +1166,7 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
     if (byte(e - 1) !== 125) break;
 
     // Fields in the order the log writes them, each looked for where the previous one ended.
+    lineGen++;
     lineLevel = 7;
     lineStatus = 0;
     pathStart = -1;
