@@ -7,7 +7,7 @@ import { emptyPartial, mergePartials } from '../../logs/partial.js';
 import { resolveLogFiles } from '../../logs/sources/file.js';
 import { streamSources } from '../../logs/sources/index.js';
 import type { LogAnalysis } from '../../logs/types.js';
-import { openBackend } from '../backend.js';
+import { openBackend, type IncidentBackend } from '../backend.js';
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 
@@ -26,11 +26,11 @@ function wholeNumber(v: string, field: string, min: number, max: number): number
   return n;
 }
 
-/** Deploys and infra changes near the analysed time, from the local store or the server. */
-async function loadChanges(rt: Runtime, service: string | undefined, fromMs: number | null): Promise<Deploy[]> {
+/** Deploys and infra changes near the analysed time, from the local store or the server (opening). */
+async function loadChanges(rt: Runtime, opening: Promise<IncidentBackend>, service: string | undefined, fromMs: number | null): Promise<Deploy[]> {
   if (fromMs === null) return [];
   try {
-    const backend = await openBackend(rt);
+    const backend = await opening;
     const since = new Date(fromMs - 2 * 3_600_000).toISOString();
     const all = await backend.listDeploys({ since, limit: 1000 });
     // The service's own changes, plus infra changes, which can break anything.
@@ -52,6 +52,10 @@ export async function run(rt: Runtime, files: string[], o: Options) {
   if (window && window.since.getTime() > window.until.getTime()) throw validation('--since: must be before --until', 'since');
   const { config } = rt.config();
   const opts: AnalyzeOptions = { window, redact: config.redact, workers, top };
+  // The store (or server) is opened while the logs are read: the main thread waits on the
+  // workers anyway. A failure is reported once the deploys are wanted (a warning, not fatal).
+  const opening = o.deploys === false ? null : openBackend(rt);
+  opening?.catch(() => {});
   let partial = emptyPartial();
   if (files.length) partial = mergePartials(partial, await scanFiles(resolveLogFiles(files, { rotated: false, cwd: rt.io.cwd }), opts));
   if (o.service) {
@@ -63,7 +67,7 @@ export async function run(rt: Runtime, files: string[], o: Options) {
     for (const s of streamSources(svc, window!, { service: o.service })) partial = mergePartials(partial, await scanStream(s.open(), opts));
   }
   const from = window ? window.since.getTime() : partial.firstMs;
-  const deploys = o.deploys === false ? [] : await loadChanges(rt, o.service, from);
+  const deploys = opening ? await loadChanges(rt, opening, o.service, from) : [];
   const analysis = finalize(partial, { ...opts, deploys });
   if (rt.io.json) return printJson(rt.io, analysis);
   rt.io.out(renderText(rt, analysis));
