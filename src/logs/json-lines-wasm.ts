@@ -132,11 +132,37 @@ export class JsonLinesEngine {
     this.x.configure();
   }
 
-  /** Copies bytes [start, end) of buf into the module's input; returns its address. */
+  /** Views of the input region (a view goes stale, length 0, when the memory grows). */
+  private readonly inputViews = new WeakSet<Buffer>();
+  private inputPtr = 0;
+  private inputSize = 0;
+
+  /**
+   * A buffer in the module's own memory for the reader to read into, so load() need not copy.
+   * It goes stale when the memory grows (a scan may grow it): fresh() gives it back, renewed.
+   */
+  inputBuffer(size: number): Buffer {
+    this.inputPtr = this.x.input(size);
+    this.inputSize = size;
+    const view = Buffer.from(this.x.memory.buffer, this.inputPtr, size);
+    this.inputViews.add(view);
+    return view;
+  }
+
+  /** buf, or, when buf is a stale view of the input buffer, a new view of it. */
+  fresh(buf: Buffer): Buffer {
+    if (buf.buffer === this.x.memory.buffer || !this.inputViews.has(buf)) return buf;
+    const view = Buffer.from(this.x.memory.buffer, this.inputPtr, this.inputSize);
+    this.inputViews.add(view);
+    return view;
+  }
+
+  /** Bytes [start, end) of buf as the module's input (copied unless buf is the input buffer); returns their address. */
   load(buf: Buffer, start: number, end: number): number {
+    this.x.newBlock();
+    if (buf.buffer === this.x.memory.buffer && this.inputViews.has(buf)) return this.inputPtr + start;
     const ptr = this.x.input(end - start);
     new Uint8Array(this.x.memory.buffer).set(buf.subarray(start, end), ptr);
-    this.x.newBlock();
     return ptr;
   }
 

@@ -72,13 +72,14 @@ export class LineChunker {
 
 /**
  * Scans bytes [start, end) of a file with synchronous positional reads straight into one
- * reusable buffer (no copy on the way to the scanner), growing it for long lines up to
+ * reusable buffer (the scanner's: in the fast path's memory, so no copy on the way), growing
+ * it for long lines up to
  * MAX_LINE_BYTES and skipping, as one malformed line, anything longer.
  */
 export function scanFileRange(path: string, start: number, end: number, scanner: LogScanner): void {
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let buf = scanner.readBuffer(CHUNK_BYTES);
     let len = 0;
     let pos = start;
     let skipping = false;
@@ -113,6 +114,7 @@ export function scanFileRange(path: string, start: number, end: number, scanner:
       const last = buf.lastIndexOf(10, len - 1);
       if (last < 0) continue;
       scanner.feed(buf, 0, last + 1);
+      buf = scanner.liveBuffer(buf);
       buf.copy(buf, 0, last + 1, len);
       len -= last + 1;
     }

@@ -351,6 +351,16 @@ export class LogScanner {
     this.wasm = opts.wasm === false ? null : JsonLinesEngine.create([JSON_ALIASES.message, JSON_ALIASES.excType, JSON_ALIASES.excText]);
   }
 
+  /** A buffer for a reader to fill and feed back: in the fast path's memory when there is one (no copy). */
+  readBuffer(size: number): Buffer {
+    return this.wasm ? this.wasm.inputBuffer(size) : Buffer.allocUnsafe(size);
+  }
+
+  /** The buffer from readBuffer, renewed if feeding it made it stale (the fast path's memory grew). */
+  liveBuffer(buf: Buffer): Buffer {
+    return this.wasm ? this.wasm.fresh(buf) : buf;
+  }
+
   /** Scans buf[start, end), which must end at a line end (or be the last bytes of the input). */
   feed(buf: Buffer, start: number, end: number): void {
     if (end <= start) return;
@@ -403,6 +413,7 @@ export class LogScanner {
         }
         // Inside a traceback (tb 1) an error line is JavaScript's: it ends that traceback.
         pos = w.scan(base + pos, base + len, mode, this.tb !== 1) - base;
+        this.buf = w.fresh(this.buf);
         this.p.lines += w.consumed;
         for (const ev of w.errorEvents()) {
           this.countWasmError(w, ev);
