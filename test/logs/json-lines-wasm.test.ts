@@ -1,14 +1,14 @@
 // The WebAssembly fast path for JSON lines (src/logs/wasm/json-lines.ts, built into dist/ by
 // `npm run build`, which `npm test` runs first) must give exactly the analysis the JavaScript
 // scanner gives alone, on the bench generator's log and on a corpus of awkward lines.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLogFile } from '../../bench/logs-generate.js';
 import { finalize } from '../../src/logs/analyze.js';
 import { JsonLinesEngine } from '../../src/logs/json-lines-wasm.js';
-import { LineChunker } from '../../src/logs/read.js';
+import { LineChunker, scanFileRange } from '../../src/logs/read.js';
 import { LogScanner, type ScanOptions } from '../../src/logs/scanner.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
 
@@ -195,5 +195,22 @@ describe('WebAssembly fast path for JSON lines', () => {
     const same = expectSame(repeated);
     expect(same.errorEvents).toBe(3000);
     expect(handoffs(repeated)).toBeLessThan(30);
+  });
+
+  it('reads a file straight into its memory, also while that memory grows', () => {
+    // 3,000 endpoints with durations: each new one allocates a histogram in the module's
+    // memory mid-scan, which renews the buffer the file is read into.
+    const file = join(dir, 'grow.log');
+    const body = Array.from({ length: 60_000 }, (_, i) => j({ ts: `2026-11-27T15:${String(Math.floor(i / 20_000)).padStart(2, '0')}:00.000Z`, level: i % 50 ? 'INFO' : 'ERROR', path: `/svc${i % 3000}/items/${i}`, status: i % 50 ? 200 : 500, duration_ms: i % 300 })).join('');
+    writeFileSync(file, body);
+    const size = Buffer.byteLength(body);
+    const scan = (wasm: boolean) => {
+      const scanner = new LogScanner({ wasm });
+      scanFileRange(file, 0, size, scanner);
+      return stable(finalize(scanner.finish(), { top: 5000, window: null }));
+    };
+    const fast = scan(true);
+    expect(fast.rest).toEqual(scan(false).rest);
+    expect((fast.rest as LogAnalysis).latency).toHaveLength(3000);
   });
 });
