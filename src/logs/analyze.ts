@@ -83,9 +83,10 @@ function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES
   return tasks;
 }
 
-function runInWorkers(script: URL, tasks: ScanTask[], n: number, opts: ScanOptions): Promise<PartialAnalysis> {
+/** Scans the planned tasks on n workers; `plan` runs while the workers start (~50 ms each). */
+function runInWorkers(script: URL, n: number, opts: ScanOptions, plan: () => ScanTask[]): Promise<PartialAnalysis> {
   return new Promise((resolve, reject) => {
-    const queue = [...tasks];
+    let queue: ScanTask[] = [];
     let merged = emptyPartial();
     let live = n;
     let failed = false;
@@ -116,6 +117,11 @@ function runInWorkers(script: URL, tasks: ScanTask[], n: number, opts: ScanOptio
       });
       w.on('error', (e) => fail(e));
     }
+    try {
+      queue = plan();
+    } catch (e) {
+      fail(e as Error);
+    }
   });
 }
 
@@ -133,11 +139,17 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const want = workerCount(opts);
   // An explicit worker count (option or WARROOM_LOG_WORKERS) is honoured for small inputs too.
   const explicit = opts.workers !== undefined || process.env.WARROOM_LOG_WORKERS !== undefined;
+  const splitMin = explicit ? 1 << 20 : SPLIT_MIN_BYTES;
   const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
-  const tasks = planTasks(files, script ? want : 1, explicit ? 1 << 20 : SPLIT_MIN_BYTES);
-  if (script && tasks.length > 1) return runInWorkers(script, tasks, Math.min(want, tasks.length), sopts);
+  // More than one task: several files, or a file split into ranges (planTasks).
+  const split = files.some((f) => !f.gzip && f.size >= splitMin);
+  if (script && (split || files.length > 1)) {
+    return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin)).catch((e: NodeJS.ErrnoException) => {
+      throw e instanceof WarroomError ? e : fileError({ message: e.message, code: e.code ?? null });
+    });
+  }
   const scanner = new LogScanner(sopts);
-  for (const t of tasks) {
+  for (const t of planTasks(files, 1, splitMin)) {
     try {
       await runScanTask(t, scanner);
     } catch (e) {
