@@ -480,6 +480,17 @@ const CLASS: usize = memory.data<u8>([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 
+/**
+ * CLASS as one word per byte for normalize(): 1 for a digit, 1 << 10 for a hex letter,
+ * 1 << 20 for a letter or digit (added up per token, 10 bits each: tokens are under 1024
+ * bytes), and the sign bit for a byte that ends a token.
+ */
+const PACK: usize = memory.data(256 * 4, 4);
+for (let c = 0; c < 256; c++) {
+  const f = <u32>load<u8>(CLASS + <usize>c);
+  store<u32>(PACK + (<usize>c << 2), (f & C_DIGIT) | (((f >> 1) & 1) << 10) | (((f | (f >> 2)) & 1) << 20) | (f & C_BREAK ? 0x80000000 : 0));
+}
+
 /** Writes a mask (:id, :hash, :uuid) at `out`; returns the new end. */
 function putMask(out: usize, kind: i32): usize {
   if (kind === 1) { store<u32>(out, 0x64693a, 0); return out + 3; } // ":id" (+ a 0 that is overwritten or ignored)
@@ -494,7 +505,7 @@ function putMask(out: usize, kind: i32): usize {
  * trailing slashes are dropped from the output, which is the same as dropping them from the input.
  */
 function normalize(a: i32, b: i32): i32 {
-  if (b - a > 1300) return 5000; // masks can be longer than what they replace
+  if (b - a > 1000) return 5000; // masks can be longer than what they replace; PACK's counts fit
   let start = a;
   if (b - a > 8 && byte(a) !== 47) {
     // scheme://host/...: keep the path.
@@ -510,20 +521,22 @@ function normalize(a: i32, b: i32): i32 {
   let out: usize = SCRATCH;
   let segIn = start, tokIn = start;
   let segOut = out, tokOut = out;
-  let digits = 0, hexLetters = 0, alnum = 0;
+  let counts: u32 = 0;
   let i = start;
   for (;;) {
     const c = i < b ? byte(i) : 63;
-    const f = <i32>load<u8>(CLASS + <usize>c);
-    if ((f & C_BREAK) === 0) {
+    const f = load<u32>(PACK + (<usize>c << 2));
+    if (<i32>f >= 0) {
       store<u8>(out, <u8>c);
       out++;
-      digits += f & C_DIGIT;
-      hexLetters += (f >> 1) & 1;
-      alnum += (f | (f >> 2)) & 1;
+      counts += f;
       i++;
       continue;
     }
+    const digits = <i32>(counts & 0x3ff);
+    const hexLetters = <i32>((counts >> 10) & 0x3ff);
+    const alnum = <i32>((counts >> 20) & 0x3ff);
+    counts = 0;
     const len = i - tokIn;
     if (len > 0) {
       // classifyToken: all digits; hex with a digit, 8+; long letters-and-digits with 2+ digits.
@@ -545,9 +558,6 @@ function normalize(a: i32, b: i32): i32 {
     i++;
     tokIn = i;
     tokOut = out;
-    digits = 0;
-    hexLetters = 0;
-    alnum = 0;
   }
   let n = <i32>(out - SCRATCH);
   while (n > 1 && load<u8>(SCRATCH + <usize>(n - 1)) === 47) n--;
