@@ -32,7 +32,8 @@ const zodEnglishOnly = {
 rmSync(tmp, { recursive: true, force: true });
 await build({
   // logs-worker: the log analyser's worker thread, resolved at run time next to the chunks.
-  entryPoints: { cli: 'src/cli/cli.ts', 'logs-worker': 'src/logs/scan-worker.ts' },
+  // logs-pool: started by bin/warroom.js before the CLI for `logs analyze` (shared with its chunks).
+  entryPoints: { cli: 'src/cli/cli.ts', 'logs-worker': 'src/logs/scan-worker.ts', 'logs-pool': 'src/logs/worker-pool.ts' },
   outdir: tmp,
   bundle: true,
   splitting: true,

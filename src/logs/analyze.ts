@@ -1,7 +1,3 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { redactWith } from '../core/redact.js';
 import { validation, WarroomError } from '../core/errors.js';
 import type { ServiceConfig } from '../config/schema.js';
@@ -9,6 +5,7 @@ import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } f
 import { alignToEvent, LineChunker } from './read.js';
 import { runScanTask, type ScanTask } from './scan-task.js';
 import { LogScanner, type ScanOptions } from './scanner.js';
+import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './worker-pool.js';
 import { resolveLogFiles, type LogFile } from './sources/file.js';
 import { streamSources } from './sources/index.js';
 import type { ChangeRecord, LogAnalysis } from './types.js';
@@ -28,32 +25,13 @@ export interface AnalyzeOptions {
   top?: number;
 }
 
-/** Files smaller than this in total are scanned in-thread: starting workers would cost more. */
-const WORKER_MIN_BYTES = 16 << 20;
-/** Plain files above this are split into byte ranges so every core gets a share. */
-const SPLIT_MIN_BYTES = 48 << 20;
 
 function scanOptions(opts: AnalyzeOptions): ScanOptions {
   return { window: opts.window ? { sinceMs: opts.window.since.getTime(), untilMs: opts.window.until.getTime() } : null };
 }
 
 function workerCount(opts: AnalyzeOptions): number {
-  const env = process.env.WARROOM_LOG_WORKERS;
-  if (opts.workers !== undefined) return opts.workers;
-  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
-  return Math.min(availableParallelism(), 4);
-}
-
-/**
- * The bundled worker script. It exists only in the build (dist/logs-worker.js); running
- * from source (tests through vitest) scans in-thread, which computes the same result.
- */
-function workerScript(): URL | null {
-  for (const rel of ['./logs-worker.js', '../logs-worker.js']) {
-    const u = new URL(rel, import.meta.url);
-    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
-  }
-  return null;
+  return opts.workers ?? defaultWorkerCount();
 }
 
 /** Smallest range handed to a worker: below this, a range costs more to set up than it balances. */
@@ -84,43 +62,46 @@ function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES
 }
 
 /** Scans the planned tasks on n workers; `plan` runs while the workers start (~50 ms each). */
-function runInWorkers(script: URL, n: number, opts: ScanOptions, plan: () => ScanTask[]): Promise<PartialAnalysis> {
+function runInWorkers(script: URL, n: number, options: ScanOptions, plan: () => ScanTask[]): Promise<PartialAnalysis> {
   return new Promise((resolve, reject) => {
     let queue: ScanTask[] = [];
     let merged = emptyPartial();
     let live = n;
     let failed = false;
-    const workers: Worker[] = [];
+    const workers = takeLogWorkers(script, n);
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
-      for (const w of workers) void w.terminate();
+      for (const p of workers) void p.worker.terminate();
       reject(e);
     };
-    for (let i = 0; i < n; i++) {
-      // A small young generation: the scan allocates short-lived strings only, and every
-      // megabyte of semi-space is resident memory multiplied by the number of workers.
-      const w = new Worker(script, { workerData: { options: opts }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      workers.push(w);
-      w.on('message', (m: { ready?: true; result?: PartialAnalysis; error?: { message: string; code: string | null } }) => {
+    const next = (p: PooledWorker) => {
+      const task = queue.shift();
+      p.worker.postMessage(task ? { task, options } : { finish: true });
+    };
+    for (const p of workers) {
+      p.onError = fail;
+      p.onMessage = (msg) => {
+        const m = msg as { ready?: true; result?: PartialAnalysis; error?: { message: string; code: string | null } };
         if (m.error) return fail(fileError(m.error));
-        if (m.ready) {
-          const task = queue.shift();
-          w.postMessage(task ? { task } : { finish: true });
-          return;
-        }
+        if (m.ready) return next(p);
         if (m.result) {
           merged = mergePartials(merged, m.result);
-          void w.terminate();
+          void p.worker.terminate();
           if (--live === 0 && !failed) resolve(merged);
         }
-      });
-      w.on('error', (e) => fail(e));
+      };
     }
     try {
       queue = plan();
     } catch (e) {
       fail(e as Error);
+    }
+    // Workers that booted before this run listened: they said so already.
+    for (const p of workers) {
+      if (failed) break;
+      if (p.error) fail(p.error);
+      else if (p.ready) next(p);
     }
   });
 }
@@ -143,6 +124,7 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
   // More than one task: several files, or a file split into ranges (planTasks).
   const split = files.some((f) => !f.gzip && f.size >= splitMin);
+  if (!script || !(split || files.length > 1)) releaseLogWorkers();
   if (script && (split || files.length > 1)) {
     return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin)).catch((e: NodeJS.ErrnoException) => {
       throw e instanceof WarroomError ? e : fileError({ message: e.message, code: e.code ?? null });

@@ -84,6 +84,11 @@ export class JsonLinesEngine {
     this.x = instance.exports as unknown as Exports;
   }
 
+  /** Compiles the module now (once per thread), so the first scanner does not wait for it. */
+  static warm(): void {
+    moduleOnce();
+  }
+
   /**
    * An instance for one scanner. `errorKeys`: the alias keys of the message, exception type and
    * exception text, in priority order (JSON_ALIASES.message, excType, excText).

@@ -1,24 +1,28 @@
 // Worker-thread entry (bundled to dist/logs-worker.js). The parent hands out scan tasks one
 // at a time so fast workers take more; each worker scans all of its tasks with one scanner and
-// sends its counts back at the end.
-import { parentPort, workerData } from 'node:worker_threads';
+// sends its counts back at the end. A worker may boot before its run is known (worker-pool.ts):
+// the scan options come with the tasks, and the scanner is made on the first one.
+import { parentPort } from 'node:worker_threads';
+import { JsonLinesEngine } from './json-lines-wasm.js';
 import { runScanTask, type ScanTask } from './scan-task.js';
 import { LogScanner, type ScanOptions } from './scanner.js';
 
-type FromParent = { task: ScanTask } | { finish: true };
+type FromParent = { task: ScanTask; options: ScanOptions } | { finish: true };
 
-const opts = (workerData as { options: ScanOptions }).options;
-const scanner = new LogScanner(opts);
+let scanner: LogScanner | null = null;
 const port = parentPort!;
 
 port.on('message', (msg: FromParent) => {
   if ('finish' in msg) {
-    port.postMessage({ result: scanner.finish() });
+    port.postMessage({ result: (scanner ?? new LogScanner()).finish() });
     return;
   }
+  scanner ??= new LogScanner(msg.options);
   runScanTask(msg.task, scanner).then(
     () => port.postMessage({ ready: true }),
     (e: Error & { code?: string }) => port.postMessage({ error: { message: e.message, code: e.code ?? null } }),
   );
 });
+// Compiled while booting, so the first task starts scanning at once.
+JsonLinesEngine.warm();
 port.postMessage({ ready: true });

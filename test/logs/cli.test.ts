@@ -52,6 +52,22 @@ describe('warroom logs analyze', () => {
     expect(a.latency[0]).toEqual({ endpoint: expect.any(String), count: expect.any(Number), p50: expect.any(Number), p90: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number), mean: expect.any(Number) });
   });
 
+  it('gives the same answer with workers started before the CLI loaded (files worth workers)', async () => {
+    // No --workers and no WARROOM_LOG_WORKERS: bin/warroom.js starts the workers itself for
+    // two files of 9 MiB (several files over 16 MiB in all go to workers): a log and the one
+    // rotated after it.
+    const parts = [join(dir, 'part1.log'), join(dir, 'part2.log')];
+    const first = generateLogFile(parts[0], { bytes: 9 << 20, seed: 11 });
+    const gens = [first, generateLogFile(parts[1], { bytes: 9 << 20, seed: 12, start: new Date(first.last.getTime() + 1) })];
+    const [early, single] = await Promise.all([
+      runCli(['logs', 'analyze', ...parts, '--json', '--no-deploys', '--top', '50'], { cwd: dir, timeoutMs: 60_000 }),
+      runCli(['logs', 'analyze', ...parts, '--json', '--no-deploys', '--top', '50', '--workers', '0'], { cwd: dir, timeoutMs: 60_000 }),
+    ]);
+    expect(early.code).toBe(0);
+    expect(early.json<LogAnalysis>()).toEqual(single.json<LogAnalysis>());
+    expect(early.json<LogAnalysis>().totals.bytes).toBe(gens[0].bytes + gens[1].bytes);
+  });
+
   it('reads a service for a window and names the deploy before the spike', async () => {
     const deployAt = new Date(gen.deploy.getTime() - 20_000).toISOString();
     // Recorded through the use case in the CLI's own store (.warroom in the working directory):
