@@ -2,10 +2,10 @@ import { redactWith } from '../core/redact.js';
 import { validation, WarroomError } from '../core/errors.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } from './partial.js';
-import { alignToEvent, LineChunker } from './read.js';
+import { LineChunker, nextRangeEnd } from './read.js';
 import { runScanTask, type ScanTask } from './scan-task.js';
 import { LogScanner, type ScanOptions } from './scanner.js';
-import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './worker-pool.js';
+import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, takePreassigned, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './worker-pool.js';
 import { resolveLogFiles, type LogFile } from './sources/file.js';
 import { streamSources } from './sources/index.js';
 import type { ChangeRecord, LogAnalysis } from './types.js';
@@ -34,26 +34,21 @@ function workerCount(opts: AnalyzeOptions): number {
   return opts.workers ?? defaultWorkerCount();
 }
 
-/** Smallest range handed to a worker: below this, a range costs more to set up than it balances. */
-const MIN_RANGE_BYTES = 8 << 20;
-
 /**
- * Scan tasks: gzip files whole, large plain files in byte ranges that shrink as the file is
- * used up (each a share of what is left), so the workers are handed small ranges at the end
- * and finish together instead of one waiting on another's last big range.
+ * Scan tasks: gzip files whole, large plain files in byte ranges that shrink toward the end
+ * (nextRangeEnd). `from`: where the ranges of a single file start (prestarted workers have the
+ * ones before).
  */
-function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES): ScanTask[] {
+function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES, from = 0): ScanTask[] {
   const tasks: ScanTask[] = [];
   for (const f of files) {
     if (f.gzip || workers <= 1 || f.size < splitMin) {
       tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
       continue;
     }
-    const minRange = Math.min(MIN_RANGE_BYTES, Math.ceil(f.size / (workers * 4)));
-    let start = 0;
+    let start = files.length === 1 ? from : 0;
     while (start < f.size) {
-      const size = Math.max(minRange, Math.ceil((f.size - start) / (workers * 2)));
-      const end = start + size >= f.size ? f.size : alignToEvent(f.path, start + size, f.size);
+      const end = nextRangeEnd(f.path, start, f.size, workers);
       if (end > start) tasks.push({ path: f.path, start, end, gzip: false });
       start = end;
     }
@@ -101,7 +96,8 @@ function runInWorkers(script: URL, n: number, options: ScanOptions, plan: () => 
     for (const p of workers) {
       if (failed) break;
       if (p.error) fail(p.error);
-      else if (p.ready) next(p);
+      else if (p.early && 'error' in p.early) fail(fileError(p.early.error));
+      else if (p.early) next(p);
     }
   });
 }
@@ -124,9 +120,11 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
   // More than one task: several files, or a file split into ranges (planTasks).
   const split = files.some((f) => !f.gzip && f.size >= splitMin);
+  // Ranges prestarted workers already scan, when this is the file they were given.
+  const from = takePreassigned(files);
   if (!script || !(split || files.length > 1)) releaseLogWorkers();
   if (script && (split || files.length > 1)) {
-    return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin)).catch((e: NodeJS.ErrnoException) => {
+    return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin, from)).catch((e: NodeJS.ErrnoException) => {
       throw e instanceof WarroomError ? e : fileError({ message: e.message, code: e.code ?? null });
     });
   }

@@ -5,7 +5,8 @@ import { validation, WarroomError } from '../core/errors.js';
 import { redactWith } from '../core/redact.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { JSON_ALIASES, parseLeadingTimestamp, parseTimestampValue } from './fields.js';
-import { openLogStream, resolveLogFiles } from './sources/file.js';
+import { openLogStream } from './sources/file-read.js';
+import { resolveLogFiles } from './sources/file.js';
 import { streamSources, type SourceKind } from './sources/index.js';
 
 export interface FetchedSource {

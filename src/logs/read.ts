@@ -161,3 +161,18 @@ export function alignToEvent(path: string, pos: number, size: number): number {
     closeSync(fd);
   }
 }
+
+/** Smallest range handed to a worker: below this, a range costs more to set up than it balances. */
+const MIN_RANGE_BYTES = 8 << 20;
+
+/**
+ * End of the worker range of a plain file that starts at `start`: a share of what is left
+ * (1 / (2 × workers), at least 8 MiB or a quarter of a worker's share), moved to an event start.
+ * Ranges shrink as the file is used up, so the workers are handed small ones at the end and
+ * finish together instead of one waiting on another's last big range.
+ */
+export function nextRangeEnd(path: string, start: number, size: number, workers: number): number {
+  const minRange = Math.min(MIN_RANGE_BYTES, Math.ceil(size / (workers * 4)));
+  const want = Math.max(minRange, Math.ceil((size - start) / (workers * 2)));
+  return start + want >= size ? size : alignToEvent(path, start + want, size);
+}

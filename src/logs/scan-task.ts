@@ -1,6 +1,6 @@
 import type { LogScanner } from './scanner.js';
 import { LineChunker, scanFileRange } from './read.js';
-import { openLogStream } from './sources/file.js';
+import { openLogStream } from './sources/file-read.js';
 
 /** One unit of scanning work: a byte range of a plain file, or a whole gzip file. */
 export interface ScanTask {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateLogFile, type GenerateResult } from '../../bench/logs-generate.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
@@ -66,6 +67,36 @@ describe('warroom logs analyze', () => {
     expect(early.code).toBe(0);
     expect(early.json<LogAnalysis>()).toEqual(single.json<LogAnalysis>());
     expect(early.json<LogAnalysis>().totals.bytes).toBe(gens[0].bytes + gens[1].bytes);
+  });
+
+  it('gives the same answer when the workers start on a large file before the CLI loaded', async () => {
+    // One file of 48 MiB or more, no window: bin/warroom.js hands each worker its first range.
+    const big = join(dir, 'big.log');
+    generateLogFile(big, { bytes: 50 << 20, seed: 13 });
+    const [early, single] = await Promise.all([
+      runCli(['logs', 'analyze', 'big.log', '--json', '--no-deploys', '--top', '50'], { cwd: dir, timeoutMs: 60_000 }),
+      runCli(['logs', 'analyze', big, '--json', '--no-deploys', '--top', '50', '--workers', '0'], { cwd: dir, timeoutMs: 60_000 }),
+    ]);
+    expect(early.code).toBe(0);
+    expect(early.json<LogAnalysis>()).toEqual(single.json<LogAnalysis>());
+    rmSync(big);
+  });
+
+  it('stops prestarted workers whose ranges belong to another file than the scan', async () => {
+    const pool = (await import(pathToFileURL(join(process.cwd(), 'dist/logs-pool.js')).href)) as typeof import('../../src/logs/worker-pool.js');
+    const a = join(dir, 'a.log');
+    generateLogFile(a, { bytes: 49 << 20, seed: 3 });
+    pool.prestartLogWorkers({ path: a, size: 49 << 20 });
+    // A scan of another file gets no head start, and the workers given ranges of a.log stop.
+    expect(pool.takePreassigned([{ path: log, size: gen.bytes, mtimeMs: 0, gzip: false, rotation: 0 }])).toBe(0);
+    expect(pool.takePreassigned([{ path: a, size: 49 << 20, mtimeMs: 0, gzip: false, rotation: 0 }])).toBe(0);
+    // The same file does get it: the ranges before the returned offset are the workers'.
+    pool.prestartLogWorkers({ path: a, size: 49 << 20 });
+    const from = pool.takePreassigned([{ path: a, size: 49 << 20, mtimeMs: 0, gzip: false, rotation: 0 }]);
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThan(49 << 20);
+    pool.releaseLogWorkers();
+    rmSync(a);
   });
 
   it('reads a service for a window and names the deploy before the spike', async () => {

@@ -1,9 +1,8 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { validation } from '../../core/errors.js';
+import { isGzipFile } from './file-read.js';
 
 export interface LogFile {
   path: string;
@@ -16,16 +15,6 @@ export interface LogFile {
 
 // app.log.1, app.log.2.gz, app.log-20261126, app.log-20261126.gz, app.log.2026-11-26.gz
 const ROTATED = /^[.-](\d{1,4}|\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[T_-]?\d{2}(?::?\d{2}){0,2})?)(\.gz)?$|^\.gz$/;
-
-export function isGzipFile(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function describe(path: string, rotation: number): LogFile {
   const st = statSync(path);
@@ -105,13 +94,4 @@ export function resolveLogFiles(patterns: string[], opts: { cwd?: string; since?
   return [...seen.values()]
     .filter((f) => since === undefined || f.mtimeMs >= since)
     .sort((a, b) => a.mtimeMs - b.mtimeMs || b.rotation - a.rotation || a.path.localeCompare(b.path));
-}
-
-/** The bytes of a log file, gunzipped when it is compressed. */
-export function openLogStream(file: Pick<LogFile, 'path' | 'gzip'>): NodeJS.ReadableStream {
-  const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
-  if (!file.gzip) return raw;
-  const gunzip = createGunzip();
-  raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
 }
