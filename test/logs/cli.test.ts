@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { generateLogFile, type GenerateResult } from '../../bench/logs-generate.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
+import type * as WorkerPool from '../../src/logs/worker-pool.js';
 import { openStore } from '../../src/store/db.js';
 import { recordDeploy } from '../../src/app/record-deploy.js';
 import { testContext } from '../helpers/store.js';
@@ -83,7 +84,8 @@ describe('warroom logs analyze', () => {
   });
 
   it('stops prestarted workers whose ranges belong to another file than the scan', async () => {
-    const pool = (await import(pathToFileURL(join(process.cwd(), 'dist/logs-pool.js')).href)) as typeof import('../../src/logs/worker-pool.js');
+    // The built module: from source there is no worker script to start.
+    const pool = (await import(pathToFileURL(join(process.cwd(), 'dist/logs-pool.js')).href)) as typeof WorkerPool;
     const a = join(dir, 'a.log');
     generateLogFile(a, { bytes: 49 << 20, seed: 3 });
     pool.prestartLogWorkers({ path: a, size: 49 << 20 });
