@@ -1,17 +1,19 @@
 // AssemblyScript, compiled to dist/logs-json-lines.wasm by scripts/build.mjs (not TypeScript:
 // excluded from tsc and eslint). The fast path of the log analyser for JSON lines.
 //
-// It takes the common line off the JavaScript scanner's hands: a JSON object of the current
-// minute, not an error, whose endpoint is already known. For such a line it counts the level,
-// the request and its duration straight into per-endpoint slots, reading bytes in linear memory
-// (no strings, no JSON.parse). Any other line (an error, a new minute or endpoint, text, a
-// traceback, an escape in the path, a string duration...) stops the scan and the JavaScript
-// scanner handles that one line with the full rules, then resumes this one. Both must agree on
-// every line they both understand; test/logs/analyzer.test.ts checks the two paths give the
-// same analysis.
+// It takes the common lines off the JavaScript scanner's hands: JSON objects of the current
+// minute whose endpoint is already known, and error lines (with their tracebacks) whose
+// signature is already known. For such a line it counts the level, the request and its
+// duration straight into per-endpoint slots, and an error as an event record, reading bytes in
+// linear memory (no strings, no JSON.parse). Any other line (a new minute, endpoint or
+// signature, text, an escape in the path, a string duration...) stops the scan and the
+// JavaScript scanner handles that line with the full rules, then resumes this one. Both must
+// agree on every line they both understand; test/logs/json-lines-wasm.test.ts checks the two
+// paths give the same analysis.
 //
-// The rules mirror src/logs/scanner.ts (field search, level, status, duration) and
-// src/logs/normalize-path.ts (endpoint normalisation): change them together.
+// The rules mirror src/logs/scanner.ts (field search, level, status, duration, traceback
+// states), src/logs/normalize-path.ts (endpoint normalisation) and src/logs/signature.ts
+// (masks): change them together.
 
 // ── configuration written by JavaScript ──────────────────────────────────────
 const NF: i32 = 6; // fields: ts, level, status, path, method, duration
