@@ -8,20 +8,21 @@ export const JSON_ALIASES = {
   ts: ['ts', 'time', 'timestamp', '@timestamp', 'asctime', 'datetime', 'date', 't', '@t'],
   level: ['level', 'levelname', 'severity', 'lvl', 'log.level', 'loglevel', '@l'],
   path: ['path', 'url', 'route', 'uri', 'request_path', 'request_uri', 'endpoint', 'url.path', 'http.path'],
-  method: ['method', 'http_method', 'request_method', 'verb', 'http.method'],
-  status: ['status', 'status_code', 'statusCode', 'http_status', 'response_status', 'http.status_code'],
-  duration: ['duration_ms', 'latency_ms', 'elapsed_ms', 'response_time_ms', 'took_ms', 'time_ms', 'duration', 'latency', 'elapsed', 'response_time', 'took', 'request_time', 'duration_s', 'process_time', 'duration_seconds'],
+  method: ['method', 'http_method', 'request_method', 'verb', 'http.method', 'http.request.method'],
+  status: ['status', 'status_code', 'statusCode', 'http_status', 'response_status', 'http.status_code', 'http.response.status_code'],
+  duration: ['duration_ms', 'latency_ms', 'elapsed_ms', 'response_time_ms', 'took_ms', 'time_ms', 'duration', 'latency', 'elapsed', 'response_time', 'took', 'request_time', 'duration_s', 'process_time', 'duration_seconds', 'event.duration'],
   message: ['msg', 'message', 'event', 'text', '@m', '@mt'],
   excType: ['exc_type', 'exception_type', 'error_type', 'error.type', 'exception.type', 'error.kind'],
-  excText: ['exc_info', 'exception', 'traceback', 'stack_trace', 'stacktrace', 'stack', 'error.stack', 'exc_text', 'error'],
+  excText: ['exc_info', 'exception', 'traceback', 'stack_trace', 'stacktrace', 'stack', 'error.stack', 'error.stack_trace', 'exc_text', 'error'],
 } as const;
 
 /**
  * Unit of a duration key's numbers (values with a unit suffix like "12ms" say so themselves).
  * Keys ending in _s/_seconds, and nginx's request_time and Starlette's process_time, are seconds;
- * everything else is taken as milliseconds.
+ * ECS's event.duration is nanoseconds; everything else is taken as milliseconds.
  */
 export function durationScale(key: string): number {
+  if (key === 'event.duration') return 1e-6;
   return /(_s|_seconds|^request_time|^process_time)$/.test(key) ? 1000 : 1;
 }
 

@@ -58,7 +58,9 @@ class NeedleSet {
   hit = -1;
 
   constructor(keys: readonly string[]) {
-    this.keys = keys.filter((k) => !k.includes('.'));
+    // Dotted aliases ("log.level", "url.path") are searched as flat keys, as ECS loggers write
+    // them; a nested {"log": {"level": …}} is found by its inner key's own alias.
+    this.keys = [...keys];
     // Internalised (used once as a property name): V8 searches for an internalised pattern
     // several times faster than for a freshly built string.
     this.needles = this.keys.map((k) => internalize(`${k}":`));

@@ -110,6 +110,26 @@ describe('JSON lines', () => {
     expect(a.totals.levels).toMatchObject({ info: 2, error: 2, warning: 1 });
   });
 
+  it('reads ECS lines, whose keys are dotted and flat ("log.level", "url.path"), and nested fields', async () => {
+    // As ecs-logging writes them: flat dotted keys; event.duration is in nanoseconds.
+    const ecs = (i: number, level: string, status: number) => j({ '@timestamp': `2026-11-27T15:00:0${i}.000Z`, 'log.level': level, message: 'handled', 'http.request.method': 'GET', 'url.path': `/users/${i}`, 'http.response.status_code': status, 'event.duration': 2_500_000 });
+    const text = [
+      ecs(1, 'info', 200),
+      ecs(2, 'ERROR', 502),
+      j({ '@timestamp': '2026-11-27T15:00:03.000Z', 'log.level': 'error', message: 'db down', 'error.type': 'ConnectionError', 'error.stack_trace': 'Traceback (most recent call last):\n  File "x.py", line 1\nConnectionError: refused by 10.0.0.5' }),
+      // Nested objects are found by their inner keys.
+      j({ time: '2026-11-27T15:00:04Z', level: 'warning', http: { method: 'POST', url: '/carts/7', status: 503 }, duration: '1.5s' }),
+    ].join('');
+    const a = await analyze(text);
+    expect(a.totals.levels).toMatchObject({ info: 1, error: 2, warning: 1 });
+    expect(a.errorEvents).toBe(3);
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /users/:id')).toMatchObject({ errors: 1, requests: 2, statuses: { '502': 1 } });
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'POST /carts/:id')).toMatchObject({ errors: 1, statuses: { '503': 1 } });
+    expect(a.latency.find((l) => l.endpoint === 'GET /users/:id')!.max).toBeCloseTo(2.5, 1); // ns → ms
+    expect(a.latency.find((l) => l.endpoint === 'POST /carts/:id')!.max).toBeCloseTo(1500, -1);
+    expect(a.signatures.find((s) => s.type === 'ConnectionError')?.template).toBe('refused by <ip>');
+  });
+
   it('takes a signature from exc_info and from a raw traceback that follows an error line', async () => {
     const text = [
       j({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'Unhandled exception', path: '/pay/1', status: 500, exc_info: 'Traceback (most recent call last):\n  File "a.py", line 3, in f\n    g()\nKeyError: \'order_17\'' }),

@@ -89,7 +89,7 @@ describe('WebAssembly fast path for JSON lines', () => {
         case 4: lines.push(`{"ts": "${ts}", "level": "INFO", "path": "/esc/\\"q\\"/${i}", "status": 200, "duration_ms": 1e2}\r\n`); break;
         case 5: lines.push(j({ ts, level: 'INFO', msg: 'no request here' })); break;
         case 6: lines.push(`${ts} ERROR something broke for order ${i}\n`); break;
-        case 7: lines.push(j({ ts, level, http: { status }, path, duration_ms: -(i % 3) })); break;
+        case 7: lines.push(j({ ts, level, http: { status }, path, duration_ms: -(i % 3) }), j({ '@timestamp': ts, 'log.level': level, 'http.request.method': methods[i % 4], 'url.path': path, 'http.response.status_code': status, 'event.duration': i * 1000 })); break;
         default:
           lines.push(j({ ts, level: 'ERROR', msg: 'boom', path, status: 500, exc_type: 'KeyError' }));
           lines.push('Traceback (most recent call last):\n', '  File "/app/x.py", line 10, in handler\n', '    raise KeyError(key)\n', `KeyError: 'order_${i}'\n`);
