@@ -18,7 +18,16 @@ const REQUEST_RE = /"([A-Z]{3,7}) (\S+)(?: HTTP\/[\d.]+)?" (\d{3})\b/;
 const COMBINED_RE = /^(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-)(?: "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*")?(.*)$/;
 // uvicorn's default formatter: "INFO:     127.0.0.1:51234 - ..." (level, colon, padding).
 const UVICORN_RE = /^(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+(.*)$/;
-const LEVEL_WORD_RE = /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>]|$)/;
+// A level word: alone, in brackets, after a colon, or before a slash (Celery's "ERROR/ForkPoolWorker-1").
+const LEVEL_WORD_RE = /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>/]|$)/;
+// nginx's error log writes its level in lower case, in brackets: "[error]", "[warn]", "[crit]".
+const BRACKET_LEVEL_RE = /\[(trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|alert|emerg)\]/i;
+// nginx's error log names the request without a status: request: "GET /api/x HTTP/1.1".
+const NGINX_REQUEST_RE = /\brequest: "([A-Z]{3,7}) (\S+)(?: HTTP\/[\d.]+)?"/;
+// nginx's error message: "12#12: *1 connect() failed (...) while connecting to upstream, client: ..."
+// — the process, thread and connection numbers before it and the request details after it are
+// not the error's kind (they would split one error into a signature per client and path).
+const NGINX_MESSAGE_RE = /^\d+#\d+: (?:\*\d+ )?(.*?)(?:, client: .*)?$/;
 const LOGFMT_LEVEL_RE = /\b(?:level|lvl|severity)=["']?([A-Za-z]+|\d+)/i;
 const LOGFMT_STATUS_RE = /\b(?:status|status_code|code)=["']?(\d{3})\b/;
 const LOGFMT_PATH_RE = /\b(?:path|url|uri|route)=["']?([^\s"']+)/;
@@ -79,16 +88,28 @@ export function parseTextLine(line: string, refYear?: number): TextFacts | null 
     f.message = clf[3];
     return f;
   }
-  const ts = parseLeadingTimestamp(line, refYear);
+  // A timestamp first, or in brackets (gunicorn "[2026-11-27 15:00:00 +0000] [7] [ERROR]",
+  // Celery "[2026-11-27 15:00:00,123: ERROR/ForkPoolWorker-1]").
+  const bracket = line.charCodeAt(0) === 91 ? 1 : 0;
+  const ts = parseLeadingTimestamp(bracket ? line.slice(1) : line, refYear);
   if (ts) {
     f.ms = ts.ms;
-    const rest = line.slice(ts.length);
+    const rest = line.slice(bracket + ts.length);
     const lf = LOGFMT_LEVEL_RE.exec(rest);
-    const lw = lf ? null : LEVEL_WORD_RE.exec(rest.slice(0, 100));
+    const lw = lf ? null : (LEVEL_WORD_RE.exec(rest.slice(0, 100)) ?? BRACKET_LEVEL_RE.exec(rest.slice(0, 100)));
     if (lf) f.level = classifyLevel(lf[1]);
     else if (lw) f.level = classifyLevel(lw[1]);
-    f.message = (lw ? rest.slice(lw.index + lw[0].length) : rest).replace(/^[\s\]:|>-]+/, '');
+    f.message = (lw ? rest.slice(lw.index + lw[0].length) : rest).replace(/^(?:\/\S*)?[\s\]:|>-]+/, '');
     fillRequest(f, rest);
+    const nm = NGINX_MESSAGE_RE.exec(f.message);
+    if (nm) {
+      f.message = nm[1];
+      const nr = f.path === null ? NGINX_REQUEST_RE.exec(rest) : null;
+      if (nr) {
+        f.method = nr[1];
+        f.path = nr[2];
+      }
+    }
     fillDuration(f, rest);
     if (f.level === 'none' && f.status !== null) f.level = f.status >= 500 ? 'error' : 'info';
     return f;

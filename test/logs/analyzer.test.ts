@@ -216,6 +216,34 @@ describe('text formats', () => {
     expect(post.max).toBe(35); // gunicorn %(D)s is microseconds
   });
 
+  it("reads gunicorn's and Celery's bracketed times, and nginx's error log", async () => {
+    const text = [
+      '[2026-11-27 15:00:00 +0000] [7] [INFO] Booting worker with pid: 7',
+      '[2026-11-27 15:00:05 +0100] [7] [ERROR] Exception in worker process',
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 589, in spawn_worker',
+      "ModuleNotFoundError: No module named 'app.settings'",
+      '[2026-11-27 15:00:06 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:7)',
+      "[2026-11-27 15:00:07,456: ERROR/ForkPoolWorker-1] Task app.tasks.send[1b2c] raised unexpected: KeyError('x')",
+      '2026/11/27 15:00:08 [error] 12#12: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: "GET /api/x/17 HTTP/1.1", upstream: "http://10.0.0.2:8000/api/x/17", host: "example.com"',
+      '2026/11/27 15:00:09 [error] 12#12: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.3, server: _, request: "GET /api/x/18 HTTP/1.1"',
+      '2026/11/27 15:00:10 [warn] 12#12: *2 an upstream response is buffered to a temporary file',
+      '',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.totals.formats).toEqual({ text: 7, continuation: 3 });
+    expect(a.totals.undated).toBe(0);
+    expect(a.totals.firstTimestamp).toBe('2026-11-27T14:00:05.000Z'); // +0100
+    expect(a.totals.levels).toMatchObject({ info: 1, error: 4, critical: 1, warning: 1 });
+    expect(a.errorEvents).toBe(5);
+    const sig = (type: string) => a.signatures.find((s) => s.type === type);
+    expect(sig('ModuleNotFoundError')?.template).toBe("No module named 'app.settings'");
+    expect(sig('CRITICAL')?.template).toBe('WORKER TIMEOUT (pid:<n>)');
+    // One signature for both upstream failures, whatever the client and path; the path is the endpoint.
+    expect(a.signatures.filter((s) => s.template.startsWith('connect() failed'))).toEqual([expect.objectContaining({ count: 2, template: 'connect() failed (<n>: Connection refused) while connecting to upstream' })]);
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /api/x/:id')?.errors).toBe(2);
+  });
+
   it('reads plain lines that start with a timestamp, and logfmt', async () => {
     const text = [
       '2026-11-27 15:00:01,123 INFO [app.api] started',
