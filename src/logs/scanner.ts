@@ -4,7 +4,7 @@ import { hashNormalizedPath, normalizePath } from './normalize-path.js';
 import { emptyPartial, endpointName, type EndpointAgg, type MinuteAgg, type PartialAnalysis } from './partial.js';
 import { JsonLinesEngine, R_NEW_ENDPOINT, R_NEW_SIGNATURE, type WasmErrorEvent } from './json-lines-wasm.js';
 import { exceptionOfTraceback, maskMessage, parseExceptionLine } from './signature.js';
-import { parseTextLine } from './text-formats.js';
+import { parseTextLine, type TextFacts } from './text-formats.js';
 
 /** Bounds on what one scan may remember, so memory stays flat whatever the input. */
 const MAX_ENDPOINTS = 5000;
@@ -613,12 +613,13 @@ export class LogScanner {
     }
     let c0 = s.charCodeAt(ls);
     // Docker (timestamps=1) and journald put "2026-11-27T15:01:02.123456789Z " before every
-    // line, traceback lines included: look past it to see whether the line continues an event.
+    // line, traceback lines included, and Kubernetes (CRI) "… stdout F ": look past it to see
+    // whether the line continues an event.
     let cs = ls;
     if (c0 >= 48 && c0 <= 57 && s.charCodeAt(ls + 4) === 45 && s.charCodeAt(ls + 10) === 84) {
       const sp = s.indexOf(' ', ls + 19);
       if (sp > 0 && sp < ls + 40 && sp < le && s.charCodeAt(sp - 1) === 90) {
-        cs = sp + 1;
+        cs = sp + 1 + criTag(s, sp + 1);
         c0 = s.charCodeAt(cs);
       }
     }
@@ -934,15 +935,23 @@ export class LogScanner {
       return;
     }
     const c0 = line.charCodeAt(0);
+    let f: TextFacts | null = null;
     if (c0 >= 48 && c0 <= 57) {
-      // Docker and journald put a timestamp before the application's own line.
+      // Docker, journald and Kubernetes put a timestamp before the application's own line: a
+      // JSON line, or a text line read as if it stood alone (uvicorn's starts with its level),
+      // with the prefix's time when it has none of its own.
       const t = parseLeadingTimestamp(line, this.refYear);
-      if (t && line.charCodeAt(t.length) === 32 && line.charCodeAt(t.length + 1) === 123) {
-        this.scanJson(ls + Buffer.byteLength(line.slice(0, t.length + 1)), le, t.ms);
+      const at = t && line.charCodeAt(t.length) === 32 ? t.length + 1 + criTag(line, t.length + 1) : -1;
+      if (t && line.charCodeAt(at) === 123) {
+        this.scanJson(ls + Buffer.byteLength(line.slice(0, at)), le, t.ms);
         return;
       }
+      if (t && at > 0 && line.charCodeAt(t.length - 1) === 90) {
+        f = parseTextLine(line.slice(at), this.refYear);
+        if (f) f.ms ??= t.ms;
+      }
     }
-    const f = parseTextLine(line, this.refYear);
+    f ??= parseTextLine(line, this.refYear);
     if (!f) {
       this.closePending();
       this.countPlain('unrecognized');
@@ -1077,6 +1086,16 @@ export class LogScanner {
     // The fast path counts later lines with this hash under this signature itself.
     if (e.wasmSignature) this.wasm?.addSignature(e.wasmSignature, sig, e.wasmTb ?? 0);
   }
+}
+
+/**
+ * Length of the CRI stream tag at `at` ("stdout F " or "stderr P ": Kubernetes container logs
+ * put it between the time and the line; P marks a part of a longer line), or 0.
+ */
+function criTag(s: string, at: number): number {
+  const c = s.charCodeAt(at + 7);
+  if ((c !== 70 && c !== 80) || s.charCodeAt(at + 8) !== 32) return 0;
+  return s.startsWith('stdout ', at) || s.startsWith('stderr ', at) ? 9 : 0;
 }
 
 function addDuration(ep: EndpointAgg, ms: number): void {

@@ -244,6 +244,24 @@ describe('text formats', () => {
     expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /api/x/:id')?.errors).toBe(2);
   });
 
+  it('reads Kubernetes (CRI) container lines: JSON, tracebacks and uvicorn lines behind "<time> stdout F "', async () => {
+    const text = [
+      '2026-11-27T15:00:00.123456789Z stdout F {"ts":"2026-11-27T15:00:00Z","level":"ERROR","msg":"boom","path":"/api/k/1","status":500}',
+      '2026-11-27T15:00:00.223456789Z stderr F Traceback (most recent call last):',
+      '2026-11-27T15:00:00.223456789Z stderr F   File "/app/x.py", line 3, in h',
+      "2026-11-27T15:00:00.223456789Z stderr F KeyError: 'k9'",
+      '2026-11-27T15:00:01.123456789Z stderr F INFO:     10.0.0.1:5123 - "GET /api/k/2 HTTP/1.1" 502 Bad Gateway',
+      '2026-11-27T15:00:02.123456789Z stdout F {"ts":"2026-11-27T15:00:02Z","level":"INFO","msg":"ok","path":"/api/k/3","status":200,"duration_ms":12}',
+      '',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.totals.formats).toEqual({ json: 2, continuation: 3, uvicorn: 1 });
+    expect(a.errorEvents).toBe(2);
+    expect(a.signatures.find((s) => s.type === 'KeyError')?.template).toBe("'k<n>'");
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /api/k/:id')).toMatchObject({ errors: 1, statuses: { '502': 1 } });
+    expect(a.totals.lastTimestamp).toBe('2026-11-27T15:00:02.000Z');
+  });
+
   it('reads plain lines that start with a timestamp, and logfmt', async () => {
     const text = [
       '2026-11-27 15:00:01,123 INFO [app.api] started',
