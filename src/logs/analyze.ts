@@ -42,8 +42,8 @@ function workerCount(opts: AnalyzeOptions): number {
 function planTasks(files: LogFile[], workers: number, splitMin = SPLIT_MIN_BYTES, from = 0): ScanTask[] {
   const tasks: ScanTask[] = [];
   for (const f of files) {
-    if (f.gzip || workers <= 1 || f.size < splitMin) {
-      tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip });
+    if (f.gzip || f.dockerJson || workers <= 1 || f.size < splitMin) {
+      tasks.push({ path: f.path, start: 0, end: f.size, gzip: f.gzip, dockerJson: f.dockerJson });
       continue;
     }
     let start = files.length === 1 ? from : 0;
@@ -119,7 +119,7 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const splitMin = explicit ? 1 << 20 : SPLIT_MIN_BYTES;
   const script = want > 1 && (explicit || total >= WORKER_MIN_BYTES) ? workerScript() : null;
   // More than one task: several files, or a file split into ranges (planTasks).
-  const split = files.some((f) => !f.gzip && f.size >= splitMin);
+  const split = files.some((f) => !f.gzip && !f.dockerJson && f.size >= splitMin);
   // Ranges prestarted workers already scan, when this is the file they were given.
   const from = takePreassigned(files);
   if (!script || !(split || files.length > 1)) releaseLogWorkers();

@@ -1,13 +1,15 @@
 import type { LogScanner } from './scanner.js';
 import { LineChunker, scanFileRange } from './read.js';
+import { unwrapDockerJson } from './sources/docker-json-file.js';
 import { openLogStream } from './sources/file-read.js';
 
-/** One unit of scanning work: a byte range of a plain file, or a whole gzip file. */
+/** One unit of scanning work: a byte range of a plain file, or a whole gzip or Docker json-file. */
 export interface ScanTask {
   path: string;
   start: number;
   end: number;
   gzip: boolean;
+  dockerJson?: boolean;
 }
 
 /**
@@ -17,9 +19,10 @@ export interface ScanTask {
  */
 export async function runScanTask(task: ScanTask, scanner: LogScanner): Promise<void> {
   scanner.startRange();
-  if (task.gzip) {
+  if (task.gzip || task.dockerJson) {
     const chunker = new LineChunker(scanner);
-    for await (const chunk of openLogStream(task)) chunker.push(chunk as Buffer);
+    const bytes = openLogStream(task) as AsyncIterable<Buffer>;
+    for await (const chunk of task.dockerJson ? unwrapDockerJson(bytes) : bytes) chunker.push(chunk);
     chunker.end();
   } else {
     scanFileRange(task.path, task.start, task.end, scanner);

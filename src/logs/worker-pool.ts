@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nextRangeEnd } from './read.js';
 import type { ScanTask } from './scan-task.js';
-import { isGzipFile } from './sources/file-read.js';
+import { sniffLogFile } from './sources/file-read.js';
 import type { LogFile } from './sources/file.js';
 
 /** What a worker sent before anyone listened (kept, not lost): it is ready, or its first task failed. */
@@ -98,7 +98,7 @@ export function takePreassigned(files: readonly LogFile[]): number {
   const pre = preassigned;
   preassigned = null;
   if (!pre) return 0;
-  if (files.length === 1 && !files[0].gzip && resolve(files[0].path) === pre.path && files[0].size >= pre.end) return pre.end;
+  if (files.length === 1 && !files[0].gzip && !files[0].dockerJson && resolve(files[0].path) === pre.path && files[0].size >= pre.end) return pre.end;
   releaseLogWorkers();
   return 0;
 }
@@ -116,21 +116,23 @@ export const SPLIT_MIN_BYTES = 48 << 20;
  */
 export function prestartForArgs(args: readonly string[]): void {
   if (args.includes('--workers')) return;
-  const files: { path: string; size: number }[] = [];
+  const files: { path: string; size: number; plain: boolean }[] = [];
   for (const a of args) {
     if (a.startsWith('-')) continue;
     try {
       const st = statSync(a);
-      if (st.isFile()) files.push({ path: resolve(a), size: st.size });
+      if (!st.isFile()) continue;
+      const sniff = sniffLogFile(a);
+      files.push({ path: resolve(a), size: st.size, plain: !sniff.gzip && !sniff.dockerJson });
     } catch {
       // not a file
     }
   }
   const bytes = files.reduce((n, f) => n + f.size, 0);
-  const largest = Math.max(0, ...files.map((f) => f.size));
-  if (largest < SPLIT_MIN_BYTES && (files.length < 2 || bytes < WORKER_MIN_BYTES)) return;
+  const split = files.some((f) => f.plain && f.size >= SPLIT_MIN_BYTES);
+  if (!split && (files.length < 2 || bytes < WORKER_MIN_BYTES)) return;
   // One file read whole: the workers can start on it now (a window or a service needs the config).
-  const whole = files.length === 1 && !args.some((a) => /^--(since|until|service)(=|$)/.test(a)) && !isGzipFile(files[0].path);
+  const whole = files.length === 1 && !args.some((a) => /^--(since|until|service)(=|$)/.test(a));
   prestartLogWorkers(whole ? files[0] : undefined);
 }
 

@@ -34,6 +34,31 @@ describe('files with rotation and gzip', () => {
     await expect(analyzeFiles([p])).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('corrupt gzip data') });
   });
 
+  it("unwraps Docker's json-file logs: JSON and text lines, tracebacks, a line Docker split, a line that is no entry", async () => {
+    const p = join(dir, 'abc123-json.log');
+    const t = (s: number) => `2026-11-27T15:00:0${s}.123456789Z`;
+    const long = JSON.stringify({ ts: '2026-11-27T15:00:02Z', level: 'INFO', msg: 'x'.repeat(20_000), path: '/api/a/3', status: 200, duration_ms: 7 });
+    const entries = [
+      { log: `${JSON.stringify({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'boom', path: '/api/a/1', status: 500 })}\n`, stream: 'stdout', time: t(0) },
+      { log: 'Traceback (most recent call last):\n', stream: 'stderr', time: t(0) },
+      { log: '  File "/app/x.py", line 3, in h\n', stream: 'stderr', time: t(0) },
+      { log: "KeyError: 'k9'\n", stream: 'stderr', time: t(0) },
+      { log: 'INFO:     10.0.0.1:5123 - "GET /api/a/2 HTTP/1.1" 503 Service Unavailable\n', stream: 'stdout', time: t(1) },
+      // Docker cuts lines at 16 KiB: the parts carry no newline until the last.
+      { log: long.slice(0, 16_384), stream: 'stdout', time: t(2) },
+      { log: `${long.slice(16_384)}\n`, stream: 'stdout', time: t(2) },
+    ];
+    writeFileSync(p, `${entries.map((e) => JSON.stringify(e)).join('\n')}\nnot an entry\n`);
+    expect(resolveLogFiles([p])[0]).toMatchObject({ gzip: false, dockerJson: true });
+    const a = await analyzeFiles([p]);
+    expect(a.totals.formats).toEqual({ json: 2, continuation: 3, uvicorn: 1, unrecognized: 1 });
+    expect(a.totals.malformed).toBe(0);
+    expect(a.errorEvents).toBe(2);
+    expect(a.signatures.find((s) => s.type === 'KeyError')?.template).toBe("'k<n>'");
+    expect(a.latency.find((l) => l.endpoint === '/api/a/:id')).toMatchObject({ count: 1, max: 7 });
+    expect(a.totals.lastTimestamp).toBe('2026-11-27T15:00:02.000Z');
+  });
+
   it('reads rotated and gzipped siblings oldest first, skipping files last written before the window', () => {
     const d = mkdtempSync(join(dir, 'rot-'));
     const files: [string, string, string][] = [

@@ -2,13 +2,15 @@
 // the scanner's worker threads load no glob library.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { isDockerJsonStart } from './docker-json-file.js';
 
-/** Whether the file starts with gzip's magic bytes. */
-export function isGzipFile(path: string): boolean {
+/** What the file's first bytes say: gzip's magic, or a Docker json-file entry. */
+export function sniffLogFile(path: string): { gzip: boolean; dockerJson: boolean } {
   const fd = openSync(path, 'r');
   try {
-    const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const b = Buffer.alloc(8);
+    const n = readSync(fd, b, 0, 8, 0);
+    return { gzip: n >= 2 && b[0] === 0x1f && b[1] === 0x8b, dockerJson: n === 8 && isDockerJsonStart(b) };
   } finally {
     closeSync(fd);
   }

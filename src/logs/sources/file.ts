@@ -2,13 +2,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { validation } from '../../core/errors.js';
-import { isGzipFile } from './file-read.js';
+import { sniffLogFile } from './file-read.js';
 
 export interface LogFile {
   path: string;
   size: number;
   mtimeMs: number;
   gzip: boolean;
+  /** Docker json-file entries (each line wraps one of the application's: unwrapped when read). */
+  dockerJson?: boolean;
   /** Rotation number (app.log.3 → 3; 0 for the live file or a date suffix). */
   rotation: number;
 }
@@ -18,7 +20,8 @@ const ROTATED = /^[.-](\d{1,4}|\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[T_-]?\d{2}
 
 function describe(path: string, rotation: number): LogFile {
   const st = statSync(path);
-  return { path, size: st.size, mtimeMs: st.mtimeMs, gzip: st.size >= 2 && isGzipFile(path), rotation };
+  const { gzip, dockerJson } = st.size >= 2 ? sniffLogFile(path) : { gzip: false, dockerJson: false };
+  return { path, size: st.size, mtimeMs: st.mtimeMs, gzip, dockerJson, rotation };
 }
 
 /**
