@@ -18,6 +18,12 @@ const REQUEST_RE = /"([A-Z]{3,7}) (\S+)(?: HTTP\/[\d.]+)?" (\d{3})\b/;
 const COMBINED_RE = /^(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-)(?: "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*")?(.*)$/;
 // uvicorn's default formatter: "INFO:     127.0.0.1:51234 - ..." (level, colon, padding).
 const UVICORN_RE = /^(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+(.*)$/;
+// Python's logging.basicConfig() default, "%(levelname)s:%(name)s:%(message)s": "ERROR:app.api:payment failed".
+const PY_BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):([\w.-]*):(.*)$/;
+// Colour codes (uvicorn and others colour their levels when the output is a terminal, as in a
+// container run with a TTY).
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /\u001b\[[0-9;]*m/g;
 // A level word: alone, in brackets, after a colon, or before a slash (Celery's "ERROR/ForkPoolWorker-1").
 const LEVEL_WORD_RE = /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>/]|$)/;
 // nginx's error log writes its level in lower case, in brackets: "[error]", "[warn]", "[crit]".
@@ -62,7 +68,8 @@ function fillDuration(f: TextFacts, text: string): void {
  * Recognises uvicorn/gunicorn access and error lines, nginx combined, and any line that starts
  * with a timestamp (ISO 8601, common log format, syslog). Returns null for anything else.
  */
-export function parseTextLine(line: string, refYear?: number): TextFacts | null {
+export function parseTextLine(raw: string, refYear?: number): TextFacts | null {
+  const line = raw.includes('\u001b') ? raw.replace(ANSI_RE, '') : raw;
   const f: TextFacts = { format: 'text', ms: null, level: 'none', method: null, path: null, status: null, durationMs: null, message: line };
   const uv = UVICORN_RE.exec(line);
   if (uv) {
@@ -70,6 +77,13 @@ export function parseTextLine(line: string, refYear?: number): TextFacts | null 
     f.level = classifyLevel(uv[1]);
     f.message = uv[2];
     fillRequest(f, uv[2]);
+    return f;
+  }
+  const py = PY_BASIC_RE.exec(line);
+  if (py) {
+    f.level = classifyLevel(py[1]);
+    f.message = py[3];
+    fillRequest(f, py[3]);
     return f;
   }
   const clf = COMBINED_RE.exec(line);

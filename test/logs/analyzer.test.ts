@@ -262,6 +262,28 @@ describe('text formats', () => {
     expect(a.totals.lastTimestamp).toBe('2026-11-27T15:00:02.000Z');
   });
 
+  it("reads uvicorn's coloured lines (a container with a TTY) and Python's basicConfig format", async () => {
+    const text = [
+      '\u001b[32mINFO\u001b[0m:     127.0.0.1:5123 - "GET /api/x/1 HTTP/1.1" \u001b[32m200 OK\u001b[0m',
+      '\u001b[31mERROR\u001b[0m:    Exception in ASGI application',
+      'Traceback (most recent call last):',
+      '  File "/app/main.py", line 9, in h',
+      'RuntimeError: kaboom 7',
+      '\u001b[32mINFO\u001b[0m:     127.0.0.1:5124 - "POST /api/x HTTP/1.1" \u001b[31m500 Internal Server Error\u001b[0m',
+      'INFO:app.main:started',
+      'ERROR:app.api:payment failed for order 991',
+      'WARNING:urllib3.connectionpool:Retrying (Retry(total=2)) after connection broken',
+      '',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.totals.formats).toEqual({ uvicorn: 3, continuation: 3, text: 3 });
+    expect(a.totals.levels).toMatchObject({ info: 3, error: 2, warning: 1 });
+    expect(a.errorEvents).toBe(3);
+    expect(a.signatures.find((s) => s.type === 'RuntimeError')?.template).toBe('kaboom <n>');
+    expect(a.signatures.find((s) => s.type === 'ERROR')?.template).toBe('payment failed for order <n>');
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'POST /api/x')?.statuses).toEqual({ '500': 1 });
+  });
+
   it('reads plain lines that start with a timestamp, and logfmt', async () => {
     const text = [
       '2026-11-27 15:00:01,123 INFO [app.api] started',
