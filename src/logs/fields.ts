@@ -11,8 +11,8 @@ export const JSON_ALIASES = {
   method: ['method', 'http_method', 'request_method', 'verb', 'http.method', 'http.request.method'],
   status: ['status', 'status_code', 'statusCode', 'http_status', 'response_status', 'http.status_code', 'http.response.status_code'],
   duration: ['duration_ms', 'latency_ms', 'elapsed_ms', 'response_time_ms', 'took_ms', 'time_ms', 'duration', 'latency', 'elapsed', 'response_time', 'took', 'request_time', 'duration_s', 'process_time', 'duration_seconds', 'event.duration'],
-  message: ['msg', 'message', 'event', 'text', '@m', '@mt'],
-  excType: ['exc_type', 'exception_type', 'error_type', 'error.type', 'exception.type', 'error.kind'],
+  message: ['msg', 'message', 'event', 'record.message', 'text', '@m', '@mt'],
+  excType: ['exc_type', 'exception_type', 'error_type', 'error.type', 'exception.type', 'error.kind', 'record.exception.type'],
   excText: ['exc_info', 'exception', 'traceback', 'stack_trace', 'stacktrace', 'stack', 'error.stack', 'error.stack_trace', 'exc_text', 'error'],
 } as const;
 

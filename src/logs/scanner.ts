@@ -727,6 +727,18 @@ export class LogScanner {
 
   private exactJsonTs(v: number): number | null {
     const s = this.s;
+    if (s.charCodeAt(v) === 123) {
+      // An object, as loguru's serialised records hold it: {"repr": "2026-…", "timestamp": 1795…}.
+      const end = s.indexOf('}', v);
+      for (const key of ['"timestamp":', '"repr":']) {
+        const k = s.indexOf(key, v);
+        if (k < 0 || (end >= 0 && k > end)) continue;
+        let q = k + key.length;
+        while (s.charCodeAt(q) === 32) q++;
+        if (s.charCodeAt(q) !== 123) return this.exactJsonTs(q);
+      }
+      return null;
+    }
     if (s.charCodeAt(v) === 34) {
       const e = s.indexOf('"', v + 1);
       return e < 0 ? null : parseTimestampValue(s.slice(v + 1, e));
@@ -810,7 +822,16 @@ export class LogScanner {
     const lv = vpos[F_LEVEL];
     if (lv >= 0) {
       if (s.charCodeAt(lv) === 34) level = levelAt(s, lv + 1);
-      else {
+      else if (s.charCodeAt(lv) === 123) {
+        // An object, as loguru's serialised records hold it: {"icon": "…", "name": "ERROR", "no": 40}.
+        const n = s.indexOf('"name":', lv);
+        const end = s.indexOf('}', lv);
+        if (n > 0 && (end < 0 || n < end)) {
+          let q = n + 7;
+          while (s.charCodeAt(q) === 32) q++;
+          if (s.charCodeAt(q) === 34) level = levelAt(s, q + 1);
+        }
+      } else {
         const ne = readNumberEnd(s, lv);
         if (ne > lv) level = classifyLevel(Number(s.slice(lv, ne)));
       }

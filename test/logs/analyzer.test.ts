@@ -130,6 +130,18 @@ describe('JSON lines', () => {
     expect(a.signatures.find((s) => s.type === 'ConnectionError')?.template).toBe('refused by <ip>');
   });
 
+  it("reads loguru's serialised records (level and time are objects, the message and exception nested)", async () => {
+    const rec = (i: number, name: string, no: number, message: string, exception: unknown) =>
+      j({ text: `2026-11-27 15:00:0${i}.123 | ${name} | app.main:pay:42 - ${message}\n`, record: { elapsed: { repr: '0:00:01', seconds: 1 }, exception, level: { icon: 'x', name, no }, line: 42, message, name: 'app.main', time: { repr: `2026-11-27 15:00:0${i}.123000+00:00`, timestamp: Date.parse(`2026-11-27T15:00:0${i}.123Z`) / 1000 } } });
+    const text = [rec(0, 'INFO', 20, 'started', null), rec(1, 'ERROR', 40, 'payment failed for order 17', { type: 'ValueError', value: 'bad amount -5', traceback: true }), rec(2, 'WARNING', 30, 'slow', null)].join('');
+    const a = await analyze(text);
+    expect(a.totals.levels).toMatchObject({ info: 1, error: 1, warning: 1 });
+    expect(a.totals.undated).toBe(0);
+    expect(a.totals.firstTimestamp).toBe('2026-11-27T15:00:00.123Z');
+    expect(a.errorEvents).toBe(1);
+    expect(a.signatures[0]).toMatchObject({ type: 'ValueError', template: 'payment failed for order <n>' });
+  });
+
   it('takes a signature from exc_info and from a raw traceback that follows an error line', async () => {
     const text = [
       j({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'Unhandled exception', path: '/pay/1', status: 500, exc_info: 'Traceback (most recent call last):\n  File "a.py", line 3, in f\n    g()\nKeyError: \'order_17\'' }),

@@ -87,7 +87,7 @@ describe('WebAssembly fast path for JSON lines', () => {
         case 2: lines.push(j({ ts, level, path, method: methods[i % 4], status, duration: `${i % 50}ms` })); break;
         case 3: lines.push(j({ level, ts, msg: `moved ${i}`, path, status, method: 'GET', request_time: (i % 7) / 10 })); break;
         case 4: lines.push(`{"ts": "${ts}", "level": "INFO", "path": "/esc/\\"q\\"/${i}", "status": 200, "duration_ms": 1e2}\r\n`); break;
-        case 5: lines.push(j({ ts, level: 'INFO', msg: 'no request here' })); break;
+        case 5: lines.push(j({ ts, level: 'INFO', msg: 'no request here' }), j({ ts, level: { name: ['ERROR', 'INFO'][i % 2], no: 40 }, path, status: 200 })); break;
         case 6: lines.push(`${ts} ERROR something broke for order ${i}\n`); break;
         case 7: lines.push(j({ ts, level, http: { status }, path, duration_ms: -(i % 3) }), j({ '@timestamp': ts, 'log.level': level, 'http.request.method': methods[i % 4], 'url.path': path, 'http.response.status_code': status, 'event.duration': i * 1000 })); break;
         default:

@@ -662,8 +662,9 @@ function readField(f: i32, v: i32, le: i32): i32 {
     }
     let c = byte(v);
     if (!isDigit(c)) {
-      // readNumberEnd's characters make a number JavaScript reads; anything else is no level.
-      if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69) return halt(R_LEVEL);
+      // readNumberEnd's characters make a number JavaScript reads, and an object may hold a
+      // level name (loguru): JavaScript's. Anything else is no level.
+      if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || c === 123) return halt(R_LEVEL);
       lineLevel = 7;
       return plainEnd(v, le);
     }
