@@ -20,6 +20,11 @@ const COMBINED_RE = /^(\S+) \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-)(?: 
 const UVICORN_RE = /^(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+(.*)$/;
 // Python's logging.basicConfig() default, "%(levelname)s:%(name)s:%(message)s": "ERROR:app.api:payment failed".
 const PY_BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):([\w.-]*):(.*)$/;
+// Redis's own log: "1:M 27 Nov 2026 15:00:05.789 # message" (pid, role, time, level mark).
+const REDIS_RE = /^\d+:[XCSM] (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? ([.\-*#]) (.*)$/;
+// Redis marks warnings and errors alike with '#': these words make it an error.
+const REDIS_ERROR_RE = /\b(?:error|errors|failed|failure|can't|cannot|unable|fatal|oom|corrupt\w*)\b/i;
+const MONTH_INDEX: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 // Colour codes (uvicorn and others colour their levels when the output is a terminal, as in a
 // container run with a TTY).
 // eslint-disable-next-line no-control-regex
@@ -77,6 +82,14 @@ export function parseTextLine(raw: string, refYear?: number): TextFacts | null {
     f.level = classifyLevel(uv[1]);
     f.message = uv[2];
     fillRequest(f, uv[2]);
+    return f;
+  }
+  const rd = REDIS_RE.exec(line);
+  if (rd && MONTH_INDEX[rd[2]] !== undefined) {
+    f.ms = Date.UTC(+rd[3], MONTH_INDEX[rd[2]], +rd[1], +rd[4], +rd[5], +rd[6], rd[7] ? Number(rd[7].padEnd(3, '0')) : 0);
+    f.message = rd[9];
+    const mark = rd[8];
+    f.level = mark === '#' ? (/^WARNING\b/.test(rd[9]) || !REDIS_ERROR_RE.test(rd[9]) ? 'warning' : 'error') : mark === '*' ? 'info' : 'debug';
     return f;
   }
   const py = PY_BASIC_RE.exec(line);

@@ -296,6 +296,21 @@ describe('text formats', () => {
     expect(a.topFailingEndpoints.find((e) => e.endpoint === 'POST /api/x')?.statuses).toEqual({ '500': 1 });
   });
 
+  it("reads Redis's own log: its time, and '#' lines as warnings unless they say something failed", async () => {
+    const text = [
+      '1:C 27 Nov 2026 15:00:00.123 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo',
+      '1:M 27 Nov 2026 15:00:00.456 * Ready to accept connections tcp',
+      '1:M 27 Nov 2026 15:00:05.789 # WARNING Memory overcommit must be enabled!',
+      "1:M 27 Nov 2026 15:01:00.000 # Can't save in background: fork: Cannot allocate memory",
+      '',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.totals.formats).toEqual({ text: 4 });
+    expect(a.totals.levels).toMatchObject({ warning: 2, info: 1, error: 1 });
+    expect(a.totals.firstTimestamp).toBe('2026-11-27T15:00:00.123Z');
+    expect(a.signatures).toEqual([expect.objectContaining({ type: 'ERROR', template: "Can't save in background: fork: Cannot allocate memory" })]);
+  });
+
   it('reads plain lines that start with a timestamp, and logfmt', async () => {
     const text = [
       '2026-11-27 15:00:01,123 INFO [app.api] started',
