@@ -84,7 +84,8 @@ const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4,
 
 // ISO 8601, and the same with slashes (nginx's error log: 2026/11/27 15:00:00).
 const ISO_RE = /^(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?/;
-const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\s*([+-]\d{4}))?/;
+// Common log format "27/Nov/2026:15:00:00 +0000"; Werkzeug (Flask's server) writes a space for the colon.
+const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4})[: ](\d{2}):(\d{2}):(\d{2})(?:\s*([+-]\d{4}))?/;
 const SYSLOG_RE = /^([A-Z][a-z]{2})\s+(\d{1,2}) (\d{2}):(\d{2}):(\d{2})/;
 
 function zoneOffsetMs(z: string | undefined): number {

@@ -215,10 +215,13 @@ describe('text formats', () => {
       '10.0.0.1 - - [27/Nov/2026:15:00:01 +0000] "GET /api/items/5 HTTP/1.1" 200 512 "-" "curl/8.0" 0.120',
       '10.0.0.2 - alice [27/Nov/2026:15:00:02 +0000] "GET /api/items/6 HTTP/1.1" 502 157 "https://x/" "Mozilla/5.0" 1.500',
       '10.0.0.3 - - [27/Nov/2026:16:00:03 +0100] "POST /api/items HTTP/1.0" 201 0 "-" "python-requests/2.31" 35000',
+      // Werkzeug (Flask's development server): a space for the colon, no size.
+      '127.0.0.1 - - [27/Nov/2026 15:00:02] "GET /api/items/7 HTTP/1.1" 404 -',
       '',
     ].join('\n');
     const a = await analyze(text);
-    expect(a.totals.formats).toEqual({ combined: 3 });
+    expect(a.totals.formats).toEqual({ combined: 4 });
+    expect(a.totals.undated).toBe(0);
     expect(a.errorEvents).toBe(1);
     expect(a.totals.firstTimestamp).toBe('2026-11-27T15:00:01.000Z');
     expect(a.totals.lastTimestamp).toBe('2026-11-27T15:00:03.000Z');
