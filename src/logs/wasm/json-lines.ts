@@ -212,58 +212,58 @@ function aliasOf(p: i32, len: i32): i32 {
   return -1;
 }
 
-/** Links a signature hash to JavaScript's signature `index` and the traceback state (0 or 2) its lines leave. */
-export function addSignature(lo: i32, hi: i32, index: i32, tb: i32): void {
-  const key = (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
-  let i = <i32>(key ^ (key >> 29)) & (SIG_TABLE - 1);
-  for (let n = 0; n < SIG_TABLE; n++) {
-    const v = i32At(SIG_VALS, i);
-    if (v === 0) {
-      store<u64>(SIG_KEYS + (<usize>i << 3), key);
-      setI32(SIG_VALS, i, ((index << 2) | (tb & 3)) + 1);
+/**
+ * An open-addressing map from u64 keys to i32 values over `size` entries (a power of two) at
+ * `keys` and `vals`; a value is stored plus one, 0 marks an empty entry. The first value put
+ * under a key stays.
+ */
+function mapPut(keys: usize, vals: usize, size: i32, key: u64, value: i32): void {
+  let i = <i32>(key ^ (key >> 29)) & (size - 1);
+  for (let n = 0; n < size; n++) {
+    if (i32At(vals, i) === 0) {
+      store<u64>(keys + (<usize>i << 3), key);
+      setI32(vals, i, value + 1);
       return;
     }
-    if (load<u64>(SIG_KEYS + (<usize>i << 3)) === key) return;
-    i = (i + 1) & (SIG_TABLE - 1);
+    if (load<u64>(keys + (<usize>i << 3)) === key) return;
+    i = (i + 1) & (size - 1);
   }
 }
 
-function signatureOf(key: u64): i32 {
-  let i = <i32>(key ^ (key >> 29)) & (SIG_TABLE - 1);
-  for (let n = 0; n < SIG_TABLE; n++) {
-    const v = i32At(SIG_VALS, i);
+/** The value mapPut put under `key`, or -1. */
+@inline function mapGet(keys: usize, vals: usize, size: i32, key: u64): i32 {
+  let i = <i32>(key ^ (key >> 29)) & (size - 1);
+  for (let n = 0; n < size; n++) {
+    const v = i32At(vals, i);
     if (v === 0) return -1;
-    if (load<u64>(SIG_KEYS + (<usize>i << 3)) === key) return v - 1;
-    i = (i + 1) & (SIG_TABLE - 1);
+    if (load<u64>(keys + (<usize>i << 3)) === key) return v - 1;
+    i = (i + 1) & (size - 1);
   }
   return -1;
+}
+
+@inline function key64(lo: i32, hi: i32): u64 {
+  return (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
+}
+
+/** Links a signature hash to JavaScript's signature `index` and the traceback state (0 or 2) its lines leave. */
+export function addSignature(lo: i32, hi: i32, index: i32, tb: i32): void {
+  mapPut(SIG_KEYS, SIG_VALS, SIG_TABLE, key64(lo, hi), (index << 2) | (tb & 3));
+}
+
+/** (signature index << 2 | traceback state) of a signature hash, or -1. */
+@inline function signatureOf(key: u64): i32 {
+  return mapGet(SIG_KEYS, SIG_VALS, SIG_TABLE, key);
 }
 
 export function addEndpoint(lo: i32, hi: i32, slot: i32): void {
   if (slot < 0 || slot >= MAX_SLOTS) return;
-  const key = (<u64>(<u32>hi) << 32) | <u64>(<u32>lo);
-  let i = <i32>(key ^ (key >> 29)) & (TABLE - 1);
-  for (let n = 0; n < TABLE; n++) {
-    const v = i32At(TVALS, i);
-    if (v === 0) {
-      store<u64>(TKEYS + (<usize>i << 3), key);
-      setI32(TVALS, i, slot + 1);
-      return;
-    }
-    if (load<u64>(TKEYS + (<usize>i << 3)) === key) return;
-    i = (i + 1) & (TABLE - 1);
-  }
+  mapPut(TKEYS, TVALS, TABLE, key64(lo, hi), slot);
 }
 
-function slotOf(key: u64): i32 {
-  let i = <i32>(key ^ (key >> 29)) & (TABLE - 1);
-  for (let n = 0; n < TABLE; n++) {
-    const v = i32At(TVALS, i);
-    if (v === 0) return -1;
-    if (load<u64>(TKEYS + (<usize>i << 3)) === key) return v - 1;
-    i = (i + 1) & (TABLE - 1);
-  }
-  return -1;
+/** The slot of an endpoint hash, or -1. */
+@inline function slotOf(key: u64): i32 {
+  return mapGet(TKEYS, TVALS, TABLE, key);
 }
 
 // ── searching ────────────────────────────────────────────────────────────────
