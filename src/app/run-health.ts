@@ -1,6 +1,6 @@
 import { httpUrl, serviceSchema, type ServiceConfig, type WarroomConfig } from '../config/schema.js';
 import { notFound, validation } from '../core/errors.js';
-import { triageThresholdsSchema, type TriageThresholds } from '../core/triage-rules.js';
+import { triageThresholdsSchema, type TriageThresholds } from '../core/triage/rules.js';
 import { runHealth } from '../checks/health.js';
 import type { HealthThresholds } from '../checks/health.js';
 import type { HealthReport } from '../checks/types.js';

@@ -1,7 +1,7 @@
 import type { HealthReport, CheckResult } from './types.js';
 import type { PostgresDiagnosis, LockNode } from './diagnose-postgres.js';
 import type { RedisDiagnosis } from './diagnose-redis.js';
-import type { Finding } from '../core/triage-rules.js';
+import type { Finding } from '../core/triage/rules.js';
 
 /** Markdown for the files written to --output-dir (health.md, triage.md, diagnose-*.md). */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationMs, urlWith } from './schema-helpers.js';
 import { SEVERITIES } from '../core/severity.js';
-import { triageConfigSchema } from '../core/triage-rules.js';
+import { triageConfigSchema } from '../core/triage/rules.js';
 import { alertsSchema, channelsSchema, contactsSchema, coordinationSchema, statusPageSchema, templatesSchema } from './coordination-schema.js';
 
 export { durationMs };

@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 import { z } from 'zod';
-import { compareSeverity, SEVERITIES, type Severity } from './severity.js';
+import { compareSeverity, SEVERITIES, type Severity } from '../severity.js';
 
 /**
  * Triage rules as data: an id, a condition over the facts collected for one service, the
