@@ -3,7 +3,7 @@ import { notFound, validation } from '../core/errors.js';
 import { parseIncidentId } from '../core/incident.js';
 import { redactText } from '../core/redact.js';
 import type { Severity } from '../core/severity.js';
-import { BUILT_IN_RULES, evaluateRules, mergeRules, suggestSeverity, type Facts, type Finding, type TriageRule, type TriageThresholds } from '../core/triage-rules.js';
+import { BUILT_IN_RULES, evaluateRules, mergeRules, suggestSeverity, type Facts, type Finding, type TriageRule, type TriageThresholds } from '../core/triage/rules.js';
 import { runHealth } from '../checks/health.js';
 import { diagnosePostgres, type LockNode, type PostgresDiagnosis } from '../checks/diagnose-postgres.js';
 import { diagnoseRedis, type RedisDiagnosis } from '../checks/diagnose-redis.js';

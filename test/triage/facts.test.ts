@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildFacts } from '../../src/app/run-triage.js';
-import { triageThresholdsSchema } from '../../src/core/triage-rules.js';
+import { triageThresholdsSchema } from '../../src/core/triage/rules.js';
 import type { CheckResult, HealthReport, ServiceHealth } from '../../src/checks/types.js';
 
 const check = (service: string, state: CheckResult['state'], error?: string): CheckResult => ({ service, kind: 'http', target: `http://${service}/health`, state, latencyMs: 5, evidence: { status: state === 'up' ? 200 : 503 }, ...(error && { error }) });
