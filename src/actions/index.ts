@@ -1,6 +1,6 @@
 import { validation } from '../core/errors.js';
 import { BUILTIN_ACTIONS, type WarroomConfig } from '../config/schema.js';
-import type { AccessRole } from '../app/context.js';
+import type { AccessRole } from '../core/actor.js';
 import { prepareCleanDisk } from './clean-disk.js';
 import { prepareFlushKeys } from './flush-keys.js';
 import { prepareKillQuery } from './kill-query.js';

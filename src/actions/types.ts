@@ -1,6 +1,6 @@
 import type { WarroomConfig } from '../config/schema.js';
-import type { AccessRole } from '../app/context.js';
-import type { Deploy } from '../app/record-deploy.js';
+import type { AccessRole } from '../core/actor.js';
+import type { Deploy } from '../core/deploy.js';
 import type { ServiceHealth } from '../checks/types.js';
 
 /** One thing an action will do, shown by --dry-run and at confirmation exactly as it will run. */

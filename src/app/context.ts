@@ -1,31 +1,17 @@
 import type { Kysely } from 'kysely';
 import { forbidden, validation } from '../core/errors.js';
-import type { Incident, TimelineEntry } from '../core/incident.js';
+import { hasRole, type AccessRole, type Actor } from '../core/actor.js';
+import type { IncidentEvent } from '../core/incident-event.js';
+import type { TimelineEntry } from '../core/incident.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import type { WarroomConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import type { z } from 'zod';
 
-export const ACCESS_ROLES = ['viewer', 'responder', 'commander', 'admin'] as const;
-export type AccessRole = (typeof ACCESS_ROLES)[number];
-
-/** Who is acting: a person at the CLI, an API token, a signed-in user, or an agent. */
-export interface Actor {
-  name: string;
-  role: AccessRole;
-  via: 'cli' | 'api' | 'web' | 'agent' | 'system';
-}
-
-export type IncidentEventType = 'declared' | 'status' | 'severity' | 'role' | 'entry' | 'resolved' | 'reopened' | 'acknowledged' | 'update';
-
-export interface IncidentEvent {
-  type: IncidentEventType;
-  incident: Incident;
-  previous: Incident | null;
-  entries: TimelineEntry[];
-  actor: Actor;
-}
+// The domain types live in src/core; re-exported here because every use case imports its context from this file.
+export { ACCESS_ROLES, hasRole, isAccessRole, type AccessRole, type Actor } from '../core/actor.js';
+export type { IncidentEvent, IncidentEventType } from '../core/incident-event.js';
 
 /**
  * Everything a use case needs. Use cases are fn(ctx, input): they check the role, validate,
@@ -53,18 +39,8 @@ export interface AppContext {
   afterEntry?: (entry: TimelineEntry) => void;
 }
 
-const RANK: Record<AccessRole, number> = { viewer: 0, responder: 1, commander: 2, admin: 3 };
-
-export function hasRole(actor: Actor, min: AccessRole): boolean {
-  return RANK[actor.role] >= RANK[min];
-}
-
 export function requireRole(ctx: AppContext, min: AccessRole, what: string): void {
   if (!hasRole(ctx.actor, min)) throw forbidden(`${what} needs the ${min} role; ${ctx.actor.name} has ${ctx.actor.role}`);
-}
-
-export function isAccessRole(s: string): s is AccessRole {
-  return (ACCESS_ROLES as readonly string[]).includes(s);
 }
 
 export const nowIso = (ctx: AppContext) => ctx.now().toISOString();

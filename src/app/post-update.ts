@@ -29,7 +29,7 @@ export interface UpdatePlanView {
 /**
  * The commander's update: an 'update' timeline entry (resetting the cadence clock), the status
  * move if any, the internal message to the incident channel and, for SEV1/SEV2 or with public
- * text, the status-page post — all in the change's one transaction (see notify/hooks.ts).
+ * text, the status-page post — all in the change's one transaction (see runtime/coordination-hooks.ts).
  */
 export async function postIncidentUpdate(ctx: AppContext, id: string, input: PostUpdateInput): Promise<{ event: IncidentEvent | null; plan: UpdatePlanView | null }> {
   requireRole(ctx, 'responder', 'posting an update');

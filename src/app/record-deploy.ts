@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { validation } from '../core/errors.js';
+import { DEPLOY_KINDS, type Deploy } from '../core/deploy.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
-export const DEPLOY_KINDS = ['deploy', 'infra', 'rollback'] as const;
+// Re-exported for src/app/run-triage.ts, which still imports Deploy from here.
+export { DEPLOY_KINDS, type Deploy } from '../core/deploy.js';
 
 export const recordDeployInputSchema = z.object({
   service: z.string().min(1).max(100),
@@ -12,16 +14,6 @@ export const recordDeployInputSchema = z.object({
   by: z.string().min(1).max(100).nullish(),
   description: z.string().max(10_000).nullish(),
 }).strict();
-
-export interface Deploy {
-  id: number;
-  service: string;
-  version: string;
-  kind: (typeof DEPLOY_KINDS)[number];
-  at: string;
-  by: string;
-  description: string | null;
-}
 
 /** Records a deploy or infra change so triage can line errors up against recent changes. */
 export async function recordDeploy(ctx: AppContext, input: z.input<typeof recordDeployInputSchema>): Promise<Deploy> {

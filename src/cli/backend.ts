@@ -4,7 +4,7 @@ import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-
 import type { TimelineEntry } from '../core/incident.js';
 import type { DeclareInput } from '../app/declare-incident.js';
 import type { AddEntryInput } from '../app/add-timeline-entry.js';
-import type { Deploy } from '../app/record-deploy.js';
+import type { Deploy } from '../core/deploy.js';
 import type { Runtime } from './runtime.js';
 
 /** The JSON shape of every incident change, identical from the local store and the API. */

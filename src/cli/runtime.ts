@@ -8,7 +8,7 @@ import { buildSeverityPolicy } from '../core/severity.js';
 import type { AppContext } from '../app/context.js';
 import type { Store } from '../store/db.js';
 import type { CliIo } from './io.js';
-import type { CliCoordination } from '../notify/cli-delivery.js';
+import type { CliCoordination } from '../runtime/cli-delivery.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -31,7 +31,7 @@ export interface Runtime {
   actorName(): string;
   /** Opens the local store (embedded SQLite, or PostgreSQL with DATABASE_URL) and builds a context. */
   openContext(): Promise<AppContext>;
-  /** Coordination delivery for local commands (set once openContext ran): see src/notify/cli-delivery.ts. */
+  /** Coordination delivery for local commands (set once openContext ran): see src/runtime/cli-delivery.ts. */
   coordination?: CliCoordination;
   close(): Promise<void>;
 }
@@ -82,7 +82,7 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
       });
       // Messages and timers of local changes go through the outbox and are delivered before exit.
       if (!rt.coordination) {
-        const { attachCliCoordination } = await import('../notify/cli-delivery.js');
+        const { attachCliCoordination } = await import('../runtime/cli-delivery.js');
         rt.coordination = attachCliCoordination({ config, policy, store, err: io.err });
       }
       // The person at the terminal owns the local store, so they act as admin.

@@ -1,2 +1,2 @@
-// Replaced at build time would be nicer; kept literal so `--version` reads no file.
-export const VERSION = '0.1.0';
+// The version lives in src/version.ts (the server and MCP report it too); cli.ts imports it from here.
+export { VERSION } from '../version.js';

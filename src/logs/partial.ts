@@ -1,6 +1,10 @@
 import { HIST_BUCKETS, mergeHist, percentile } from './histogram.js';
 import { detectSpike } from './spike.js';
+import type { MinuteAgg } from './minute-agg.js';
 import type { ChangeRecord, ErrorSignature, EndpointLatency, FailingEndpoint, LogAnalysis, MinuteBucket } from './types.js';
+
+// MinuteAgg has its own file so that spike.ts, which partial.ts calls, need not import partial.ts back.
+export type { MinuteAgg } from './minute-agg.js';
 
 /**
  * What one scanner (one worker's byte range, one stream) has counted. Everything merges by
@@ -21,16 +25,6 @@ export interface PartialAnalysis {
   minutes: Map<number, MinuteAgg>;
   endpoints: Map<string, EndpointAgg>;
   signatures: Map<string, SignatureAgg>;
-}
-
-export interface MinuteAgg {
-  lines: number;
-  errors: number;
-  firstErrorMs: number | null;
-  /** Error events per second of the minute, allocated on the first error (for the spike onset). */
-  secondErrors: Uint32Array | null;
-  /** Error events per endpoint name in this minute (for naming the endpoint behind a spike). */
-  endpointErrors: Map<string, number>;
 }
 
 export interface EndpointAgg {

@@ -90,7 +90,7 @@ export interface EndpointLatency {
   mean: number;
 }
 
-/** The deploy record the analyser lines spikes up against (matches src/app/record-deploy.ts Deploy). */
+/** The deploy record the analyser lines spikes up against (matches src/core/deploy.ts Deploy). */
 export interface ChangeRecord {
   id: number;
   service: string;

@@ -4,7 +4,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { listIncidents, showIncident } from '../app/list-incidents.js';
 import { getTriageReport } from '../app/run-triage.js';
 import type { WarroomError } from '../core/errors.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import { recordAgentCall } from './record.js';
 import { errorResult, okResult, parseArgs, toWarroomError, type ToolDef, type ToolEnv } from './tool.js';
 import { incidentTools } from './tools-incidents.js';

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Runtime } from '../cli/runtime.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import { configDir } from '../app/generate-postmortem.js';
 import { showContacts } from '../app/show-contacts.js';
 import type { AppContext } from '../app/context.js';
@@ -35,12 +35,19 @@ export function shippedSkillDir(name = 'incident-response'): string {
   throw new Error(`skills/${name} is missing from the installation`);
 }
 
+/** What the export reads of the CLI's runtime: the config in force, the working folder, who runs it. */
+export interface SkillExportEnv {
+  io: { cwd: string };
+  config(): LoadedConfig;
+  actorName(): string;
+}
+
 /**
  * `warroom skill export`: lays out the seed's skill folder — SKILL.md and the three scripts
  * (copied from the shipped skill) and the two references the seed only names, generated from
  * the live config (contacts, severity policy) and the post-mortem template in force.
  */
-export async function exportIncidentResponseSkill(rt: Runtime, dirOpt: string): Promise<SkillExportResult> {
+export async function exportIncidentResponseSkill(rt: SkillExportEnv, dirOpt: string): Promise<SkillExportResult> {
   const { config, policy, path } = rt.config();
   const dir = resolve(rt.io.cwd, dirOpt);
   const files: ExportedFile[] = [];

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../app/context.js';
 import { authenticateToken, cachedTokenActor } from '../app/manage-tokens.js';
-import type { ServerDeps } from './build-server.js';
+import type { ServerDeps } from './deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

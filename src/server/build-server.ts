@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Actor, AppContext } from '../app/context.js';
 import type { WarroomConfig } from '../config/schema.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import { WarroomError } from '../core/errors.js';
 import type { Store } from '../store/db.js';
 import { installAuth, type Authenticator } from './auth.js';
+import type { ServerDeps } from './deps.js';
 import { installErrorHandler } from './errors.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerPostmortemRoutes } from './routes/postmortems.js';
@@ -16,26 +16,12 @@ import { registerDeployRoutes } from './routes/deploys.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerMcpRoute } from './routes/mcp.js';
-import { attachCoordinationHooks } from '../notify/server-coordination.js';
+import { attachCoordinationHooks } from '../runtime/server-coordination.js';
 import { registerStatusPageRoutes } from './routes/status-page.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerOutboxRoutes } from './routes/outbox.js';
 import { registerUpdateRoutes } from './routes/updates.js';
 import { installWebApp, sessionAuthenticator } from './web/install.js';
-
-/** What the server is built from; tests pass their own store and config. */
-export interface ServerDeps {
-  store: Store;
-  config: WarroomConfig;
-  policy: SeverityPolicy;
-  now: () => Date;
-  /** A context with no actor, for authentication itself. */
-  base: Pick<AppContext, 'store' | 'now'>;
-  /** Builds the per-request use-case context for an actor. */
-  contextFor(actor: Actor): AppContext;
-  /** In-transaction and after-commit hooks shared by every request (outbox, SSE). */
-  hooks: Pick<AppContext, 'onIncidentChange' | 'afterCommit' | 'afterEntry'>;
-}
 
 export interface BuildServerOptions {
   store: Store;

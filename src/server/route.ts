@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput, hasRole, type AccessRole, type AppContext } from '../app/context.js';
 import { WarroomError } from '../core/errors.js';
-import type { ServerDeps } from './build-server.js';
+import type { ServerDeps } from './deps.js';
 
 /** One API operation: the role it needs, its zod schemas (also the OpenAPI document), and its handler. */
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {

@@ -5,10 +5,12 @@ import type { Worker } from 'node:worker_threads';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type QueryResult, type Transaction } from 'kysely';
 import { WarroomError } from '../core/errors.js';
 import { buildMigrations } from './migrations.js';
+import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import type { Database as SqliteNative, Statement as SqliteStatement } from 'better-sqlite3';
 
-export type Dialect = 'sqlite' | 'postgres';
+// Dialect has its own file so that the migrations, which db.ts runs, need not import db.ts back.
+export type { Dialect } from './dialect.js';
 
 export interface Store {
   db: Kysely<Database>;

@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import type { Dialect } from './db.js';
+import type { Dialect } from './dialect.js';
 import { incidents } from './migrations/0001-incidents.js';
 import { coordination } from './migrations/0002-coordination.js';
 import { postmortems } from './migrations/0003-postmortems.js';

@@ -2,7 +2,7 @@ import { configSchema, type WarroomConfig } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/load-config.js';
 import type { AppContext, Actor } from '../../src/app/context.js';
 import type { Store } from '../../src/store/db.js';
-import { createCoordinationHooks } from '../../src/notify/hooks.js';
+import { createCoordinationHooks } from '../../src/runtime/coordination-hooks.js';
 import { OutboxWorker } from '../../src/notify/outbox-worker.js';
 
 export const WEBHOOK_SECRET = 'a-very-long-test-secret-0123456789';

@@ -1,6 +1,6 @@
 import { validation } from '../../core/errors.js';
 import { formatDuration, parseTimePoint } from '../../core/time.js';
-import type { Deploy } from '../../app/record-deploy.js';
+import type { Deploy } from '../../core/deploy.js';
 import { finalize, scanFiles, scanStream, type AnalyzeOptions } from '../../logs/analyze.js';
 import { renderErrorChart } from '../../logs/chart.js';
 import { emptyPartial, mergePartials } from '../../logs/partial.js';

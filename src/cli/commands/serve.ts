@@ -40,7 +40,7 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
   await app.listen({ port, host });
   // Timers (update reminders, escalation) and outbox delivery run in every serve process; the
   // database decides which instance fires each timer and sends each message (docs/coordination.md).
-  const { coordinationFor } = await import('../../notify/server-coordination.js');
+  const { coordinationFor } = await import('../../runtime/server-coordination.js');
   const coord = coordinationFor(deps);
   coord.start(app.log);
   running.coordination = coord;

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime.js';
 import type { UpdatePlanView } from '../../app/post-update.js';
 import type { IncidentView } from '../../app/list-incidents.js';
 import type { TimelineEntry } from '../../core/incident.js';
-import type { DeliveryReport } from '../../notify/cli-delivery.js';
+import type { DeliveryReport } from '../../runtime/cli-delivery.js';
 import type { OutboxItem } from '../../notify/outbox.js';
 
 interface Options { status?: string; findings?: string; actions?: string; public?: string; eta?: string; dryRun?: boolean }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addActionItem, completeActionItem, listActionItems } from '../../app/manage-action-items.js';
 import { ACTION_KINDS } from '../../core/postmortem.js';
 import { defineRoute, qBool } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { actionItemSchema } from '../postmortem.presenters.js';
 
 const tags = ['action-items'];

@@ -1,34 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { listActionRuns, runAction, runActionInputSchema } from '../../app/run-action.js';
+import { actionRunResultSchema } from '../../app/run-action.schema.js';
 import { parseIncidentId } from '../../core/incident.js';
 import { apiOperations, defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const tags = ['remediation'];
 
 /** The request body: the run input without the incident, which is in the URL (documented in docs/remediation.md). */
 export const actionBodySchema = runActionInputSchema.omit({ incident: true });
-
-const planSchema = z.object({
-  action: z.string(), target: z.string(), summary: z.string(), role: z.string(),
-  steps: z.array(z.object({ kind: z.string(), description: z.string(), argv: z.array(z.string()).optional(), timeoutMs: z.number().optional() })),
-  facts: z.record(z.string(), z.unknown()), warnings: z.array(z.string()),
-});
-
-export const actionRunResultSchema = z.object({
-  runId: z.number().int().nullable(), action: z.string(), target: z.string().nullable(), incidentId: z.string().nullable(),
-  dryRun: z.boolean(), status: z.enum(['planned', 'succeeded', 'failed', 'timed_out', 'interrupted', 'refused', 'error']), ok: z.boolean(),
-  plan: planSchema.nullable(),
-  outcome: z.object({
-    status: z.string(), exitCode: z.number().int().nullable(), summary: z.string(), output: z.string(),
-    steps: z.array(z.object({ description: z.string(), status: z.string(), exitCode: z.number().int().nullable().optional(), durationMs: z.number(), error: z.string().nullable().optional() })),
-    verification: z.object({ ok: z.boolean().nullable(), detail: z.string(), facts: z.record(z.string(), z.unknown()).optional() }),
-    facts: z.record(z.string(), z.unknown()), error: z.string().nullable(),
-  }).nullable(),
-  actor: z.object({ name: z.string(), role: z.string(), via: z.string() }),
-  startedAt: z.string(), finishedAt: z.string(), durationMs: z.number(), timelineEntryId: z.number().int().nullable(),
-});
 
 export function registerActionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // The route lets responders in because a runbook may allow them; runAction then checks the

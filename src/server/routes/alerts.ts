@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ingestAlerts } from '../../app/ingest-alert.js';
 import { defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const tags = ['alerts'];
 const ingestResultSchema = z.object({

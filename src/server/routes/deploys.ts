@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listDeploys, recordDeploy, recordDeployInputSchema } from '../../app/record-deploy.js';
 import { parseTimePoint } from '../../core/time.js';
 import { defineRoute, qInt } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { deploySchema } from '../presenters.js';
 
 const tags = ['deploys'];

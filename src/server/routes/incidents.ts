@@ -11,7 +11,7 @@ import { reopenIncident, reopenInputSchema } from '../../app/reopen-incident.js'
 import { acknowledgeIncident } from '../../app/acknowledge-incident.js';
 import type { AppContext, IncidentEvent } from '../../app/context.js';
 import { defineRoute, qBool, qInt } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../presenters.js';
 
 const tags = ['incidents'];

@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { agentActor, createWarroomMcpServer } from '../../mcp/server.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 export interface McpRouteOptions {
   /** `warroom serve --allow-agent-remediation`: register run_remediation (commander/admin tokens only). */

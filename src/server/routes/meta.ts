@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { apiOperations, defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
-import { VERSION } from '../../cli/version.js';
+import type { ServerDeps } from '../deps.js';
+import { VERSION } from '../../version.js';
 import { SEVERITIES } from '../../core/severity.js';
 
 export function registerMetaRoutes(app: FastifyInstance, deps: ServerDeps): void {

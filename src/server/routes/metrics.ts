@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { computeStatsSince } from '../../app/compute-stats.js';
 import { WarroomError } from '../../core/errors.js';
 import { SEVERITIES } from '../../core/severity.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const DEFAULT_WINDOW_MS = 90 * 86_400_000;
 

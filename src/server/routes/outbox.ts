@@ -4,7 +4,7 @@ import { listOutboxMessages, retryOutboxMessage } from '../../app/manage-outbox.
 import { OUTBOX_STATUSES } from '../../notify/outbox.js';
 import { CHANNELS } from '../../notify/message.js';
 import { defineRoute, qInt } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const tags = ['outbox'];
 export const outboxItemSchema = z.object({
@@ -22,7 +22,7 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ServerDeps): vo
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/outbox/:id/retry', role: 'commander', summary: 'Retry a dead-lettered message now', tags, response: outboxItemSchema },
     async ({ ctx, params }) => {
       const item = await retryOutboxMessage(ctx, params.id);
-      (await import('../../notify/server-coordination.js')).coordinationFor(deps).wake();
+      (await import('../../runtime/server-coordination.js')).coordinationFor(deps).wake();
       return item;
     });
 }

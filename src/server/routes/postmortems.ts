@@ -9,7 +9,7 @@ import { renderHtml } from '../../postmortem/render-html.js';
 import { renderMarkdown } from '../../postmortem/render-markdown.js';
 import { loadTemplate } from '../../postmortem/template.js';
 import { defineRoute, qBool } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { editResultSchema, postmortemModelSchema, postmortemSummarySchema, reminderResultSchema, statsSchema } from '../postmortem.presenters.js';
 
 const tags = ['postmortems'];

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { readStatusPage, type PublicStatus } from '../../app/read-status-page.js';
 import { componentLabel } from '../../notify/status-page.js';
 import { defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 /** Everything user-written is escaped: the page is HTML without JavaScript. */
 export function escapeHtml(s: string): string {

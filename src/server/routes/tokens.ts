@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createToken, createTokenInputSchema, listTokens, revokeToken } from '../../app/manage-tokens.js';
 import { defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const tags = ['tokens'];
 

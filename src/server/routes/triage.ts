@@ -7,7 +7,7 @@ import { parseDuration } from '../../core/time.js';
 import { SEVERITIES } from '../../core/severity.js';
 import { validation } from '../../core/errors.js';
 import { defineRoute, qInt } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 
 const tags = ['triage'];
 const HEALTH_REUSE_MS = 2000;

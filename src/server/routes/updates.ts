@@ -4,7 +4,7 @@ import { postIncidentUpdate, postUpdateInputSchema } from '../../app/post-update
 import { withDerived } from '../../app/list-incidents.js';
 import { showContacts } from '../../app/show-contacts.js';
 import { defineRoute } from '../route.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { toOutboxItem } from '../../notify/outbox.js';
 
 /**

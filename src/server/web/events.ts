@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { showIncident } from '../../app/list-incidents.js';
 import { isWarroomError } from '../../core/errors.js';
 import { parseIncidentId } from '../../core/incident.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { defineRoute, qInt } from '../route.js';
 
 /** How often each stream reads the database for entries written by other instances or processes (the CLI). */

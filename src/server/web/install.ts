@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { registerEventRoutes } from './events.js';
 import { installCsrfProtection, registerSessionRoutes } from './session.js';
 import { installSecurityHeaders, registerWebAppRoutes } from './static.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession, sameSecret, signIn, signInInputSchema, signOut, SESSION_IDLE_MS, type WebSession } from '../../app/web-sessions.js';
 import { WarroomError } from '../../core/errors.js';
 import type { Authenticator } from '../auth.js';
-import type { ServerDeps } from '../build-server.js';
+import type { ServerDeps } from '../deps.js';
 import { defineRoute } from '../route.js';
 
 export const SESSION_COOKIE = 'warroom_session';

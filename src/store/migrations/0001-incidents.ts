@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
-import type { Dialect } from "../db.js";
+import type { Dialect } from "../dialect.js";
 
 /** The auto-increment id column is the only dialect difference we allow. */
 export function serialId(dialect: Dialect, db: Kysely<unknown>, table: string) {

@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../dialect.js';
 import { serialId } from './0001-incidents.js';
 
 /** Stored triage reports: "what did triage find at 03:12?" and GET /api/v1/triage/latest. */
