@@ -1,6 +1,52 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers of src/ (docs/architecture.md): each imports only the layers below it.
+//   interfaces (cli, server, mcp) → runtime (composition) → app (use cases) → adapters → core
+const ADAPTERS = ['store', 'checks', 'logs', 'notify', 'actions', 'config', 'docker', 'postmortem'];
+const LAYERS = [
+  { name: 'core', folders: ['core'], forbidden: ['app', 'runtime', 'cli', 'server', 'mcp', ...ADAPTERS, 'version'], why: 'src/core is pure and imports nothing outside src/core' },
+  { name: 'adapters', folders: ADAPTERS, forbidden: ['app', 'runtime', 'cli', 'server', 'mcp'], why: 'adapters serve the use cases and never call them or an interface; move the shared type to src/core' },
+  { name: 'app', folders: ['app'], forbidden: ['runtime', 'cli', 'server', 'mcp'], why: 'use cases take what they need in their context; they never import the composition root or an interface' },
+  { name: 'runtime', folders: ['runtime'], forbidden: ['cli', 'server', 'mcp'], why: 'the composition root builds what the interfaces use; it never imports them (take the smallest interface instead)' },
+  { name: 'server', folders: ['server'], forbidden: ['cli'], why: 'the server never imports the CLI (src/version.ts holds VERSION)' },
+  // mcp still borrows the server's presenters until they move to one contract module (issue 15).
+  { name: 'mcp', folders: ['mcp'], forbidden: ['cli', 'server/(?!(postmortem\\.)?presenters\\.js$)'], why: 'MCP never imports the CLI, nor the server beyond its presenters' },
+];
+
+// A relative import from src/<layer>/<depth folders>/file.ts reaches src/<x> with exactly depth+1 "../".
+// Matched as written (no-restricted-imports does not resolve paths), so the climb is counted
+// per depth: "../x" from a subfolder is a sibling subfolder, not the layer x.
+// A target is a folder name (the folder or a file named after it, like version.js) or a regex that goes on past the folder.
+const climb = (depth, targets) => `^(\\.\\./){${depth + 1}}(${targets.map((t) => (t.includes('/') ? t : `${t}(/|\\.js$)`)).join('|')})`;
+// The same pattern for esquery (no literal "/" allowed inside its /regex/).
+const esq = (re) => re.replaceAll('/', '\\x2F');
+
+const PURE_CORE = [
+  { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'os'], message: 'src/core is pure: no I/O imports.' },
+  { group: ['kysely', 'pg', 'better-sqlite3', 'ioredis', 'undici', 'fastify', 'nodemailer', 'pino'], message: 'src/core is pure: no database or network libraries.' },
+];
+
+function layerRules() {
+  const out = [];
+  for (const layer of LAYERS) {
+    for (const depth of [0, 1, 2, 3]) {
+      const files = layer.folders.map((f) => `src/${f}/${'*/'.repeat(depth)}*.ts`);
+      const regex = climb(depth, layer.forbidden);
+      const message = `Layer ${layer.name}: ${layer.why} (see docs/architecture.md).`;
+      out.push({
+        files,
+        rules: {
+          'no-restricted-imports': ['error', { patterns: [...(layer.name === 'core' ? PURE_CORE : []), { regex, message }] }],
+          // no-restricted-imports does not see import(): the lazy loads obey the same layers.
+          'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message }],
+        },
+      });
+    }
+  }
+  return out;
+}
+
 export default tseslint.config(
   { ignores: ['src/logs/wasm/**', 'dist/**', 'bench/out/**', 'web/dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
@@ -13,20 +59,5 @@ export default tseslint.config(
       'no-undef': 'off',
     },
   },
-  {
-    // The domain core stays pure: no I/O, no node:* modules, no database or HTTP libraries.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'os'], message: 'src/core is pure: no I/O imports.' },
-            { group: ['kysely', 'pg', 'better-sqlite3', 'ioredis', 'undici', 'fastify', 'nodemailer', 'pino'], message: 'src/core is pure: no database or network libraries.' },
-            { group: ['../app/*', '../store/*', '../server/*', '../cli/*', '../checks/*', '../logs/*', '../notify/*', '../actions/*', '../config/*'], message: 'src/core imports nothing outside src/core.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules(),
 );

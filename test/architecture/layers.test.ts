@@ -1,0 +1,105 @@
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The layer rules of eslint.config.js, proved on planted files: for each layer, an import that
+// runs back up is an error, and an import that runs down is not. Nothing is written to disk:
+// lintText lints the text as if it stood at filePath.
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: process.cwd() });
+});
+
+const LAYER_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']);
+
+async function layerErrors(filePath: string, text: string): Promise<string[]> {
+  const [result] = await eslint.lintText(text, { filePath });
+  return result.messages.filter((m) => m.severity === 2 && LAYER_RULES.has(m.ruleId ?? '')).map((m) => m.message);
+}
+
+async function allMessages(filePath: string, text: string): Promise<string[]> {
+  const [result] = await eslint.lintText(text, { filePath });
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+const importing = (spec: string) => `import * as m from '${spec}';\nexport const used = m;\n`;
+
+/** [the file the import stands in, what it imports]: each runs back up a layer. */
+const BACK_UP: [string, string][] = [
+  ['src/core/planted.ts', '../app/context.js'],
+  ['src/core/planted.ts', '../store/db.js'],
+  ['src/core/planted.ts', '../version.js'],
+  ['src/core/planted.ts', 'node:fs'],
+  ['src/core/triage/planted.ts', '../../logs/types.js'],
+  ['src/store/planted.ts', '../app/context.js'],
+  ['src/store/migrations/planted.ts', '../../app/context.js'],
+  ['src/checks/planted.ts', '../server/deps.js'],
+  ['src/logs/planted.ts', '../cli/runtime.js'],
+  ['src/logs/sources/planted.ts', '../../app/record-deploy.js'],
+  ['src/notify/planted.ts', '../runtime/server-coordination.js'],
+  ['src/actions/planted.ts', '../app/context.js'],
+  ['src/config/planted.ts', '../mcp/server.js'],
+  ['src/docker/planted.ts', '../app/context.js'],
+  ['src/postmortem/planted.ts', '../server/presenters.js'],
+  ['src/app/planted.ts', '../server/deps.js'],
+  ['src/app/planted.ts', '../runtime/cli-delivery.js'],
+  ['src/app/planted.ts', '../cli/version.js'],
+  ['src/app/planted.ts', '../mcp/server.js'],
+  ['src/runtime/planted.ts', '../server/deps.js'],
+  ['src/runtime/planted.ts', '../cli/runtime.js'],
+  ['src/runtime/planted.ts', '../mcp/server.js'],
+  ['src/server/planted.ts', '../cli/version.js'],
+  ['src/server/routes/planted.ts', '../../cli/runtime.js'],
+  ['src/mcp/planted.ts', '../cli/runtime.js'],
+  ['src/mcp/planted.ts', '../server/routes/actions.js'],
+  ['src/mcp/planted.ts', '../server/build-server.js'],
+];
+
+const DOWN: [string, string][] = [
+  ['src/core/planted.ts', './severity.js'],
+  ['src/core/triage/planted.ts', '../severity.js'],
+  ['src/store/planted.ts', '../core/incident.js'],
+  ['src/store/migrations/planted.ts', '../dialect.js'],
+  ['src/checks/planted.ts', '../logs/types.js'],
+  ['src/logs/sources/planted.ts', '../../config/schema.js'],
+  ['src/notify/planted.ts', '../store/db.js'],
+  ['src/actions/planted.ts', '../core/actor.js'],
+  ['src/app/planted.ts', '../notify/outbox.js'],
+  ['src/app/planted.ts', '../core/deploy.js'],
+  ['src/runtime/planted.ts', '../app/run-timers.js'],
+  ['src/runtime/planted.ts', '../notify/outbox-worker.js'],
+  ['src/server/planted.ts', '../runtime/server-coordination.js'],
+  ['src/server/routes/planted.ts', '../../mcp/server.js'],
+  ['src/server/routes/planted.ts', '../deps.js'],
+  ['src/server/routes/planted.ts', '../../version.js'],
+  ['src/mcp/planted.ts', '../server/presenters.js'],
+  ['src/mcp/planted.ts', '../app/run-action.schema.js'],
+  ['src/cli/commands/planted.ts', '../../server/build-server.js'],
+  ['src/cli/planted.ts', '../mcp/server.js'],
+];
+
+describe('layer rules (eslint.config.js)', () => {
+  it.each(BACK_UP)('%s may not import %s', async (file, spec) => {
+    const errors = await layerErrors(file, importing(spec));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/src\/core is pure|Layer \w+:/);
+  });
+
+  it.each(DOWN)('%s may import %s', async (file, spec) => {
+    expect(await allMessages(file, importing(spec))).toEqual([]);
+  });
+
+  it('a lazy import() that runs back up fails too', async () => {
+    const errors = await layerErrors('src/notify/planted.ts', "export const load = () => import('../app/context.js');\n");
+    expect(errors).toEqual([expect.stringMatching(/^Layer adapters:/)]);
+    expect(await allMessages('src/cli/planted.ts', "export const load = () => import('../app/context.js');\n")).toEqual([]);
+  });
+
+  it('type-only and re-export forms are caught like imports', async () => {
+    expect(await layerErrors('src/actions/planted.ts', "import type { AppContext } from '../app/context.js';\nexport type C = AppContext;\n")).toHaveLength(1);
+    expect(await layerErrors('src/app/planted.ts', "export type { ServerDeps } from '../server/deps.js';\n")).toHaveLength(1);
+  });
+
+  it('the one shim that runs back up (src/notify/server-coordination.ts) fails without its disable comment', async () => {
+    expect(await layerErrors('src/notify/server-coordination.ts', "export { coordinationFor } from '../runtime/server-coordination.js';\n")).toHaveLength(1);
+  });
+});
