@@ -20,6 +20,8 @@ export interface TriageInput extends AdHocTargets {
   /** Put the findings and a link to the report on this incident's timeline. */
   incident?: string;
   services?: string[];
+  /** Log files to read for the ad hoc targets (`triage --logs <file>`, repeatable). */
+  logFiles?: string[];
   timeoutMs?: number;
   /** Where the full report can be read (an output dir), for the timeline entry. */
   reportLocation?: string;

@@ -20,6 +20,8 @@ describe('checkWarroomCommands: commands the CLI accepts', () => {
     'warroom deploy record --service api --version 1.2.3',
     'warroom note INC-1 "db failed over" --kind finding',
     'warroom triage --help',
+    'warroom triage --postgres postgres://u@h/db',
+    'warroom triage --redis redis://127.0.0.1:6379 --tcp 127.0.0.1:8000 --logs app.log --logs worker.log --json',
     'warroom --version',
   ])('%s', (cmd) => {
     expect(one(cmd)).toEqual({ command: cmd, ok: true });

@@ -163,10 +163,10 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
     .option('--disk <path>', 'network: check this path\'s free space (repeatable)', collect)
     .option('-o, --output-dir <dir>', 'also write diagnose-<kind>.json and .md there')
     .action(action(() => import('./commands/diagnose.js')));
-  program.command('triage').description('the first five minutes in one command: health, recent changes, diagnostics, findings with first actions')
+  adHoc(program.command('triage').description('the first five minutes in one command: health, recent changes, diagnostics, findings with first actions'))
+    .option('--logs <file>', 'a log file to read for the ad hoc targets (repeatable)', collect)
     .option('-i, --incident <id>', 'add the findings and a link to the report to this incident\'s timeline')
     .option('--service <name>', 'only this configured service (repeatable)', collect)
-    .option('--url <url>', 'an ad hoc health URL (repeatable)', collect)
     .option('--timeout <duration>', 'per-check timeout (default 2s)')
     .option('-o, --output-dir <dir>', 'also write triage.json and triage.md there')
     .option('--show <id>', 'print a stored report (an id or "latest") instead of running')

@@ -12,7 +12,9 @@ import { printHealth } from './health.js';
 export interface TriageOptions {
   incident?: string;
   service?: string[];
-  url?: string[];
+  url?: string[]; tcp?: string[]; postgres?: string[]; redis?: string[]; tls?: string[]; dns?: string[]; disk?: string[];
+  /** Log files to read for the ad hoc targets. */
+  logs?: string[];
   timeout?: string;
   outputDir?: string;
   show?: string;
@@ -21,7 +23,8 @@ export interface TriageOptions {
 
 export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   const server = rt.serverUrl();
-  if (server && o.url?.length) throw validation('--url: ad hoc targets cannot be sent to a server (it only checks its own configured services); drop --server to check them from here', 'url');
+  const local = (['url', 'tcp', 'postgres', 'redis', 'tls', 'dns', 'disk', 'logs'] as const).find((k) => o[k]?.length);
+  if (server && local) throw validation(`--${local}: ad hoc targets cannot be sent to a server (it only checks its own configured services); drop --server to check them from here`, local);
   const ctx = server ? null : await rt.openContext();
   const q = (o: Record<string, string | undefined>) => { const p = new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)); return p.size ? `?${p}` : ''; };
   if (o.list) {
@@ -40,7 +43,7 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   } else {
     const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
     report = ctx
-      ? await runTriage(ctx, { incident: o.incident, services: o.service, urls: o.url, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined })
+      ? await runTriage(ctx, { incident: o.incident, services: o.service, urls: o.url, tcp: o.tcp, postgres: o.postgres, redis: o.redis, tls: o.tls, dns: o.dns, disk: o.disk, logFiles: o.logs, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined })
       : await callTriageApi<TriageReport>(rt, server!, 'POST', '/triage', { incident: o.incident, services: o.service, timeout: o.timeout });
   }
   const written = o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { 'triage.json': `${JSON.stringify(report, null, 2)}\n`, 'triage.md': triageMarkdown(report) }) : [];
