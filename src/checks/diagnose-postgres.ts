@@ -26,6 +26,8 @@ export interface PgSession {
   /** Seconds in the current state (for idle in transaction: how long it has been idle). */
   stateAgeS: number | null;
   query: string | null;
+  /** The session's role is a superuser (kill-query then needs --force). */
+  superuser: boolean | null;
 }
 
 export interface LockNode extends PgSession {
@@ -69,7 +71,8 @@ export interface PostgresDiagnosis {
     replay_lag_s?: number | null;
     insufficient_privilege_count?: number;
   };
-  connectionsByClient: { application: string | null; user: string | null; state: string | null; count: number }[];
+  /** Client backends grouped by application, user and state; a few pids each (oldest connection first). */
+  connectionsByClient: { application: string | null; user: string | null; state: string | null; count: number; pids: number[]; superuser: boolean }[];
   idleInTransaction: PgSession[];
   longQueries: PgSession[];
   lockTree: LockNode[];
@@ -84,9 +87,9 @@ const SESSION_COLS = `pid, usename as user, application_name as application, cli
   extract(epoch from (now() - query_start))::float8 as query_age_s,
   extract(epoch from (now() - xact_start))::float8 as xact_age_s,
   extract(epoch from (now() - state_change))::float8 as state_age_s,
-  query`;
+  query, (select r.rolsuper from pg_roles r where r.oid = usesysid) as superuser`;
 
-type SessionRow = { pid: number; user: string | null; application: string | null; client_addr: string | null; state: string | null; wait_event_type: string | null; wait_event: string | null; query_age_s: number | null; xact_age_s: number | null; state_age_s: number | null; query: string | null };
+type SessionRow = { pid: number; user: string | null; application: string | null; client_addr: string | null; state: string | null; wait_event_type: string | null; wait_event: string | null; query_age_s: number | null; xact_age_s: number | null; state_age_s: number | null; query: string | null; superuser: boolean | null };
 
 const round = (n: number | null | undefined, d = 1) => (n == null ? null : Math.round(n * 10 ** d) / 10 ** d);
 
@@ -96,6 +99,7 @@ function toSession(r: SessionRow): PgSession {
     waitEventType: r.wait_event_type, waitEvent: r.wait_event,
     queryAgeS: round(r.query_age_s), xactAgeS: round(r.xact_age_s), stateAgeS: round(r.state_age_s),
     query: r.query === '<insufficient privilege>' ? r.query : redactSql(r.query),
+    superuser: r.superuser ?? null,
   };
 }
 
@@ -135,10 +139,11 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
     f.reserved_connections = s.su_reserved + s.reserved;
     f.usable_connections = s.max_conn - f.reserved_connections;
 
-    const byClient = (await client.query<{ application: string | null; user: string | null; state: string | null; count: string }>(`select application_name as application, usename as user, coalesce(state, 'unknown') as state, count(*) as count
+    const byClient = (await client.query<{ application: string | null; user: string | null; state: string | null; count: string; pids: number[]; superuser: boolean | null }>(`select application_name as application, usename as user, coalesce(state, 'unknown') as state, count(*) as count,
+        (array_agg(pid order by backend_start))[1:5] as pids, bool_or(coalesce((select r.rolsuper from pg_roles r where r.oid = usesysid), false)) as superuser
       from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()
       group by 1, 2, 3 order by count(*) desc`)).rows;
-    d.connectionsByClient = byClient.map((r) => ({ application: r.application || null, user: r.user, state: r.state, count: Number(r.count) }));
+    d.connectionsByClient = byClient.map((r) => ({ application: r.application || null, user: r.user, state: r.state, count: Number(r.count), pids: (r.pids ?? []).map(Number), superuser: r.superuser === true }));
     const byState: Record<string, number> = {};
     for (const r of d.connectionsByClient) byState[r.state ?? 'unknown'] = (byState[r.state ?? 'unknown'] ?? 0) + r.count;
     f.connections_by_state = byState;
@@ -156,6 +161,7 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
     f.long_query_threshold_s = longMs / 1000;
     d.longQueries = (await client.query<SessionRow>(`select ${SESSION_COLS} from pg_stat_activity
       where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid() and datname = current_database()
+        and coalesce(wait_event_type, '') <> 'Lock'
         and now() - query_start > make_interval(secs => $1) order by query_start`, [longMs / 1000])).rows.map(toSession);
     f.long_query_count = d.longQueries.length;
     f.longest_query_s = Math.max(0, ...d.longQueries.map((x) => x.queryAgeS ?? 0));

@@ -8,6 +8,8 @@ export interface RedisDiagnoseOptions {
   timeoutMs?: number;
   /** SLOWLOG entries to show (default 10). */
   slowlogCount?: number;
+  /** Keys to sample with SCAN for memory by prefix (default 1000). */
+  sampleKeys?: number;
 }
 
 export interface SlowlogEntry {
@@ -55,6 +57,11 @@ export interface RedisDiagnosis {
   };
   keyspace: Record<string, { keys: number; expires: number }>;
   slowlog: SlowlogEntry[];
+  /** A bounded SCAN sample of the keys (never KEYS): memory and TTLs by key prefix, largest first. */
+  prefixes: { prefix: string; keys: number; bytes: number; withTtl: number }[];
+  sample: { keys: number; bytes: number; withTtl: number; complete: boolean };
+  /** Connected clients grouped by name (or address when unnamed), most connections first (warroom's own left out). */
+  clients: { name: string | null; addr: string | null; count: number }[];
   summary: string[];
   durationMs: number;
 }
@@ -87,7 +94,7 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
   const t0 = performance.now();
   const timeoutMs = opts.timeoutMs ?? 5000;
   const target = describeDsn(url);
-  const d: RedisDiagnosis = { kind: 'redis', target, reachable: false, facts: {}, keyspace: {}, slowlog: [], summary: [], durationMs: 0 };
+  const d: RedisDiagnosis = { kind: 'redis', target, reachable: false, facts: {}, keyspace: {}, slowlog: [], prefixes: [], sample: { keys: 0, bytes: 0, withTtl: 0, complete: true }, clients: [], summary: [], durationMs: 0 };
   const r = connectRedis(url, timeoutMs);
   try {
     await r.connect();
@@ -145,6 +152,8 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
     } catch {
       // SLOWLOG is disabled on some managed services; the rest of the diagnosis stands.
     }
+    if (f.keys_total) Object.assign(d, await sampleKeys(r, opts.sampleKeys ?? 1000));
+    if ((f.connected_clients ?? 0) <= 10_000) d.clients = await groupClients(r);
   } catch (e) {
     const cause = await causeOf(r, e);
     d.error = describeRedisError(cause, target, timeoutMs);
@@ -154,6 +163,78 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
   d.summary = summarizeRedis(d);
   d.durationMs = Math.round(performance.now() - t0);
   return d;
+}
+
+/** "feed:user:1" → "feed:", "sess_ab12" → "sess_", "tmp.42" → "tmp.": the namespace a team gives its keys. */
+export function keyPrefix(key: string): string {
+  for (const sep of [':', '.', '/', '|', '_', '-']) {
+    const i = key.indexOf(sep);
+    if (i > 0) return key.slice(0, i + 1);
+  }
+  const stem = key.replace(/[0-9a-f]{6,}$|\d+$/i, '');
+  return stem.length && stem.length < key.length ? stem : key;
+}
+
+type RedisClient = ReturnType<typeof connectRedis>;
+
+/**
+ * Which prefixes hold the memory: SCAN (never KEYS) until `limit` keys or the end of the keyspace,
+ * then MEMORY USAGE and PTTL for each sampled key in one pipeline. Bounded in keys and time.
+ */
+async function sampleKeys(r: RedisClient, limit: number): Promise<Pick<RedisDiagnosis, 'prefixes' | 'sample'>> {
+  const keys: string[] = [];
+  let cursor = '0';
+  const until = performance.now() + 300;
+  try {
+    do {
+      const [next, batch] = await r.scan(cursor, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0' && keys.length < limit && performance.now() < until);
+  } catch {
+    return { prefixes: [], sample: { keys: 0, bytes: 0, withTtl: 0, complete: false } };
+  }
+  const sampled = keys.slice(0, limit);
+  const p = r.pipeline();
+  for (const k of sampled) { p.call('MEMORY', 'USAGE', k, 'SAMPLES', '5'); p.pttl(k); }
+  const res = (await p.exec().catch(() => null)) ?? [];
+  const by = new Map<string, { prefix: string; keys: number; bytes: number; withTtl: number }>();
+  let bytes = 0;
+  let withTtl = 0;
+  sampled.forEach((k, i) => {
+    const size = Number(res[i * 2]?.[1] ?? 0) || 0;
+    const ttl = Number(res[i * 2 + 1]?.[1] ?? -1);
+    const prefix = redactText(keyPrefix(k)).slice(0, 100);
+    const e = by.get(prefix) ?? { prefix, keys: 0, bytes: 0, withTtl: 0 };
+    e.keys++;
+    e.bytes += size;
+    if (ttl >= 0) { e.withTtl++; withTtl++; }
+    bytes += size;
+    by.set(prefix, e);
+  });
+  return { prefixes: [...by.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 20), sample: { keys: sampled.length, bytes, withTtl, complete: cursor === '0' && sampled.length === keys.length } };
+}
+
+/** CLIENT LIST by name (or host when unnamed): who holds Redis's connections. */
+async function groupClients(r: RedisClient): Promise<RedisDiagnosis['clients']> {
+  try {
+    const own = Number(await r.call('CLIENT', 'ID'));
+    const text = String(await r.call('CLIENT', 'LIST'));
+    const by = new Map<string, { name: string | null; addr: string | null; count: number }>();
+    for (const line of text.split('\n')) {
+      const kv = Object.fromEntries(line.trim().split(' ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+      if (!kv.id || Number(kv.id) === own) continue;
+      const name = kv.name || null;
+      const host = kv.addr ? kv.addr.replace(/:\d+$/, '') : null;
+      const key = name ?? `@${host}`;
+      const e = by.get(key) ?? { name, addr: host, count: 0 };
+      e.count++;
+      by.set(key, e);
+    }
+    return [...by.values()].sort((a, b) => b.count - a.count).slice(0, 10);
+  } catch {
+    return [];
+  }
 }
 
 function summarizeRedis(d: RedisDiagnosis): string[] {
@@ -173,6 +254,10 @@ function summarizeRedis(d: RedisDiagnosis): string[] {
   if (f.aof_last_write_ok === false) out.push('last AOF write failed');
   if (f.master_link_up === false) out.push('replica link to master is down');
   out.push(`${f.keys_total} key(s)${Object.keys(d.keyspace).length ? ` in ${Object.keys(d.keyspace).join(', ')}` : ''}`);
+  if (d.prefixes.length && d.sample.bytes) {
+    out.push(`memory by key prefix (${d.sample.complete ? 'every key' : `a sample of ${d.sample.keys} keys`}): ${d.prefixes.slice(0, 3).map((p) => `${p.prefix}* ${formatBytes(p.bytes)} (${Math.round((p.bytes / d.sample.bytes) * 100)}%, ${p.keys} keys, ${Math.round((p.withTtl / p.keys) * 100)}% with a TTL)`).join('; ')}`);
+  }
+  if (d.clients.length && d.clients[0].count > 1) out.push(`most connections: ${d.clients.slice(0, 3).map((c) => `${c.name ?? c.addr} (${c.count})`).join(', ')}`);
   if (d.error) out.push(`diagnosis incomplete: ${d.error}`);
   return out;
 }

@@ -1,3 +1,4 @@
+import { formatBytes } from '../core/units.js';
 import { statfs } from 'node:fs/promises';
 import { checkSignal, raceSignal, result } from './util.js';
 import type { CheckOptions, CheckResult, CheckState } from './types.js';
@@ -39,10 +40,4 @@ export async function checkDisk(service: string, path: string, opts: DiskOptions
   }
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes };

@@ -35,30 +35,97 @@ function verdictOf(v: unknown): string | null {
 
 export const isOkWord = (w: string) => OK_WORDS.has(w);
 
+/** A connection pool's numbers as a readiness payload reports them (SQLAlchemy, asyncpg, psycopg_pool, HikariCP names). */
+export interface PoolStats { size: number | null; idle: number | null; max: number | null; inUse: number | null; waiting: number | null }
+
+export interface DependencyDetail {
+  /** The error text the app gave for this dependency ("OOM command not allowed…"), original case. */
+  error: string | null;
+  pool: PoolStats | null;
+  /** How long the app's own check of it took, when it says. */
+  latencyMs: number | null;
+}
+
+const POOL_KEYS: Record<keyof PoolStats, string[]> = {
+  size: ['size', 'pool_size', 'total', 'connections', 'open'],
+  idle: ['idle', 'free', 'available', 'idle_connections', 'freesize', 'free_size', 'checkedin', 'checked_in'],
+  max: ['max', 'max_size', 'maxsize', 'maximum', 'limit', 'max_connections', 'pool_max'],
+  inUse: ['in_use', 'inuse', 'used', 'busy', 'active', 'checked_out', 'checkedout', 'acquired'],
+  waiting: ['waiting', 'waiters', 'pending', 'queued', 'requests_waiting', 'threads_awaiting_connection'],
+};
+
+function readPool(v: unknown, depth = 0): PoolStats | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || depth > 2) return null;
+  const o = v as Record<string, unknown>;
+  for (const k of ['pool', 'pool_stats', 'poolStats', 'connection_pool', 'connections']) {
+    const inner = o[k];
+    if (inner && typeof inner === 'object') { const p = readPool(inner, depth + 1); if (p) return p; }
+  }
+  const lower = Object.fromEntries(Object.entries(o).map(([k, x]) => [k.toLowerCase().replace(/[- ]/g, '_'), x]));
+  const out: PoolStats = { size: null, idle: null, max: null, inUse: null, waiting: null };
+  let found = 0;
+  for (const [field, names] of Object.entries(POOL_KEYS) as [keyof PoolStats, string[]][]) {
+    const n = names.map((x) => lower[x]).find((x) => typeof x === 'number' && Number.isFinite(x));
+    if (typeof n === 'number') { out[field] = n; found++; }
+  }
+  // Two numbers that say something about a pool (its size and how many are free or busy), not a lone "size".
+  return found >= 2 && (out.idle !== null || out.inUse !== null || out.waiting !== null) ? out : null;
+}
+
+function errorTextOf(v: unknown, verdict: string | null): string | null {
+  if (typeof v === 'string') {
+    // "down: TimeoutError: pool acquire timed out" → the part after the verdict word.
+    const m = /^\s*[A-Za-z]+\s*[:—-]\s*(.+)$/s.exec(v);
+    if (m && verdict && !OK_WORDS.has(verdict.split(/[\s:]/)[0])) return m[1].slice(0, 500);
+    return null;
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k of ['error', 'message', 'detail', 'details', 'reason', 'output', 'exception', 'err']) {
+      const x = o[k];
+      if (typeof x === 'string' && x.trim()) return x.slice(0, 500);
+      if (x && typeof x === 'object' && typeof (x as Record<string, unknown>).message === 'string') return String((x as Record<string, unknown>).message).slice(0, 500);
+    }
+  }
+  return null;
+}
+
+function latencyOf(v: unknown): number | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  for (const k of ['duration_ms', 'latency_ms', 'elapsed_ms', 'time_ms', 'responseTime', 'response_time_ms']) if (typeof o[k] === 'number') return o[k] as number;
+  return null;
+}
+
 /**
  * Pulls the readiness fields out of a JSON health payload: the overall status and each
  * dependency's verdict, whichever common convention the app follows (FastAPI examples,
- * Spring's components, the IETF health-check draft's checks).
+ * Spring's components, the IETF health-check draft's checks), with each dependency's error
+ * text and pool numbers where the payload gives them.
  */
-export function readReadiness(body: unknown): { status: string | null; dependencies: Record<string, string> } {
+export function readReadiness(body: unknown): { status: string | null; dependencies: Record<string, string>; details: Record<string, DependencyDetail>; pool: PoolStats | null } {
   const deps: Record<string, string> = {};
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: null, dependencies: deps };
+  const details: Record<string, DependencyDetail> = {};
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: null, dependencies: deps, details, pool: null };
   const o = body as Record<string, unknown>;
   const status = verdictOf(o.status ?? o.state ?? o.health ?? (typeof o.ready === 'boolean' ? o.ready : undefined) ?? null);
   for (const key of ['checks', 'dependencies', 'components', 'services', 'details']) {
     const group = o[key];
     if (!group || typeof group !== 'object') continue;
     const entries: [string, unknown][] = Array.isArray(group)
-      ? group.map((g, i) => [String((g as Record<string, unknown>)?.name ?? (g as Record<string, unknown>)?.componentId ?? i), g])
-      : Object.entries(group as Record<string, unknown>);
-    for (const [name, v] of entries) {
+      ? group.slice(0, 200).map((g, i) => [String((g as Record<string, unknown>)?.name ?? (g as Record<string, unknown>)?.componentId ?? i), g])
+      : Object.entries(group as Record<string, unknown>).slice(0, 200);
+    for (const [rawName, v] of entries) {
       // IETF draft: "name:measure": [{status: ...}]
+      const name = rawName.split(':')[0] || rawName;
       const val = Array.isArray(v) && v.length ? v[0] : v;
       const verdict = verdictOf(val);
-      if (verdict !== null) deps[name] = verdict;
+      if (verdict === null) continue;
+      deps[name] = verdict.length > 200 ? verdict.slice(0, 200) : verdict;
+      details[name] = { error: errorTextOf(val, verdict), pool: readPool(val), latencyMs: latencyOf(val) };
     }
   }
-  return { status, dependencies: deps };
+  return { status, dependencies: deps, details, pool: readPool(o) };
 }
 
 export function getPath(obj: unknown, path: string): unknown {

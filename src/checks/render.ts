@@ -1,7 +1,6 @@
 import type { HealthReport, CheckResult } from './types.js';
 import type { PostgresDiagnosis, LockNode } from './diagnose-postgres.js';
 import type { RedisDiagnosis } from './diagnose-redis.js';
-import type { Finding } from '../core/triage/rules.js';
 
 /** Markdown for the files written to --output-dir (health.md, triage.md, diagnose-*.md). */
 
@@ -79,12 +78,3 @@ export function genericMarkdown(title: string, summary: string[], facts: unknown
   return `${[`# ${title}`, '', ...summary.map((s) => `- ${s}`), '', '## Facts', '', '```json', JSON.stringify(facts, null, 2), '```'].join('\n')}\n`;
 }
 
-export function findingLines(f: Finding): string[] {
-  return [
-    `### [${f.severity}] ${f.service}: ${f.title}`, '',
-    `- Likely cause: ${f.cause}`,
-    ...f.evidence.map((e) => `- Evidence: ${e}`),
-    `- First action: ${f.action}`,
-    `- Rule: \`${f.rule}\`${f.pattern ? ` (seed pattern: ${f.pattern})` : ''}`, '',
-  ];
-}

@@ -2,7 +2,8 @@ import type { ServiceConfig } from '../config/schema.js';
 import { redactText } from '../core/redact.js';
 import { parseDuration } from '../core/time.js';
 import { analyzeServiceLogs as analyzeLogs } from '../logs/analyze.js';
-import type { ChangeRecord } from '../logs/types.js';
+import type { ChangeRecord, LogAnalysis } from '../logs/types.js';
+import type { LogObservation, LogWindow } from '../core/triage/observations.js';
 import { raceSignal } from './util.js';
 
 /** What triage and `diagnose app` need from a service's recent logs. */
@@ -66,4 +67,60 @@ export async function analyzeServiceLogs(name: string, svc: ServiceConfig, opts:
     const reason = redactText((e as Error).message);
     return { ...empty, reason, summary: [`logs unavailable: ${reason}`] };
   }
+}
+
+export interface ObserveLogOptions {
+  now: Date;
+  /** The whole triage window, in ms. */
+  windowMs: number;
+  /** What counts as "now", in ms. */
+  currentWindowMs: number;
+  /** The latest deploy of the service inside the window, to compare its before and after. */
+  deployAt?: string | null;
+  /** Request paths that are warroom's own probes (the service's health URLs): left out of the statistics. */
+  excludePaths?: string[];
+  redact?: string[];
+  timeoutMs?: number;
+}
+
+/** The time slices triage compares: before and now, and before and after the latest deploy. */
+export async function observeServiceLogs(name: string, svc: ServiceConfig, o: ObserveLogOptions): Promise<LogObservation> {
+  if (!svc.logs) return { available: false, reason: 'no log source configured', before: null, now: null };
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const at = o.now.getTime();
+  const start = at - o.windowMs;
+  const cut = Math.max(start, at - o.currentWindowMs);
+  const slice = (from: number, to: number) => (to > from ? analyzeLogs(svc, { since: new Date(from), until: new Date(to) }, { redact: o.redact, name, top: 50, workers: 0 }).then((a) => toWindow(a, from, to, o.excludePaths ?? [])) : Promise.resolve(null));
+  const deployMs = o.deployAt ? Date.parse(o.deployAt) : NaN;
+  try {
+    const [before, now, afterDeploy, beforeDeploy] = await raceSignal(
+      Promise.all([
+        slice(start, cut), slice(cut, at + 1),
+        Number.isFinite(deployMs) ? slice(deployMs, at + 1) : Promise.resolve(null),
+        Number.isFinite(deployMs) ? slice(Math.max(start, deployMs - 30 * 60_000), deployMs) : Promise.resolve(null),
+      ]),
+      AbortSignal.timeout(timeoutMs),
+      () => new Error(`reading the logs took longer than ${timeoutMs} ms`),
+    );
+    return { available: true, before, now, afterDeploy, beforeDeploy };
+  } catch (e) {
+    return { available: false, reason: redactText((e as Error).message), before: null, now: null };
+  }
+}
+
+const pathOf = (endpoint: string) => endpoint.replace(/^[A-Z]+ /, '');
+
+/** One analysed slice as the model reads it, warroom's own probe requests taken out of the counts. */
+function toWindow(a: LogAnalysis, from: number, to: number, exclude: string[]): LogWindow {
+  const excluded = (endpoint: string) => exclude.includes(pathOf(endpoint));
+  const probe = a.topFailingEndpoints.filter((e) => excluded(e.endpoint));
+  const probeRequests = a.latency.filter((l) => excluded(l.endpoint)).reduce((n, l) => n + l.count, 0);
+  const probeErrors = probe.reduce((n, e) => n + e.errors, 0);
+  return {
+    since: new Date(from).toISOString(), until: new Date(Math.min(to, Date.now())).toISOString(),
+    lines: Math.max(0, a.totals.linesInWindow - probeRequests), errors: Math.max(0, a.errorEvents - probeErrors),
+    endpoints: a.topFailingEndpoints.filter((e) => !excluded(e.endpoint)).map((e) => ({ endpoint: e.endpoint, requests: e.requests, errors: e.errors, statuses: e.statuses })),
+    latency: a.latency.filter((l) => !excluded(l.endpoint)).map((l) => ({ endpoint: l.endpoint, count: l.count, p50: l.p50, p95: l.p95 })),
+    signatures: a.signatures.map((s) => ({ type: s.type, template: s.template, count: s.count, firstSeen: s.firstSeen, lastSeen: s.lastSeen, sample: s.sample })),
+  };
 }

@@ -143,7 +143,7 @@ export const configSchema = z.object({
   /** Extra secret patterns (regular expressions) to redact from everything warroom prints or stores. */
   redact: z.array(z.string()).optional(),
   /** Triage: recent-change window, thresholds, team rules (docs/triage.md). */
-  triage: triageConfigSchema.extend({ window: durationMs.optional() }).optional(),
+  triage: triageConfigSchema.extend({ window: durationMs.optional(), current_window: durationMs.optional(), probe_timeout: durationMs.optional() }).optional(),
   /** Coordination (docs/coordination.md): who is paged, where messages go, their texts, alert intake, status page, timers. */
   contacts: contactsSchema.optional(),
   channels: channelsSchema.optional(),

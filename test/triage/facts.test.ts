@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFacts } from '../../src/app/run-triage.js';
+import { buildFacts } from '../../src/core/triage/facts.js';
 import { triageThresholdsSchema } from '../../src/core/triage/rules.js';
 import type { CheckResult, HealthReport, ServiceHealth } from '../../src/checks/types.js';
 
@@ -12,7 +12,7 @@ function report(services: ServiceHealth[]): HealthReport {
 
 describe('dependency attribution', () => {
   it('follows depends_on to the bottom of the chain, across several branches, without looping on cycles', () => {
-    const facts = buildFacts({
+    const { facts } = buildFacts({
       services: {
         web: { health: { url: 'http://web' }, depends_on: ['api'] },
         api: { health: { url: 'http://api' }, depends_on: ['db', 'cache', 'web'] },
@@ -20,8 +20,8 @@ describe('dependency attribution', () => {
         cache: { health: { url: 'http://cache' } },
       },
       health: report([svc('web', 'down', 'HTTP 503'), svc('api', 'down', 'HTTP 503'), svc('db', 'down', 'connection refused'), svc('cache', 'up')]),
-      deploys: [], since: new Date(0).toISOString(), now: new Date(), pgByUrl: new Map(), redisByUrl: new Map(), logs: {},
-      thresholds: triageThresholdsSchema.parse({}),
+      deploys: [], since: new Date(0).toISOString(), now: new Date(), postgres: {}, redis: {}, logs: {},
+      thresholds: triageThresholdsSchema.parse({}), currentWindowMs: 300_000,
     });
     expect((facts.web.service as Record<string, unknown>).root_causes).toEqual(['db']);
     expect((facts.api.service as Record<string, unknown>).root_causes).toEqual(['db']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_RULES, evaluateCondition, evaluateRules, mergeRules, renderTemplate, suggestSeverity, triageRuleSchema, type TriageRule } from '../../src/core/triage/rules.js';
+import { BUILT_IN_RULES } from '../../src/core/triage/built-in-rules.js';
+import { evaluateCondition, evaluateRules, mergeRules, renderTemplate, suggestSeverity, triageRuleSchema, type TriageRule } from '../../src/core/triage/rules.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 
 describe('conditions over facts', () => {

@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import { validation } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
-import { getTriageReport, listTriageReports, runTriage, type TriageListItem, type TriageReport } from '../../app/run-triage.js';
+import { causesOf, getTriageReport, listTriageReports, runTriage, type TriageListItem, type TriageReport } from '../../app/run-triage.js';
 import { callTriageApi } from './triage-remote.js';
-import { findingLines, healthMarkdown } from '../../checks/render.js';
-import { paint, printJson, table, type CliIo } from '../io.js';
+import { printTriage, triageMarkdown } from '../triage-render.js';
+import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { writeReportFiles } from './output-dir.js';
-import { printHealth } from './health.js';
 
 export interface TriageOptions {
   incident?: string;
@@ -49,39 +48,5 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   const written = o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { 'triage.json': `${JSON.stringify(report, null, 2)}\n`, 'triage.md': triageMarkdown(report) }) : [];
   if (rt.io.json) printJson(rt.io, report);
   else printTriage(rt.io, report, written);
-  return report.findings.length === 0 && report.state === 'up' ? 0 : 1;
-}
-
-export function triageMarkdown(r: TriageReport): string {
-  const lines = [`# Triage report #${r.id}`, '', `- At: ${r.createdAt} by ${r.actor} (${r.durationMs} ms)${r.incident ? `, incident ${r.incident}` : ''}`,
-    `- Suggested severity: **${r.suggestedSeverity ?? 'none'}**`, ...r.summary.map((s) => `- ${s}`), '', '## Findings', ''];
-  if (!r.findings.length) lines.push('No rule fired.', '');
-  for (const f of r.findings) lines.push(...findingLines(f));
-  lines.push('## Recent changes', '');
-  if (!r.recentChanges.length) lines.push('None recorded in the window.', '');
-  for (const d of r.recentChanges) lines.push(`- ${d.at} ${d.kind} ${d.service} ${d.version} by ${d.by}${d.description ? ` — ${d.description}` : ''}`);
-  lines.push('', healthMarkdown(r.health).replace(/^# Health report/, '## Health'));
-  for (const [name, d] of Object.entries(r.diagnoses.postgres)) lines.push(`## PostgreSQL (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
-  for (const [name, d] of Object.entries(r.diagnoses.redis)) lines.push(`## Redis (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
-  for (const [name, d] of Object.entries(r.diagnoses.logs)) lines.push(`## Logs (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
-  return `${lines.join('\n')}\n`;
-}
-
-function printTriage(io: CliIo, r: TriageReport, written: string[]): void {
-  const p = paint(io);
-  io.out(p.bold(`Triage #${r.id} — ${r.durationMs} ms`));
-  for (const s of r.summary) io.out(`  ${s}`);
-  io.out('');
-  if (!r.findings.length) io.out(p.green('No rule fired: nothing matches a known incident pattern.'));
-  for (const f of r.findings) {
-    const sev = f.severity === 'SEV1' ? p.red(f.severity) : f.severity === 'SEV2' ? p.yellow(f.severity) : p.cyan(f.severity);
-    io.out(`${sev} ${p.bold(`${f.service}: ${f.title}`)}`);
-    io.out(`  cause:    ${f.cause}`);
-    for (const e of f.evidence) io.out(`  evidence: ${e}`);
-    io.out(`  do first: ${f.action}`);
-    io.out('');
-  }
-  printHealth(io, r.health);
-  if (r.incident) io.out(p.dim(`\nfindings added to the timeline of ${r.incident}`));
-  for (const f of written) io.out(p.dim(`wrote ${f}`));
+  return causesOf(report).length === 0 && report.state === 'up' ? 0 : 1;
 }

@@ -27,11 +27,17 @@ export const healthReportSchema = z.object({
 export const findingSchema = z.object({
   rule: z.string(), title: z.string(), pattern: z.string().nullable(), service: z.string(), severity: z.enum(SEVERITIES),
   cause: z.string(), evidence: z.array(z.string()), action: z.string(), facts: z.record(z.string(), z.unknown()),
+  kind: z.enum(['cause', 'note']), explains: z.array(z.string()), explainedSymptoms: z.array(z.string()), score: z.number(), root: z.boolean(),
+});
+export const symptomSchema = z.object({
+  id: z.string(), service: z.string(), kind: z.enum(['unreachable', 'hanging', 'unhealthy', 'erroring', 'slow']), tag: z.string().nullable(),
+  text: z.string(), weight: z.number(), via: z.array(z.string()),
 });
 export const triageReportSchema = z.object({
   id: z.number().int().nullable(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), durationMs: z.number(),
-  state, suggestedSeverity: z.enum(SEVERITIES).nullable(), findings: z.array(findingSchema), recentChanges: z.array(z.record(z.string(), z.unknown())),
-  windowMs: z.number(), health: healthReportSchema,
+  state, suggestedSeverity: z.enum(SEVERITIES).nullable(), findings: z.array(findingSchema),
+  symptoms: z.array(symptomSchema), unexplained: z.array(symptomSchema), blindSpots: z.array(z.string()),
+  recentChanges: z.array(z.record(z.string(), z.unknown())), windowMs: z.number(), currentWindowMs: z.number(), health: healthReportSchema,
   diagnoses: z.object({ postgres: z.record(z.string(), z.unknown()), redis: z.record(z.string(), z.unknown()), logs: z.record(z.string(), z.unknown()) }),
   facts: z.record(z.string(), z.record(z.string(), z.unknown())), rulesEvaluated: z.number(), summary: z.array(z.string()),
 });

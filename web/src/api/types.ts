@@ -115,6 +115,19 @@ export interface TriageFinding {
   cause: string;
   evidence: string[];
   action: string;
+  /** cause, or note (about the past: errors that stopped). */
+  kind: 'cause' | 'note';
+  /** The current symptoms this finding explains, in words. */
+  explains: string[];
+  /** A root cause (the first, and any other that explains symptoms the ones above it do not). */
+  root: boolean;
+}
+
+export interface TriageSymptom {
+  id: string;
+  service: string;
+  kind: 'unreachable' | 'hanging' | 'unhealthy' | 'erroring' | 'slow';
+  text: string;
 }
 
 export interface TriageReport {
@@ -125,6 +138,8 @@ export interface TriageReport {
   state: CheckState;
   suggestedSeverity: Severity | null;
   findings: TriageFinding[];
+  unexplained: TriageSymptom[];
+  blindSpots: string[];
   recentChanges: Record<string, unknown>[];
   summary: string[];
 }

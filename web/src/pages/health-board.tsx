@@ -107,18 +107,23 @@ function TriagePanel() {
         <div role="status" className="triage-result">
           <p>Triage {report.id !== null ? `#${report.id} ` : ''}finished: <StateBadge state={report.state} />{report.suggestedSeverity && <> — suggested severity <SeverityBadge severity={report.suggestedSeverity} /></>}</p>
           {report.summary.length > 0 && <ul>{report.summary.map((s, i) => <li key={i}>{s}</li>)}</ul>}
-          {report.findings.length === 0 ? <p className="empty">No findings: no known pattern matched.</p> : (
+          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? <p className="empty">No findings: nothing matches a known cause.</p> : (
             <ul className="entry-list" data-testid="triage-findings">
-              {report.findings.map((f, i) => (
+              {report.findings.filter((f) => f.kind !== 'note').map((f, i) => (
                 <li key={i} className="card">
-                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service})</span>
+                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service}{i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})</span>
                   <p>Likely cause: {f.cause}</p>
-                  <p>First action: {f.action}</p>
+                  {f.explains.length > 0 && <p>Explains: {f.explains.join('; ')}</p>}
+                  <p>First action: <code>{f.action}</code></p>
                   {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
                 </li>
               ))}
             </ul>
           )}
+          {report.findings.filter((f) => f.kind === 'note').map((f, i) => <p key={`n${i}`} className="muted">Note ({f.service}): {f.cause}</p>)}
+          {report.unexplained.length > 0 && <><h3>Unexplained symptoms</h3><ul>{report.unexplained.map((s) => <li key={s.id}>{s.text}</li>)}</ul></>}
+          <h3>Not seen (blind spots)</h3>
+          {report.blindSpots.length === 0 ? <p className="muted">None.</p> : <ul data-testid="triage-blind-spots">{report.blindSpots.map((b, i) => <li key={i}>{b}</li>)}</ul>}
         </div>
       )}
     </section>
