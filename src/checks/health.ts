@@ -148,9 +148,12 @@ function withDeadline(name: string, p: Promise<ServiceHealth>, signal: AbortSign
       resolve({ service: name, state: 'down', checks: [c] });
     };
     if (signal.aborted) return late();
-    // Give aborted checks a moment to report their own, more precise, timeout.
-    const onAbort = () => setTimeout(late, 50);
+    // Give aborted checks a moment to report their own, more precise, timeout (and cancel that
+    // moment when they do, or the process outlives the report by it).
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = () => { grace = setTimeout(late, 50); };
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, () => late());
+    const settle = () => { signal.removeEventListener('abort', onAbort); clearTimeout(grace); };
+    p.then((v) => { settle(); resolve(v); }, () => { settle(); late(); });
   });
 }

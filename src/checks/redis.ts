@@ -6,12 +6,18 @@ import type { CheckOptions, CheckResult } from './types.js';
 /**
  * A client for one short look: no retries, no offline queue, so a down Redis is an
  * immediate, explained failure rather than a hang.
+ *
+ * disconnectTimeout 0: disconnect() ends the socket and destroys it on the next turn of the
+ * event loop. ioredis's default waits up to 2 s for the socket's 'close' before destroying it,
+ * on a timer that keeps the process alive: after a refused connect the socket has already
+ * closed, so nothing clears that timer, and a peer that accepts and never reads never closes;
+ * either way every command lingered 2 s after printing its answer.
  */
 export function connectRedis(url: string, timeoutMs: number): Redis & { lastError?: Error } {
   const r: Redis & { lastError?: Error } = new Redis(url, {
     lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
-    enableReadyCheck: false, connectionName: 'warroom',
+    enableReadyCheck: false, connectionName: 'warroom', disconnectTimeout: 0,
   });
   // connect() rejects with a bare "Connection is closed"; the cause (refused, WRONGPASS) arrives as an event.
   r.on('error', (e: Error) => { r.lastError = e; });
