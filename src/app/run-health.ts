@@ -29,7 +29,7 @@ export function thresholdsOf(config: WarroomConfig): TriageThresholds {
 }
 
 export function healthThresholdsOf(t: TriageThresholds): HealthThresholds {
-  return { tlsWarnDays: t.tls_warn_days, diskWarnFreePct: t.disk_free_pct, diskCriticalFreePct: Math.min(5, t.disk_free_pct / 2) };
+  return { tlsWarnDays: t.tls_warn_days, diskWarnFreePct: t.disk_free_pct, diskCriticalFreePct: Math.min(5, t.disk_free_pct / 2), httpSlowMs: t.latency_ms };
 }
 
 function adHocName(kind: string, target: string, taken: Set<string>): string {

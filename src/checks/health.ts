@@ -15,6 +15,22 @@ export interface HealthThresholds {
   /** Disk: free % below which a disk is degraded (default 10) and down (default 5). */
   diskWarnFreePct?: number;
   diskCriticalFreePct?: number;
+  /**
+   * HTTP: latency at or above which an otherwise healthy answer is degraded (default 1000 ms,
+   * `triage.thresholds.latency_ms`): the latency triage calls slow, so health agrees with it.
+   */
+  httpSlowMs?: number;
+}
+
+export const DEFAULT_HTTP_SLOW_MS = 1000;
+
+const inWords = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
+
+/** An HTTP answer that came at or above the slow threshold is degraded, whatever else it says. */
+export function judgeLatency(c: CheckResult, slowMs: number): CheckResult {
+  if (c.state === 'down' || c.latencyMs < slowMs) return c;
+  const slow = `slow: answered in ${inWords(c.latencyMs)} (threshold ${inWords(slowMs)})`;
+  return { ...c, state: 'degraded', evidence: { ...c.evidence, slowThresholdMs: slowMs }, error: c.error ? `${c.error}; ${slow}` : slow };
 }
 
 export interface CheckServiceOptions {
@@ -41,7 +57,7 @@ export async function checkService(name: string, svc: ServiceConfig, opts: Check
   const o: CheckOptions = opts.timeoutSignal ? { timeoutMs, signal: opts.timeoutSignal(timeoutMs), signalIncludesTimeout: true } : { timeoutMs, signal: opts.signal };
   const t = opts.thresholds ?? {};
   const jobs: Promise<CheckResult>[] = [];
-  if (svc.health) jobs.push(checkHttp(name, svc.health, o));
+  if (svc.health) jobs.push(checkHttp(name, svc.health, o).then((c) => judgeLatency(c, t.httpSlowMs ?? DEFAULT_HTTP_SLOW_MS)));
   // Modules only some check kinds need (pg and ioredis above all, but also node:tls, the
   // resolver and the Docker client) are loaded when a service uses them: a `warroom health`
   // that checks nothing but URLs starts without them.
