@@ -157,12 +157,35 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
   } catch (e) {
     const cause = await causeOf(r, e);
     d.error = describeRedisError(cause, target, timeoutMs);
+    // A server over maxclients writes its refusal and hangs up at once; the client often sees only
+    // the hang-up. Read what the server says to a bare connection to tell "full" from "gone".
+    if (/closed the connection/.test(d.error)) {
+      const said = await serverGreeting(url, Math.min(timeoutMs, 500));
+      if (said) d.error = `${target}: ${said}`;
+    }
   } finally {
     r.disconnect();
   }
   d.summary = summarizeRedis(d);
   d.durationMs = Math.round(performance.now() - t0);
   return d;
+}
+
+/** The error line a Redis server sends unasked on a new connection (maxclients), or null. */
+async function serverGreeting(url: string, timeoutMs: number): Promise<string | null> {
+  let host = '127.0.0.1';
+  let port = 6379;
+  try { const u = new URL(url); host = u.hostname.replace(/^\[|\]$/g, '') || host; port = Number(u.port) || port; } catch { return null; }
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const sock = connect({ host, port });
+    let buf = '';
+    const done = (v: string | null) => { clearTimeout(timer); sock.destroy(); resolve(v); };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    sock.on('data', (c) => { buf += c.toString('utf8'); if (buf.includes('\r\n')) done(buf.startsWith('-') ? buf.slice(1, buf.indexOf('\r\n')).slice(0, 200) : null); });
+    sock.on('error', () => done(null));
+    sock.on('close', () => done(buf.startsWith('-') ? buf.slice(1).trim().slice(0, 200) : null));
+  });
 }
 
 /** "feed:user:1" → "feed:", "sess_ab12" → "sess_", "tmp.42" → "tmp.": the namespace a team gives its keys. */

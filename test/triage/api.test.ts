@@ -56,7 +56,7 @@ describe('triage routes', () => {
     const res = await call('POST', '/api/v1/triage', responder, {});
     expect(res.status).toBe(201);
     const r = triageReportSchema.parse(await res.json());
-    expect(r.findings.map((f) => `${f.rule}@${f.service}`)).toEqual(['service-down@gone']);
+    expect(r.findings.map((f) => `${f.rule}@${f.service}`)).toEqual(['service-not-listening@gone']);
     const latest = triageReportSchema.parse(await (await call('GET', '/api/v1/triage/latest', viewer)).json());
     expect(latest.id).toBe(r.id);
     const byId = triageReportSchema.parse(await (await call('GET', `/api/v1/triage/${r.id}`, viewer)).json());
@@ -89,7 +89,7 @@ describe('warroom triage --server (the CLI against the API)', () => {
     const r = await runCli(['triage', '--json', '--server', server.url], { cwd, env });
     expect(r.code).toBe(1);
     const report = triageReportSchema.parse(r.json());
-    expect(report.findings.map((f) => f.rule)).toEqual(['service-down']);
+    expect(report.findings.map((f) => f.rule)).toEqual(['service-not-listening']);
     const latest = await runCli(['triage', '--show', 'latest', '--json', '--server', server.url], { cwd, env });
     expect(latest.json<{ id: number }>().id).toBe(report.id);
     const missing = await runCli(['triage', '--incident', 'INC-77', '--server', server.url], { cwd, env });

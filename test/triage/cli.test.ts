@@ -141,16 +141,18 @@ describe('warroom triage with the example FastAPI app', () => {
     const broken = await runCli(['triage', '--json', '--incident', incident, '--output-dir', 'triage'], { cwd });
     expect(broken.code).toBe(1);
     const b = triageReportSchema.parse(broken.json());
-    const dep = b.findings.find((f) => f.rule === 'dependency-down' && f.service === 'backend');
-    expect(dep?.cause).toBe('backend is down because cache is down');
-    expect(b.findings.find((f) => f.rule === 'service-down' && f.service === 'cache')).toBeDefined();
+    // The cache is the root cause; backend's 503 is what it explains, not a finding of its own.
+    expect(b.findings[0]).toMatchObject({ rule: 'redis-down', service: 'cache', root: true });
+    expect(b.findings[0].cause).toMatch(/^Redis cache is not reachable: connection refused/);
+    expect(b.findings[0].explains.join('\n')).toMatch(/backend readiness HTTP 503 \(reports redis: /);
+    expect(b.findings.some((f) => f.service === 'backend')).toBe(false);
     expect(existsSync(join(cwd, 'triage/triage.md'))).toBe(true);
-    expect(readFileSync(join(cwd, 'triage/triage.md'), 'utf8')).toMatch(/### \[SEV1\] backend: Dependency down/);
+    expect(readFileSync(join(cwd, 'triage/triage.md'), 'utf8')).toMatch(/### \[SEV1\] cache: Redis not reachable\n\n- Likely cause: .*\n- Explains: backend readiness HTTP 503/);
     expect(broken.stdout).not.toContain('Cli-Secret-Pw');
 
     const shown = await runCli(['show', incident, '--json'], { cwd });
     const timeline = shown.json<{ timeline: { kind: string; text: string }[] }>().timeline.filter((e) => e.kind === 'finding');
-    expect(timeline.some((e) => e.text.includes('backend is down because cache is down'))).toBe(true);
+    expect(timeline.some((e) => /cache: Redis not reachable — Redis cache is not reachable: .* Explains: backend readiness HTTP 503/.test(e.text))).toBe(true);
     expect(timeline.at(-1)!.text).toContain(join(cwd, 'triage/triage.md'));
 
     const latest = await runCli(['triage', '--show', 'latest', '--json'], { cwd });

@@ -51,14 +51,15 @@ describe('triage with logs', () => {
     const r = await runTriage(ctx, {});
     const steady = r.findings.find((f) => f.service === 'steady');
     expect(steady?.rule).toBe('error-rate-high');
-    expect(steady!.facts['logs.error_rate_pct']).toBeCloseTo(10, 0);
-    expect(steady!.cause).toMatch(/mostly GET \/api\/orders/);
+    expect(steady!.facts['logs.erroring']).toBe(true);
+    expect(steady!.cause).toMatch(/^(9\.\d|10(\.\d)?)% of steady's log lines in the last 5 min are errors, mostly GET \/api\/orders/);
     const spike = r.findings.find((f) => f.service === 'deployed');
     expect(spike?.rule).toBe('error-spike-after-deploy');
     expect(spike!.severity).toBe('SEV2');
-    expect(spike!.evidence.join('\n')).toMatch(/error rate [\d.]+% \(\d+ errors\)/);
+    expect(spike!.evidence.join('\n')).toMatch(/code errors since the deploy: \d+ of \d+ lines \([\d.]+%; before it 0%\)/);
+    expect(spike!.action).toBe('Roll back (no earlier version of deployed is recorded, so name it): warroom run rollback --service deployed --to VERSION');
     expect(r.findings.some((f) => f.service === 'quiet')).toBe(false);
-    expect(r.diagnoses.logs.quiet).toMatchObject({ available: true, errors: 0 });
+    expect(r.diagnoses.logs.quiet).toMatchObject({ available: true, now: { errors: 0 } });
   });
 
   it('diagnose app shows the error rate and top failing endpoint, and says when a source is unreadable', async () => {

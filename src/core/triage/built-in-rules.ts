@@ -165,7 +165,7 @@ export const BUILT_IN_RULES: TriageRule[] = [
     id: 'service-unhealthy', title: 'Readiness failing', pattern: '502/503 errors', fallback: true,
     when: { all: [t('http.outcome', 'in', ['http_5xx', 'http_error', 'failed', 'reset', 'unreachable', 'dns']), not(t('readiness.failing_count', 'gt', 0))] },
     cause: "{{service.name}}'s readiness fails without naming a dependency: {{http.error}}",
-    evidence: ['{{#logs.top_signature}}most frequent error now: {{logs.top_signature}}{{/logs.top_signature}}'],
+    evidence: ['{{#logs.top_signature}}most frequent error now: {{logs.top_signature}}{{/logs.top_signature}}', '{{#deploy.recent}}{{deploy.version}} was deployed {{deploy.ago}} ago{{^logs.available}}: without its logs warroom cannot tell whether the failures began with it{{/logs.available}}{{/deploy.recent}}'],
     action: ifElse('service.configured', 'Read its errors: warroom logs analyze --service {{service.name}} --since 15m; its readiness: warroom diagnose app {{service.name}}', 'Look at its readiness answer: warroom diagnose app --url {{http.target}}'),
     severity: 'SEV2', strength: 2,
     explains: { self: ['unhealthy', 'erroring', 'unreachable'] },

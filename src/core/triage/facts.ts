@@ -314,6 +314,16 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
     readiness[name] = readinessOf(http, name, i.services);
     direct[name] = [...new Set([...(svc.depends_on ?? []), ...readiness[name].map((r) => r.service).filter((s): s is string => !!s)])].filter((d) => d !== name && i.services[d]);
   }
+  // An app that says nothing of its dependencies (no depends_on, no readiness keys: an ad hoc --url
+  // beside --postgres and --redis) is taken to use the databases and caches named with it.
+  // With several apps and nothing said, which app uses which store is unknown: no edge is guessed.
+  const dataStores = Object.keys(i.services).filter((n) => ['postgres', 'redis'].includes(kindOfService(i.services[n])));
+  const apps = Object.keys(i.services).filter((n) => kindOfService(i.services[n]) === 'app');
+  for (const name of apps) {
+    const svc = i.services[name];
+    const guess = apps.length === 1 || (i.adHoc ?? []).includes(name);
+    if (guess && !direct[name].length && !readiness[name].length && !svc.depends_on) direct[name] = dataStores;
+  }
   const closure = dependencyClosure(direct);
   const state = new Map([...byName].map(([n, s]) => [n, s.state]));
   const out: Record<string, Facts> = {};
@@ -356,6 +366,8 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
       f.readiness = {
         keys: deps.map((d) => d.key), failing: failing.map((d) => d.key), failing_count: failing.length,
         failing_services: [...new Set(failing.map((d) => d.service).filter(Boolean))], unmatched: deps.filter((d) => !d.service).map((d) => d.key),
+        // What the payload blames: the matched services, and "key:<name>" for a dependency warroom has no service for.
+        failing_via: [...new Set(failing.map((d) => d.service ?? `key:${d.key}`))],
         first_key: first?.key ?? null, first_error: first?.error ?? (first ? first.verdict : null), first_service: first?.service ?? null, first_kind: first?.kind ?? null,
         first_service_kind: first?.service ? kindOfService(i.services[first.service]) : null,
         pool_key: pooled?.key ?? null, pool_size: pooled?.pool?.size ?? null, pool_idle: pooled?.pool?.idle ?? null, pool_max: pooled?.pool?.max ?? null,

@@ -40,7 +40,7 @@ export function deriveSymptoms(facts: Record<string, Facts>): Symptom[] {
     const logs = rec(f.logs);
     if (f.http) {
       const failing = (readiness.failing as string[] | undefined) ?? [];
-      const via = (readiness.failing_services as string[] | undefined) ?? [];
+      const via = (readiness.failing_via as string[] | undefined) ?? [];
       const says = failing.length ? ` (reports ${failing.slice(0, 3).map((k) => `${k}${k === readiness.first_key && readiness.first_error ? `: ${String(readiness.first_error).slice(0, 80)}` : ''}`).join(', ')})` : '';
       if (http.outcome === 'refused') add(service, 'unreachable', null, `${service} refuses connections (${http.target})`);
       else if (http.outcome === 'unreachable' || http.outcome === 'dns' || http.outcome === 'reset') add(service, 'unreachable', null, `${service} not reachable: ${http.error}`);
