@@ -11,13 +11,13 @@ const ifElse = (fact: string, yes: string, no: string) => `{{#${fact}}}${yes}{{/
 const restart = (what: string) => ifElse('service.restartable',
   `${what}: warroom run restart --service {{service.name}}`,
   ifElse('service.configured',
-    `${what} (no restart is configured for it: set services.{{service.name}}.container or .restart so warroom can), then check: warroom health --service {{service.name}}`,
+    `${what} (no restart is configured for it: set services.{{service.name}}.container or services.{{service.name}}.restart to make it one command), then check: warroom health --service {{service.name}}`,
     `${what}, then check it again: warroom triage{{#http.target}} --url {{http.target}}{{/http.target}}{{^http.target}}{{#tcp.target}} --tcp {{tcp.target}}{{/tcp.target}}{{/http.target}}`));
 
 /** A PostgreSQL session to end: through warroom for a configured service, in SQL ad hoc. */
 const killQuery = (pid: string, superuser: string, extra = '') => ifElse('service.configured',
-  `warroom run kill-query --service {{service.name}} --pid {{${pid}}}${extra}{{#${superuser}}} --force (pid {{${pid}}} is a superuser's session, so warroom asks for --force){{/${superuser}}}`,
-  `SELECT pg_terminate_backend({{${pid}}}); (warroom can do it once the database is a service in warroom.yaml)`);
+  `warroom run kill-query --service {{service.name}} --pid {{${pid}}}${extra}{{#${superuser}}} --force (pid {{${pid}}} is a superuser's session: kill-query refuses it without --force){{/${superuser}}}`,
+  `SELECT pg_terminate_backend({{${pid}}}); (with the database as a service in warroom.yaml, kill-query does it and checks the lock tree after)`);
 
 const logsOf = (since = '15m') => ifElse('service.configured', `warroom logs analyze --service {{service.name}} --since ${since}`, 'warroom logs analyze LOGFILE --since ' + since);
 
@@ -148,7 +148,7 @@ export const BUILT_IN_RULES: TriageRule[] = [
     evidence: ['{{http.target}}: {{http.error}}'],
     action: ifElse('readiness.first_service',
       'Look at {{readiness.first_service}} itself: warroom health --service {{readiness.first_service}}',
-      'warroom has no probe for "{{readiness.first_key}}": add it as a service in warroom.yaml (postgres:, redis: or health:) and triage again; meanwhile check it by hand'),
+      'No probe watches "{{readiness.first_key}}": add it as a service in warroom.yaml (postgres:, redis: or health:) and run triage again; meanwhile check it by hand'),
     severity: 'SEV3', strength: 3, escalate: { when: t('service.state', 'eq', 'down'), severity: 'SEV2' },
     explains: { self: ['unhealthy', 'erroring', 'slow', 'hanging'] },
   },
