@@ -122,8 +122,8 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
     onHeal: (fn) => { heals.push(fn); },
     traffic: (reqs, o) => traffic(stack.app!.url, reqs, o),
     warroom: cli,
-    deploy: async (version) => {
-      const r = await cli(['deploy', 'record', '--service', s.names.app, '--version', version, '--json']);
+    deploy: async (version, at) => {
+      const r = await cli(['deploy', 'record', '--service', s.names.app, '--version', version, ...(at ? ['--at', at] : []), '--json']);
       if (r.code !== 0) throw new Error(`deploy record ${version} failed (${r.code}): ${r.stderr || r.stdout}`);
     },
     redeploy: (opts: AppOptions) => stack.restartApp(opts),

@@ -26,6 +26,8 @@ export const MIX = {
 } satisfies Record<string, Req[]>;
 
 export const mix = (...parts: Req[][]): Req[] => parts.flat();
+/** The same requests, n times as likely. */
+export const times = (reqs: Req[], n: number): Req[] => reqs.map((r) => ({ ...r, weight: (r.weight ?? 1) * n }));
 
 export interface TrafficResult { sent: number; byStatus: Record<string, number>; slowest: number }
 

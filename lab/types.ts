@@ -38,8 +38,8 @@ export interface LabContext {
   traffic(reqs: Req[], o: { seconds: number; rps: number; timeoutMs?: number }): Promise<TrafficResult>;
   /** The real CLI with this scenario's config. */
   warroom(args: string[], timeoutMs?: number): Promise<CliResult>;
-  /** `warroom deploy record --service APP --version V`, failing loudly. */
-  deploy(version: string): Promise<void>;
+  /** `warroom deploy record --service APP --version V [--at WHEN]`, failing loudly. */
+  deploy(version: string, at?: string): Promise<void>;
   /** Starts the app again on the same port and log file (a deploy or restart of the same service). */
   redeploy(opts: AppOptions): Promise<App>;
 }

@@ -119,7 +119,9 @@ async def access_log(request: Request, call_next):
         response = await call_next(request)
     except Exception as e:  # unhandled: one ERROR line with the real traceback, and a 500
         emit("ERROR", f"unhandled exception on {request.method} {request.url.path}", **base, status=500,
-             duration_ms=round((time.perf_counter() - started) * 1000, 1), exc_type=type(e).__name__, exception=traceback.format_exc())
+             duration_ms=round((time.perf_counter() - started) * 1000, 1), exc_type=type(e).__name__,
+             # chain=False: Starlette re-raises inside its own except blocks; their anyio context is noise, not the cause.
+             exception="".join(traceback.format_exception(type(e), e, e.__traceback__, chain=False)))
         return JSONResponse({"error": "internal server error"}, status_code=500)
     if request.url.path.startswith(("/health/", "/__fault/")):
         return response  # probes and fault switches are not traffic: they would dilute the error rate

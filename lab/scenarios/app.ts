@@ -1,7 +1,7 @@
 /** Faults in the FastAPI process itself: gone, hung, leaking its pool, slow in its own code, recovered. */
 import { appPortState, connectionsOf, fmt, logLines, readiness, requestsWithin } from '../faults.js';
 import { sleep } from '../stack.js';
-import { MIX, mix } from '../traffic.js';
+import { MIX, mix, times } from '../traffic.js';
 import type { Scenario } from '../types.js';
 
 export const appKilled: Scenario = {
@@ -123,7 +123,7 @@ export const errorsRecovered: Scenario = {
   triage: { currentWindow: '6s' },
   async inject(ctx) {
     await ctx.app.fault('bug_on_orders', true);
-    await ctx.traffic(mix(MIX.orders, MIX.browse), { seconds: 2.5, rps: 4 });
+    await ctx.traffic(mix(times(MIX.orders, 4), MIX.browse), { seconds: 2.5, rps: 4 });
     await ctx.app.fault('bug_on_orders', false);
     await ctx.traffic(mix(MIX.orders, MIX.browse), { seconds: 7.5, rps: 3 });
   },

@@ -34,6 +34,7 @@ export const cleanDeploy: Scenario = {
   names: { app: 'api', db: 'pg', cache: 'redis' },
   app: { version: 'v1', poolMax: 8, readyDbKey: 'db', readyCacheKey: 'cache' },
   async inject(ctx) {
+    await ctx.deploy('v1', '2 hours ago');
     await ctx.traffic(mix(MIX.browse, MIX.orders, MIX.cart), { seconds: 2, rps: 5 });
     await ctx.deploy('v2');
     await ctx.redeploy({ version: 'v2' });

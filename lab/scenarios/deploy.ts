@@ -1,6 +1,6 @@
 /** Deploys: a bad one, and clean ones followed by faults the deploy did not cause. */
 import { appPortState, fillRedis, fmt, logLines, readiness, redisWriteError, smallKeys } from '../faults.js';
-import { MIX, mix } from '../traffic.js';
+import { MIX, mix, times } from '../traffic.js';
 import type { LabContext, Scenario } from '../types.js';
 
 /** The deploy happens at the time the app restarts as v2: everything in the log after it is v2's. */
@@ -15,12 +15,14 @@ export const badDeploy: Scenario = {
   names: { app: 'api', db: 'db', cache: 'cache' },
   app: { version: 'v1', poolMax: 6 },
   async inject(ctx) {
-    await ctx.traffic(mix(MIX.orders, MIX.browse), { seconds: 2.5, rps: 4 });
+    // v1 went out earlier (outside the triage window) and has served cleanly since.
+    await ctx.deploy('v1', '2 hours ago');
+    await ctx.traffic(mix(times(MIX.orders, 3), MIX.browse), { seconds: 2.5, rps: 4 });
     await ctx.deploy('v2');
     await ctx.deploy('v2');
     markDeploy(ctx);
     await ctx.redeploy({ version: 'v2', faults: ['bug_on_orders'] });
-    await ctx.traffic(mix(MIX.orders, MIX.orders, MIX.browse), { seconds: 3, rps: 4 });
+    await ctx.traffic(mix(times(MIX.orders, 4), MIX.browse), { seconds: 3, rps: 4 });
   },
   async inEffect(ctx) {
     const r = await readiness(ctx);
@@ -41,6 +43,7 @@ export const deployThenKilled: Scenario = {
   rootCause: 'The app process died after a clean deploy: v2 served without errors; restart it (a rollback would not help)',
   names: { app: 'backend', db: 'pg', cache: 'cache' },
   async inject(ctx) {
+    await ctx.deploy('v1', '3 hours ago');
     await ctx.traffic(mix(MIX.browse, MIX.orders), { seconds: 1.5, rps: 4 });
     await ctx.deploy('v2');
     await ctx.redeploy({ version: 'v2' });
@@ -66,11 +69,12 @@ export const deployThenRedisFull: Scenario = {
   names: { app: 'shop-api', db: 'database', cache: 'sessions' },
   app: { readyCacheKey: 'sessions', readyShape: 'object', cartPrefix: 'basket:' },
   async inject(ctx) {
+    await ctx.deploy('v1', '90 minutes ago');
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
     await ctx.deploy('v2');
     await ctx.redeploy({ version: 'v2' });
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
-    await smallKeys(ctx, { 'session:': 160, 'cache:': 60 });
+    await smallKeys(ctx, { 'session:': 240, 'cache:': 60 });
     ctx.facts.fill = await fillRedis(ctx, 'export:', { valueBytes: 64 * 1024, targetPct: 100 });
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 2.5, rps: 4 });
   },

@@ -1,10 +1,15 @@
 /** PostgreSQL faults: stopped, locks (long, forming, with slowness), long queries, idle transactions, another client's connections. */
-import { activity, appRoleConnectError, connectionsOf, hogConnections, holdRowLock, idleInTransaction, lockWaiters, longQuery, requestsWithin } from '../faults.js';
+import { activity, appRoleConnectError, connectionsOf, hogConnections, holdRowLock, idleInTransaction, lockWaiters, longQuery, requestsWithin, waitUntil } from '../faults.js';
 import { probePort, sleep } from '../stack.js';
-import { MIX, mix } from '../traffic.js';
+import { MIX, mix, times } from '../traffic.js';
 import type { LabContext, Scenario } from '../types.js';
 
 const killQuery = (db: string) => (f: Record<string, unknown>) => new RegExp(`warroom run kill-query --service ${db} --pid ${String(f.pid)}\\b`);
+
+/** Waits (bounded) until the longest lock wait passes minS: the traffic's timing alone does not guarantee it. */
+async function waitForLockWait(ctx: LabContext, minS: number): Promise<void> {
+  await waitUntil(`a lock wait of ${minS} s`, async () => ((await lockWaiters(ctx.stack))[0]?.wait_s ?? 0) >= minS, (minS + 3) * 1000);
+}
 
 async function waiterAtLeast(ctx: LabContext, minS: number): Promise<string | null> {
   const w = await lockWaiters(ctx.stack);
@@ -44,7 +49,8 @@ export const lockContention: Scenario = {
   async inject(ctx) {
     await ctx.traffic(mix(MIX.browse, MIX.orders), { seconds: 1.5, rps: 4 });
     ctx.facts.pid = (await holdRowLock(ctx, 'batch-repricer', 1)).pid;
-    await ctx.traffic(mix(MIX.ordersLocked, MIX.browse), { seconds: 3.5, rps: 3, timeoutMs: 1500 });
+    await ctx.traffic(mix(times(MIX.ordersLocked, 3), MIX.browse), { seconds: 3, rps: 3, timeoutMs: 1500 });
+    await waitForLockWait(ctx, ctx.thresholds.lock_wait_s + 0.5);
   },
   inEffect: (ctx) => waiterAtLeast(ctx, ctx.thresholds.lock_wait_s),
   expect: { rule: 'lock-contention', service: 'pg', action: killQuery('pg') },
@@ -94,7 +100,7 @@ export const lockAndSlowness: Scenario = {
     }
     ctx.facts.pid = (await holdRowLock(ctx, 'price-updater', 1)).pid;
     void ctx.traffic(MIX.ordersLocked, { seconds: 0.5, rps: 4, timeoutMs: 10_000 });
-    await sleep(3400);
+    await waitForLockWait(ctx, ctx.thresholds.lock_wait_s + 0.5);
   },
   async inEffect(ctx) {
     const slowOrders = requestsWithin(ctx, 20_000).filter((l) => l.path === '/api/orders' && l.status === 201 && (l.duration_ms ?? 0) >= 1000).length;

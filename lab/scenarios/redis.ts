@@ -34,7 +34,7 @@ export const redisOom: Scenario = {
   app: { readyCacheKey: 'cache', readyShape: 'object' },
   async inject(ctx) {
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
-    await smallKeys(ctx, { 'sess:': 150, 'cache:': 60 });
+    await smallKeys(ctx, { 'sess:': 200, 'cache:': 60 });
     ctx.facts.fill = await fillRedis(ctx, 'feed:', { valueBytes: 64 * 1024, targetPct: 100 });
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 2.5, rps: 4 });
   },
@@ -56,8 +56,9 @@ export const redisNearFull: Scenario = {
   names: { app: 'web-api', db: 'database', cache: 'cache' },
   async inject(ctx) {
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
-    await smallKeys(ctx, { 'sess:': 100 });
-    ctx.facts.fill = await fillRedis(ctx, 'img:', { valueBytes: 16 * 1024, targetPct: 93 });
+    // Many small keys and few big ones, as a real keyspace: img:* is ~30 % of the keys and ~90 % of the memory.
+    await smallKeys(ctx, { 'sess:': 300 });
+    ctx.facts.fill = await fillRedis(ctx, 'img:', { valueBytes: 64 * 1024, targetPct: 93 });
     await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
   },
   async inEffect(ctx) {

@@ -43,7 +43,8 @@ function check(s: Scenario, r: ScenarioResult): void {
     // The CLI's own parser, then the lab's real run (dry run for remediation) with the scenario's config.
     const parsed = checkWarroomCommands(f0.action);
     expect(parsed.filter((c) => !c.ok), `${s.id}: the CLI refuses the first action's command(s)`).toEqual([]);
-    expect(r.commands.filter((c) => !c.ok), `${s.id}: the first action's command(s) fail against the lab`).toEqual([]);
+    const failed = r.commands.filter((c) => !c.ok);
+    expect(failed, `${s.id}: the first action's command(s) fail against the lab: ${failed.map((c) => `${c.command} → ${c.detail}`).join('; ')}`).toEqual([]);
   }
 }
 
