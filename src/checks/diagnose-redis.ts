@@ -59,7 +59,7 @@ export interface RedisDiagnosis {
   slowlog: SlowlogEntry[];
   /** A bounded SCAN sample of the keys (never KEYS): memory and TTLs by key prefix, largest first. */
   prefixes: { prefix: string; keys: number; bytes: number; withTtl: number }[];
-  sample: { keys: number; bytes: number; withTtl: number; complete: boolean };
+  sample: { keys: number; bytes: number; withTtl: number; complete: boolean; skipped?: string };
   /** Connected clients grouped by name (or address when unnamed), most connections first (warroom's own left out). */
   clients: { name: string | null; addr: string | null; count: number }[];
   summary: string[];
@@ -148,11 +148,18 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
       d.slowlog = raw.map((e) => ({
         id: Number(e[0]), at: new Date(Number(e[1]) * 1000).toISOString(), durationUs: Number(e[2]),
         command: describeSlowCommand((e[3] as string[]) ?? []), client: (e[4] as string) || null, clientName: (e[5] as string) || null,
-      })).sort((a, b) => b.durationUs - a.durationUs);
+      })).filter((e) => e.clientName !== 'warroom').sort((a, b) => b.durationUs - a.durationUs);
     } catch {
       // SLOWLOG is disabled on some managed services; the rest of the diagnosis stands.
     }
-    if (f.keys_total) Object.assign(d, await sampleKeys(r, opts.sampleKeys ?? 1000));
+    // Who holds the memory matters when memory is short; otherwise the keyspace is not walked.
+    // Not where the SLOWLOG logs (nearly) every command: the sample's commands would push the real
+    // slow entries out of its ring. CONFIG may be disabled (managed services): then the default (10 ms) holds.
+    const slower = Number(((await r.config('GET', 'slowlog-log-slower-than').catch(() => [])) as string[])[1] ?? 10_000);
+    if (f.keys_total && (f.memory_used_pct ?? 0) >= 50) {
+      if (slower >= 0 && slower < 1000) d.sample = { keys: 0, bytes: 0, withTtl: 0, complete: false, skipped: `slowlog-log-slower-than is ${slower} µs: sampling keys would flood the SLOWLOG` };
+      else Object.assign(d, await sampleKeys(r, opts.sampleKeys ?? 1000));
+    }
     if ((f.connected_clients ?? 0) <= 10_000) d.clients = await groupClients(r);
   } catch (e) {
     const cause = await causeOf(r, e);
@@ -200,6 +207,8 @@ export function keyPrefix(key: string): string {
 
 type RedisClient = ReturnType<typeof connectRedis>;
 
+const SAMPLE_SCRIPT = "local r = {} for i, k in ipairs(KEYS) do r[#r + 1] = redis.call('MEMORY', 'USAGE', k, 'SAMPLES', 5) or 0; r[#r + 1] = redis.call('PTTL', k) end return r";
+
 /**
  * Which prefixes hold the memory: SCAN (never KEYS) until `limit` keys or the end of the keyspace,
  * then MEMORY USAGE and PTTL for each sampled key in one pipeline. Bounded in keys and time.
@@ -218,9 +227,17 @@ async function sampleKeys(r: RedisClient, limit: number): Promise<Pick<RedisDiag
     return { prefixes: [], sample: { keys: 0, bytes: 0, withTtl: 0, complete: false } };
   }
   const sampled = keys.slice(0, limit);
-  const p = r.pipeline();
-  for (const k of sampled) { p.call('MEMORY', 'USAGE', k, 'SAMPLES', '5'); p.pttl(k); }
-  const res = (await p.exec().catch(() => null)) ?? [];
+  // One script for the whole sample: a single command, so a SLOWLOG that logs everything is not
+  // flooded with ours. Where scripting is disabled (some managed services), a pipeline instead.
+  let res: unknown[][] = [];
+  try {
+    const flat = (await r.eval(SAMPLE_SCRIPT, sampled.length, ...sampled)) as number[];
+    for (let i = 0; i < sampled.length; i++) res.push([null, flat[i * 2]], [null, flat[i * 2 + 1]]);
+  } catch {
+    const p = r.pipeline();
+    for (const k of sampled) { p.call('MEMORY', 'USAGE', k, 'SAMPLES', '5'); p.pttl(k); }
+    res = ((await p.exec().catch(() => null)) ?? []) as unknown[][];
+  }
   const by = new Map<string, { prefix: string; keys: number; bytes: number; withTtl: number }>();
   let bytes = 0;
   let withTtl = 0;

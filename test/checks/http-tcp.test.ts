@@ -23,7 +23,7 @@ describe('http check against real loopback servers', () => {
     const r = await checkHttp('api', { url: `${ok.url}/health/ready` });
     expect(r.state).toBe('up');
     expect(r.evidence.status).toBe(200);
-    expect(r.evidence.readiness).toEqual({ status: 'ok', dependencies: { database: 'ok', redis: 'up' } });
+    expect(r.evidence.readiness).toMatchObject({ status: 'ok', dependencies: { database: 'ok', redis: 'up' }, pool: null });
     expect(JSON.stringify(r.evidence.body)).not.toContain('abc123secretvalue');
     expect(r.latencyMs).toBeGreaterThan(0);
   });
@@ -71,8 +71,41 @@ describe('http check against real loopback servers', () => {
   });
 
   it('reads the IETF draft shape and Spring components', () => {
-    expect(readReadiness({ status: 'pass', checks: { 'db:responseTime': [{ status: 'fail' }] } })).toEqual({ status: 'pass', dependencies: { 'db:responseTime': 'fail' } });
-    expect(readReadiness({ status: 'UP', components: { db: { status: 'DOWN' } } })).toEqual({ status: 'up', dependencies: { db: 'down' } });
+    // "name:measure" keys are the dependency "name" (so it can be matched to a service).
+    expect(readReadiness({ status: 'pass', checks: { 'db:responseTime': [{ status: 'fail', output: 'timeout after 1s' }] } })).toMatchObject({ status: 'pass', dependencies: { db: 'fail' }, details: { db: { error: 'timeout after 1s' } } });
+    expect(readReadiness({ status: 'UP', components: { db: { status: 'DOWN' } } })).toMatchObject({ status: 'up', dependencies: { db: 'down' } });
+  });
+
+  it('reads each dependency\'s error text and pool numbers, in the shapes apps use', () => {
+    const r = readReadiness({
+      status: 'degraded',
+      checks: {
+        database: { status: 'down', error: 'TimeoutError: pool acquire timed out', pool: { size: 10, idle: 0, max: 10 } },
+        cache: "down: OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.",
+        search: { healthy: true, latency_ms: 4 },
+      },
+    });
+    expect(r.dependencies).toEqual({ database: 'down', cache: "down: outofmemoryerror: oom command not allowed when used memory > 'maxmemory'.", search: 'ok' });
+    expect(r.details.database).toEqual({ error: 'TimeoutError: pool acquire timed out', pool: { size: 10, idle: 0, max: 10, inUse: null, waiting: null }, latencyMs: null });
+    expect(r.details.cache.error).toBe("OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.");
+    expect(r.details.search).toEqual({ error: null, pool: null, latencyMs: 4 });
+    // SQLAlchemy-style numbers at the top of the payload, HikariCP-style names.
+    expect(readReadiness({ status: 'ok', pool: { pool_size: 5, checked_out: 5, overflow: 0 } }).pool).toMatchObject({ size: 5, inUse: 5 });
+    expect(readReadiness({ status: 'ok', checks: { db: { status: 'up', connections: { active: 9, idle: 1, max: 10, threadsAwaitingConnection: 3 } } } }).details.db.pool).toMatchObject({ idle: 1, max: 10, inUse: 9 });
+  });
+
+  it('a payload that is HTML, huge, or nested without end is evidence, never a crash', async () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    for (const body of ['<html><body>502 Bad Gateway</body></html>', `{"status":"ok","pad":"${'x'.repeat(10 * 1024 * 1024)}"}`, deep, `{"checks":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`]) {
+      const peer = await startHttp((_q, res) => { res.setHeader('content-type', 'application/json'); res.end(body); });
+      try {
+        const r = await checkHttp('api', { url: peer.url }, { timeoutMs: 5000 });
+        expect(['up', 'degraded', 'down']).toContain(r.state);
+        expect(r.latencyMs).toBeLessThan(5000);
+      } finally {
+        await peer.close();
+      }
+    }
   });
 });
 

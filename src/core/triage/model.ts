@@ -162,6 +162,8 @@ export function blindSpots(obs: TriageObservations, built: BuiltFacts): string[]
     if (num(pg.insufficient_privilege_count) > 0) out.push(`${name}: ${num(pg.insufficient_privilege_count)} PostgreSQL session(s) hidden by permissions (grant pg_read_all_stats to warroom's user)`);
     const rd = rec(f?.redis);
     if (rd.auth_failed === true) out.push(`${name}: warroom could not authenticate to Redis (${rd.error})`);
+    const skipped = obs.redis[name]?.sample?.skipped;
+    if (skipped) out.push(`${name}: which key prefixes hold Redis's memory was not sampled (${skipped})`);
     const http = rec(f?.http);
     if (http.outcome === 'hanging') out.push(`${name}: its readiness probe got no answer, so the payload (dependencies, pool numbers) was not seen`);
     if (http.not_json === true) out.push(`${name}: its readiness answer is not JSON, so the dependencies it checks are unknown`);

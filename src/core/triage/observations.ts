@@ -93,7 +93,7 @@ export interface RedisObservation {
   slowlog: { at: string; durationUs: number; command: string; client: string | null; clientName: string | null }[];
   /** A bounded SCAN sample of the keyspace, by prefix, largest first. */
   prefixes?: RedisPrefixObservation[];
-  sample?: { keys: number; bytes: number; withTtl: number; complete: boolean };
+  sample?: { keys: number; bytes: number; withTtl: number; complete: boolean; skipped?: string };
   /** Connected clients grouped by name (or address), most connections first. */
   clients?: { name: string | null; addr: string | null; count: number }[];
 }
