@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: keep parallelism modest so real PostgreSQL/Redis tests stay deterministic.
     maxWorkers: 2,
+    // Refuses any connection that is not loopback (test/helpers/network-guard.ts).
+    setupFiles: ['test/helpers/network-guard.ts'],
   },
 });

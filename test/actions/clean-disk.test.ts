@@ -3,21 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
 import { configSchema, type WarroomConfig } from '../../src/config/schema.js';
-import { isWarroomError, type WarroomError } from '../../src/core/errors.js';
+import { expectRefusal } from '../helpers/factories.js';
 import { globToRegExp } from '../../src/actions/clean-disk.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/cli.js';
 import { actionEntries, newIncident } from './helpers.js';
-
-async function rejection(p: Promise<unknown>): Promise<WarroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWarroomError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -87,7 +77,7 @@ describe('clean-disk (real files in a temp tree)', () => {
     const ctx = testContext(ts.store, { config, now: () => NOW });
     const inc = await newIncident(ctx);
     for (const path of [outside, join(logs, 'escape'), join(logs, '..', 'etc')]) {
-      const e = await rejection(runAction(ctx, { action: 'clean-disk', options: { path, olderThan: '1d' }, incident: inc, confirm: true }, { cwd: root }));
+      const e = await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path, olderThan: '1d' }, incident: inc, confirm: true }, { cwd: root }));
       expect(e.code).toBe('FORBIDDEN');
       expect(e.message).toContain('is outside the allowed paths');
     }
@@ -97,12 +87,12 @@ describe('clean-disk (real files in a temp tree)', () => {
 
   it('is disabled without allowed_paths; bad age, glob and missing path are clear errors', async () => {
     const none = testContext(ts.store, { config: {}, now: () => NOW });
-    expect((await rejection(runAction(none, { action: 'clean-disk', options: { path: logs, olderThan: '7d' }, confirm: true }))).message).toMatch(/no directories are listed in remediation.clean_disk.allowed_paths/);
+    expect((await expectRefusal(runAction(none, { action: 'clean-disk', options: { path: logs, olderThan: '7d' }, confirm: true }))).message).toMatch(/no directories are listed in remediation.clean_disk.allowed_paths/);
     const ctx = testContext(ts.store, { config, now: () => NOW });
-    expect(await rejection(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: 'soon' }, confirm: true }))).toMatchObject({ code: 'VALIDATION', field: 'older-than' });
-    expect(await rejection(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '10s' }, confirm: true }))).toMatchObject({ field: 'older-than' });
-    expect(await rejection(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '../*' }, confirm: true }))).toMatchObject({ field: 'glob' });
-    expect(await rejection(runAction(ctx, { action: 'clean-disk', options: { path: join(logs, 'nope'), olderThan: '7d' }, confirm: true }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: 'soon' }, confirm: true }))).toMatchObject({ code: 'VALIDATION', field: 'older-than' });
+    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '10s' }, confirm: true }))).toMatchObject({ field: 'older-than' });
+    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '../*' }, confirm: true }))).toMatchObject({ field: 'glob' });
+    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: join(logs, 'nope'), olderThan: '7d' }, confirm: true }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(logs, 'old.log'))).toBe(true);
   });
 

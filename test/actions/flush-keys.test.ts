@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
 import { configSchema, type WarroomConfig } from '../../src/config/schema.js';
-import { isWarroomError, type WarroomError } from '../../src/core/errors.js';
+import { expectRefusal } from '../helpers/factories.js';
 import { matchesEverything } from '../../src/actions/flush-keys.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/cli.js';
@@ -12,16 +12,6 @@ import { actionEntries, newIncident } from './helpers.js';
 
 /** The only Redis database these tests may touch. */
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
-
-async function rejection(p: Promise<unknown>): Promise<WarroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWarroomError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('flush-keys against the real Redis (database 12 only)', () => {
   let ts: TempStore;
@@ -79,7 +69,7 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
     for (const pattern of ['*', '**', '*?*']) {
-      const e = await rejection(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern, force: true }, incident: inc, confirm: true }));
+      const e = await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern, force: true }, incident: inc, confirm: true }));
       expect(e).toMatchObject({ code: 'VALIDATION', field: 'pattern' });
       expect(e.message).toContain('matches every key');
     }
@@ -91,7 +81,7 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
 
   it('refuses a pattern above max_share without --force, and goes ahead with --force', async () => {
     const ctx = testContext(ts.store, { config });
-    const e = await rejection(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'session:*' }, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'session:*' }, confirm: true }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toContain('it matches 50 of 91 keys (54.9%, above remediation.flush_keys.max_share 50%)');
     expect(await redis.dbsize()).toBe(91);
@@ -115,9 +105,9 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
 
   it('unknown service and a service without redis are clear errors', async () => {
     const ctx = testContext(ts.store, { config: configSchema.parse({ services: { cache: { redis: REDIS_URL }, api: { health: 'http://127.0.0.1:1/health' } } }) });
-    expect((await rejection(runAction(ctx, { action: 'flush-keys', options: { service: 'nope', pattern: 'a:*' }, confirm: true }))).message).toMatch(/unknown service "nope"/);
-    expect((await rejection(runAction(ctx, { action: 'flush-keys', options: { service: 'api', pattern: 'a:*' }, confirm: true }))).message).toBe('service: api has no redis URL in warroom.yaml (services.api.redis)');
-    expect((await rejection(runAction(ctx, { action: 'flush-keys', options: { service: 'cache' }, confirm: true }))).field).toBe('pattern');
+    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'nope', pattern: 'a:*' }, confirm: true }))).message).toMatch(/unknown service "nope"/);
+    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'api', pattern: 'a:*' }, confirm: true }))).message).toBe('service: api has no redis URL in warroom.yaml (services.api.redis)');
+    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache' }, confirm: true }))).field).toBe('pattern');
     expect(await redis.dbsize()).toBe(91);
   });
 });

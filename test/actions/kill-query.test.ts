@@ -2,19 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
 import { configSchema, type WarroomConfig } from '../../src/config/schema.js';
-import { isWarroomError, type WarroomError } from '../../src/core/errors.js';
+import { expectRefusal } from '../helpers/factories.js';
 import { createPgDatabase, createTempStore, PG_ADMIN_URL, testContext, type TempStore } from '../helpers/store.js';
 import { actionEntries, newIncident } from './helpers.js';
-
-async function rejection(p: Promise<unknown>): Promise<WarroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWarroomError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -109,7 +99,7 @@ describe('kill-query against the real PostgreSQL', () => {
     const suPid = Number((await su.query('select pg_backend_pid() as pid')).rows[0].pid);
     const sleeping = su.query('select pg_sleep(60)').then(() => 'finished', (e: Error) => e.message);
     await until(async () => (await admin.query("select state from pg_stat_activity where pid = $1", [suPid])).rows[0]?.state === 'active', 'pg_sleep to run');
-    const e = await rejection(runAction(ctx, { action: 'kill-query', options: { pid: suPid }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: suPid }, incident: inc, confirm: true }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toBe(`refusing to kill pid ${suPid} on db: it belongs to superuser postgres; pass --force if you are sure`);
     const r = await runAction(ctx, { action: 'kill-query', options: { pid: suPid, force: true }, incident: inc, confirm: true });
@@ -125,13 +115,13 @@ describe('kill-query against the real PostgreSQL', () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
     const sys = Number((await admin.query("select pid from pg_stat_activity where backend_type = 'checkpointer'")).rows[0].pid);
-    const e = await rejection(runAction(ctx, { action: 'kill-query', options: { pid: sys }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: sys }, incident: inc, confirm: true }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toContain('it is a checkpointer process, not a client session');
-    const nf = await rejection(runAction(ctx, { action: 'kill-query', options: { pid: 2_000_000_000 }, incident: inc, confirm: true }));
+    const nf = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: 2_000_000_000 }, incident: inc, confirm: true }));
     expect(nf.code).toBe('NOT_FOUND');
     expect(nf.message).toBe('pid: no session with pid 2000000000 on db (it may have finished; see pg_stat_activity)');
-    const bad = await rejection(runAction(ctx, { action: 'kill-query', options: { pid: '12; drop table orders' }, incident: inc, confirm: true }));
+    const bad = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: '12; drop table orders' }, incident: inc, confirm: true }));
     expect(bad).toMatchObject({ code: 'VALIDATION', field: 'pid' });
     expect((await admin.query('select count(*)::int as n from orders')).rows[0].n).toBe(1);
     const entries = await actionEntries(ctx, inc);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
 import { listDeploys, recordDeploy } from '../../src/app/record-deploy.js';
 import { configSchema, type WarroomConfig } from '../../src/config/schema.js';
-import { isWarroomError, type WarroomError } from '../../src/core/errors.js';
+import { expectRefusal } from '../helpers/factories.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/cli.js';
 import { startFakeEngine, type FakeEngine } from './fixtures/fake-docker-engine.js';
@@ -21,16 +21,6 @@ async function startStuckEndpoint() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
   return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
-}
-
-async function rejection(p: Promise<unknown>): Promise<WarroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWarroomError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('rollback and restart (real child processes, a real health endpoint, the unix-socket Engine API replay)', () => {
@@ -79,7 +69,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   it('refuses a rollback with no known previous version, and records the refusal on the timeline', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
-    const e = await rejection(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true }));
     expect(e.code).toBe('VALIDATION');
     expect(e.field).toBe('to');
     expect(e.message).toMatch(/no deploys of backend are recorded/);
@@ -108,7 +98,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   it('without confirmation it refuses, runs nothing, and records the refusal', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
-    const e = await rejection(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc }));
+    const e = await expectRefusal(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toMatch(/confirmation required/);
     expect(calls()).toHaveLength(0);
@@ -146,14 +136,14 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   it('a second rollback without --to is refused (the previous record is the bad version), and a version with shell metacharacters is one literal argument', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
-    const e = await rejection(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true }));
     expect(e.message).toMatch(/already a rollback/);
     const weird = `v40$(touch\${IFS}${join(dir, 'PWNED')});echo|cat`;
     const r = await runAction(ctx, { action: 'rollback', options: { service: 'backend', to: weird }, incident: inc, confirm: true });
     expect(r.status).toBe('succeeded');
     expect(calls().at(-1).argv.at(-1)).toBe(weird);
     expect(existsSync(join(dir, 'PWNED'))).toBe(false);
-    const bad = await rejection(runAction(ctx, { action: 'rollback', options: { service: 'backend', to: '--force-push' }, incident: inc, confirm: true }));
+    const bad = await expectRefusal(runAction(ctx, { action: 'rollback', options: { service: 'backend', to: '--force-push' }, incident: inc, confirm: true }));
     expect(bad).toMatchObject({ code: 'VALIDATION', field: 'to' });
   });
 
@@ -208,7 +198,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   it('an unknown container is refused with the Engine message, and recorded', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
-    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'ghost' }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'ghost' }, incident: inc, confirm: true }));
     expect(e.code).toBe('NOT_FOUND');
     expect(e.message).toContain('No such container: no-such-container');
     expect((await actionEntries(ctx, inc))[0].data).toMatchObject({ status: 'refused' });
@@ -221,7 +211,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(r.status).toBe('succeeded');
     expect(calls().at(-1).argv).toEqual(['--restart', 'worker']);
     expect(r.outcome!.verification).toMatchObject({ ok: null });
-    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'bare' }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'bare' }, incident: inc, confirm: true }));
     expect(e).toMatchObject({ code: 'VALIDATION', field: 'service' });
     expect(e.message).toMatch(/neither a container nor a restart command/);
   });
@@ -244,7 +234,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const inc = await newIncident(ctx);
     const before = calls().length;
     const shown: string[] = [];
-    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc }, { confirm: async (p) => { shown.push(p.summary); return false; } }));
+    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc }, { confirm: async (p) => { shown.push(p.summary); return false; } }));
     expect(e.message).toBe('not confirmed: restart was not run');
     expect(shown).toEqual(['restart worker with its configured restart command']);
     expect(calls().length).toBe(before);
@@ -257,12 +247,12 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   it('unknown action, unknown service and unknown option are clear errors, recorded on the timeline', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
-    const a = await rejection(runAction(ctx, { action: 'reboot-prod', options: {}, incident: inc, confirm: true }));
+    const a = await expectRefusal(runAction(ctx, { action: 'reboot-prod', options: {}, incident: inc, confirm: true }));
     expect(a).toMatchObject({ code: 'VALIDATION', field: 'action' });
     expect(a.message).toContain('known: rollback, restart, kill-query, flush-keys, clean-disk');
-    const s = await rejection(runAction(ctx, { action: 'restart', options: { service: 'nope' }, incident: inc, confirm: true }));
+    const s = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'nope' }, incident: inc, confirm: true }));
     expect(s.message).toBe('service: unknown service "nope" (known: backend, worker, web, ghost, bare, stuck)');
-    const o = await rejection(runAction(ctx, { action: 'restart', options: { service: 'web', pattern: 'x' }, incident: inc, confirm: true }));
+    const o = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'web', pattern: 'x' }, incident: inc, confirm: true }));
     expect(o).toMatchObject({ field: 'pattern' });
     const entries = await actionEntries(ctx, inc);
     expect(entries.map((e) => (e.data as { status: string }).status)).toEqual(['refused', 'refused', 'refused']);
@@ -272,7 +262,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const admin = testContext(ts.store, { config });
     const inc = await newIncident(admin);
     const ctx = testContext(ts.store, { config, actor: { name: 'rookie', role: 'responder', via: 'api' } });
-    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc, confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc, confirm: true }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toBe('running restart needs the commander role; rookie has responder');
     const [entry] = await actionEntries(admin, inc);
@@ -282,7 +272,7 @@ describe('rollback and restart (real child processes, a real health endpoint, th
 
   it('an attempt against an unknown incident is refused and still kept in the audit log', async () => {
     const ctx = testContext(ts.store, { config });
-    const e = await rejection(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: 'INC-9999', confirm: true }));
+    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: 'INC-9999', confirm: true }));
     expect(e.code).toBe('NOT_FOUND');
     const row = await ts.store.db.selectFrom('action_runs').selectAll().where('incident_id', '=', 'INC-9999').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ action: 'restart', status: 'refused', actor: 'tester' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/app/run-action.js';
 import { configSchema } from '../../src/config/schema.js';
 import { parseConfigText } from '../../src/config/load-config.js';
-import { isWarroomError, type WarroomError } from '../../src/core/errors.js';
+import { expectRefusal } from '../helpers/factories.js';
 import { actionRunResultSchema } from '../../src/app/run-action.schema.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -15,16 +15,6 @@ import { actionEntries, newIncident } from './helpers.js';
 
 const FAKE = resolve(import.meta.dirname, 'fixtures/fake-deploy.mjs');
 const node = process.execPath;
-
-async function rejection(p: Promise<unknown>): Promise<WarroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWarroomError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
   let ts: TempStore;
@@ -126,8 +116,8 @@ describe('team runbooks, and POST /api/v1/incidents/:id/actions', () => {
 
   it('a missing parameter or an undeclared one is refused before anything runs', async () => {
     const ctx = testContext(ts.store, { config });
-    expect((await rejection(runAction(ctx, { action: 'drain-queue', options: {}, confirm: true }))).message).toBe('params.queue: runbook drain-queue needs --set queue=VALUE');
-    expect((await rejection(runAction(ctx, { action: 'drain-queue', options: { params: { queue: 'a', region: 'eu' } }, confirm: true }))).field).toBe('params.region');
+    expect((await expectRefusal(runAction(ctx, { action: 'drain-queue', options: {}, confirm: true }))).message).toBe('params.queue: runbook drain-queue needs --set queue=VALUE');
+    expect((await expectRefusal(runAction(ctx, { action: 'drain-queue', options: { params: { queue: 'a', region: 'eu' } }, confirm: true }))).field).toBe('params.region');
   });
 
   it('a step with a missing binary fails clearly, later steps do not run, and the failure is recorded', async () => {
