@@ -29,7 +29,7 @@ const t = summary.triageMs;
 console.log(`\nfirst finding correct ${summary.firstCorrect}/${summary.total}, action correct ${summary.actionCorrect}/${summary.total}, false claims ${summary.falseClaims}`);
 console.log(`triage time: every probe answers median ${t.answering.median} ms, max ${t.answering.max} ms; a probe hangs median ${t.hanging.median} ms, max ${t.hanging.max} ms`);
 if (summary.faultNotInEffect.length) console.log(`fault not in effect (harness problem, not a triage miss): ${summary.faultNotInEffect.join(', ')}`);
-const notes = [...new Set(summary.results.flatMap((r) => r.notes.filter((n) => n.startsWith('triage.'))))];
+const notes = [...new Set(summary.results.flatMap((r) => r.configNotes))];
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`lab wall time ${(summary.wallMs / 1000).toFixed(1)} s`);
 

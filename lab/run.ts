@@ -66,7 +66,10 @@ export interface ScenarioResult {
   triageError: string | null;
   hangs: boolean;
   facts: Record<string, unknown>;
+  /** The notes (kind "note") among the findings. */
   notes: string[];
+  /** What the lab had to adapt in the config for this build (e.g. a key its schema does not take). */
+  configNotes: string[];
   report: TriageReportLike | null;
 }
 
@@ -131,7 +134,7 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
 
   const result: ScenarioResult = {
     id: s.id, pass: false, faultError: null, firstOk: false, actionOk: false, falseClaims: [], notBlamedHits: [], missingAlso: [], noFindingsOk: null,
-    first: null, expected: expectedLabel(s), commands: [], triageMs: 0, triageExit: null, triageError: null, hangs: !!s.hangs, facts, notes: [], report: null,
+    first: null, expected: expectedLabel(s), commands: [], triageMs: 0, triageExit: null, triageError: null, hangs: !!s.hangs, facts, notes: [], configNotes: [], report: null,
   };
   try {
     let extra: Awaited<ReturnType<NonNullable<Scenario['extraConfig']>>> = {};
@@ -162,7 +165,7 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
       // current_window is the lead's new key: until the schema takes it, it is left out (and the report says so).
       triage: { window: '1h', ...(withWindow && { current_window: s.triage?.currentWindow ?? DEFAULT_CURRENT_WINDOW }), thresholds },
     };
-    if (!withWindow) result.notes.push('triage.current_window not accepted by this build: left out of the config');
+    if (!withWindow) result.configNotes.push('triage.current_window not accepted by this build: left out of the config');
     writeFileSync(configPath, stringify(config));
 
     if (result.faultError === null) {
