@@ -153,7 +153,7 @@ describe('triage against a broken estate', () => {
     expect(full.severity).toBe('SEV1');
     expect(full.facts['redis.oom_errors']).toBeGreaterThan(0);
     expect(full.action).toContain('warroom run flush-keys --service cache --pattern "cache:*"');
-    expect(fired('redis-clients-exhausted', 'sessions').cause).toMatch(/refuses new ones/);
+    expect(fired('redis-clients-exhausted', 'sessions').cause).toMatch(/refuses new clients \(max number of clients reached\)/);
     expect(fired('cert-expiring', 'edge').cause).toMatch(/expires in 2\.\d+ days|expires in 3 days/);
     expect(fired('cert-untrusted', 'edge').cause).toMatch(/SELF_SIGNED/);
     expect(fired('cert-expired', 'legacy').severity).toBe('SEV1');

@@ -74,11 +74,11 @@ export const BUILT_IN_RULES: TriageRule[] = [
   {
     id: 'app-pool-exhausted', title: 'Connection pool exhausted (in the app)', pattern: 'Gradual degradation',
     when: { all: [
-      { any: [t('readiness.pool_exhausted', 'eq', true), t('logs.pool_errors_now', 'gt', 0)] },
+      { any: [t('readiness.pool_exhausted', 'eq', true), t('readiness.pool_error', 'eq', true), t('logs.pool_errors_now', 'gt', 0)] },
       // The database is not the bottleneck: no lock queue, and the server still has connections.
       not(t('dep_postgres.blocked_count', 'gt', 0)), not(t('dep_postgres.saturation_pct', 'gte', 'thresholds.pool_saturation_pct', true)), t('dep_postgres.rejecting', 'ne', true),
     ] },
-    cause: "{{service.name}}'s own connection pool is exhausted{{#readiness.pool_exhausted}} ({{readiness.pool_key}}: size {{readiness.pool_size}}, idle {{readiness.pool_idle}}{{#readiness.pool_max}}, max {{readiness.pool_max}}{{/readiness.pool_max}}){{/readiness.pool_exhausted}}{{#dep_postgres.app_connections}}; PostgreSQL shows {{dep_postgres.app_application}} holding {{dep_postgres.app_connections}} connection(s), {{dep_postgres.app_connections_idle}} idle{{/dep_postgres.app_connections}}: connections are taken and not given back (a session opened without its context manager) or held by slow requests",
+    cause: "{{service.name}}'s own connection pool is exhausted{{#readiness.pool_error}} (its readiness says: {{readiness.first_error}}){{/readiness.pool_error}}{{#readiness.pool_exhausted}} ({{readiness.pool_key}}: size {{readiness.pool_size}}, idle {{readiness.pool_idle}}{{#readiness.pool_max}}, max {{readiness.pool_max}}{{/readiness.pool_max}}){{/readiness.pool_exhausted}}{{#dep_postgres.app_connections}}; PostgreSQL shows {{dep_postgres.app_application}} holding {{dep_postgres.app_connections}} connection(s), {{dep_postgres.app_connections_idle}} idle{{/dep_postgres.app_connections}}: connections are taken and not given back (a session opened without its context manager) or held by slow requests",
     evidence: ['{{#logs.pool_error_count}}{{logs.pool_error_count}} × {{logs.pool_error_sample}}{{/logs.pool_error_count}}', '{{#dep_postgres.service}}{{dep_postgres.service}} itself is fine: {{dep_postgres.saturation_pct}}% of its connections in use, no lock waits{{/dep_postgres.service}}'],
     action: `${restart('Restart {{service.name}} to give the connections back')}; then find the code path that does not release them`,
     severity: 'SEV2', strength: 5, escalate: { when: t('service.state', 'eq', 'down'), severity: 'SEV1' },
@@ -126,7 +126,7 @@ export const BUILT_IN_RULES: TriageRule[] = [
   {
     id: 'redis-clients-exhausted', title: 'Redis refusing clients',
     when: { any: [t('redis.rejecting', 'eq', true), t('redis.clients_pct', 'gte', 'thresholds.redis_clients_pct', true)] },
-    cause: 'Redis {{service.name}} has {{redis.connected_clients}} of {{redis.maxclients}} clients{{#redis.rejecting}} and refuses new ones{{/redis.rejecting}}{{#redis.top_client_name}}; {{redis.top_client_name}} holds {{redis.top_client_count}}{{/redis.top_client_name}}',
+    cause: 'Redis {{service.name}} {{#redis.connected_clients}}has {{redis.connected_clients}} of {{redis.maxclients}} clients{{#redis.rejecting}} and {{/redis.rejecting}}{{/redis.connected_clients}}{{#redis.rejecting}}refuses new clients (max number of clients reached){{/redis.rejecting}}{{#redis.top_client_name}}; {{redis.top_client_name}} holds {{redis.top_client_count}}{{/redis.top_client_name}}',
     evidence: ['{{#redis.rejected_connections}}{{redis.rejected_connections}} connection(s) rejected since the statistics reset{{/redis.rejected_connections}}', '{{redis.blocked_clients}} blocked client(s)'],
     action: ifElse('service.configured', 'Stop or restart the client holding the connections{{#redis.top_client_name}} ({{redis.top_client_name}}){{/redis.top_client_name}}, then check: warroom diagnose redis {{service.name}}', 'Stop or restart the client holding the connections (CLIENT LIST shows them)'),
     severity: 'SEV2', strength: 4,

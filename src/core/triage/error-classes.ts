@@ -17,6 +17,7 @@ const POOL = [
   /Too many connections(?! already)/i, // redis-py's ConnectionPool(max_connections=...) when it runs dry
   /(acquire|acquiring|checkout|check out|obtain)[^.]{0,40}(connection|conn)[^.]{0,40}(time ?out|timed out)/i,
   /(time ?out|timed out)[^.]{0,40}(acquir|waiting for a connection|checkout)/i,
+  /pool[^.]{0,40}(acquir|checkout|wait)[^.]{0,40}(time ?out|timed out)|(acquir|checkout)[^.]{0,20}(time ?out|timed out)/i,
   /could not (obtain|acquire|get) (a )?(database )?connection/i,
 ];
 
@@ -29,6 +30,8 @@ const REDIS_UNAVAILABLE = [
   /\bOutOfMemoryError\b/,
   /redis.{0,80}(connection refused|connecting to|timed? ?out|reset by peer|closed)/i,
   /(error \d+ )?connecting to [^ ]+:6379/i,
+  // redis-py's own wording: "Error 111 connecting to host:port. Connection refused."
+  /^(redis\.exceptions\.)?ConnectionError: Error (\d+|<n>) connecting to /i,
 ];
 
 const POSTGRES_HINT = /asyncpg|psycopg|postgres|sqlalchemy|django\.db|pg8000|\bpg_|libpq/i;
@@ -45,6 +48,7 @@ const CONNECTION = [
   /ConnectionRefused|Connection refused|ECONNREFUSED|Connect call failed/i,
   /ConnectionReset|Connection reset|ECONNRESET|BrokenPipe|EPIPE/i,
   /\bTimeoutError\b|timed? ?out|Timeout\b|ETIMEDOUT|CancelledError/i,
+  /\bConnectionError\b|\bOSError: \[Errno (\d+|<n>)\]|Connect(ion)? (call )?failed/i,
   /Network is unreachable|EHOSTUNREACH|Name or service not known|getaddrinfo|nodename nor servname|Temporary failure in name resolution/i,
 ];
 

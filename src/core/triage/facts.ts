@@ -373,6 +373,8 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
         pool_key: pooled?.key ?? null, pool_size: pooled?.pool?.size ?? null, pool_idle: pooled?.pool?.idle ?? null, pool_max: pooled?.pool?.max ?? null,
         pool_in_use: pooled?.pool?.inUse ?? null, pool_waiting: pooled?.pool?.waiting ?? null, pool_exhausted: poolExhausted(pooled?.pool ?? null),
         pool_kind: pooled?.kind ?? null,
+        // The app's own words for its pool running dry, in a failing check's error text.
+        pool_error: failing.some((d) => !!d.error && classifyError('', d.error) === 'pool'),
       };
     }
     const tcp = worstOf(ofKind('tcp'));
@@ -416,6 +418,16 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
     const lf = logFacts(i.logs[name], i.thresholds, i.now, i.currentWindowMs);
     if (lf) f.logs = lf;
     out[name] = f;
+  }
+  // A server that refuses clients says so to the apps using it: their readiness error text is evidence too.
+  for (const [name, deps] of Object.entries(readiness)) {
+    for (const d of deps) {
+      if (d.ok || !d.service || !d.error) continue;
+      const target = out[d.service];
+      if (target?.redis && /max number of clients reached/i.test(d.error)) (target.redis as Record<string, unknown>).rejecting = true;
+      if (target?.postgres && /too many clients|remaining connection slots/i.test(d.error)) (target.postgres as Record<string, unknown>).rejecting = true;
+      void name;
+    }
   }
   // What an app sees of its dependencies: enough to tell its own pool from a saturated server or a lock.
   for (const [name] of Object.entries(i.services)) {
