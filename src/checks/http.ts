@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { readPath } from '../core/read-path.js';
 import { redactText } from '../core/redact.js';
 import { checkSignal, describeNetError, result } from './util.js';
 import type { CheckOptions, CheckResult, CheckState } from './types.js';
@@ -129,12 +130,7 @@ export function readReadiness(body: unknown): { status: string | null; dependenc
 }
 
 export function getPath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
+  return readPath(obj, path);
 }
 
 /** GET the URL and judge it by status, JSON conditions and the readiness fields it reports. */

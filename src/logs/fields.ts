@@ -3,6 +3,8 @@
  * really use, level names and numbers, and the JSON key aliases different loggers choose.
  */
 
+import { readPath } from '../core/read-path.js';
+
 /** JSON keys tried for each field, in priority order. */
 export const JSON_ALIASES = {
   ts: ['ts', 'time', 'timestamp', '@timestamp', 'asctime', 'datetime', 'date', 't', '@t'],
@@ -199,8 +201,7 @@ export function pick(obj: Record<string, unknown>, keys: readonly string[]): { k
     if (v !== null && v !== undefined && v !== '' && k in obj) return { key: k, value: v };
     const parts = dottedParts(k);
     if (parts) {
-      let cur: unknown = obj;
-      for (const part of parts) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+      const cur = readPath(obj, parts);
       if (cur !== undefined && cur !== null && cur !== '') return { key: k, value: cur };
     }
   }

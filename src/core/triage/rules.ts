@@ -1,5 +1,6 @@
 import Mustache from 'mustache';
 import { z } from 'zod';
+import { readPath } from '../read-path.js';
 import { compareSeverity, SEVERITIES, type Severity } from '../severity.js';
 
 /**
@@ -130,12 +131,7 @@ export interface Finding {
 }
 
 export function readFact(facts: Facts, path: string): unknown {
-  let cur: unknown = facts;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
+  return readPath(facts, path);
 }
 
 function compare(op: Comparison, actual: unknown, expected: unknown): boolean {
