@@ -100,10 +100,11 @@ export const slowRegression: Scenario = {
   names: { app: 'backend', db: 'db', cache: 'cache' },
   triage: { currentWindow: '5s' },
   async inject(ctx) {
-    await ctx.traffic(mix(MIX.search, MIX.search, MIX.browse), { seconds: 3, rps: 4 });
-    await sleep(2500);
+    // Half the traffic is search, so both windows hold several; the pause keeps the fast ones out of the current window.
+    await ctx.traffic(mix(times(MIX.search, 6), MIX.browse), { seconds: 3, rps: 4 });
+    await sleep(3000);
     await ctx.app.fault('slow_search', true);
-    await ctx.traffic(mix(MIX.search, MIX.search, MIX.browse), { seconds: 3, rps: 4 });
+    await ctx.traffic(mix(times(MIX.search, 6), MIX.browse), { seconds: 3, rps: 4 });
   },
   async inEffect(ctx) {
     const search = (older: boolean) => requestsWithin(ctx, 5000, older).filter((l) => l.path === '/api/products/search');

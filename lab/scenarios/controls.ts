@@ -1,6 +1,6 @@
 /** Negative controls: nothing is broken, and triage must say nothing is. */
 import { fmt, logLines, readiness, requestsWithin } from '../faults.js';
-import { MIX, mix } from '../traffic.js';
+import { MIX, mix, times } from '../traffic.js';
 import type { LabContext, Scenario } from '../types.js';
 
 async function readyOk(ctx: LabContext, version?: string): Promise<string | null> {
@@ -53,7 +53,8 @@ export const slowByDesign: Scenario = {
   names: { app: 'web-api', db: 'database', cache: 'sessions' },
   app: { poolMax: 10, readyShape: 'object' },
   triage: { currentWindow: '5s' },
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.export, MIX.export), { seconds: 8.5, rps: 3 }); },
+  // Exports are 40 % of the traffic so that both windows hold several of them even on a loaded machine.
+  async inject(ctx) { await ctx.traffic(mix(MIX.browse, times(MIX.export, 4)), { seconds: 9, rps: 3 }); },
   async inEffect(ctx) {
     const slow = (older: boolean) => requestsWithin(ctx, 5000, older).filter((l) => l.path === '/api/reports/export' && (l.duration_ms ?? 0) >= 1000).length;
     const before = slow(true);
