@@ -1,6 +1,6 @@
-import type { AppContext } from '../../app/context.js';
-import type { Store } from '../../store/db.js';
-import type { Runtime } from '../runtime.js';
+import type { AppContext } from '../app/context.js';
+import type { Store } from '../store/db.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * A context for commands that only probe the outside world (health, diagnose): config and

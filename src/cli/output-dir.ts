@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { redactText } from '../../core/redact.js';
-import { WarroomError } from '../../core/errors.js';
+import { redactText } from '../core/redact.js';
+import { WarroomError } from '../core/errors.js';
 
 /** Writes report files (redacted) into --output-dir, creating it; returns the paths written. */
 export function writeReportFiles(cwd: string, dir: string, files: Record<string, string>): string[] {

@@ -1,8 +1,9 @@
-import type { HealthReport, CheckResult } from './types.js';
-import type { PostgresDiagnosis, LockNode } from './diagnose-postgres.js';
-import type { RedisDiagnosis } from './diagnose-redis.js';
+import type { HealthReport, CheckResult } from '../checks/types.js';
+import type { PostgresDiagnosis, LockNode } from '../checks/diagnose-postgres.js';
+import type { RedisDiagnosis } from '../checks/diagnose-redis.js';
+import { paint, table, type CliIo } from './io.js';
 
-/** Markdown for the files written to --output-dir (health.md, triage.md, diagnose-*.md). */
+/** How health checks and diagnoses read: the terminal table, and the Markdown for the files written to --output-dir (health.md, triage.md, diagnose-*.md). */
 
 const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -18,6 +19,19 @@ export function describeEvidence(c: CheckResult): string {
     case 'container': return e.status ? `${e.status}${e.health ? ` (${e.health})` : ''}, ${e.restartCount} restarts` : '';
     default: return '';
   }
+}
+
+export function printHealth(io: CliIo, r: HealthReport, written: string[] = []): void {
+  const p = paint(io);
+  const colour = (s: string) => (s === 'up' ? p.green(s) : s === 'degraded' ? p.yellow(s) : p.red(s));
+  const rows: string[][] = [];
+  for (const s of r.services) {
+    s.checks.forEach((c, i) => rows.push([i === 0 ? s.service : '', i === 0 ? colour(s.state) : '', c.kind, c.target, `${c.latencyMs} ms`, c.error ?? describeEvidence(c)]));
+  }
+  io.out(table(rows, ['SERVICE', 'STATE', 'CHECK', 'TARGET', 'LATENCY', 'EVIDENCE']));
+  io.out(`\n${colour(r.state)}: ${r.counts.up} up, ${r.counts.degraded} degraded, ${r.counts.down} down in ${r.durationMs} ms`);
+  if (r.skipped.length) io.out(p.dim(`not checked (no probes): ${r.skipped.join(', ')}`));
+  for (const f of written) io.out(p.dim(`wrote ${f}`));
 }
 
 export function healthMarkdown(r: HealthReport): string {

@@ -2,9 +2,8 @@ import type { TriageReport } from '../app/run-triage.js';
 import type { LogWindow } from '../core/triage/observations.js';
 import type { Finding } from '../core/triage/rules.js';
 import { formatMs } from '../core/units.js';
-import { healthMarkdown } from '../checks/render.js';
+import { healthMarkdown, printHealth } from './render.js';
 import { paint, type CliIo } from './io.js';
-import { printHealth } from './commands/health.js';
 
 /** Triage as people read it: root causes with what they explain, then the rest, then what was not seen. */
 

@@ -1,11 +1,11 @@
 import { validation } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
 import { runAppDiagnosis, runNetworkDiagnosis, runPostgresDiagnosis, runRedisDiagnosis } from '../../app/run-diagnosis.js';
-import { genericMarkdown, lockTreeLines, postgresMarkdown, redisMarkdown } from '../../checks/render.js';
+import { genericMarkdown, lockTreeLines, postgresMarkdown, redisMarkdown } from '../render.js';
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
-import { writeReportFiles } from './output-dir.js';
-import { checksContext } from './checks-context.js';
+import { writeReportFiles } from '../output-dir.js';
+import { checksContext } from '../checks-context.js';
 
 export interface DiagnoseOptions {
   service?: string;

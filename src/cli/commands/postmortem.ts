@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isWarroomError, validation } from '../../core/errors.js';
 import { formatDuration } from '../../core/time.js';
-import type { BlamelessWarning } from '../../core/blameless.js';
 import type { PostmortemModel } from '../../core/postmortem.js';
-import { paint, printJson, table, type CliIo } from '../io.js';
+import { paint, printJson, table } from '../io.js';
+import { printWarnings } from '../format-postmortem.js';
 import type { Runtime } from '../runtime.js';
 import { openPostmortemBackend, type PostmortemBackend } from '../postmortem-backend.js';
 import { configDir } from '../../app/generate-postmortem.js';
@@ -17,14 +17,6 @@ export interface PostmortemOptions {
   file?: string;
   overdue?: boolean;
   dryRun?: boolean;
-}
-
-export function printWarnings(io: CliIo, warnings: BlamelessWarning[]): void {
-  if (!warnings.length) return;
-  const p = paint(io);
-  io.err(p.yellow(`Blameless check: ${warnings.length} sentence${warnings.length > 1 ? 's' : ''} may read as blaming a person (a suggestion, nothing was blocked):`));
-  for (const w of warnings) io.err(`  ${w.field}: "${w.sentence}" — ${w.reason}`);
-  io.err(`  ${warnings[0].suggestion}`);
 }
 
 const missingPrompts = (m: PostmortemModel) => [

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { validation } from '../../core/errors.js';
 import { paint, printJson } from '../io.js';
 import type { Runtime } from '../runtime.js';
-import { printWarnings } from './postmortem.js';
+import { printWarnings } from '../format-postmortem.js';
 
 export interface ReportCliOptions {
   title?: string;

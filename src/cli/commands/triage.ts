@@ -6,7 +6,7 @@ import { callTriageApi } from './triage-remote.js';
 import { printTriage, triageMarkdown } from '../triage-render.js';
 import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
-import { writeReportFiles } from './output-dir.js';
+import { writeReportFiles } from '../output-dir.js';
 
 export interface TriageOptions {
   incident?: string;
