@@ -1,7 +1,8 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { notFound } from '../core/errors.js';
-import { ACCESS_ROLES, parseInput, requireRole, type AccessRole, type Actor, type AppContext } from './context.js';
+import * as tokens from '../store/token.repository.js';
+import { ACCESS_ROLES, parseInput, requireRole, type Actor, type AppContext } from './context.js';
 
 /** Tokens look like wr_<id>_<secret>. The id finds the row; only sha256(secret) is stored. Secrets are 256 random bits, so a fast hash is sound here (passwords use scrypt). */
 const TOKEN_RE = /^wr_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -14,15 +15,7 @@ export const createTokenInputSchema = z.object({
   role: z.enum(ACCESS_ROLES),
 }).strict();
 
-export interface TokenInfo {
-  id: string;
-  name: string;
-  role: AccessRole;
-  createdAt: string;
-  createdBy: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type TokenInfo = tokens.Token;
 
 export async function createToken(ctx: AppContext, input: z.input<typeof createTokenInputSchema>): Promise<TokenInfo & { token: string }> {
   requireRole(ctx, 'admin', 'creating an API token');
@@ -30,27 +23,24 @@ export async function createToken(ctx: AppContext, input: z.input<typeof createT
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const now = ctx.now().toISOString();
-  await ctx.store.db.insertInto('tokens').values({ id, name: data.name, role: data.role, hash: hashSecret(secret), created_at: now, created_by: ctx.actor.name, last_used_at: null, revoked_at: null }).execute();
+  await tokens.insertToken(ctx.store.db, { id, name: data.name, role: data.role, hash: hashSecret(secret), createdAt: now, createdBy: ctx.actor.name, lastUsedAt: null, revokedAt: null });
   return { id, name: data.name, role: data.role, createdAt: now, createdBy: ctx.actor.name, lastUsedAt: null, revokedAt: null, token: `wr_${id}_${secret}` };
 }
 
 export async function listTokens(ctx: AppContext): Promise<TokenInfo[]> {
   requireRole(ctx, 'admin', 'listing API tokens');
-  const rows = await ctx.store.db.selectFrom('tokens').selectAll().orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as AccessRole, createdAt: r.created_at, createdBy: r.created_by, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+  return tokens.listTokens(ctx.store.db);
 }
 
 export async function revokeToken(ctx: AppContext, id: string): Promise<void> {
   requireRole(ctx, 'admin', 'revoking an API token');
-  const r = await ctx.store.db.updateTable('tokens').set({ revoked_at: ctx.now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw notFound(`token ${id} not found or already revoked`);
+  if (!(await tokens.revokeToken(ctx.store.db, id, ctx.now().toISOString()))) throw notFound(`token ${id} not found or already revoked`);
   // This instance forgets it at once; others within AUTH_CACHE_MS.
   authCache.clear();
 }
 
 export async function countActiveTokens(ctx: Pick<AppContext, 'store'>): Promise<number> {
-  const r = await ctx.store.db.selectFrom('tokens').select((eb) => eb.fn.countAll().as('n')).where('revoked_at', 'is', null).executeTakeFirst();
-  return Number(r?.n ?? 0);
+  return tokens.countActiveTokens(ctx.store.db);
 }
 
 /**
@@ -91,15 +81,15 @@ export async function authenticateToken(ctx: Pick<AppContext, 'store' | 'now'>, 
 
 async function lookupToken(ctx: Pick<AppContext, 'store' | 'now'>, id: string, secret: string): Promise<Actor | null> {
   const m = [null, id, secret] as const;
-  const row = await ctx.store.db.selectFrom('tokens').selectAll().where('id', '=', m[1]).executeTakeFirst();
-  if (!row || row.revoked_at) return null;
+  const row = await tokens.findToken(ctx.store.db, m[1]);
+  if (!row || row.revokedAt) return null;
   const a = Buffer.from(row.hash, 'hex');
   const b = Buffer.from(hashSecret(m[2]), 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
   // Best effort, at most once a minute per token, so reads do not turn into writes.
   const now = ctx.now().toISOString();
-  if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
-    ctx.store.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', row.id).execute().catch(() => {});
+  if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > 60_000) {
+    tokens.touchToken(ctx.store.db, row.id, now).catch(() => {});
   }
-  return { name: row.name, role: row.role as AccessRole, via: 'api' };
+  return { name: row.name, role: row.role, via: 'api' };
 }

@@ -2,6 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { conflict, notFound } from '../core/errors.js';
+import * as users from '../store/user.repository.js';
 import { ACCESS_ROLES, parseInput, requireRole, type AccessRole, type Actor, type AppContext } from './context.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -31,30 +32,32 @@ export const addUserInputSchema = z.object({
 export async function addUser(ctx: AppContext, input: z.input<typeof addUserInputSchema>): Promise<{ name: string; role: AccessRole }> {
   requireRole(ctx, 'admin', 'adding a user');
   const data = parseInput(addUserInputSchema, input);
-  const existing = await ctx.store.db.selectFrom('users').select('name').where('name', '=', data.name).executeTakeFirst();
-  if (existing) throw conflict(`user ${data.name} already exists`);
-  await ctx.store.db.insertInto('users').values({ name: data.name, role: data.role, password_hash: await hashPassword(data.password), created_at: ctx.now().toISOString() }).execute();
+  if (await users.userExists(ctx.store.db, data.name)) throw conflict(`user ${data.name} already exists`);
+  await users.insertUser(ctx.store.db, { name: data.name, role: data.role, passwordHash: await hashPassword(data.password), createdAt: ctx.now().toISOString() });
   return { name: data.name, role: data.role };
 }
 
 export async function removeUser(ctx: AppContext, name: string): Promise<void> {
   requireRole(ctx, 'admin', 'removing a user');
-  const r = await ctx.store.db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`user ${name} not found`);
+  if (!(await users.deleteUser(ctx.store.db, name))) throw notFound(`user ${name} not found`);
 }
 
 export async function listUsers(ctx: AppContext): Promise<{ name: string; role: AccessRole; createdAt: string }[]> {
   requireRole(ctx, 'admin', 'listing users');
-  const rows = await ctx.store.db.selectFrom('users').select(['name', 'role', 'created_at']).orderBy('name').execute();
-  return rows.map((r) => ({ name: r.name, role: r.role as AccessRole, createdAt: r.created_at }));
+  return users.listUsers(ctx.store.db);
+}
+
+/** Whether any web user exists (the first start of `warroom serve` mints an admin token when none and no token does). */
+export async function hasUsers(ctx: Pick<AppContext, 'store'>): Promise<boolean> {
+  return users.hasUsers(ctx.store.db);
 }
 
 /** Checks a name and password; null when either is wrong (the caller must not say which). */
 export async function authenticateUser(ctx: Pick<AppContext, 'store'>, name: string, password: string): Promise<Actor | null> {
-  const row = await ctx.store.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+  const row = await users.findUser(ctx.store.db, name);
   if (!row) {
     await hashPassword(password); // same work either way, so timing does not reveal which names exist
     return null;
   }
-  return (await verifyPassword(password, row.password_hash)) ? { name: row.name, role: row.role as AccessRole, via: 'web' } : null;
+  return (await verifyPassword(password, row.passwordHash)) ? { name: row.name, role: row.role, via: 'web' } : null;
 }

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { validation, WarroomError } from '../core/errors.js';
+import { findToken } from '../store/token.repository.js';
+import { findUser } from '../store/user.repository.js';
+import * as sessions from '../store/web-session.repository.js';
 import { authenticateUser } from './manage-users.js';
 import { authenticateToken } from './manage-tokens.js';
 import { isAccessRole, parseInput, type AccessRole, type Actor, type AppContext } from './context.js';
@@ -60,11 +63,11 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<NewWebSessio
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS).toISOString();
   // Opportunistic clean-up keeps the table small without a background job.
-  await ctx.store.db.deleteFrom('web_sessions').where('expires_at', '<', now.toISOString()).execute();
-  await ctx.store.db.insertInto('web_sessions').values({
-    id_hash: hash(secret), subject_kind: subject.kind, subject: subject.id, name: actor.name, role: actor.role,
-    csrf: csrfToken, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt,
-  }).execute();
+  await sessions.deleteExpiredWebSessions(ctx.store.db, now.toISOString());
+  await sessions.insertWebSession(ctx.store.db, {
+    idHash: hash(secret), subjectKind: subject.kind, subject: subject.id, name: actor.name, role: actor.role,
+    csrf: csrfToken, createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt,
+  });
   return { secret, name: actor.name, role: actor.role, csrfToken, expiresAt };
 }
 
@@ -74,34 +77,34 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<NewWebSessio
  */
 export async function resolveSession(ctx: Ctx, secret: string): Promise<(WebSession & { actor: Actor }) | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
-  const row = await ctx.store.db.selectFrom('web_sessions').selectAll().where('id_hash', '=', hash(secret)).executeTakeFirst();
+  const row = await sessions.findWebSession(ctx.store.db, hash(secret));
   if (!row) return null;
   const now = ctx.now();
-  if (Date.parse(row.expires_at) <= now.getTime() || now.getTime() - Date.parse(row.created_at) > SESSION_MAX_MS) {
-    await ctx.store.db.deleteFrom('web_sessions').where('id_hash', '=', row.id_hash).execute();
+  if (Date.parse(row.expiresAt) <= now.getTime() || now.getTime() - Date.parse(row.createdAt) > SESSION_MAX_MS) {
+    await sessions.deleteWebSession(ctx.store.db, row.idHash);
     return null;
   }
   let role: string | undefined;
-  if (row.subject_kind === 'user') {
-    role = (await ctx.store.db.selectFrom('users').select('role').where('name', '=', row.subject).executeTakeFirst())?.role;
+  if (row.subjectKind === 'user') {
+    role = (await findUser(ctx.store.db, row.subject))?.role;
   } else {
-    const t = await ctx.store.db.selectFrom('tokens').select(['role', 'revoked_at']).where('id', '=', row.subject).executeTakeFirst();
-    role = t && !t.revoked_at ? t.role : undefined;
+    const t = await findToken(ctx.store.db, row.subject);
+    role = t && !t.revokedAt ? t.role : undefined;
   }
   if (!role || !isAccessRole(role)) {
-    await ctx.store.db.deleteFrom('web_sessions').where('id_hash', '=', row.id_hash).execute();
+    await sessions.deleteWebSession(ctx.store.db, row.idHash);
     return null;
   }
-  let expiresAt = row.expires_at;
-  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
-    expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(row.created_at) + SESSION_MAX_MS)).toISOString();
-    await ctx.store.db.updateTable('web_sessions').set({ last_seen_at: now.toISOString(), expires_at: expiresAt }).where('id_hash', '=', row.id_hash).execute();
+  let expiresAt = row.expiresAt;
+  if (now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_EVERY_MS) {
+    expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(row.createdAt) + SESSION_MAX_MS)).toISOString();
+    await sessions.touchWebSession(ctx.store.db, row.idHash, now.toISOString(), expiresAt);
   }
   return { name: row.name, role, csrfToken: row.csrf, expiresAt, actor: { name: row.name, role, via: 'web' } };
 }
 
 export async function signOut(ctx: Ctx, secret: string): Promise<void> {
-  await ctx.store.db.deleteFrom('web_sessions').where('id_hash', '=', hash(secret)).execute();
+  await sessions.deleteWebSession(ctx.store.db, hash(secret));
 }
 
 /** Constant-time comparison for the CSRF header. */

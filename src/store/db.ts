@@ -12,8 +12,14 @@ import type { Database as SqliteNative, Statement as SqliteStatement } from 'bet
 // Dialect has its own file so that the migrations, which db.ts runs, need not import db.ts back.
 export type { Dialect } from './dialect.js';
 
+/**
+ * The database handle, or a write transaction (Store.writeTx passes one of the same type), that
+ * repositories take first. Code outside src/store imports this alias, never kysely itself.
+ */
+export type Db = Kysely<Database>;
+
 export interface Store {
-  db: Kysely<Database>;
+  db: Db;
   dialect: Dialect;
   /** Where the data lives, for messages ("./.warroom/warroom.db" or the redacted URL). */
   location: string;
@@ -22,7 +28,7 @@ export interface Store {
    * file serialise instead of dead-locking on a read→write upgrade; PostgreSQL uses a normal
    * transaction and the repositories take row locks with forUpdate().
    */
-  writeTx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  writeTx<T>(fn: (trx: Db) => Promise<T>): Promise<T>;
   /**
    * SQLite only: runs one statement at once, synchronously, when no transaction is open on the
    * connection (it then commits on its own, as it would through db), skipping Kysely's
@@ -62,6 +68,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     throw e;
   }
   return store;
+}
+
+/** The readiness probe: the database answers a trivial query (throws when it does not). */
+export async function pingStore(store: Pick<Store, 'db'>): Promise<void> {
+  await sql`select 1`.execute(store.db);
 }
 
 async function openSqlite(dataDir: string): Promise<Store> {
