@@ -2,16 +2,14 @@ import { callApi, queryString } from './api-client.js';
 import type { IncidentEvent } from '../app/context.js';
 import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-incidents.js';
 import type { TimelineEntry } from '../core/incident.js';
+import type { ChangeResult } from '../app/present-change.js';
 import type { DeclareInput } from '../app/declare-incident.js';
 import type { AddEntryInput } from '../app/add-timeline-entry.js';
 import type { Deploy } from '../core/deploy.js';
 import type { Runtime } from './runtime.js';
 
 /** The JSON shape of every incident change, identical from the local store and the API. */
-export interface ChangeResult {
-  incident: IncidentView;
-  entries: TimelineEntry[];
-}
+export type { ChangeResult };
 
 /**
  * What the incident commands need, served either by the local store (zero set-up) or by a
@@ -40,10 +38,7 @@ export async function openBackend(rt: Runtime): Promise<IncidentBackend> {
 async function localBackend(rt: Runtime): Promise<IncidentBackend> {
   const ctx = await rt.openContext();
   // Each verb loads only its own use case: a CLI call is one verb, and start-up time matters at 3 a.m.
-  const present = async (ev: IncidentEvent): Promise<ChangeResult> => {
-    const { withDerived } = await import('../app/list-incidents.js');
-    return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries };
-  };
+  const present = async (ev: IncidentEvent): Promise<ChangeResult> => (await import('../app/present-change.js')).presentChange(ctx, ev);
   return {
     declare: async (i) => present(await (await import('../app/declare-incident.js')).declareIncident(ctx, i)),
     list: async (f) => (await import('../app/list-incidents.js')).listIncidents(ctx, f),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { addTimelineEntry } from '../app/add-timeline-entry.js';
 import { changeStatus } from '../app/change-status.js';
-import type { AppContext, IncidentEvent } from '../app/context.js';
 import { declareIncident } from '../app/declare-incident.js';
-import { listIncidents, showIncident, withDerived } from '../app/list-incidents.js';
+import { listIncidents, showIncident } from '../app/list-incidents.js';
+import { presentChange as present } from '../app/present-change.js';
 import { listDeploys } from '../app/record-deploy.js';
 import { NOTE_KINDS, STATUSES, TIMELINE_KINDS } from '../core/incident.js';
 import { SEVERITIES } from '../core/severity.js';
@@ -14,10 +14,6 @@ import { defineTool, type ToolDef } from './tool.js';
 import { redactArgs } from './record.js';
 
 const incidentId = z.string().max(20).describe('Incident id, e.g. INC-42');
-
-async function present(ctx: AppContext, ev: IncidentEvent) {
-  return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries };
-}
 
 const argId = (a: Record<string, unknown>) => (typeof a.id === 'string' ? a.id : null);
 

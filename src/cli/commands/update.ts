@@ -27,12 +27,12 @@ export async function run(rt: Runtime, id: string, o: Options) {
     result = await callServer(rt, server, 'POST', `/incidents/${encodeURIComponent(incidentId)}/updates`, input);
   } else {
     const ctx = await rt.openContext();
-    const [{ postIncidentUpdate }, { withDerived }] = await Promise.all([import('../../app/post-update.js'), import('../../app/list-incidents.js')]);
+    const [{ postIncidentUpdate }, { presentChange }] = await Promise.all([import('../../app/post-update.js'), import('../../app/present-change.js')]);
     const r = await postIncidentUpdate(ctx, incidentId, input);
     if (r.plan) result = { plan: r.plan };
     else {
       const delivery = await rt.coordination!.deliverNow();
-      result = { incident: (await withDerived(ctx, [r.event!.incident]))[0], entries: r.event!.entries, delivery };
+      result = { ...(await presentChange(ctx, r.event!)), delivery };
     }
   }
   const p = paint(rt.io);

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { declareIncident, declareInputSchema } from '../../app/declare-incident.js';
-import { listIncidents, showIncident, withDerived } from '../../app/list-incidents.js';
+import { listIncidents, showIncident } from '../../app/list-incidents.js';
+import { presentChange as present } from '../../app/present-change.js';
 import { addEntryInputSchema, addTimelineEntry } from '../../app/add-timeline-entry.js';
 import { changeStatus, changeStatusInputSchema } from '../../app/change-status.js';
 import { changeSeverity, changeSeverityInputSchema } from '../../app/change-severity.js';
@@ -9,16 +10,11 @@ import { assignRole, assignRoleInputSchema } from '../../app/assign-role.js';
 import { resolveIncident, resolveInputSchema } from '../../app/resolve-incident.js';
 import { reopenIncident, reopenInputSchema } from '../../app/reopen-incident.js';
 import { acknowledgeIncident } from '../../app/acknowledge-incident.js';
-import type { AppContext, IncidentEvent } from '../../app/context.js';
 import { defineRoute, qBool, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../presenters.js';
 
 const tags = ['incidents'];
-
-async function present(ctx: AppContext, ev: IncidentEvent) {
-  return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries };
-}
 
 export function registerIncidentRoutes(app: FastifyInstance, deps: ServerDeps): void {
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents', role: 'responder', summary: 'Declare an incident', tags, body: declareInputSchema, status: 201, response: changeResultSchema },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { postIncidentUpdate, postUpdateInputSchema } from '../../app/post-update.js';
-import { withDerived } from '../../app/list-incidents.js';
+import { presentChange } from '../../app/present-change.js';
 import { showContacts } from '../../app/show-contacts.js';
 import { defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';
@@ -20,7 +20,7 @@ export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const ev = r.event!;
       const update = ev.entries.find((e) => e.kind === 'update');
       const rows = update ? await ctx.store.db.selectFrom('outbox').selectAll().where('idem_key', 'like', `update:${ev.incident.id}:${update.id}:%`).orderBy('id').execute() : [];
-      return { incident: (await withDerived(ctx, [ev.incident]))[0], entries: ev.entries, outbox: rows.map(toOutboxItem) };
+      return { ...(await presentChange(ctx, ev)), outbox: rows.map(toOutboxItem) };
     });
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/contacts', role: 'viewer', summary: 'Who would be paged, and how, right now', tags: ['contacts'],
