@@ -62,7 +62,7 @@ export const lockContention: Scenario = {
 export const lockForming: Scenario = {
   id: 'lock-forming',
   title: 'A row lock held for a moment: one order waits, well below lock_wait_s',
-  rootCause: 'Nothing to act on yet: one session waits under a second or two for a lock (below the 6 s threshold)',
+  rootCause: 'A lock forming: inventory-sync holds products row 1 in an open transaction and an order already waits on it, still below the 6 s lock_wait_s threshold (issue 14: a lock under lock_wait_s must not be silent)',
   names: { app: 'web-api', db: 'db', cache: 'sessions' },
   triage: { thresholds: { lock_wait_s: 6, idle_in_transaction_s: 8 } },
   async inject(ctx) {
@@ -77,8 +77,8 @@ export const lockForming: Scenario = {
     if (!w.length) return 'no session waits for the lock';
     return w[0].wait_s < 3 ? null : `the wait is already ${w[0].wait_s.toFixed(1)} s`;
   },
-  notBlamed: [{ rule: 'lock-contention' }, { rule: 'idle-in-transaction' }],
-  noFindings: true,
+  expect: { rule: 'lock-contention', service: 'db', mentions: /forming/, action: /warroom run kill-query --service db --pid \d+/ },
+  notBlamed: [{ rule: 'idle-in-transaction' }, { rule: 'long-running-query' }, { rule: 'app-pool-exhausted' }],
 };
 
 export const lockAndSlowness: Scenario = {
