@@ -4,6 +4,7 @@ import { validation } from '../core/errors.js';
 import type { Incident } from '../core/incident.js';
 import { parseSeverity, compareSeverity, type Severity } from '../core/severity.js';
 import { redactWith } from '../core/redact.js';
+import * as alerts from '../store/alert.repository.js';
 import { findIncident, listIncidents } from '../store/incident.repository.js';
 import { composeMessage, templateView } from '../notify/compose.js';
 import { enqueueDrafts } from '../notify/outbox.js';
@@ -135,21 +136,18 @@ async function ingest(ctx: AppContext, source: AlertSource, p: Payload): Promise
 
   for (const a of p.alerts) {
     const fp = fingerprintOf(a);
-    const existing = await db.selectFrom('alerts').innerJoin('incidents', 'incidents.id', 'alerts.incident_id')
-      .selectAll('alerts').select('incidents.status as incident_status')
-      .where('alerts.source', '=', source).where('alerts.fingerprint', '=', fp).where('incidents.status', '!=', 'resolved')
-      .orderBy('alerts.id', 'desc').executeTakeFirst();
+    const existing = await alerts.findOpenIncidentAlert(db, source, fp);
     if (a.status === 'firing') {
       if (existing && existing.status === 'firing') {
         result.alerts.duplicate++;
-        await db.updateTable('alerts').set({ last_seen_at: now() }).where('id', '=', existing.id).execute();
+        await alerts.touchAlert(db, existing.id, now());
         continue;
       }
       if (existing) {
         result.alerts.refired++;
-        await db.updateTable('alerts').set({ status: 'firing', ends_at: null, last_seen_at: now() }).where('id', '=', existing.id).execute();
-        await addTimelineEntry(ctx, existing.incident_id, { kind: 'detection', text: `Alert firing again (${source}): ${describe(a)}` }, { data: { alert: { source, fingerprint: fp, status: 'firing' } } });
-        touched.add(existing.incident_id);
+        await alerts.refireAlert(db, existing.id, now());
+        await addTimelineEntry(ctx, existing.incidentId, { kind: 'detection', text: `Alert firing again (${source}): ${describe(a)}` }, { data: { alert: { source, fingerprint: fp, status: 'firing' } } });
+        touched.add(existing.incidentId);
         continue;
       }
       const service = serviceOf(a);
@@ -165,12 +163,12 @@ async function ingest(ctx: AppContext, source: AlertSource, p: Payload): Promise
       groupIncident = inc;
       if (!result.incidents.some((x) => x.id === inc!.id)) result.incidents.push({ id: inc.id, action });
       const t = now();
-      const ins = await db.insertInto('alerts').values({
-        source, fingerprint: fp, incident_id: inc.id, status: 'firing', name: nameOf(a).slice(0, 200), service,
+      const ins = await alerts.insertAlert(db, {
+        source, fingerprint: fp, incidentId: inc.id, status: 'firing', name: nameOf(a).slice(0, 200), service,
         labels: redact(JSON.stringify(a.labels)), summary: a.annotations?.summary ? redact(a.annotations.summary).slice(0, 2000) : null,
-        starts_at: a.startsAt ?? null, ends_at: null, first_seen_at: t, last_seen_at: t,
-      }).onConflict((oc) => oc.columns(['source', 'fingerprint', 'incident_id']).doNothing()).returning('id').executeTakeFirst();
-      if (!ins) {
+        startsAt: a.startsAt ?? null, endsAt: null, firstSeenAt: t, lastSeenAt: t,
+      });
+      if (ins === undefined) {
         result.alerts.duplicate++;
         continue;
       }
@@ -187,10 +185,10 @@ async function ingest(ctx: AppContext, source: AlertSource, p: Payload): Promise
         continue;
       }
       result.alerts.resolved++;
-      await db.updateTable('alerts').set({ status: 'resolved', ends_at: a.endsAt ?? now(), last_seen_at: now() }).where('id', '=', existing.id).execute();
-      await addTimelineEntry(ctx, existing.incident_id, { kind: 'detection', text: `Alert resolved (${source}): ${describe(a)}` }, { data: { alert: { source, fingerprint: fp, status: 'resolved' } } });
-      touched.add(existing.incident_id);
-      if (!result.incidents.some((x) => x.id === existing.incident_id)) result.incidents.push({ id: existing.incident_id, action: 'attached' });
+      await alerts.resolveAlert(db, existing.id, a.endsAt ?? now(), now());
+      await addTimelineEntry(ctx, existing.incidentId, { kind: 'detection', text: `Alert resolved (${source}): ${describe(a)}` }, { data: { alert: { source, fingerprint: fp, status: 'resolved' } } });
+      touched.add(existing.incidentId);
+      if (!result.incidents.some((x) => x.id === existing.incidentId)) result.incidents.push({ id: existing.incidentId, action: 'attached' });
     }
   }
   for (const id of touched) await tellIfAllResolved(ctx, id);
@@ -199,13 +197,13 @@ async function ingest(ctx: AppContext, source: AlertSource, p: Payload): Promise
 
 /** When every alert of an open incident has resolved, the commander hears it once (per last resolution). */
 async function tellIfAllResolved(ctx: AppContext, incidentId: string): Promise<void> {
-  const rows = await ctx.store.db.selectFrom('alerts').select(['id', 'status', 'name', 'ends_at']).where('incident_id', '=', incidentId).execute();
+  const rows = await alerts.listIncidentAlerts(ctx.store.db, incidentId);
   if (!rows.length || rows.some((r) => r.status === 'firing')) return;
   const inc = await findIncident(ctx.store.db, incidentId);
   if (!inc || inc.status === 'resolved') return;
   const now = ctx.now().toISOString();
   const names = [...new Set(rows.map((r) => r.name))].join(', ');
-  const lastEnd = rows.map((r) => r.ends_at ?? '').sort().pop();
+  const lastEnd = rows.map((r) => r.endsAt ?? '').sort().pop();
   await ctx.store.writeTx(async (trx) => {
     const view = templateView(ctx.config, ctx.policy, inc, now, null, { alerts: names });
     const msg = composeMessage(ctx.config, 'alerts_resolved', 'alerts_resolved', `All alerts resolved: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(ctx.config, [inc.roles.commander]) });

@@ -6,6 +6,8 @@ import { checkService } from '../checks/health.js';
 import { sanitize } from '../actions/output-log.js';
 import { prepareAction, requiredRole } from '../actions/index.js';
 import type { ActionEnv, ActionOutcome, ActionPlan, PreparedAction } from '../actions/types.js';
+import type { ActionRunRecord, RunStatus } from '../core/action-run.js';
+import { insertActionRun, listActionRuns as listRuns } from '../store/action-run.repository.js';
 import { findIncident } from '../store/incident.repository.js';
 import { addTimelineEntry } from './add-timeline-entry.js';
 import { hasRole, parseInput, requireRole, type AccessRole, type AppContext } from './context.js';
@@ -25,7 +27,7 @@ export const runActionInputSchema = z.object({
 }).strict();
 export type RunActionInput = z.input<typeof runActionInputSchema>;
 
-export type RunStatus = 'planned' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'refused' | 'error';
+export type { ActionRunRecord, RunStatus } from '../core/action-run.js';
 
 /** The documented result of warroom run --json and POST /api/v1/incidents/:id/actions. */
 export interface ActionRunResult {
@@ -175,12 +177,11 @@ async function record(ctx: AppContext, r: ActionRunResult, error: WarroomError |
     plan: r.plan ? { summary: r.plan.summary, steps: r.plan.steps, warnings: r.plan.warnings } : null,
     steps: o?.steps ?? [], verification: o?.verification ?? null, facts: o?.facts ?? {},
   };
-  const row = await ctx.store.db.insertInto('action_runs').values({
-    action: r.action, target: r.target, incident_id: r.incidentId, actor: r.actor.name, actor_role: r.actor.role, via: r.actor.via,
-    status: r.status, started_at: r.startedAt, finished_at: r.finishedAt, duration_ms: r.durationMs, exit_code: o?.exitCode ?? null,
-    summary, data: JSON.stringify({ ...data, output: o?.output ?? '' }),
-  }).returning('id').executeTakeFirstOrThrow();
-  r.runId = Number(row.id);
+  r.runId = await insertActionRun(ctx.store.db, {
+    action: r.action, target: r.target, incidentId: r.incidentId, actor: r.actor.name, actorRole: r.actor.role, via: r.actor.via,
+    status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, durationMs: r.durationMs, exitCode: o?.exitCode ?? null,
+    summary, data: { ...data, output: o?.output ?? '' },
+  });
   if (!onTimeline || !r.incidentId) return;
   const output = o?.output ?? '';
   // The audit record is written on the person's behalf even when they lacked the role to act
@@ -192,33 +193,10 @@ async function record(ctx: AppContext, r: ActionRunResult, error: WarroomError |
   r.timelineEntryId = entry.id;
 }
 
-/** One row of the audit log as the API and CLI show it. */
-export interface ActionRunRecord {
-  id: number;
-  action: string;
-  target: string | null;
-  incidentId: string | null;
-  actor: string;
-  actorRole: string;
-  via: string;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  exitCode: number | null;
-  summary: string;
-  data: Record<string, unknown>;
-}
-
 /** The attempts recorded for an incident, oldest first (refused and failed ones included). */
 export async function listActionRuns(ctx: AppContext, incident: string): Promise<ActionRunRecord[]> {
   requireRole(ctx, 'viewer', 'listing remediation attempts');
   const id = parseIncidentId(incident);
   if (!(await findIncident(ctx.store.db, id))) throw notFound(`incident ${id} not found (see "warroom list --all")`);
-  const rows = await ctx.store.db.selectFrom('action_runs').selectAll().where('incident_id', '=', id).orderBy('id', 'asc').execute();
-  return rows.map((r) => ({
-    id: Number(r.id), action: r.action, target: r.target, incidentId: r.incident_id, actor: r.actor, actorRole: r.actor_role, via: r.via,
-    status: r.status as RunStatus, startedAt: r.started_at, finishedAt: r.finished_at, durationMs: Number(r.duration_ms),
-    exitCode: r.exit_code === null ? null : Number(r.exit_code), summary: r.summary, data: JSON.parse(r.data) as Record<string, unknown>,
-  }));
+  return listRuns(ctx.store.db, id);
 }
