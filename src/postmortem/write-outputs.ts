@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validation } from '../core/errors.js';
+import { splitList } from '../core/comma-list.js';
 import type { PostmortemModel } from '../core/postmortem.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -12,7 +13,7 @@ export type Format = (typeof FORMATS)[number];
 /** "md,html" → ['md', 'html']; markdown/htm/pdf aliases accepted; unknown names name the field. */
 export function parseFormats(input: string | undefined, field = 'format'): Format[] {
   const alias: Record<string, Format> = { markdown: 'md', htm: 'html' };
-  const list = (input ?? 'md').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((s) => alias[s] ?? s);
+  const list = splitList(input ?? 'md').map((s) => s.toLowerCase()).map((s) => alias[s] ?? s);
   if (list.length === 0) throw validation(`${field}: name at least one of ${FORMATS.join(', ')}`, field);
   for (const f of list) if (!(FORMATS as readonly string[]).includes(f)) throw validation(`${field}: unknown format "${f}" (expected ${FORMATS.join(', ')}, comma-separated)`, field);
   return [...new Set(list)] as Format[];

@@ -10,6 +10,7 @@ import { assignRole, assignRoleInputSchema } from '../../app/assign-role.js';
 import { resolveIncident, resolveInputSchema } from '../../app/resolve-incident.js';
 import { reopenIncident, reopenInputSchema } from '../../app/reopen-incident.js';
 import { acknowledgeIncident } from '../../app/acknowledge-incident.js';
+import { splitList } from '../../core/comma-list.js';
 import { defineRoute, qBool, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../presenters.js';
@@ -28,13 +29,13 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: ServerDeps): 
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/incidents/:id', role: 'viewer', summary: 'An incident with derived facts and its timeline', tags, response: incidentDetailSchema,
     query: z.object({ kind: z.string().optional() }).strict(),
-  }, async ({ ctx, params, query }) => showIncident(ctx, params.id, { kinds: query.kind?.split(',').filter(Boolean) }));
+  }, async ({ ctx, params, query }) => showIncident(ctx, params.id, { kinds: splitList(query.kind) }));
 
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/incidents/:id/timeline', role: 'viewer', summary: 'Timeline entries, optionally after an entry id', tags,
     query: z.object({ after: qInt(0, Number.MAX_SAFE_INTEGER), kind: z.string().optional() }).strict(),
     response: z.object({ entries: z.array(timelineEntrySchema) }),
-  }, async ({ ctx, params, query }) => ({ entries: (await showIncident(ctx, params.id, { kinds: query.kind?.split(',').filter(Boolean), afterId: query.after })).timeline }));
+  }, async ({ ctx, params, query }) => ({ entries: (await showIncident(ctx, params.id, { kinds: splitList(query.kind), afterId: query.after })).timeline }));
 
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/timeline', role: 'responder', summary: 'Append a timeline entry', tags, body: addEntryInputSchema, status: 201, response: timelineEntrySchema },
     async ({ ctx, params, body }) => addTimelineEntry(ctx, params.id, body));

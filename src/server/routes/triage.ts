@@ -6,6 +6,7 @@ import { getTriageReport, listTriageReports, runTriage } from '../../app/run-tri
 import { parseDuration } from '../../core/time.js';
 import { SEVERITIES } from '../../core/severity.js';
 import { validation } from '../../core/errors.js';
+import { splitList } from '../../core/comma-list.js';
 import { defineRoute, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 
@@ -44,7 +45,7 @@ export const triageReportSchema = z.object({
 const triageListSchema = z.object({ reports: z.array(z.object({ id: z.number(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), state: z.string(), suggestedSeverity: z.string().nullable(), findingCount: z.number() })) });
 
 const duration = (field: string) => z.string().optional().transform((v) => (v ? parseDuration(v, field) : undefined));
-const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean)));
+const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => splitList(v));
 
 /**
  * Health reads are for viewers (the health board); running triage writes a report (and may
