@@ -126,8 +126,23 @@ export function readReadiness(body: unknown): { status: string | null; dependenc
       details[name] = { error: errorTextOf(val, verdict), pool: readPool(val), latencyMs: latencyOf(val) };
     }
   }
+  // No group: many apps put their checks at the top level ({"status": "ok", "database": "ok", "redis": {"status": "down"}}).
+  if (!Object.keys(deps).length) {
+    for (const [name, v] of Object.entries(o).slice(0, 200)) {
+      if (META_KEYS.has(name.toLowerCase()) || (typeof v !== 'string' && typeof v !== 'boolean' && (!v || typeof v !== 'object' || Array.isArray(v)))) continue;
+      const verdict = verdictOf(v);
+      // A plain string counts only when it reads as a verdict ("ok", "down: …"), not as a version or a host name.
+      if (verdict === null || (typeof v === 'string' && !VERDICT_START.test(verdict))) continue;
+      deps[name] = verdict.length > 200 ? verdict.slice(0, 200) : verdict;
+      details[name] = { error: errorTextOf(v, verdict), pool: readPool(v), latencyMs: latencyOf(v) };
+    }
+  }
   return { status, dependencies: deps, details, pool: readPool(o) };
 }
+
+/** Top-level fields of a readiness payload that are about the app itself, not a dependency. */
+const META_KEYS = new Set(['status', 'state', 'health', 'ready', 'version', 'build', 'commit', 'sha', 'uptime', 'uptime_s', 'timestamp', 'time', 'ts', 'duration_ms', 'duration', 'service', 'name', 'app', 'hostname', 'host', 'env', 'environment', 'region', 'pid', 'message', 'detail', 'description', 'pool', 'pool_stats']);
+const VERDICT_START = /^(ok|up|pass|passing|healthy|ready|true|green|available|connected|success|degraded|warn|warning|yellow|partial|down|fail|failed|failing|error|unhealthy|unavailable|disconnected|timeout|timed out|red|false|critical|dead)\b/;
 
 export function getPath(obj: unknown, path: string): unknown {
   return readPath(obj, path);

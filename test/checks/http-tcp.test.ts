@@ -92,6 +92,10 @@ describe('http check against real loopback servers', () => {
     // SQLAlchemy-style numbers at the top of the payload, HikariCP-style names.
     expect(readReadiness({ status: 'ok', pool: { pool_size: 5, checked_out: 5, overflow: 0 } }).pool).toMatchObject({ size: 5, inUse: 5 });
     expect(readReadiness({ status: 'ok', checks: { db: { status: 'up', connections: { active: 9, idle: 1, max: 10, threadsAwaitingConnection: 3 } } } }).details.db.pool).toMatchObject({ idle: 1, max: 10, inUse: 9 });
+    // Checks at the top level, beside the app's own fields (version, uptime), which are not dependencies.
+    const flat = readReadiness({ status: 'unhealthy', version: '2.3.1', uptime: 812, database: { status: 'down', error: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00' }, redis: 'ok', host: 'api-7' });
+    expect(flat.dependencies).toEqual({ database: 'down', redis: 'ok' });
+    expect(flat.details.database.error).toMatch(/^QueuePool limit/);
   });
 
   it('a payload that is HTML, huge, or nested without end is evidence, never a crash', async () => {

@@ -81,6 +81,14 @@ describe('the causal model', () => {
     expect(ids(r).some((x) => x.endsWith('@pg'))).toBe(false);
   });
 
+  it('other pool libraries: SQLAlchemy in the readiness text, psycopg_pool only in the logs', () => {
+    const sqla = run(observe({ httpCheck: http({ state: 'down', evidence: { status: 503, ...readiness({ database: 'down' }, { database: { error: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00', pool: null } }) } }) }));
+    expect(ids(sqla)[0]).toBe('app-pool-exhausted@api');
+    const psy = run(observe({ logs: { api: { available: true, before: win(3600, 60), now: win(60, 0, { errors: 9, lines: 40, signatures: [{ type: 'psycopg_pool.PoolTimeout', template: "couldn't get a connection after <n> sec", count: 9, firstSeen: ago(50), lastSeen: ago(1), sample: "couldn't get a connection after 30.00 sec" }] }) } } }));
+    expect(ids(psy)[0]).toBe('app-pool-exhausted@api');
+    expect(psy.findings[0].evidence.join(' ')).toMatch(/9 × psycopg_pool.PoolTimeout/);
+  });
+
   it('another client holds the server\'s connections: it is named, and the action targets it, not the app', () => {
     const r = run(observe({
       httpCheck: http({ state: 'down', evidence: { status: 503, ...readiness({ database: 'down: toomanyconnectionserror: sorry, too many clients already' }, { database: { error: 'TooManyConnectionsError: sorry, too many clients already', pool: null } }) } }),
