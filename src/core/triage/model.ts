@@ -151,7 +151,7 @@ export function blindSpots(obs: TriageObservations, built: BuiltFacts): string[]
     const f = built.facts[name];
     const l = obs.logs[name];
     const isApp = !!svc.health;
-    if (isApp && !l) out.push(`${name}: no logs configured, so errors and latency inside the app were not read (set services.${name}.logs, or --logs FILE ad hoc)`);
+    if (isApp && !l) out.push(`${name}: no logs ${(obs.adHoc ?? []).includes(name) ? 'given' : 'configured'}, so errors and latency inside the app were not read (${(obs.adHoc ?? []).includes(name) ? 'add --logs FILE' : `set services.${name}.logs`})`);
     else if (l && !l.available) out.push(`${name}: logs not read: ${l.reason ?? 'unavailable'}`);
     else if (l && (l.now?.lines ?? 0) + (l.before?.lines ?? 0) === 0) out.push(`${name}: no log lines in the window (is this the file the app writes, and does it carry times?)`);
     for (const d of built.readiness[name] ?? []) {
