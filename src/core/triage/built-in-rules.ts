@@ -39,7 +39,7 @@ export const BUILT_IN_RULES: TriageRule[] = [
     cause: 'Nothing is listening on {{#http.target}}{{http.target}}{{/http.target}}{{^http.target}}{{tcp.target}}{{/http.target}}: {{service.name}} is not running (crashed, killed, or not started)',
     evidence: ['{{service.error}}', '{{#deploy.recent}}last deploy {{deploy.version}} {{deploy.ago}} ago{{/deploy.recent}}', '{{#container.status}}container {{container.status}}{{/container.status}}'],
     action: restart('Start it again'),
-    severity: 'SEV1', strength: 5,
+    severity: 'SEV1', strength: 4,
     explains: { self: ['unreachable', 'unhealthy', 'erroring'], dependents: ['unreachable', 'hanging', 'unhealthy', 'erroring', 'slow'] },
   },
   {
@@ -138,8 +138,27 @@ export const BUILT_IN_RULES: TriageRule[] = [
     cause: 'Bug in new code: {{service.name}} {{deploy.version}} was deployed {{deploy.ago}} ago by {{deploy.by}}, and errors that were not there before began after it and go on now{{#deploy.new_signature_first}}: {{deploy.new_signature_first}} ({{deploy.new_signature_count}}×){{/deploy.new_signature_first}}',
     evidence: ['code errors since the deploy: {{deploy.code_errors_after}} of {{deploy.lines_after}} lines ({{deploy.error_rate_after_pct}}%; before it {{deploy.error_rate_before_pct}}%)', '{{#deploy.previous_version}}previous version {{deploy.previous_version}}{{/deploy.previous_version}}'],
     action: ifElse('deploy.previous_version', 'Roll back to {{deploy.previous_version}}: warroom run rollback --service {{service.name}} --to {{deploy.previous_version}}', 'Roll back (no earlier version of {{service.name}} is recorded, so name it): warroom run rollback --service {{service.name}} --to VERSION'),
-    severity: 'SEV2', strength: 4, escalate: { when: t('service.state', 'eq', 'down'), severity: 'SEV1' },
-    explains: { self: ['erroring:code', 'unhealthy'], dependents: ['erroring:code'] },
+    severity: 'SEV2', strength: 5, escalate: { when: t('service.state', 'eq', 'down'), severity: 'SEV1' },
+    // A new version that crashes or wedges explains the refusal too: blamed only on its own code errors going on now.
+    explains: { self: ['erroring:code', 'unhealthy', 'unreachable', 'hanging'], dependents: ['erroring:code'] },
+  },
+  {
+    id: 'slow-after-deploy', title: 'Latency regression after deploy', pattern: 'Error spike after deploy',
+    when: { all: [t('deploy.slow_endpoint_after', 'exists', null), not(t('dep_postgres.blocked_count', 'gt', 0)), not(t('dep_postgres.long_query_count', 'gt', 0))] },
+    cause: '{{deploy.slow_endpoint_after}} got slower with {{service.name}} {{deploy.version}} (deployed {{deploy.ago}} ago by {{deploy.by}}): p50 {{deploy.slow_endpoint_after_p50}} since the deploy, {{deploy.slow_endpoint_before_p50}} before it, and still slow now; no lock or long query in the database explains it',
+    evidence: ['{{#deploy.previous_version}}previous version {{deploy.previous_version}}{{/deploy.previous_version}}'],
+    action: ifElse('deploy.previous_version', 'Roll back to {{deploy.previous_version}}: warroom run rollback --service {{service.name}} --to {{deploy.previous_version}}', 'Roll back (no earlier version of {{service.name}} is recorded, so name it): warroom run rollback --service {{service.name}} --to VERSION'),
+    severity: 'SEV3', strength: 3, escalate: { when: t('service.state', 'ne', 'up'), severity: 'SEV2' },
+    explains: { self: ['slow'] },
+  },
+  {
+    id: 'redis-slow-commands', title: 'Slow Redis commands', pattern: 'Slow responses',
+    when: t('redis.slow_commands_now', 'gt', 0),
+    cause: 'Redis {{service.name}} ran {{redis.slow_commands_now}} command(s) slower than {{thresholds.redis_slow_ms}} ms in the last {{logs.current_window}}{{^logs.current_window}}few minutes{{/logs.current_window}}, the slowest {{redis.slow_command_now}} ({{redis.slow_command_now_took}}, from {{redis.slow_command_now_client}}): Redis runs one command at a time, so every client waited behind it',
+    evidence: ['{{#redis.blocked_clients}}{{redis.blocked_clients}} blocked client(s){{/redis.blocked_clients}}'],
+    action: ifElse('service.configured', 'Stop the client sending it ({{redis.slow_command_now_client}}): replace KEYS with SCAN, big DEL with UNLINK, split large values; see: warroom diagnose redis {{service.name}}', 'Stop the client sending it ({{redis.slow_command_now_client}}): replace KEYS with SCAN, big DEL with UNLINK, split large values'),
+    severity: 'SEV3', strength: 4, escalate: { when: t('redis.slow_command_now_ms', 'gte', 1000), severity: 'SEV2' },
+    explains: { dependents: ['slow', 'hanging', 'erroring:redis', 'erroring:connection'] },
   },
   {
     id: 'dependency-failing', title: 'Dependency reported failing', pattern: 'Partial failures', fallback: true,
@@ -245,7 +264,7 @@ export const BUILT_IN_RULES: TriageRule[] = [
     cause: 'Memory leak: container {{container.target}} {{#container.oom_killed}}was OOM-killed{{/container.oom_killed}} (restarts: {{container.restart_count}})',
     evidence: ['status {{container.status}}, restart count {{container.restart_count}}'],
     action: `Check memory use (docker stats), then ${restart('restart it')}`,
-    severity: 'SEV2', strength: 4,
+    severity: 'SEV2', strength: 5,
     explains: { self: ['unreachable', 'unhealthy', 'erroring', 'hanging'] },
   },
 ];

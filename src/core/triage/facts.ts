@@ -184,12 +184,16 @@ function deployFacts(name: string, all: DeployObservation[], since: string, now:
   const newSigs = after.signatures.filter((s) => !beforeSigs.has(sigKey(s)) && classifyError(s.type, `${s.template} ${s.sample}`) === 'code');
   const ongoing = newSigs.filter((s) => s.lastSeen && Date.parse(s.lastSeen) >= nowFrom);
   const codeNow = classCounts(logs?.now).code;
+  // Latency that rose with the deploy and is still high now: an endpoint slower since it than before it.
+  const slowSince = slowEndpoints(after, before, t.latency_ms).filter((x) => x.beforeP50 !== null && (logs?.now?.latency ?? []).some((l) => l.endpoint === x.endpoint && l.p50 >= t.latency_ms));
   Object.assign(out, {
     errors_after: after.errors, code_errors_after: codeAfter, error_rate_after_pct: rateAfter, error_rate_before_pct: rateBefore,
     lines_after: after.lines, new_signatures_after: newSigs.length, new_signatures_ongoing: ongoing.length,
     new_signature_first: (ongoing[0] ?? newSigs[0]) ? `${(ongoing[0] ?? newSigs[0]).type}: ${(ongoing[0] ?? newSigs[0]).template}`.slice(0, 240) : null,
     new_signature_count: (ongoing[0] ?? newSigs[0])?.count ?? 0,
     code_errors_now: codeNow,
+    slow_endpoint_after: slowSince[0]?.endpoint ?? null, slow_endpoint_after_p50: slowSince[0] ? formatMs(slowSince[0].p50) : null,
+    slow_endpoint_before_p50: slowSince[0]?.beforeP50 != null ? formatMs(slowSince[0].beforeP50) : null,
     // Blamed only when its errors started after it and still go on now.
     blamed: d.kind !== 'infra' && codeNow > 0 && (ongoing.length > 0 || (rateAfter >= t.error_rate_pct && rateAfter >= 3 * rateBefore + 1)),
   });
@@ -258,12 +262,15 @@ function postgresFacts(name: string, d: PostgresObservation, check: CheckObserva
   };
 }
 
-function redisFacts(d: RedisObservation, check: CheckObservation | undefined): Facts {
+function redisFacts(d: RedisObservation, check: CheckObservation | undefined, now: Date, currentWindowMs: number, t: TriageThresholds): Facts {
   const f = d.facts as Record<string, number | string | undefined>;
   const p = d.prefixes ?? [];
   const sampleBytes = d.sample?.bytes ?? 0;
   const top = p[0];
   const slow = [...d.slowlog].sort((a, b) => b.durationUs - a.durationUs)[0];
+  // SLOWLOG keeps entries for ever: only those of the current window are news (SLOWLOG times are whole seconds).
+  const recent = d.slowlog.filter((e) => Date.parse(e.at) >= now.getTime() - currentWindowMs - 1000 && e.durationUs >= t.redis_slow_ms * 1000);
+  const worst = [...recent].sort((a, b) => b.durationUs - a.durationUs)[0];
   const topClient = d.clients?.[0];
   return {
     ...d.facts, reachable: d.reachable, error: d.error ?? check?.error ?? null, state: check?.state ?? (d.reachable ? 'up' : 'down'),
@@ -282,6 +289,8 @@ function redisFacts(d: RedisObservation, check: CheckObservation | undefined): F
     prefixes: p.slice(0, 5).map((x) => `${x.prefix}* ${formatBytes(x.bytes)} (${x.keys} keys)`),
     slowlog_top_command: slow?.command ?? null, slowlog_top_ms: slow ? round1(slow.durationUs / 1000) : null,
     slowlog_top_client: slow ? slow.clientName ?? slow.client : null,
+    slow_commands_now: recent.length, slow_command_now: worst?.command ?? null, slow_command_now_ms: worst ? round1(worst.durationUs / 1000) : null,
+    slow_command_now_took: worst ? formatMs(worst.durationUs / 1000) : null, slow_command_now_client: worst ? worst.clientName ?? worst.client ?? '(unnamed client)' : null,
     top_client_name: topClient ? topClient.name ?? topClient.addr : null, top_client_count: topClient?.count ?? 0,
   };
 }
@@ -413,7 +422,7 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
     const pg = i.postgres[name];
     if (pg) f.postgres = postgresFacts(name, pg, worstOf(ofKind('postgres')), i.thresholds, i.services, dependents);
     const rd = i.redis[name];
-    if (rd) f.redis = redisFacts(rd, worstOf(ofKind('redis')));
+    if (rd) f.redis = redisFacts(rd, worstOf(ofKind('redis')), i.now, i.currentWindowMs, i.thresholds);
     f.deploy = deployFacts(name, i.deploys, i.since, i.now, i.logs[name], i.thresholds);
     const lf = logFacts(i.logs[name], i.thresholds, i.now, i.currentWindowMs);
     if (lf) f.logs = lf;

@@ -137,6 +137,33 @@ describe('the causal model', () => {
     expect(r.findings[0].action).toBe('Roll back to v1: warroom run rollback --service api --to v1');
   });
 
+  it('a new version that crashes on start: the deploy explains the refusal, so the rollback comes before a restart', () => {
+    const crash = { type: 'ImportError', template: "cannot import name 'Sku' from 'app.models'", count: 4, firstSeen: ago(50), lastSeen: ago(5), sample: '' };
+    const r = run(observe({
+      httpCheck: http({ state: 'down', evidence: { code: 'ECONNREFUSED', phase: 'connect' }, error: 'connection refused by 127.0.0.1:8000' }),
+      deploys: [{ id: 2, service: 'api', version: 'v2', kind: 'deploy', at: ago(60), by: 'ci' }, { id: 1, service: 'api', version: 'v1', kind: 'deploy', at: ago(86_400), by: 'ci' }],
+      logs: { api: { available: true, before: win(3600, 30), now: win(30, 0, { errors: 2, lines: 4, signatures: [{ ...crash, count: 2 }] }), afterDeploy: win(60, 0, { errors: 4, lines: 8, signatures: [crash] }), beforeDeploy: win(1800, 60) } },
+    }));
+    expect(ids(r)[0]).toBe('error-spike-after-deploy@api');
+    expect(r.findings[0].action).toContain('warroom run rollback --service api --to v1');
+  });
+
+  it('latency that rose with a deploy and stays: roll back; Redis blocked by a slow command: the command and its client are named', () => {
+    const slow = run(observe({
+      deploys: [{ id: 2, service: 'api', version: 'v2', kind: 'deploy', at: ago(600), by: 'ci' }, { id: 1, service: 'api', version: 'v1', kind: 'deploy', at: ago(86_400), by: 'ci' }],
+      logs: { api: { available: true, before: win(3600, 60, { latency: [{ endpoint: 'GET /api/search', count: 80, p50: 900, p95: 1200 }] }), now: win(60, 0, { latency: [{ endpoint: 'GET /api/search', count: 9, p50: 1400, p95: 1800 }] }), afterDeploy: win(600, 0, { latency: [{ endpoint: 'GET /api/search', count: 60, p50: 1400, p95: 1800 }] }), beforeDeploy: win(2400, 600, { latency: [{ endpoint: 'GET /api/search', count: 90, p50: 60, p95: 90 }] }) } },
+    }));
+    expect(ids(slow)[0]).toBe('slow-after-deploy@api');
+    expect(slow.findings[0].action).toBe('Roll back to v1: warroom run rollback --service api --to v1');
+    const blocked = run(observe({
+      redis: { sessions: redisOk({ slowlog: [{ at: ago(20), durationUs: 850_000, command: 'KEYS *', client: '10.0.0.9:5123', clientName: 'report-worker' }, { at: ago(7200), durationUs: 2_000_000, command: 'DEL big', client: null, clientName: null }] }) },
+      logs: { api: { available: true, before: win(3600, 60, { latency: [{ endpoint: 'GET /api/cart/:id', count: 50, p50: 8, p95: 20 }] }), now: win(60, 0, { latency: [{ endpoint: 'GET /api/cart/:id', count: 12, p50: 1100, p95: 1500 }] }) } },
+    }));
+    expect(ids(blocked)[0]).toBe('redis-slow-commands@sessions');
+    expect(blocked.findings[0].cause).toMatch(/the slowest KEYS \* \(850 ms, from report-worker\)/);
+    expect(blocked.findings[0].explains.join(' ')).toMatch(/GET \/api\/cart\/:id p50 1.1 s/);
+  });
+
   it('errors that stopped are a note about the past, not a cause', () => {
     const r = run(observe({ logs: { api: { available: true, before: win(3600, 60, { errors: 40, signatures: [{ type: 'ConnectionError', template: 'Error ? connecting to redis', count: 40, firstSeen: ago(600), lastSeen: ago(300), sample: '' }] }), now: win(60, 0) } } }));
     expect(r.findings.map((f) => [f.rule, f.kind])).toEqual([['errors-recovered', 'note']]);

@@ -87,6 +87,8 @@ export const triageThresholdsSchema = z.object({
   latency_ms: z.number().positive().default(1000),
   error_rate_pct: z.number().min(0).max(100).default(5),
   restart_count: z.number().int().nonnegative().default(3),
+  /** A Redis command at least this slow in the current window is a finding (redis-slow-commands). */
+  redis_slow_ms: z.number().positive().default(100),
 }).strict();
 export type TriageThresholds = z.infer<typeof triageThresholdsSchema>;
 
