@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// The shape of an ActionRunResult on the wire: the HTTP route documents its response with it
-// and the MCP tools declare it as their output, so it lives beside the use case, not in either.
+// The shape of an ActionRunResult on the wire: the HTTP route documents its response with it,
+// the MCP tools declare it as their output and the CLI's run --json prints it.
 const planSchema = z.object({
   action: z.string(), target: z.string(), summary: z.string(), role: z.string(),
   steps: z.array(z.object({ kind: z.string(), description: z.string(), argv: z.array(z.string()).optional(), timeoutMs: z.number().optional() })),
@@ -21,3 +21,5 @@ export const actionRunResultSchema = z.object({
   actor: z.object({ name: z.string(), role: z.string(), via: z.string() }),
   startedAt: z.string(), finishedAt: z.string(), durationMs: z.number(), timelineEntryId: z.number().int().nullable(),
 });
+
+export type ActionRunResultView = z.output<typeof actionRunResultSchema>;

@@ -3,8 +3,9 @@ import { STATUSES, TIMELINE_KINDS } from '../core/incident.js';
 import { SEVERITIES } from '../core/severity.js';
 
 /**
- * The documented JSON shapes of the API (and of the CLI's --json, which returns the same
- * objects). Tests validate real responses against these.
+ * The incidents and their timelines on the wire: the API's response schemas (the OpenAPI
+ * document is made from them), the MCP tools' outputs and the CLI's --json, which returns the
+ * same objects. Tests validate real responses against these. The web app imports the types.
  */
 export const timelineEntrySchema = z.object({
   id: z.number().int(),
@@ -49,8 +50,17 @@ export const incidentSchema = z.object({
 export const incidentListSchema = z.object({ incidents: z.array(incidentSchema) });
 export const incidentDetailSchema = incidentSchema.extend({ timeline: z.array(timelineEntrySchema) });
 export const changeResultSchema = z.object({ incident: incidentSchema, entries: z.array(timelineEntrySchema) });
+export const timelineEntriesSchema = z.object({ entries: z.array(timelineEntrySchema) });
 
-export const deploySchema = z.object({
-  id: z.number().int(), service: z.string(), version: z.string(), kind: z.enum(['deploy', 'infra', 'rollback']),
-  at: z.string(), by: z.string(), description: z.string().nullable(),
-});
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+export type Derived = z.output<typeof derivedSchema>;
+export type Incident = z.output<typeof incidentSchema>;
+export type IncidentList = z.output<typeof incidentListSchema>;
+export type IncidentDetail = z.output<typeof incidentDetailSchema>;
+/** Every incident verb answers with the incident as it now stands and the entries it wrote. */
+export type ChangeResult = z.output<typeof changeResultSchema>;
+export type TimelineEntries = z.output<typeof timelineEntriesSchema>;
+export type { Severity } from '../core/severity.js';
+/** GET /api/v1/severities: the policy in force, one level per severity. */
+export type { SeverityLevel } from '../core/severity.js';
+export type { Status, TimelineKind, NoteKind, IncidentRole } from '../core/incident.js';

@@ -4,8 +4,8 @@ import { SEVERITIES } from '../core/severity.js';
 import { TIMELINE_KINDS } from '../core/incident.js';
 
 /**
- * The documented JSON shapes of the post-mortem API and of the CLI's --json (docs/postmortem.md).
- * Tests validate real responses against these.
+ * Post-mortems, action items and insights on the wire: the API's response schemas and the
+ * CLI's --json (docs/postmortem.md). Tests validate real responses against these.
  */
 export const actionItemSchema = z.object({
   id: z.number().int(), incidentId: z.string(), title: z.string(), owner: z.string(), kind: z.enum(ACTION_KINDS),
@@ -80,3 +80,20 @@ export const statsSchema = z.object({
   postmortems: z.object({ required: z.number().int(), byState: z.object({ none: z.number().int(), draft: z.number().int(), in_review: z.number().int(), published: z.number().int() }), onTime: ratio, overdue: z.number().int() }),
   actionItems: z.object({ open: z.number().int(), overdue: z.number().int(), done: z.number().int() }),
 });
+
+export const actionItemListSchema = z.object({ actionItems: z.array(actionItemSchema) });
+export const ensuredPostmortemSchema = z.object({ created: z.boolean(), postmortem: editResultSchema.shape.postmortem });
+export const publishResultSchema = editResultSchema.extend({ notified: z.number().int() });
+export const postmortemListSchema = z.object({ postmortems: z.array(postmortemSummarySchema) });
+
+export type ActionItem = z.output<typeof actionItemSchema>;
+export type ActionItemList = z.output<typeof actionItemListSchema>;
+export type PostmortemRecord = z.output<typeof postmortemRecordSchema>;
+export type BlamelessWarning = z.output<typeof blamelessWarningSchema>;
+export type EditResult = z.output<typeof editResultSchema>;
+export type PostmortemModel = z.output<typeof postmortemModelSchema>;
+export type PostmortemSummary = z.output<typeof postmortemSummarySchema>;
+export type EnsuredPostmortem = z.output<typeof ensuredPostmortemSchema>;
+export type PublishResult = z.output<typeof publishResultSchema>;
+export type ReminderResult = z.output<typeof reminderResultSchema>;
+export type Stats = z.output<typeof statsSchema>;

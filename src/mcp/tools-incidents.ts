@@ -8,7 +8,8 @@ import { listDeploys } from '../app/record-deploy.js';
 import { NOTE_KINDS, STATUSES, TIMELINE_KINDS } from '../core/incident.js';
 import { SEVERITIES } from '../core/severity.js';
 import { parseTimePoint } from '../core/time.js';
-import { changeResultSchema, deploySchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../server/presenters.js';
+import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../contract/incidents.js';
+import { deployListSchema } from '../contract/deploys.js';
 import { redactWith } from '../core/redact.js';
 import { defineTool, type ToolDef } from './tool.js';
 import { redactArgs } from './record.js';
@@ -88,7 +89,7 @@ export const incidentTools: ToolDef[] = [
       limit: z.number().int().min(1).max(1000).optional(),
       incident: z.string().max(20).optional().describe('record this call on that incident\'s timeline'),
     },
-    output: z.object({ deploys: z.array(deploySchema) }),
+    output: deployListSchema,
     run: async ({ ctx }, a) => ({
       deploys: await listDeploys(ctx, { service: a.service, since: a.since ? parseTimePoint(a.since, ctx.now(), 'since').toISOString() : undefined, limit: a.limit ?? 50 }),
     }),

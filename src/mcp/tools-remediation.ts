@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hasRole } from '../app/context.js';
 import { runAction, type ActionRunResult } from '../app/run-action.js';
 import { WarroomError } from '../core/errors.js';
-import { actionRunResultSchema } from '../app/run-action.schema.js';
+import { actionRunResultSchema } from '../contract/actions.js';
 import { defineTool, type ToolDef } from './tool.js';
 
 const actionArgs = {

@@ -9,7 +9,7 @@ import { STATUSES } from '../core/incident.js';
 import { ACTION_KINDS } from '../core/postmortem.js';
 import { loadTemplate } from '../postmortem/template.js';
 import { renderMarkdown } from '../postmortem/render-markdown.js';
-import { changeResultSchema } from '../server/presenters.js';
+import { changeResultSchema } from '../contract/incidents.js';
 import { defineTool, type ToolDef } from './tool.js';
 
 const incidentId = z.string().max(20).describe('Incident id, e.g. INC-42');

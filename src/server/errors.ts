@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isWarroomError, type ErrorCode } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
+import type { ErrorBody } from '../contract/errors.js';
 
 /** The one place API errors become HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -12,10 +13,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_TRANSITION: 409,
   UNAVAILABLE: 503,
 };
-
-export interface ErrorBody {
-  error: { code: ErrorCode | 'INTERNAL'; message: string; field?: string; details?: Record<string, unknown> };
-}
 
 /** Every error leaves as { error: { code, message, field? } }; never a stack trace. */
 export function installErrorHandler(app: FastifyInstance): void {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionRunResultSchema } from '../../src/app/run-action.schema.js';
+import { actionRunResultSchema } from '../../src/contract/actions.js';
 import { BIN, runCli, tempDir } from '../helpers/cli.js';
 import { createTempStore, testContext } from '../helpers/store.js';
 import { startTestServer } from '../helpers/server.js';

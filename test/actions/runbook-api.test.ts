@@ -7,7 +7,7 @@ import { runAction } from '../../src/app/run-action.js';
 import { configSchema } from '../../src/config/schema.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { expectRefusal } from '../helpers/factories.js';
-import { actionRunResultSchema } from '../../src/app/run-action.schema.js';
+import { actionRunResultSchema } from '../../src/contract/actions.js';
 import { createTempStore, testContext, type TempStore } from '../helpers/store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { incidentDetailSchema } from '../../src/server/presenters.js';
+import { incidentDetailSchema } from '../../src/contract/incidents.js';
 import { call, recordsOf, stdioClient, writeAgentConfig, type Entry } from './helpers.js';
 
 /**

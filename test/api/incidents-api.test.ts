@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { DIALECTS, createTempStore, type TempStore } from '../helpers/store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../../src/server/presenters.js';
+import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../../src/contract/incidents.js';
 
 for (const dialect of DIALECTS) {
   describe(`REST API over a listening server (${dialect})`, () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { incidentDetailSchema, incidentListSchema, changeResultSchema, timelineEntrySchema } from '../../src/server/presenters.js';
+import { incidentDetailSchema, incidentListSchema, changeResultSchema, timelineEntrySchema } from '../../src/contract/incidents.js';
 
 /** The built binary against a temporary directory: the zero-set-up embedded store. */
 describe('CLI on the embedded store', () => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
-import { postmortemModelSchema, actionItemSchema, editResultSchema, statsSchema } from '../../src/server/postmortem.presenters.js';
-import { incidentDetailSchema } from '../../src/server/presenters.js';
+import { postmortemModelSchema, actionItemSchema, editResultSchema, statsSchema } from '../../src/contract/postmortems.js';
+import { incidentDetailSchema } from '../../src/contract/incidents.js';
 
 /**
  * End to end through the built binary: an incident is declared, worked and resolved with the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempStore, type TempStore } from '../helpers/store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { healthReportSchema, triageReportSchema } from '../../src/server/routes/triage.js';
+import { healthReportSchema, triageReportSchema } from '../../src/contract/triage.js';
 import { refusedPort, startHttp, type Peer } from '../checks/peers.js';
 
 /** The triage routes on a real listening server: roles, shapes, bad input. */

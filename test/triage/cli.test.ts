@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { createPgDatabase } from '../helpers/store.js';
-import { healthReportSchema, triageReportSchema } from '../../src/server/routes/triage.js';
+import { healthReportSchema, triageReportSchema } from '../../src/contract/triage.js';
 import { refusedPort, startHangingListener, startHttp, startRedis, type Peer } from '../checks/peers.js';
 import { startFastApi } from './fastapi-app.js';
 

@@ -4,7 +4,7 @@ import { addActionItem, completeActionItem, listActionItems } from '../../app/ma
 import { ACTION_KINDS } from '../../core/postmortem.js';
 import { defineRoute, qBool } from '../route.js';
 import type { ServerDeps } from '../deps.js';
-import { actionItemSchema } from '../postmortem.presenters.js';
+import { actionItemListSchema, actionItemSchema } from '../../contract/postmortems.js';
 
 const tags = ['action-items'];
 
@@ -19,7 +19,7 @@ export function registerActionItemRoutes(app: FastifyInstance, deps: ServerDeps)
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/action-items', role: 'viewer', tags, summary: `Action items (open unless status=done|all); kinds: ${ACTION_KINDS.join(', ')}`,
     query: z.object({ overdue: qBool, owner: z.string().optional(), incident: z.string().optional(), status: z.enum(['open', 'done', 'all']).optional() }).strict(),
-    response: z.object({ actionItems: z.array(actionItemSchema) }),
+    response: actionItemListSchema,
   }, async ({ ctx, query }) => ({ actionItems: await listActionItems(ctx, { overdue: query.overdue, owner: query.owner, incident: query.incident, status: query.status }) }));
 
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/action-items/:itemId/done', role: 'responder', tags, summary: 'Mark an action item done', response: actionItemSchema },

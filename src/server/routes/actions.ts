@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { listActionRuns, runAction, runActionInputSchema } from '../../app/run-action.js';
-import { actionRunResultSchema } from '../../app/run-action.schema.js';
+import { actionRunResultSchema } from '../../contract/actions.js';
 import { parseIncidentId } from '../../core/incident.js';
 import { apiOperations, defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';

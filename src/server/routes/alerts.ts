@@ -1,16 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ingestAlerts } from '../../app/ingest-alert.js';
 import { defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';
+import { ingestResultSchema } from '../../contract/alerts.js';
 
 const tags = ['alerts'];
-const ingestResultSchema = z.object({
-  source: z.enum(['alertmanager', 'grafana']),
-  incidents: z.array(z.object({ id: z.string(), action: z.enum(['declared', 'attached']) })),
-  alerts: z.object({ new: z.number(), duplicate: z.number(), resolved: z.number(), refired: z.number(), ignored: z.number() }),
-  notes: z.array(z.string()),
-});
 
 /**
  * Alert intake. Token auth: create a token with "warroom token create --role responder --name

@@ -4,7 +4,7 @@ import { listDeploys, recordDeploy, recordDeployInputSchema } from '../../app/re
 import { parseTimePoint } from '../../core/time.js';
 import { defineRoute, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
-import { deploySchema } from '../presenters.js';
+import { deployListSchema, deploySchema } from '../../contract/deploys.js';
 
 const tags = ['deploys'];
 
@@ -14,7 +14,7 @@ export function registerDeployRoutes(app: FastifyInstance, deps: ServerDeps): vo
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/deploys', role: 'viewer', summary: 'Recent deploys and infra changes', tags,
     query: z.object({ service: z.string().optional(), since: z.string().optional(), limit: qInt(1, 10_000) }).strict(),
-    response: z.object({ deploys: z.array(deploySchema) }),
+    response: deployListSchema,
   }, async ({ ctx, query }) => ({
     deploys: await listDeploys(ctx, { service: query.service, since: query.since ? parseTimePoint(query.since, ctx.now(), 'since').toISOString() : undefined, limit: query.limit }),
   }));

@@ -13,7 +13,7 @@ import { acknowledgeIncident } from '../../app/acknowledge-incident.js';
 import { splitList } from '../../core/comma-list.js';
 import { defineRoute, qBool, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
-import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntrySchema } from '../presenters.js';
+import { changeResultSchema, incidentDetailSchema, incidentListSchema, timelineEntriesSchema, timelineEntrySchema } from '../../contract/incidents.js';
 
 const tags = ['incidents'];
 
@@ -34,7 +34,7 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: ServerDeps): 
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/incidents/:id/timeline', role: 'viewer', summary: 'Timeline entries, optionally after an entry id', tags,
     query: z.object({ after: qInt(0, Number.MAX_SAFE_INTEGER), kind: z.string().optional() }).strict(),
-    response: z.object({ entries: z.array(timelineEntrySchema) }),
+    response: timelineEntriesSchema,
   }, async ({ ctx, params, query }) => ({ entries: (await showIncident(ctx, params.id, { kinds: splitList(query.kind), afterId: query.after })).timeline }));
 
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/timeline', role: 'responder', summary: 'Append a timeline entry', tags, body: addEntryInputSchema, status: 201, response: timelineEntrySchema },

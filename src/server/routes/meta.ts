@@ -5,6 +5,7 @@ import { apiOperations, defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 import { VERSION } from '../../version.js';
 import { SEVERITIES } from '../../core/severity.js';
+import { ERROR_CODES } from '../../contract/errors.js';
 
 export function registerMetaRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // Liveness: the process answers. Readiness: the database answers too.
@@ -58,7 +59,7 @@ export function openApiDocument() {
       schemas: {
         Error: {
           type: 'object', required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INVALID_TRANSITION', 'UNAVAILABLE', 'INTERNAL'] }, message: { type: 'string' }, field: { type: 'string' } } } },
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: [...ERROR_CODES] }, message: { type: 'string' }, field: { type: 'string' } } } },
         },
       },
     },

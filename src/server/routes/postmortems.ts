@@ -10,7 +10,7 @@ import { renderMarkdown } from '../../postmortem/render-markdown.js';
 import { loadTemplate } from '../../postmortem/template.js';
 import { defineRoute, qBool } from '../route.js';
 import type { ServerDeps } from '../deps.js';
-import { editResultSchema, postmortemModelSchema, postmortemSummarySchema, reminderResultSchema, statsSchema } from '../postmortem.presenters.js';
+import { editResultSchema, ensuredPostmortemSchema, postmortemListSchema, postmortemModelSchema, publishResultSchema, reminderResultSchema, statsSchema } from '../../contract/postmortems.js';
 
 const tags = ['postmortems'];
 
@@ -33,7 +33,7 @@ export function registerPostmortemRoutes(app: FastifyInstance, deps: ServerDeps)
     return { schema: 'warroom.postmortem/v1', ...m };
   });
 
-  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem', role: 'responder', tags, summary: 'Start the review of a resolved incident (idempotent)', response: z.object({ created: z.boolean(), postmortem: editResultSchema.shape.postmortem }) },
+  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem', role: 'responder', tags, summary: 'Start the review of a resolved incident (idempotent)', response: ensuredPostmortemSchema },
     async ({ ctx, params, reply }) => {
       const r = await ensurePostmortem(ctx, params.id);
       // 201 when this call started the review, 200 when it already existed (defineRoute would reset a plain status).
@@ -55,12 +55,12 @@ export function registerPostmortemRoutes(app: FastifyInstance, deps: ServerDeps)
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem/submit', role: 'responder', tags, summary: 'draft → in_review (needs a root cause; a full review needs an action item)', response: editResultSchema },
     async ({ ctx, params }) => submitPostmortem(ctx, params.id));
 
-  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem/publish', role: 'commander', tags, summary: 'in_review → published; posts the summary to the post-incident channel', response: editResultSchema.extend({ notified: z.number().int() }) },
+  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/postmortem/publish', role: 'commander', tags, summary: 'in_review → published; posts the summary to the post-incident channel', response: publishResultSchema },
     async ({ ctx, params }) => publishPostmortem(ctx, params.id));
 
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/postmortems', role: 'viewer', tags, summary: 'Every review with its state and deadline',
-    query: z.object({ overdue: qBool, state: z.string().optional() }).strict(), response: z.object({ postmortems: z.array(postmortemSummarySchema) }),
+    query: z.object({ overdue: qBool, state: z.string().optional() }).strict(), response: postmortemListSchema,
   }, async ({ ctx, query }) => ({ postmortems: await listPostmortemReviews(ctx, { overdue: query.overdue, state: query.state }) }));
 
   defineRoute(app, deps, { method: 'POST', url: '/api/v1/postmortems/remind', role: 'commander', tags, summary: 'Remind ICs of overdue reviews and action items (at most once a day each)', body: remindInputSchema, response: reminderResultSchema },

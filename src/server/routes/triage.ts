@@ -4,46 +4,14 @@ import { runHealthCheck } from '../../app/run-health.js';
 import { runAppDiagnosis, runNetworkDiagnosis, runPostgresDiagnosis, runRedisDiagnosis } from '../../app/run-diagnosis.js';
 import { getTriageReport, listTriageReports, runTriage } from '../../app/run-triage.js';
 import { parseDuration } from '../../core/time.js';
-import { SEVERITIES } from '../../core/severity.js';
 import { validation } from '../../core/errors.js';
 import { splitList } from '../../core/comma-list.js';
 import { defineRoute, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
+import { healthReportSchema, triageListSchema, triageReportSchema } from '../../contract/triage.js';
 
 const tags = ['triage'];
 const HEALTH_REUSE_MS = 2000;
-const state = z.enum(['up', 'degraded', 'down']);
-
-/** The documented JSON shapes (also checked against real responses in test/triage). */
-export const checkResultSchema = z.object({
-  service: z.string(), kind: z.string(), target: z.string(), state, latencyMs: z.number(),
-  evidence: z.record(z.string(), z.unknown()), error: z.string().optional(),
-});
-export const serviceHealthSchema = z.object({ service: z.string(), state, checks: z.array(checkResultSchema) });
-export const healthReportSchema = z.object({
-  startedAt: z.string(), finishedAt: z.string(), durationMs: z.number(), timeoutMs: z.number(), deadlineMs: z.number(),
-  state, counts: z.object({ up: z.number(), degraded: z.number(), down: z.number() }),
-  services: z.array(serviceHealthSchema), skipped: z.array(z.string()),
-});
-export const findingSchema = z.object({
-  rule: z.string(), title: z.string(), pattern: z.string().nullable(), service: z.string(), severity: z.enum(SEVERITIES),
-  cause: z.string(), evidence: z.array(z.string()), action: z.string(), facts: z.record(z.string(), z.unknown()),
-  kind: z.enum(['cause', 'note']), explains: z.array(z.string()), explainedSymptoms: z.array(z.string()), score: z.number(), root: z.boolean(),
-});
-export const symptomSchema = z.object({
-  id: z.string(), service: z.string(), kind: z.enum(['unreachable', 'hanging', 'unhealthy', 'erroring', 'slow']), tag: z.string().nullable(),
-  text: z.string(), weight: z.number(), via: z.array(z.string()),
-});
-export const triageReportSchema = z.object({
-  id: z.number().int().nullable(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), durationMs: z.number(),
-  state, suggestedSeverity: z.enum(SEVERITIES).nullable(), findings: z.array(findingSchema),
-  symptoms: z.array(symptomSchema), unexplained: z.array(symptomSchema), blindSpots: z.array(z.string()),
-  recentChanges: z.array(z.record(z.string(), z.unknown())), windowMs: z.number(), currentWindowMs: z.number(), health: healthReportSchema,
-  diagnoses: z.object({ postgres: z.record(z.string(), z.unknown()), redis: z.record(z.string(), z.unknown()), logs: z.record(z.string(), z.unknown()) }),
-  facts: z.record(z.string(), z.record(z.string(), z.unknown())), rulesEvaluated: z.number(), summary: z.array(z.string()),
-});
-const triageListSchema = z.object({ reports: z.array(z.object({ id: z.number(), createdAt: z.string(), actor: z.string(), incident: z.string().nullable(), state: z.string(), suggestedSeverity: z.string().nullable(), findingCount: z.number() })) });
-
 const duration = (field: string) => z.string().optional().transform((v) => (v ? parseDuration(v, field) : undefined));
 const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => splitList(v));
 
