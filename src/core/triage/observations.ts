@@ -1,3 +1,5 @@
+import type { Deploy } from '../deploy.js';
+
 /**
  * What triage collected, in the shapes the fact builder reads. These are structural subsets
  * of what src/checks and src/logs return (the core imports nothing from them): a test can
@@ -119,11 +121,5 @@ export interface LogObservation {
   beforeDeploy?: LogWindow | null;
 }
 
-export interface DeployObservation {
-  id: number;
-  service: string;
-  version: string;
-  kind: string;
-  at: string;
-  by: string;
-}
+/** A recorded deploy or infra change as the model reads it (the analyser's ChangeRecord has the same fields). */
+export type DeployObservation = Omit<Deploy, 'kind' | 'description'> & { kind: string };
