@@ -5,13 +5,14 @@ import tseslint from 'typescript-eslint';
 //   interfaces (cli, server, mcp) → runtime (composition) → app (use cases) → adapters → core
 const ADAPTERS = ['store', 'checks', 'logs', 'notify', 'actions', 'config', 'docker', 'postmortem'];
 const LAYERS = [
-  { name: 'core', folders: ['core'], forbidden: ['app', 'runtime', 'cli', 'server', 'mcp', ...ADAPTERS, 'version'], why: 'src/core is pure and imports nothing outside src/core' },
+  { name: 'core', folders: ['core'], forbidden: ['app', 'runtime', 'cli', 'server', 'mcp', 'contract', ...ADAPTERS, 'version'], why: 'src/core is pure and imports nothing outside src/core' },
+  // The API contract (zod schemas and their types) is a leaf beside core: src/core and zod only.
+  { name: 'contract', folders: ['contract'], forbidden: ['app', 'runtime', 'cli', 'server', 'mcp', ...ADAPTERS, 'version'], why: 'src/contract is the wire contract; it imports only src/core and zod' },
   { name: 'adapters', folders: ADAPTERS, forbidden: ['app', 'runtime', 'cli', 'server', 'mcp'], why: 'adapters serve the use cases and never call them or an interface; move the shared type to src/core' },
   { name: 'app', folders: ['app'], forbidden: ['runtime', 'cli', 'server', 'mcp'], why: 'use cases take what they need in their context; they never import the composition root or an interface' },
   { name: 'runtime', folders: ['runtime'], forbidden: ['cli', 'server', 'mcp'], why: 'the composition root builds what the interfaces use; it never imports them (take the smallest interface instead)' },
   { name: 'server', folders: ['server'], forbidden: ['cli'], why: 'the server never imports the CLI (src/version.ts holds VERSION)' },
-  // mcp still borrows the server's presenters until they move to one contract module (issue 15).
-  { name: 'mcp', folders: ['mcp'], forbidden: ['cli', 'server/(?!(postmortem\\.)?presenters\\.js$)'], why: 'MCP never imports the CLI, nor the server beyond its presenters' },
+  { name: 'mcp', folders: ['mcp'], forbidden: ['cli', 'server'], why: 'MCP never imports the CLI or the server (the wire shapes are in src/contract)' },
 ];
 
 // A relative import from src/<layer>/<depth folders>/file.ts reaches src/<x> with exactly depth+1 "../".
@@ -26,6 +27,16 @@ const PURE_CORE = [
   { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'os'], message: 'src/core is pure: no I/O imports.' },
   { group: ['kysely', 'pg', 'better-sqlite3', 'ioredis', 'undici', 'fastify', 'nodemailer', 'pino'], message: 'src/core is pure: no database or network libraries.' },
 ];
+// Every package but zod (node:* included): the contract is read by the web app's type checker too.
+const ZOD_ONLY = [{ regex: '^(?!zod$)[^./]', message: 'src/contract imports only src/core and zod.' }];
+const PACKAGES = { core: PURE_CORE, contract: ZOD_ONLY };
+
+// web/ imports nothing from src/ but the types of the contract (web/tsconfig.json maps '@contract' to
+// src/contract/index.ts; Vite does not, so a value import fails the build too): no zod, no server code in the bundle.
+const WEB_IMPORTS = [
+  { regex: '^@contract$', allowTypeImports: true, message: 'web imports only types from the contract (import type), never its zod schemas.' },
+  { regex: '^(\\.\\./)+src/', message: "web imports nothing from src/; take the contract's types from '@contract' (import type)." },
+];
 
 function layerRules() {
   const out = [];
@@ -37,7 +48,7 @@ function layerRules() {
       out.push({
         files,
         rules: {
-          'no-restricted-imports': ['error', { patterns: [...(layer.name === 'core' ? PURE_CORE : []), { regex, message }] }],
+          'no-restricted-imports': ['error', { patterns: [...(PACKAGES[layer.name] ?? []), { regex, message }] }],
           // no-restricted-imports does not see import(): the lazy loads obey the same layers.
           'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message }],
         },
@@ -60,4 +71,5 @@ export default tseslint.config(
     },
   },
   ...layerRules(),
+  { files: ['web/src/**/*.ts', 'web/src/**/*.tsx'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: WEB_IMPORTS }] } },
 );

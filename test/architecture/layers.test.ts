@@ -9,7 +9,7 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: process.cwd() });
 });
 
-const LAYER_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']);
+const LAYER_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax', '@typescript-eslint/no-restricted-imports']);
 
 async function layerErrors(filePath: string, text: string): Promise<string[]> {
   const [result] = await eslint.lintText(text, { filePath });
@@ -30,6 +30,13 @@ const BACK_UP: [string, string][] = [
   ['src/core/planted.ts', '../version.js'],
   ['src/core/planted.ts', 'node:fs'],
   ['src/core/triage/planted.ts', '../../logs/types.js'],
+  ['src/core/planted.ts', '../contract/incidents.js'],
+  ['src/contract/planted.ts', '../server/route.js'],
+  ['src/contract/planted.ts', '../app/context.js'],
+  ['src/contract/planted.ts', '../store/db.js'],
+  ['src/contract/planted.ts', '../version.js'],
+  ['src/contract/planted.ts', 'fastify'],
+  ['src/contract/planted.ts', 'node:fs'],
   ['src/store/planted.ts', '../app/context.js'],
   ['src/store/migrations/planted.ts', '../../app/context.js'],
   ['src/checks/planted.ts', '../server/deps.js'],
@@ -52,6 +59,9 @@ const BACK_UP: [string, string][] = [
   ['src/mcp/planted.ts', '../cli/runtime.js'],
   ['src/mcp/planted.ts', '../server/routes/actions.js'],
   ['src/mcp/planted.ts', '../server/build-server.js'],
+  ['src/mcp/planted.ts', '../server/errors.js'],
+  ['web/src/pages/planted.tsx', '../../../src/server/routes/triage.js'],
+  ['web/src/pages/planted.tsx', '../../../src/contract/incidents.js'],
 ];
 
 const DOWN: [string, string][] = [
@@ -71,8 +81,13 @@ const DOWN: [string, string][] = [
   ['src/server/routes/planted.ts', '../../mcp/server.js'],
   ['src/server/routes/planted.ts', '../deps.js'],
   ['src/server/routes/planted.ts', '../../version.js'],
-  ['src/mcp/planted.ts', '../server/presenters.js'],
-  ['src/mcp/planted.ts', '../app/run-action.schema.js'],
+  ['src/contract/planted.ts', '../core/severity.js'],
+  ['src/contract/planted.ts', './incidents.js'],
+  ['src/contract/planted.ts', 'zod'],
+  ['src/mcp/planted.ts', '../contract/incidents.js'],
+  ['src/mcp/planted.ts', '../contract/actions.js'],
+  ['src/server/routes/planted.ts', '../../contract/triage.js'],
+  ['src/app/planted.ts', '../contract/actions.js'],
   ['src/cli/commands/planted.ts', '../../server/build-server.js'],
   ['src/cli/planted.ts', '../mcp/server.js'],
 ];
@@ -81,11 +96,18 @@ describe('layer rules (eslint.config.js)', () => {
   it.each(BACK_UP)('%s may not import %s', async (file, spec) => {
     const errors = await layerErrors(file, importing(spec));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/src\/core is pure|Layer \w+:/);
+    expect(errors[0]).toMatch(/src\/core is pure|src\/contract imports only|Layer \w+:|web imports/);
   });
 
   it.each(DOWN)('%s may import %s', async (file, spec) => {
     expect(await allMessages(file, importing(spec))).toEqual([]);
+  });
+
+  it('the web app takes only types from the contract', async () => {
+    const typeOnly = "import type { Incident } from '@contract';\nexport type I = Incident;\n";
+    expect(await allMessages('web/src/pages/planted.tsx', typeOnly)).toEqual([]);
+    const value = "import { incidentSchema } from '@contract';\nexport const s = incidentSchema;\n";
+    expect(await allMessages('web/src/pages/planted.tsx', value)).toEqual([expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*web imports only types/)]);
   });
 
   it('a lazy import() that runs back up fails too', async () => {
