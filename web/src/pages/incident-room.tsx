@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, ApiError, request } from '../api/client.js';
-import { INCIDENT_ROLES, SEVERITIES, STATUSES, type TriageReport, type Incident, type IncidentRole, type NoteKind, type Severity, type SeverityLevel, type Status, type TimelineEntry } from '../api/types.js';
+import { INCIDENT_ROLES, SEVERITIES, STATUSES, type ActionItem, type TriageReport, type Incident, type IncidentRole, type NoteKind, type Severity, type SeverityLevel, type Status, type TimelineEntry } from '../api/types.js';
 import { SeverityBadge, StatusBadge } from '../components/badges.js';
 import { Countdown } from '../components/countdown.js';
 import { bannerError, ErrorBanner, Field, fieldError } from '../components/form.js';
@@ -309,7 +309,6 @@ function EntryList({ title, kind, entries, empty }: { title: string; kind: strin
   );
 }
 
-interface ActionItem { id: number; title: string; owner: string; dueDate: string; status: 'open' | 'done'; overdue: boolean; kind: string }
 
 /** Action items from the post-mortem API (GET /api/v1/action-items?incident=…). */
 function ActionItems({ incidentId }: { incidentId: string }) {

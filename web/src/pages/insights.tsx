@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, Tooltip } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
 import { request } from '../api/client.js';
-import { SEVERITIES, type Severity } from '../api/types.js';
+import { SEVERITIES, type Stats } from '../api/types.js';
 import { Field } from '../components/form.js';
 import { formatDuration } from '../lib/time.js';
 import { ApiMissing } from './unavailable.js';
@@ -10,16 +10,7 @@ import { ApiMissing } from './unavailable.js';
 // Only the pieces used, so this lazily loaded page stays small.
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-interface Timing { count: number; meanMs: number | null; medianMs: number | null }
-interface Ratio { total: number; met: number; percent: number | null }
-interface Stats {
-  since: string; until: string;
-  incidents: { total: number; open: number; bySeverity: Record<Severity, number>; byService: Record<string, number> };
-  timeToAcknowledge: Record<Severity, Timing>; timeToResolve: Record<Severity, Timing>;
-  responseTarget: Ratio; updateCadence: Ratio;
-  postmortems: { required: number; onTime: Ratio; overdue: number; byState: Record<string, number> };
-  actionItems: { open: number; overdue: number; done: number };
-}
+type Ratio = Stats['responseTarget'];
 
 const SEV_COLOURS = ['#b91c1c', '#c2410c', '#8a5a00', '#1d4ed8'];
 const minutes = (ms: number | null) => (ms === null ? 0 : Math.round(ms / 6000) / 10);

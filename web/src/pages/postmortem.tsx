@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { request } from '../api/client.js';
-import type { Severity } from '../api/types.js';
+import type { BlamelessWarning as Warning, PostmortemModel as Model } from '../api/types.js';
 import { SeverityBadge } from '../components/badges.js';
 import { bannerError, ErrorBanner, Field, fieldError } from '../components/form.js';
 import { Link } from '../lib/router.js';
@@ -8,20 +8,7 @@ import { formatTime, formatUtc } from '../lib/time.js';
 import { useSession } from '../session.js';
 import { ApiMissing } from './unavailable.js';
 
-interface Warning { field: string; sentence: string; match: string; reason: string; suggestion: string }
-interface Section { key: string; title: string; content: string | null; source: 'written' | 'record' | null; prompt: string; hints: string[] }
-interface ActionItem { id: number; title: string; owner: string; kind: string; dueDate: string; status: 'open' | 'done'; overdue: boolean }
-interface Model {
-  incident: { id: string | null; title: string; severity: Severity; peakSeverity: Severity; status: string; services: string[]; resolvedAt: string | null };
-  postmortem: { state: 'draft' | 'in_review' | 'published'; level: 'full' | 'lightweight'; required: boolean; dueAt: string | null; overdue: boolean; createdAt: string | null; publishedAt: string | null; publishedBy: string | null };
-  durations: Record<'ttd' | 'tta' | 'ttm' | 'ttr' | 'impactDuration', { ms: number | null; text: string }>;
-  timeline: { id: number; at: string; offset: string; phase: string; kind: string; author: string; text: string }[];
-  sections: Section[];
-  whys: { why: string; because: string }[];
-  whysPrompt: string;
-  actionItems: ActionItem[];
-  warnings: Warning[];
-}
+type Section = Model['sections'][number];
 
 const STATE_LABEL = { draft: 'Draft', in_review: 'In review', published: 'Published' } as const;
 const base = (id: string) => `/api/v1/incidents/${encodeURIComponent(id)}/postmortem`;
