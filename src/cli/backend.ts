@@ -1,78 +1,101 @@
-import { callApi, queryString } from './api-client.js';
-import type { IncidentEvent } from '../app/context.js';
-import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-incidents.js';
 import type { TimelineEntry } from '../core/incident.js';
+import type { Deploy } from '../core/deploy.js';
+import type { PostmortemModel, PostmortemRecord } from '../core/postmortem.js';
+import type { Stats } from '../core/insights.js';
 import type { ChangeResult } from '../app/present-change.js';
+import type { IncidentDetail, IncidentView, ListFilterInput } from '../app/list-incidents.js';
 import type { DeclareInput } from '../app/declare-incident.js';
 import type { AddEntryInput } from '../app/add-timeline-entry.js';
-import type { Deploy } from '../core/deploy.js';
+import type { changeStatus } from '../app/change-status.js';
+import type { changeSeverity } from '../app/change-severity.js';
+import type { assignRole } from '../app/assign-role.js';
+import type { resolveIncident } from '../app/resolve-incident.js';
+import type { reopenIncident } from '../app/reopen-incident.js';
+import type { recordDeploy } from '../app/record-deploy.js';
+import type { PostUpdateInput, UpdatePlanView } from '../app/post-update.js';
+import type { listOutboxMessages, OutboxListing } from '../app/manage-outbox.js';
+import type { ContactsView } from '../app/show-contacts.js';
+import type { EditResult } from '../app/edit-postmortem.js';
+import type { PostmortemSummary } from '../app/generate-postmortem.js';
+import type { ActionItemView } from '../app/manage-action-items.js';
+import type { ReminderResult } from '../app/remind-overdue.js';
+import type { TriageInput, TriageListItem, TriageReport } from '../app/run-triage.js';
+import type { ActionRunResult, RunActionHooks, RunActionInput } from '../app/run-action.js';
+import type { DeliveryReport } from '../runtime/cli-delivery.js';
+import type { OutboxItem } from '../notify/outbox.js';
 import type { Runtime } from './runtime.js';
 
-/** The JSON shape of every incident change, identical from the local store and the API. */
 export type { ChangeResult };
 
+/** What `warroom update` gets back: the change and its delivery, or (dry run) the plan. */
+export interface UpdateResult {
+  incident?: IncidentView;
+  entries?: TimelineEntry[];
+  plan?: UpdatePlanView | null;
+  /** Local: what was sent before the command exits. */
+  delivery?: DeliveryReport | null;
+  /** Remote: what the server queued. */
+  outbox?: OutboxItem[];
+}
+
 /**
- * What the incident commands need, served either by the local store (zero set-up) or by a
- * running server (--server / WARROOM_URL with WARROOM_TOKEN). Both return the same shapes.
+ * Everything the commands ask of warroom, served by the local store (zero set-up) or by a
+ * running server (--server / WARROOM_URL with WARROOM_TOKEN): backend-local.ts and
+ * backend-http.ts implement it, and both return the same shapes, so a command is written once.
  */
-export interface IncidentBackend {
+export interface Backend {
+  /** The server's URL, or null for the local store. */
+  readonly server: string | null;
+
+  // Incidents and deploys
   declare(input: DeclareInput): Promise<ChangeResult>;
   list(filter: ListFilterInput): Promise<IncidentView[]>;
   show(id: string, opts?: { kinds?: string[] }): Promise<IncidentDetail>;
   addEntry(id: string, input: AddEntryInput): Promise<TimelineEntry>;
-  changeStatus(id: string, input: { status: string; note?: string | null }): Promise<ChangeResult>;
-  changeSeverity(id: string, input: { severity: string; reason: string }): Promise<ChangeResult>;
-  assignRole(id: string, input: { role: string; to: string }): Promise<ChangeResult>;
-  resolve(id: string, input: { summary?: string | null }): Promise<ChangeResult>;
-  reopen(id: string, input: { reason?: string | null }): Promise<ChangeResult>;
+  changeStatus(id: string, input: Parameters<typeof changeStatus>[2]): Promise<ChangeResult>;
+  changeSeverity(id: string, input: Parameters<typeof changeSeverity>[2]): Promise<ChangeResult>;
+  assignRole(id: string, input: Parameters<typeof assignRole>[2]): Promise<ChangeResult>;
+  resolve(id: string, input: NonNullable<Parameters<typeof resolveIncident>[2]>): Promise<ChangeResult>;
+  reopen(id: string, input: NonNullable<Parameters<typeof reopenIncident>[2]>): Promise<ChangeResult>;
   acknowledge(id: string): Promise<ChangeResult>;
-  recordDeploy(input: Record<string, unknown>): Promise<Deploy>;
+  recordDeploy(input: Parameters<typeof recordDeploy>[1]): Promise<Deploy>;
   listDeploys(filter: { service?: string; since?: string; limit?: number }): Promise<Deploy[]>;
+
+  // Coordination
+  postUpdate(id: string, input: PostUpdateInput): Promise<UpdateResult>;
+  listOutbox(filter: NonNullable<Parameters<typeof listOutboxMessages>[1]>): Promise<OutboxListing>;
+  /** Schedules a dead message again; locally it is also attempted before the command exits. */
+  retryOutbox(id: string): Promise<OutboxItem>;
+  contacts(filter: { severity?: string; team?: string }): Promise<{ teams: ContactsView[]; channels: string[] }>;
+
+  // Post-mortems, action items, stats
+  ensure(id: string): Promise<{ created: boolean; postmortem: PostmortemRecord }>;
+  model(id: string): Promise<PostmortemModel>;
+  setSection(id: string, section: string, text: string): Promise<EditResult>;
+  addWhy(id: string, why: string, because: string): Promise<EditResult>;
+  removeWhy(id: string, n: number): Promise<EditResult>;
+  submit(id: string): Promise<EditResult>;
+  publish(id: string): Promise<EditResult & { notified: number }>;
+  listPostmortems(o: { overdue?: boolean }): Promise<PostmortemSummary[]>;
+  remind(o: { dryRun: boolean }): Promise<ReminderResult>;
+  addAction(id: string, input: { title: string; owner: string; due: string; kind?: string }): Promise<ActionItemView>;
+  listActions(f: { overdue?: boolean; owner?: string; incident?: string; status?: 'open' | 'done' | 'all' }): Promise<ActionItemView[]>;
+  doneAction(id: string): Promise<ActionItemView>;
+  stats(since: string): Promise<Stats>;
+
+  // Triage
+  runTriage(input: TriageInput): Promise<TriageReport>;
+  getTriageReport(id: number | 'latest', o: { incident?: string }): Promise<TriageReport>;
+  listTriageReports(o: { incident?: string }): Promise<TriageListItem[]>;
+
+  // Remediation
+  /** Runs (or plans) an action. Only the local store streams through the hooks; a server answers once, with the result. */
+  runAction(input: RunActionInput, hooks?: RunActionHooks): Promise<ActionRunResult>;
 }
 
-export async function openBackend(rt: Runtime): Promise<IncidentBackend> {
+/** The one choice between local and remote: a server URL (--server / WARROOM_URL) means HTTP. */
+export async function backendFor(rt: Runtime): Promise<Backend> {
   const url = rt.serverUrl();
-  return url ? httpBackend(url, rt) : localBackend(rt);
-}
-
-async function localBackend(rt: Runtime): Promise<IncidentBackend> {
-  const ctx = await rt.openContext();
-  // Each verb loads only its own use case: a CLI call is one verb, and start-up time matters at 3 a.m.
-  const present = async (ev: IncidentEvent): Promise<ChangeResult> => (await import('../app/present-change.js')).presentChange(ctx, ev);
-  return {
-    declare: async (i) => present(await (await import('../app/declare-incident.js')).declareIncident(ctx, i)),
-    list: async (f) => (await import('../app/list-incidents.js')).listIncidents(ctx, f),
-    show: async (id, o) => (await import('../app/list-incidents.js')).showIncident(ctx, id, o),
-    addEntry: async (id, i) => (await import('../app/add-timeline-entry.js')).addTimelineEntry(ctx, id, i),
-    changeStatus: async (id, i) => present(await (await import('../app/change-status.js')).changeStatus(ctx, id, i as never)),
-    changeSeverity: async (id, i) => present(await (await import('../app/change-severity.js')).changeSeverity(ctx, id, i as never)),
-    assignRole: async (id, i) => present(await (await import('../app/assign-role.js')).assignRole(ctx, id, i as never)),
-    resolve: async (id, i) => present(await (await import('../app/resolve-incident.js')).resolveIncident(ctx, id, i)),
-    reopen: async (id, i) => present(await (await import('../app/reopen-incident.js')).reopenIncident(ctx, id, i)),
-    acknowledge: async (id) => present(await (await import('../app/acknowledge-incident.js')).acknowledgeIncident(ctx, id)),
-    recordDeploy: async (i) => (await import('../app/record-deploy.js')).recordDeploy(ctx, i as never),
-    listDeploys: async (f) => (await import('../app/record-deploy.js')).listDeploys(ctx, f),
-  };
-}
-
-/** Calls the REST API (src/cli/api-client.ts). */
-export function httpBackend(base: string, rt: Runtime): IncidentBackend {
-  const call = <T>(method: string, path: string, body?: unknown): Promise<T> => callApi<T>(rt, base, method, path, body, { timeoutMs: 15_000 });
-  const q = queryString;
-
-  const enc = encodeURIComponent;
-  return {
-    declare: (i) => call('POST', '/incidents', i),
-    list: async (f) => (await call<{ incidents: IncidentView[] }>('GET', `/incidents${q({ ...f })}`)).incidents,
-    show: (id, o) => call('GET', `/incidents/${enc(id)}${q({ kind: o?.kinds })}`),
-    addEntry: (id, i) => call('POST', `/incidents/${enc(id)}/timeline`, i),
-    changeStatus: (id, i) => call('POST', `/incidents/${enc(id)}/status`, i),
-    changeSeverity: (id, i) => call('POST', `/incidents/${enc(id)}/severity`, i),
-    assignRole: (id, i) => call('POST', `/incidents/${enc(id)}/roles`, i),
-    resolve: (id, i) => call('POST', `/incidents/${enc(id)}/resolve`, i),
-    reopen: (id, i) => call('POST', `/incidents/${enc(id)}/reopen`, i),
-    acknowledge: (id) => call('POST', `/incidents/${enc(id)}/ack`, {}),
-    recordDeploy: (i) => call('POST', '/deploys', i),
-    listDeploys: async (f) => (await call<{ deploys: Deploy[] }>('GET', `/deploys${q(f)}`)).deploys,
-  };
+  // Each side loads only its own module: a remote command never loads the store, a local one never the HTTP client.
+  return url ? (await import('./backend-http.js')).httpBackend(rt, url) : (await import('./backend-local.js')).localBackend(rt);
 }

@@ -2,13 +2,22 @@ import { Command, Option, type OutputConfiguration } from 'commander';
 import { processIo, reportError } from './io.js';
 import type { GlobalOptions, Runtime } from './runtime.js';
 import { VERSION } from './version.js';
+import { NOTE_KINDS } from '../core/incident.js';
+import { ACCESS_ROLES } from '../core/actor.js';
+import { DEPLOY_KINDS } from '../core/deploy.js';
+import { ACTION_KINDS } from '../core/postmortem.js';
+import { CHANNELS } from '../notify/message.js';
 
 /**
  * Declares every command and lazy-loads its module on use, so `warroom --version` and
  * `warroom --help` load nothing but commander. A command module exports
  * `run(rt, ...args): Promise<number | void>` (the exit code; void means 0).
  */
-export type Loader = () => Promise<{ run: (rt: Runtime, ...args: never[]) => Promise<number | void> }>;
+export type Loader = () => Promise<{
+  // A method, so that each module's run keeps its own parameter types (commander's values are
+  // untyped; every command parses its options with its own schema, src/cli/options.ts).
+  run(rt: Runtime, ...args: unknown[]): Promise<number | void>;
+}>;
 
 /** Makes the action handler of a command from the loader of its module. */
 export type ActionFactory = (load: Loader) => (...args: unknown[]) => void | Promise<void>;
@@ -60,7 +69,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
     .action(action(() => import('./commands/show.js')));
 
   program.command('note').description('add an entry to the timeline').argument('<id>').argument('<text>')
-    .addOption(new Option('-k, --kind <kind>', 'entry kind').choices(['note', 'finding', 'action', 'decision', 'detection']).default('note'))
+    .addOption(new Option('-k, --kind <kind>', 'entry kind').choices(NOTE_KINDS).default('note'))
     .option('--corrects <entryId>', 'this entry corrects an earlier one (the original stays)')
     .option('--at <time>', 'when it happened, if earlier (ISO 8601 or "5 minutes ago")')
     .action(action(() => import('./commands/note.js')));
@@ -96,7 +105,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
   const deploy = program.command('deploy').description('record and list deploys and infra changes');
   deploy.command('record').description('record a deploy (or --kind infra for an infra change)')
     .requiredOption('--service <name>').requiredOption('--version <version>')
-    .addOption(new Option('--kind <kind>').choices(['deploy', 'infra', 'rollback']).default('deploy'))
+    .addOption(new Option('--kind <kind>').choices(DEPLOY_KINDS).default('deploy'))
     .option('--at <time>', 'when (ISO 8601 or "10 minutes ago"; default now)')
     .option('--by <name>').option('--description <text>')
     .action(action(() => import('./commands/deploy-record.js')));
@@ -119,7 +128,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
 
   const token = program.command('token').description('API tokens');
   token.command('create').description('create an API token (shown once, stored hashed)')
-    .addOption(new Option('--role <role>', 'what the token may do').choices(['viewer', 'responder', 'commander', 'admin']).makeOptionMandatory())
+    .addOption(new Option('--role <role>', 'what the token may do').choices(ACCESS_ROLES).makeOptionMandatory())
     .option('--name <name>', 'a label, e.g. ci-pipeline', 'token')
     .action(action(() => import('./commands/token.js').then((m) => ({ run: m.create }))));
   token.command('list').description('list API tokens (never their secrets)')
@@ -129,7 +138,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
 
   const user = program.command('user').description('web app users');
   user.command('add').description('add a user (password from --password-stdin or $WARROOM_PASSWORD, hashed with scrypt)').argument('<name>')
-    .addOption(new Option('--role <role>').choices(['viewer', 'responder', 'commander', 'admin']).makeOptionMandatory())
+    .addOption(new Option('--role <role>').choices(ACCESS_ROLES).makeOptionMandatory())
     .option('--password-stdin', 'read the password from standard input')
     .action(action(() => import('./commands/user.js').then((m) => ({ run: m.add }))));
   user.command('list').description('list users').action(action(() => import('./commands/user.js').then((m) => ({ run: m.list }))));
@@ -204,9 +213,10 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
     .action(action(() => import('./commands/update.js')));
   const outbox = program.command('outbox').description('notification outbox: pending and dead-lettered messages, manual retry');
   outbox.command('list', { isDefault: true }).description('list messages (default: pending and dead)')
+    // OUTBOX_STATUSES lives beside the outbox's SQL (kysely), too heavy to load for --help: test/cli/program.test.ts ties this list to it.
     .addOption(new Option('--status <status>').choices(['pending', 'sent', 'dead', 'all']))
     .option('--incident <id>', 'only messages about this incident')
-    .addOption(new Option('--channel <channel>').choices(['slack', 'pagerduty', 'teams', 'webhook', 'email', 'ticket']))
+    .addOption(new Option('--channel <channel>').choices(CHANNELS))
     .option('--limit <n>', 'at most n messages (default 100)')
     .action(action(() => import('./commands/outbox.js').then((m) => ({ run: m.list }))));
   outbox.command('retry').description('send a dead-lettered message again (after fixing its channel)').argument('<id>')
@@ -239,7 +249,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
   const actionItems = program.command('action').description('post-incident action items: fix, monitoring, test, runbook');
   actionItems.command('add').description('add an action item to an incident').argument('<id>', 'incident id').argument('<title>', 'what to do')
     .requiredOption('--owner <name>', 'who owns it').requiredOption('--due <date>', 'due date YYYY-MM-DD (today or later)')
-    .addOption(new Option('--kind <kind>', 'kind of fix').choices(['fix', 'monitoring', 'test', 'runbook']).default('fix'))
+    .addOption(new Option('--kind <kind>', 'kind of fix').choices(ACTION_KINDS).default('fix'))
     .action(action(() => import('./commands/action.js').then((m) => ({ run: m.add }))));
   actionItems.command('list').description('list open action items')
     .option('--overdue', 'only those past their due date').option('--owner <name>', 'only this owner').option('--incident <id>', 'only this incident')
@@ -300,7 +310,7 @@ function runModule(load: Loader) {
       // The config loader and the command's module load side by side.
       const [, mod] = await Promise.all([rt.prepare(), load()]);
       // commander passes (...positionals, options, command); commands receive (rt, ...positionals, options)
-      const r = await mod.run(rt, ...(args.slice(0, -1) as never[]));
+      const r = await mod.run(rt, ...args.slice(0, -1));
       code = typeof r === 'number' ? r : 0;
     } catch (e) {
       code = reportError(io, e);

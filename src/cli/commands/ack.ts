@@ -1,8 +1,8 @@
-import { openBackend } from '../backend.js';
+import { backendFor } from '../backend.js';
 import { printChange } from '../format-incident.js';
 import type { Runtime } from '../runtime.js';
 
 export async function run(rt: Runtime, id: string) {
-  const backend = await openBackend(rt);
+  const backend = await backendFor(rt);
   printChange(rt.io, await backend.acknowledge(id));
 }

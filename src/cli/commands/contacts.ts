@@ -1,19 +1,16 @@
+import { z } from 'zod';
+import { backendFor } from '../backend.js';
 import { paint, printJson } from '../io.js';
-import { callServer } from '../coordination-client.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
-import type { ContactsView } from '../../app/show-contacts.js';
+
+// The severity is checked by showContacts (or the server), which names it.
+const options = z.object({ severity: z.string().optional(), team: z.string().optional() });
 
 /** `warroom contacts [--severity SEV1] [--team NAME]` — --json: { teams: ContactsView[], channels: string[] }. */
-export async function run(rt: Runtime, o: { severity?: string; team?: string }) {
-  const server = rt.serverUrl();
-  let r: { teams: ContactsView[]; channels: string[] };
-  if (server) {
-    const q = new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined) as [string, string][]);
-    r = await callServer(rt, server, 'GET', `/contacts${q.size ? `?${q}` : ''}`);
-  } else {
-    const { showContacts } = await import('../../app/show-contacts.js');
-    r = await showContacts(await rt.openContext(), o);
-  }
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
+  const r = await (await backendFor(rt)).contacts({ severity: o.severity, team: o.team });
   if (rt.io.json) return printJson(rt.io, r);
   const p = paint(rt.io);
   const lines: string[] = [];

@@ -1,15 +1,19 @@
-import { validation } from '../../core/errors.js';
-import { parseTimePoint } from '../../core/time.js';
-import { openBackend } from '../backend.js';
+import { z } from 'zod';
+import { backendFor } from '../backend.js';
 import { printJson, table } from '../io.js';
+import { parseOptions, timePoint, wholeNumber } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function run(rt: Runtime, o: { service?: string; since?: string; limit: string }) {
-  const limit = Number(o.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw validation(`--limit: expected a whole number from 1 to 10000, got "${o.limit}"`, 'limit');
-  const since = o.since ? parseTimePoint(o.since, new Date(), 'since').toISOString() : undefined;
-  const backend = await openBackend(rt);
-  const deploys = await backend.listDeploys({ service: o.service, since, limit });
+const options = z.object({
+  service: z.string().optional(),
+  since: timePoint('since').optional(),
+  limit: wholeNumber('limit', 1, 10_000).default(50),
+});
+
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
+  const backend = await backendFor(rt);
+  const deploys = await backend.listDeploys({ service: o.service, since: o.since, limit: o.limit });
   if (rt.io.json) return printJson(rt.io, { deploys });
   if (!deploys.length) return rt.io.out('No deploys recorded. Record one with "warroom deploy record --service NAME --version V".');
   rt.io.out(table(deploys.map((d) => [String(d.id), d.at, d.kind, d.service, d.version, d.by, d.description ?? '']), ['ID', 'AT', 'KIND', 'SERVICE', 'VERSION', 'BY', 'DESCRIPTION']));

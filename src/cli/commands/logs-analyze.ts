@@ -7,7 +7,7 @@ import { emptyPartial, mergePartials } from '../../logs/partial.js';
 import { resolveLogFiles } from '../../logs/sources/file.js';
 import { streamSources } from '../../logs/sources/index.js';
 import type { LogAnalysis } from '../../logs/types.js';
-import { openBackend, type IncidentBackend } from '../backend.js';
+import { backendFor, type Backend } from '../backend.js';
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 
@@ -27,7 +27,7 @@ function wholeNumber(v: string, field: string, min: number, max: number): number
 }
 
 /** Deploys and infra changes near the analysed time, from the local store or the server (opening). */
-async function loadChanges(rt: Runtime, opening: Promise<IncidentBackend>, service: string | undefined, fromMs: number | null): Promise<Deploy[]> {
+async function loadChanges(rt: Runtime, opening: Promise<Backend>, service: string | undefined, fromMs: number | null): Promise<Deploy[]> {
   if (fromMs === null) return [];
   try {
     const backend = await opening;
@@ -54,7 +54,7 @@ export async function run(rt: Runtime, files: string[], o: Options) {
   const opts: AnalyzeOptions = { window, redact: config.redact, workers, top };
   // The store (or server) is opened while the logs are read: the main thread waits on the
   // workers anyway. A failure is reported once the deploys are wanted (a warning, not fatal).
-  const opening = o.deploys === false ? null : openBackend(rt);
+  const opening = o.deploys === false ? null : backendFor(rt);
   opening?.catch(() => {});
   let partial = emptyPartial();
   if (files.length) partial = mergePartials(partial, await scanFiles(resolveLogFiles(files, { rotated: false, cwd: rt.io.cwd }), opts));

@@ -1,16 +1,21 @@
-import { validation } from '../../core/errors.js';
-import { parseTimePoint } from '../../core/time.js';
-import { openBackend } from '../backend.js';
+import { z } from 'zod';
+import { NOTE_KINDS } from '../../core/incident.js';
+import { backendFor } from '../backend.js';
 import { printJson } from '../io.js';
 import { printTimeline } from '../format-incident.js';
+import { oneOf, parseOptions, timePoint, wholeNumber } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function run(rt: Runtime, id: string, text: string, o: { kind: string; corrects?: string; at?: string }) {
-  const corrects = o.corrects === undefined ? undefined : Number(o.corrects);
-  if (corrects !== undefined && (!Number.isInteger(corrects) || corrects <= 0)) throw validation(`--corrects: "${o.corrects}" is not an entry id`, 'corrects');
-  const at = o.at ? parseTimePoint(o.at, new Date(), 'at').toISOString() : undefined;
-  const backend = await openBackend(rt);
-  const entry = await backend.addEntry(id, { text, kind: o.kind as never, corrects, at });
+const options = z.object({
+  kind: oneOf(NOTE_KINDS).default('note'),
+  corrects: wholeNumber('corrects', 1, Number.MAX_SAFE_INTEGER, (v) => `--corrects: "${v}" is not an entry id`).optional(),
+  at: timePoint('at').optional(),
+});
+
+export async function run(rt: Runtime, id: string, text: string, raw: unknown) {
+  const o = parseOptions(options, raw);
+  const backend = await backendFor(rt);
+  const entry = await backend.addEntry(id, { text, kind: o.kind, corrects: o.corrects, at: o.at });
   if (rt.io.json) return printJson(rt.io, entry);
   printTimeline(rt.io, [entry]);
 }

@@ -1,27 +1,23 @@
-import { validation } from '../../core/errors.js';
+import { z } from 'zod';
 import { redactText } from '../../core/redact.js';
+import { OUTBOX_STATUSES } from '../../notify/outbox.js';
+import { CHANNELS } from '../../notify/message.js';
+import { backendFor } from '../backend.js';
 import { paint, printJson, table } from '../io.js';
-import { callServer } from '../coordination-client.js';
+import { oneOf, parseOptions, wholeNumber } from '../options.js';
 import type { Runtime } from '../runtime.js';
-import type { OutboxListing } from '../../app/manage-outbox.js';
-import type { OutboxItem } from '../../notify/outbox.js';
 
-interface ListOptions { status?: string; incident?: string; channel?: string; limit?: string }
+const listOptions = z.object({
+  status: oneOf([...OUTBOX_STATUSES, 'all']).optional(),
+  incident: z.string().optional(),
+  channel: oneOf(CHANNELS).optional(),
+  limit: wholeNumber('limit', 1, 1000, (v) => `--limit: "${v}" is not a number from 1 to 1000`).optional(),
+});
 
 /** `warroom outbox [list]` — --json: { counts: {pending, sent, dead}, items: OutboxItem[] }. */
-export async function list(rt: Runtime, o: ListOptions) {
-  const limit = o.limit === undefined ? undefined : Number(o.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000)) throw validation(`--limit: "${o.limit}" is not a number from 1 to 1000`, 'limit');
-  const filter = { status: o.status as never, incident: o.incident, channel: o.channel as never, limit };
-  const server = rt.serverUrl();
-  let r: OutboxListing;
-  if (server) {
-    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
-    r = await callServer(rt, server, 'GET', `/outbox${q.size ? `?${q}` : ''}`);
-  } else {
-    const { listOutboxMessages } = await import('../../app/manage-outbox.js');
-    r = await listOutboxMessages(await rt.openContext(), filter);
-  }
+export async function list(rt: Runtime, raw: unknown) {
+  const o = parseOptions(listOptions, raw);
+  const r = await (await backendFor(rt)).listOutbox({ status: o.status, incident: o.incident, channel: o.channel, limit: o.limit });
   if (rt.io.json) return printJson(rt.io, r);
   const p = paint(rt.io);
   const c = r.counts;
@@ -39,18 +35,7 @@ export async function list(rt: Runtime, o: ListOptions) {
 
 /** `warroom outbox retry ID` — --json: the OutboxItem after the retry was scheduled (and, locally, attempted). */
 export async function retry(rt: Runtime, id: string) {
-  const server = rt.serverUrl();
-  let item: OutboxItem;
-  if (server) {
-    item = await callServer(rt, server, 'POST', `/outbox/${encodeURIComponent(id)}/retry`, {});
-  } else {
-    const [{ retryOutboxMessage }, { OutboxWorker }, { coordinationSettings }] = await Promise.all([import('../../app/manage-outbox.js'), import('../../notify/outbox-worker.js'), import('../../notify/settings.js')]);
-    const ctx = await rt.openContext();
-    item = await retryOutboxMessage(ctx, id);
-    // Without a server nothing else would send it: try now, in lane order, within the CLI wait.
-    const [after] = await new OutboxWorker({ store: ctx.store, config: ctx.config }).drain([item.id], coordinationSettings(ctx.config).cliWaitMs);
-    item = after;
-  }
+  const item = await (await backendFor(rt)).retryOutbox(id);
   if (rt.io.json) return printJson(rt.io, item);
   const p = paint(rt.io);
   if (item.status === 'sent') rt.io.out(p.green(`#${item.id} delivered to ${item.channel}.`));

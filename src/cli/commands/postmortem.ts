@@ -6,7 +6,7 @@ import type { PostmortemModel } from '../../core/postmortem.js';
 import { paint, printJson, table } from '../io.js';
 import { printWarnings } from '../format-postmortem.js';
 import type { Runtime } from '../runtime.js';
-import { openPostmortemBackend, type PostmortemBackend } from '../postmortem-backend.js';
+import { backendFor, type Backend } from '../backend.js';
 import { configDir } from '../../app/generate-postmortem.js';
 import { loadTemplate } from '../../postmortem/template.js';
 import { parseFormats, writeOutputs } from '../../postmortem/write-outputs.js';
@@ -40,7 +40,7 @@ function readText(rt: Runtime, text: string | undefined, file: string | undefine
 }
 
 export async function run(rt: Runtime, id: string, verb: string | undefined, args: string[], o: PostmortemOptions) {
-  const backend = await openPostmortemBackend(rt);
+  const backend = await backendFor(rt);
   if (id === 'list') return list(rt, backend, o);
   if (id === 'remind') return remind(rt, backend, o);
   const io = rt.io;
@@ -129,15 +129,15 @@ export async function run(rt: Runtime, id: string, verb: string | undefined, arg
   }
 }
 
-async function list(rt: Runtime, backend: PostmortemBackend, o: PostmortemOptions) {
-  const rows = await backend.list({ overdue: o.overdue });
+async function list(rt: Runtime, backend: Backend, o: PostmortemOptions) {
+  const rows = await backend.listPostmortems({ overdue: o.overdue });
   if (rt.io.json) return printJson(rt.io, { postmortems: rows });
   if (!rows.length) return rt.io.out(o.overdue ? 'No overdue post-mortems.' : 'No post-mortems yet. Start one with "warroom postmortem INC-ID".');
   const p = paint(rt.io);
   rt.io.out(table(rows.map((r) => [r.incidentId, r.severity ?? '', r.state.replace('_', ' '), r.level, r.dueAt ? (r.overdue ? p.red(`${r.dueAt} (overdue)`) : r.dueAt) : '-', r.title]), ['INCIDENT', 'SEV', 'STATE', 'LEVEL', 'DUE', 'TITLE']));
 }
 
-async function remind(rt: Runtime, backend: PostmortemBackend, o: PostmortemOptions) {
+async function remind(rt: Runtime, backend: Backend, o: PostmortemOptions) {
   const r = await backend.remind({ dryRun: !!o.dryRun });
   if (rt.io.json) return printJson(rt.io, r);
   if (!r.reviews.length && !r.actionItems.length) return rt.io.out('Nothing overdue to remind (each item is reminded at most once a day).');

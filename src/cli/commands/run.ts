@@ -1,10 +1,10 @@
-import { callApi } from '../api-client.js';
 import { createInterface } from 'node:readline';
 import { validation } from '../../core/errors.js';
 import type { ActionPlan } from '../../actions/types.js';
 import type { ActionRunResult } from '../../app/run-action.js';
 import { paint, printJson, type CliIo } from '../io.js';
 import type { Runtime } from '../runtime.js';
+import { backendFor } from '../backend.js';
 
 export interface RunOptions {
   service?: string;
@@ -50,11 +50,9 @@ export function buildOptions(o: RunOptions): Record<string, unknown> {
 }
 
 export async function run(rt: Runtime, action: string, o: RunOptions) {
-  const server = rt.serverUrl();
-  if (server) return runOnServer(rt, server, action, o);
+  if (rt.serverUrl()) return runOnServer(rt, action, o);
   const io = rt.io;
-  const ctx = await rt.openContext();
-  const { runAction } = await import('../../app/run-action.js');
+  const backend = await backendFor(rt);
   const c = paint(io);
   // Ctrl-C stops the running step cleanly (SIGTERM, then SIGKILL) and the attempt is still
   // recorded; a second Ctrl-C while recording cannot cut the audit short.
@@ -65,7 +63,7 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await runAction(ctx, {
+    const result = await backend.runAction({
       action, options: buildOptions(o), incident: o.incident ?? null, dry_run: !!o.dryRun, confirm: !!o.yes,
     }, {
       cwd: io.cwd,
@@ -89,13 +87,13 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
  * from a dry run; the confirmation is asked here; a "no" is still sent (without confirm) so the
  * server records the refusal. Output is not streamed: it arrives with the result.
  */
-async function runOnServer(rt: Runtime, base: string, action: string, o: RunOptions): Promise<number> {
+async function runOnServer(rt: Runtime, action: string, o: RunOptions): Promise<number> {
   const io = rt.io;
   if (!o.incident) throw validation('incident: required with --server (the API runs actions for an incident: --incident INC-N)', 'incident');
   const { parseIncidentId } = await import('../../core/incident.js');
-  const path = `/incidents/${encodeURIComponent(parseIncidentId(o.incident, 'incident'))}/actions`;
-  // An action runs up to its own time limit on the server (remediation.command_timeout).
-  const post = (body: Record<string, unknown>) => callApi<ActionRunResult>(rt, base, 'POST', path, { action, options: buildOptions(o), ...body }, { timeoutMs: 3_600_000 });
+  const incident = parseIncidentId(o.incident, 'incident');
+  const backend = await backendFor(rt);
+  const post = (body: { dry_run?: boolean; confirm?: boolean }) => backend.runAction({ action, options: buildOptions(o), incident, ...body });
   const planned = await post({ dry_run: true });
   if (!io.json) printPlan(io, planned.plan!, !!o.dryRun);
   if (o.dryRun) {

@@ -3,13 +3,13 @@ import { formatDuration } from '../../core/time.js';
 import type { Ratio } from '../../core/insights.js';
 import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
-import { openPostmortemBackend } from '../postmortem-backend.js';
+import { backendFor } from '../backend.js';
 
 const pct = (r: Ratio) => (r.percent === null ? '—' : `${r.percent}% (${r.met}/${r.total})`);
 const dur = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
 
 export async function run(rt: Runtime, o: { since: string }) {
-  const s = await (await openPostmortemBackend(rt)).stats(o.since);
+  const s = await (await backendFor(rt)).stats(o.since);
   if (rt.io.json) return printJson(rt.io, s);
   const io = rt.io;
   io.out(`Incidents declared since ${s.since} (${o.since}): ${s.incidents.total}, ${s.incidents.open} still open`);

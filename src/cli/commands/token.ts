@@ -1,10 +1,16 @@
+import { z } from 'zod';
+import { ACCESS_ROLES } from '../../core/actor.js';
 import { createToken, listTokens, revokeToken } from '../../app/manage-tokens.js';
 import { printJson, table } from '../io.js';
+import { oneOf, parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function create(rt: Runtime, o: { role: string; name: string }) {
+const createOptions = z.object({ role: oneOf(ACCESS_ROLES), name: z.string() });
+
+export async function create(rt: Runtime, raw: unknown) {
+  const o = parseOptions(createOptions, raw);
   const ctx = await rt.openContext();
-  const t = await createToken(ctx, { name: o.name, role: o.role as never });
+  const t = await createToken(ctx, { name: o.name, role: o.role });
   if (rt.io.json) return printJson(rt.io, t);
   rt.io.out(t.token);
   rt.io.err(`Created ${t.role} token ${t.id} (${t.name}). It is shown once; store it now. Use it as WARROOM_TOKEN or "Authorization: Bearer <token>".`);

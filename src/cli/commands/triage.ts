@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { validation } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
-import { causesOf, getTriageReport, listTriageReports, runTriage, type TriageListItem, type TriageReport } from '../../app/run-triage.js';
-import { callTriageApi } from './triage-remote.js';
+import { causesOf, type TriageReport } from '../../app/run-triage.js';
+import { backendFor } from '../backend.js';
 import { printTriage, triageMarkdown } from '../triage-render.js';
 import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
@@ -24,10 +24,9 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   const server = rt.serverUrl();
   const local = (['url', 'tcp', 'postgres', 'redis', 'tls', 'dns', 'disk', 'logs'] as const).find((k) => o[k]?.length);
   if (server && local) throw validation(`--${local}: ad hoc targets cannot be sent to a server (it only checks its own configured services); drop --server to check them from here`, local);
-  const ctx = server ? null : await rt.openContext();
-  const q = (o: Record<string, string | undefined>) => { const p = new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)); return p.size ? `?${p}` : ''; };
+  const backend = await backendFor(rt);
   if (o.list) {
-    const items = ctx ? await listTriageReports(ctx, { incident: o.incident }) : (await callTriageApi<{ reports: TriageListItem[] }>(rt, server!, 'GET', `/triage${q({ incident: o.incident })}`)).reports;
+    const items = await backend.listTriageReports({ incident: o.incident });
     if (rt.io.json) printJson(rt.io, { reports: items });
     else if (!items.length) rt.io.out('No triage reports yet: run "warroom triage".');
     else rt.io.out(table(items.map((i) => [String(i.id), i.createdAt, i.actor, i.incident ?? '', i.state, i.suggestedSeverity ?? '', String(i.findingCount)]), ['ID', 'AT', 'BY', 'INCIDENT', 'STATE', 'SUGGESTED', 'FINDINGS']));
@@ -37,13 +36,10 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
   if (o.show) {
     const id = o.show === 'latest' ? 'latest' : Number(o.show);
     if (id !== 'latest' && (!Number.isInteger(id) || id < 1)) throw validation(`--show: expected a report id or "latest", got "${o.show}"`, 'show');
-    report = ctx ? await getTriageReport(ctx, id, { incident: o.incident })
-      : await callTriageApi<TriageReport>(rt, server!, 'GET', id === 'latest' ? `/triage/latest${q({ incident: o.incident })}` : `/triage/${id}`);
+    report = await backend.getTriageReport(id, { incident: o.incident });
   } else {
     const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
-    report = ctx
-      ? await runTriage(ctx, { incident: o.incident, services: o.service, urls: o.url, tcp: o.tcp, postgres: o.postgres, redis: o.redis, tls: o.tls, dns: o.dns, disk: o.disk, logFiles: o.logs, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined })
-      : await callTriageApi<TriageReport>(rt, server!, 'POST', '/triage', { incident: o.incident, services: o.service, timeout: o.timeout });
+    report = await backend.runTriage({ incident: o.incident, services: o.service, urls: o.url, tcp: o.tcp, postgres: o.postgres, redis: o.redis, tls: o.tls, dns: o.dns, disk: o.disk, logFiles: o.logs, timeoutMs, reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined });
   }
   const written = o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { 'triage.json': `${JSON.stringify(report, null, 2)}\n`, 'triage.md': triageMarkdown(report) }) : [];
   if (rt.io.json) printJson(rt.io, report);

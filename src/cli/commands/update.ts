@@ -1,40 +1,33 @@
+import { z } from 'zod';
 import { parseIncidentId, parseStatus } from '../../core/incident.js';
 import { validation } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
+import { backendFor } from '../backend.js';
 import { paint, printJson } from '../io.js';
-import { callServer } from '../coordination-client.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
-import type { UpdatePlanView } from '../../app/post-update.js';
-import type { IncidentView } from '../../app/list-incidents.js';
-import type { TimelineEntry } from '../../core/incident.js';
-import type { DeliveryReport } from '../../runtime/cli-delivery.js';
-import type { OutboxItem } from '../../notify/outbox.js';
 
-interface Options { status?: string; findings?: string; actions?: string; public?: string; eta?: string; dryRun?: boolean }
+/** Without a text the update says nothing: each names what it must say. */
+const required = (field: string, what: string) => z.string().optional().transform((v) => {
+  if (!v) throw validation(`--${field} is required: ${what}`, field);
+  return v;
+});
+
+const options = z.object({
+  findings: required('findings', 'what we know now'),
+  actions: required('actions', 'what we are doing'),
+  status: z.string().optional().transform((v) => (v ? parseStatus(v) : null)),
+  public: z.string().optional(),
+  eta: z.string().optional(),
+  dryRun: z.boolean().optional(),
+});
 
 /** --json shape: { incident, entries, delivery } — or { dryRun: true, incident: id, messages, statusPage, nextUpdateDueAt }. */
-export async function run(rt: Runtime, id: string, o: Options) {
-  if (!o.findings) throw validation('--findings is required: what we know now', 'findings');
-  if (!o.actions) throw validation('--actions is required: what we are doing', 'actions');
-  const input = {
-    status: o.status ? parseStatus(o.status) : null, findings: o.findings, actions: o.actions,
-    public: o.public ?? null, eta: o.eta ?? null, dry_run: !!o.dryRun,
-  };
+export async function run(rt: Runtime, id: string, raw: unknown) {
+  const o = parseOptions(options, raw);
+  const input = { status: o.status, findings: o.findings, actions: o.actions, public: o.public ?? null, eta: o.eta ?? null, dry_run: !!o.dryRun };
   const incidentId = parseIncidentId(id);
-  const server = rt.serverUrl();
-  let result: { incident?: IncidentView; entries?: TimelineEntry[]; plan?: UpdatePlanView | null; delivery?: DeliveryReport | null; outbox?: OutboxItem[] };
-  if (server) {
-    result = await callServer(rt, server, 'POST', `/incidents/${encodeURIComponent(incidentId)}/updates`, input);
-  } else {
-    const ctx = await rt.openContext();
-    const [{ postIncidentUpdate }, { presentChange }] = await Promise.all([import('../../app/post-update.js'), import('../../app/present-change.js')]);
-    const r = await postIncidentUpdate(ctx, incidentId, input);
-    if (r.plan) result = { plan: r.plan };
-    else {
-      const delivery = await rt.coordination!.deliverNow();
-      result = { ...(await presentChange(ctx, r.event!)), delivery };
-    }
-  }
+  const result = await (await backendFor(rt)).postUpdate(incidentId, input);
   const p = paint(rt.io);
   if (result.plan) {
     if (rt.io.json) return printJson(rt.io, { dryRun: true, incident: incidentId, ...result.plan });

@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
+import { ACCESS_ROLES } from '../../core/actor.js';
 import { addUser, listUsers, removeUser } from '../../app/manage-users.js';
 import { printJson, table } from '../io.js';
+import { oneOf, parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
+
+const addOptions = z.object({ role: oneOf(ACCESS_ROLES), passwordStdin: z.boolean().optional() });
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -9,11 +14,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-export async function add(rt: Runtime, name: string, o: { role: string; passwordStdin?: boolean }) {
+export async function add(rt: Runtime, name: string, raw: unknown) {
+  const o = parseOptions(addOptions, raw);
   const password = o.passwordStdin ? await readStdin() : rt.io.env.WARROOM_PASSWORD;
   if (!password) throw validation('password: give it on standard input with --password-stdin, or in $WARROOM_PASSWORD (never as an argument, where ps would show it)', 'password');
   const ctx = await rt.openContext();
-  const u = await addUser(ctx, { name, role: o.role as never, password });
+  const u = await addUser(ctx, { name, role: o.role, password });
   if (rt.io.json) return printJson(rt.io, u);
   rt.io.out(`Added user ${u.name} (${u.role}).`);
 }
