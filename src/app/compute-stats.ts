@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { computeInsights, type Stats } from '../core/insights.js';
 import { listSeverityChanges, type PostmortemRecord, type SeverityChange } from '../core/postmortem.js';
+import type { TimelineEntry } from '../core/incident.js';
 import { parseDuration } from '../core/time.js';
-import { toEntry, listIncidents } from '../store/incident.repository.js';
-import { listActionItems, listPostmortems } from '../store/postmortem.repository.js';
+import { countIncidentsBySeverity, listIncidents, listTimelineOf } from '../store/incident.repository.js';
+import { countDoneActionItems, countPublishedPostmortems, listActionItems, listPostmortems } from '../store/postmortem.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 import { rulesFromConfig } from './generate-postmortem.js';
 
@@ -34,25 +35,29 @@ export async function computeStatsSince(ctx: AppContext, since: string, now: str
   const updates = new Map<string, string[]>();
   const severityChanges = new Map<string, SeverityChange[]>();
   const postmortems = new Map<string, PostmortemRecord>();
-  // Chunked IN lists keep every statement within both databases' parameter limits.
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = await db.selectFrom('timeline').selectAll().where('incident_id', 'in', chunk).where('kind', 'in', ['update', 'severity_change']).orderBy('id').execute();
-    const changes = new Map<string, ReturnType<typeof toEntry>[]>();
-    for (const r of rows) {
-      if (r.kind === 'update') {
-        const l = updates.get(r.incident_id) ?? [];
-        l.push(r.at);
-        updates.set(r.incident_id, l);
-      } else {
-        const l = changes.get(r.incident_id) ?? [];
-        l.push(toEntry(r));
-        changes.set(r.incident_id, l);
-      }
+  const changes = new Map<string, TimelineEntry[]>();
+  for (const e of await listTimelineOf(db, ids, ['update', 'severity_change'])) {
+    if (e.kind === 'update') {
+      const l = updates.get(e.incidentId) ?? [];
+      l.push(e.at);
+      updates.set(e.incidentId, l);
+    } else {
+      const l = changes.get(e.incidentId) ?? [];
+      l.push(e);
+      changes.set(e.incidentId, l);
     }
-    for (const [id, entries] of changes) severityChanges.set(id, listSeverityChanges(entries));
   }
+  for (const [id, entries] of changes) severityChanges.set(id, listSeverityChanges(entries));
   for (const pm of await listPostmortems(db)) postmortems.set(pm.incidentId, pm);
   const actionItems = await listActionItems(db);
   return computeInsights({ incidents, updates, severityChanges, postmortems, actionItems, policy: ctx.policy, rules: rulesFromConfig(ctx.config), since, now });
+}
+
+/** All-time totals, the counters of GET /metrics: incidents declared and open per severity, post-mortems published, action items done. */
+export async function countAllTime(ctx: Pick<AppContext, 'store'>): Promise<{ declared: Record<string, number>; open: Record<string, number>; postmortemsPublished: number; actionItemsDone: number }> {
+  const db = ctx.store.db;
+  const [declared, open, postmortemsPublished, actionItemsDone] = await Promise.all([
+    countIncidentsBySeverity(db), countIncidentsBySeverity(db, { open: true }), countPublishedPostmortems(db), countDoneActionItems(db),
+  ]);
+  return { declared, open, postmortemsPublished, actionItemsDone };
 }

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { forbidden, validation } from '../core/errors.js';
 import { hasRole, type AccessRole, type Actor } from '../core/actor.js';
 import type { IncidentEvent } from '../core/incident-event.js';
 import type { TimelineEntry } from '../core/incident.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import type { WarroomConfig } from '../config/schema.js';
-import type { Store } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import type { Db, Store } from '../store/db.js';
 import type { z } from 'zod';
 
 // The domain types live in src/core; re-exported here because every use case imports its context from this file.
@@ -29,7 +27,7 @@ export interface AppContext {
    * timers) enqueue here so they commit or roll back with the change. Plain timeline entries
    * (notes, findings) do not call it: they are the hot path and send nothing.
    */
-  onIncidentChange?: (trx: Kysely<Database>, event: IncidentEvent) => Promise<void>;
+  onIncidentChange?: (trx: Db, event: IncidentEvent) => Promise<void>;
   /** Runs after commit: in-process fan-out such as SSE wake-ups. Must not throw. */
   afterCommit?: (event: IncidentEvent) => void;
   /**

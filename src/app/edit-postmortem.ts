@@ -7,8 +7,7 @@ import { checkBlameless, type BlamelessWarning } from '../core/blameless.js';
 import { formatDuration } from '../core/time.js';
 import { parseIncidentId, type Incident } from '../core/incident.js';
 import { redactText } from '../core/redact.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../store/db.js';
 import { appendEntries, getIncident, listTimeline } from '../store/incident.repository.js';
 import { findPostmortem, insertPostmortem, listActionItems, savePostmortem } from '../store/postmortem.repository.js';
 import { enqueueNotification } from '../notify/outbox.js';
@@ -20,8 +19,6 @@ export interface EditResult {
   /** Blameless-language warnings for what was just written (never a block). */
   warnings: BlamelessWarning[];
 }
-
-type Db = Kysely<Database>;
 
 /**
  * Every edit takes the same path: lock the review (creating the draft on first touch), apply a

@@ -3,6 +3,7 @@ import { validation } from '../core/errors.js';
 import { parseIncidentId } from '../core/incident.js';
 import { countOutbox, listOutbox, OUTBOX_STATUSES, retryOutboxItem, type OutboxItem, type OutboxStatus } from '../notify/outbox.js';
 import { CHANNELS } from '../notify/message.js';
+import { listOutboxByKeyPrefix } from '../store/outbox.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
 export const outboxFilterSchema = z.object({
@@ -39,4 +40,9 @@ export async function retryOutboxMessage(ctx: AppContext, id: string | number): 
   const n = typeof id === 'number' ? id : Number(String(id).trim());
   if (!Number.isInteger(n) || n <= 0) throw validation(`id: "${id}" is not an outbox message id (a positive number, see "warroom outbox")`, 'id');
   return retryOutboxItem(ctx.store.db, n, ctx.now().toISOString());
+}
+
+/** The messages one posted update fanned out to (one per channel), oldest first. */
+export async function listUpdateMessages(ctx: AppContext, incidentId: string, entryId: number): Promise<OutboxItem[]> {
+  return listOutboxByKeyPrefix(ctx.store.db, `update:${incidentId}:${entryId}:`);
 }

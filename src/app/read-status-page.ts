@@ -1,5 +1,6 @@
 import type { AppContext } from './context.js';
-import { COMPONENT_STATES, listStatusPosts, type ComponentState } from '../notify/status-page.js';
+import { COMPONENT_STATES, type ComponentState } from '../notify/status-page.js';
+import { listStatusPosts } from '../store/status-post.repository.js';
 import type { PublicState } from '../core/communication.js';
 
 /**

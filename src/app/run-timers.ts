@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
 import type { WarroomConfig } from '../config/schema.js';
 import { planEscalation } from '../core/escalation.js';
 import { deriveFacts, type Incident } from '../core/incident.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import { formatDuration } from '../core/time.js';
-import { lastUpdateTimes } from '../store/incident.repository.js';
-import type { Store } from '../store/db.js';
-import type { Database, TimersTable } from '../store/schema.js';
+import type { Db, Store } from '../store/db.js';
+import { findIncidents, lastUpdateTimes } from '../store/incident.repository.js';
+import { countTimersDueBefore, deleteTimer, findDueTimers, moveTimers, type Timer } from '../store/timer.repository.js';
 import { composeMessage, templateView } from '../notify/compose.js';
 import { contactsOf, owningTeam, reachOptions } from '../notify/effects.js';
 import { enqueueDrafts } from '../notify/outbox.js';
 import { planPageDrafts, planRouteDrafts, slackMentions, type OutboxDraft } from '../notify/routing.js';
 import { coordinationSettings } from '../notify/settings.js';
-
-type Db = Kysely<Database>;
 
 /** Timers fired per transaction: large enough that 1,000 due at once take two passes. */
 const BATCH = 500;
@@ -47,12 +44,10 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
   const settings = coordinationSettings(deps.config);
   return deps.store.writeTx(async (trx) => {
     const now = deps.now().toISOString();
-    let q = trx.selectFrom('timers').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(o.limit ?? BATCH);
-    if (deps.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-    const due = await q.execute();
+    const due = await findDueTimers(trx, now, { limit: o.limit ?? BATCH, lock: deps.store.dialect });
     if (!due.length) return { firings: [], outboxIds: [] };
-    const ids = [...new Set(due.map((t) => t.incident_id))];
-    const incidents = await loadIncidents(trx, ids);
+    const ids = [...new Set(due.map((t) => t.incidentId))];
+    const incidents = await findIncidents(trx, ids);
     const last = await lastUpdateTimes(trx, ids);
     const drafts: OutboxDraft[] = [];
     const firings: TimerFiring[] = [];
@@ -63,10 +58,10 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
       moves.set(k, [...(moves.get(k) ?? []), id]);
     };
     for (const t of due) {
-      const inc = incidents.get(t.incident_id);
-      const fire = (outcome: string) => firings.push({ key: t.key, incidentId: t.incident_id, kind: t.kind, dueAt: t.due_at, firedAt: now, outcome });
+      const inc = incidents.get(t.incidentId);
+      const fire = (outcome: string) => firings.push({ key: t.key, incidentId: t.incidentId, kind: t.kind, dueAt: t.dueAt, firedAt: now, outcome });
       if (!inc || inc.status === 'resolved' || (t.kind === 'escalation' && inc.acknowledgedAt)) {
-        await trx.deleteFrom('timers').where('id', '=', t.id).execute();
+        await deleteTimer(trx, t.id);
         fire('dropped');
         continue;
       }
@@ -75,9 +70,7 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
     }
     for (const [k, list] of moves) {
       const [dueAt, count] = k.split('|');
-      for (let i = 0; i < list.length; i += 500) {
-        await trx.updateTable('timers').set({ due_at: dueAt, count: Number(count), updated_at: now }).where('id', 'in', list.slice(i, i + 500)).execute();
-      }
+      await moveTimers(trx, list, dueAt, Number(count), now);
     }
     const outboxIds = await enqueueDrafts(trx, drafts, now);
     return { firings, outboxIds };
@@ -86,33 +79,17 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
 
 type Move = (id: number, dueAt: string, count: number) => void;
 
-/** One query for a batch's incidents (the repository reads one at a time). Same mapping as incident.repository.ts. */
-async function loadIncidents(trx: Db, ids: string[]): Promise<Map<string, Incident>> {
-  const out = new Map<string, Incident>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx.selectFrom('incidents').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
-    for (const r of rows) {
-      out.set(r.id, {
-        id: r.id, seq: Number(r.seq), title: r.title, severity: r.severity as Incident['severity'], status: r.status as Incident['status'],
-        impact: r.impact, summary: r.summary, services: JSON.parse(r.services), roles: JSON.parse(r.roles), createdBy: r.created_by,
-        declaredAt: r.declared_at, acknowledgedAt: r.acknowledged_at, mitigatedAt: r.mitigated_at, resolvedAt: r.resolved_at, updatedAt: r.updated_at,
-      });
-    }
-  }
-  return out;
-}
-
-function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Selectable<TimersTable>, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
+function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Timer, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
   const { config, policy } = deps;
   const facts = deriveFacts(inc, policy, now, lastUpdate);
   const nextDue = facts.nextUpdateDueAt!;
   if (Date.parse(nextDue) > Date.parse(now)) {
     // An update was posted since this timer was set (the hook normally moves it; this is the safety net).
-    move(Number(t.id), nextDue, 0);
+    move(t.id, nextDue, 0);
     fire('rescheduled');
     return [];
   }
-  const count = Number(t.count) + 1;
+  const count = t.count + 1;
   const overdue = count > 1;
   const view = templateView(config, policy, inc, now, nextDue, {
     last_update: lastUpdate ? `${lastUpdate.slice(0, 16).replace('T', ' ')} UTC` : 'none since declaration',
@@ -123,21 +100,21 @@ function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Selectable<Ti
   const msg = composeMessage(config, overdue ? 'reminder_overdue' : 'reminder_due', overdue ? 'reminder_overdue' : 'reminder_due',
     `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(config, people) });
   const repeat = repeatMs ?? Math.min(5 * 60_000, policy[inc.severity].updateCadenceMs);
-  move(Number(t.id), new Date(Date.parse(now) + repeat).toISOString(), count);
+  move(t.id, new Date(Date.parse(now) + repeat).toISOString(), count);
   fire(msg.kind);
   // The overdue reminder goes to the comms route: the communications lead must hear it too.
-  return planRouteDrafts(config, overdue ? 'comms' : 'incident', msg, `${t.key}:${t.due_at}`);
+  return planRouteDrafts(config, overdue ? 'comms' : 'incident', msg, `${t.key}:${t.dueAt}`);
 }
 
-function fireEscalation(deps: TimerDeps, t: Selectable<TimersTable>, inc: Incident, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
+function fireEscalation(deps: TimerDeps, t: Timer, inc: Incident, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
   const { config, policy } = deps;
-  const level = Number(t.count) + 1;
+  const level = t.count + 1;
   const team = owningTeam(config, inc);
   const plan = planEscalation(policy, inc.severity, contactsOf(config), team, now, level, reachOptions(config));
   const targets = plan.targets.map((x) => x.person).join(', ') || `nobody (${plan.problem ?? 'no contacts'})`;
   const view = templateView(config, policy, inc, now, null, { level, targets, response_time: formatDuration(policy[inc.severity].responseTimeMs) });
   const msg = composeMessage(config, 'escalation', 'escalation', `Escalation ${level}: ${inc.id} not acknowledged`, view, inc, now, { mentions: slackMentions(config, plan.targets.map((x) => x.person)) });
-  move(Number(t.id), new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), level);
+  move(t.id, new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), level);
   fire('escalation');
   const key = `${t.key}:${level}`;
   return [...planRouteDrafts(config, 'incident', msg, key), ...planPageDrafts(config, plan.targets, team, msg, key)];
@@ -145,9 +122,7 @@ function fireEscalation(deps: TimerDeps, t: Selectable<TimersTable>, inc: Incide
 
 /** Timers that should have fired more than `graceMs` ago: nobody (no `warroom serve`) is running them. */
 export async function findStaleTimers(db: Db, now: Date, graceMs = 60_000): Promise<{ count: number; oldestDueAt: string | null }> {
-  const r = await db.selectFrom('timers').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('due_at').as('oldest')])
-    .where('due_at', '<', new Date(now.getTime() - graceMs).toISOString()).executeTakeFirst();
-  return { count: Number(r?.n ?? 0), oldestDueAt: (r?.oldest as string | null) ?? null };
+  return countTimersDueBefore(db, new Date(now.getTime() - graceMs).toISOString());
 }
 
 export interface TimerWorkerOptions extends TimerDeps {

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { WarroomConfig } from '../config/schema.js';
 import { publicStateFor, renderPublicText, type PublicState } from '../core/communication.js';
 import { planEscalation, teamForIncident, type ContactsMatrix, type ReachOptions } from '../core/escalation.js';
@@ -6,14 +5,15 @@ import { deriveFacts, type Incident, type TimelineEntry } from '../core/incident
 import { redactWith } from '../core/redact.js';
 import { compareSeverity, type SeverityPolicy } from '../core/severity.js';
 import { formatDuration } from '../core/time.js';
+import type { Db } from '../store/db.js';
 import { lastUpdateTimes } from '../store/incident.repository.js';
-import type { Database } from '../store/schema.js';
+import { listPagedTargets } from '../store/outbox.repository.js';
+import { hasStatusPosts, insertStatusPost } from '../store/status-post.repository.js';
+import { deleteTimerByKey, upsertTimer } from '../store/timer.repository.js';
 import { composeMessage, templateView } from './compose.js';
 import { enqueueDrafts } from './outbox.js';
 import { planPageDrafts, planPagerDutyFollowUp, planRouteDrafts, slackMentions, type OutboxDraft } from './routing.js';
-import { componentStateFor, hasStatusPosts, insertStatusPost, publicTitle, type StatusPost } from './status-page.js';
-
-type Db = Kysely<Database>;
+import { componentStateFor, publicTitle, type StatusPost } from './status-page.js';
 
 /**
  * The decision of what an incident change causes: messages (outbox drafts), timer changes,
@@ -56,11 +56,6 @@ export function serviceTeams(config: WarroomConfig): Record<string, string | und
 export function owningTeam(config: WarroomConfig, inc: Incident): string | null {
   const contacts = contactsOf(config);
   return contacts ? teamForIncident(contacts, inc.services, serviceTeams(config)) : null;
-}
-
-async function pagedRefs(db: Db, incidentId: string): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select('target').distinct().where('incident_id', '=', incidentId).where('channel', '=', 'pagerduty').execute();
-  return rows.map((r) => r.target);
 }
 
 /** The public description when the commander gave none: generic on purpose (no internal facts). */
@@ -139,7 +134,7 @@ export async function planIncidentEffects(db: Db, config: WarroomConfig, policy:
 
   if (!prev.acknowledgedAt && inc.acknowledgedAt) {
     plan.timers.push({ kind: 'escalation', dueAt: null, count: 0 });
-    const refs = await pagedRefs(db, inc.id);
+    const refs = await listPagedTargets(db, inc.id);
     const ack = composeMessage(config, 'acknowledged', 'page', `${inc.id} acknowledged by ${inc.roles.commander ?? ch.actor}`, { ...view, targets: '' }, inc, now);
     plan.drafts.push(...planPagerDutyFollowUp(config, refs, 'acknowledge', ack, `ack:${inc.id}:${now}`));
   } else if (prev.roles.commander !== inc.roles.commander && inc.roles.commander) {
@@ -151,7 +146,7 @@ export async function planIncidentEffects(db: Db, config: WarroomConfig, policy:
     plan.timers.push({ kind: 'reminder', dueAt: null, count: 0 }, { kind: 'escalation', dueAt: null, count: 0 });
     const msg = composeMessage(config, 'resolved', 'ic_resolved', `Resolved: ${inc.title}`, { ...view, summary: inc.summary ?? 'see the timeline' }, inc, now);
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `resolved:${inc.id}:${now}`));
-    const refs = await pagedRefs(db, inc.id);
+    const refs = await listPagedTargets(db, inc.id);
     plan.drafts.push(...planPagerDutyFollowUp(config, refs, 'resolve', msg, `resolve:${inc.id}:${now}`));
     const alreadyPublic = plan.statusPosts.some((p) => p.state === 'resolved');
     if (!alreadyPublic && (plan.statusPosts.length || (await hasStatusPosts(db, inc.id)))) {
@@ -180,9 +175,8 @@ export async function applyEffects(trx: Db, incidentId: string, plan: EffectsPla
 export async function setTimer(trx: Db, incidentId: string, t: TimerOp, now: string): Promise<void> {
   const key = `${t.kind}:${incidentId}`;
   if (t.dueAt === null) {
-    await trx.deleteFrom('timers').where('key', '=', key).execute();
+    await deleteTimerByKey(trx, key);
     return;
   }
-  await trx.insertInto('timers').values({ key, incident_id: incidentId, kind: t.kind, due_at: t.dueAt, count: t.count, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ due_at: t.dueAt!, count: t.count, updated_at: now })).execute();
+  await upsertTimer(trx, { key, incidentId, kind: t.kind, dueAt: t.dueAt, count: t.count }, now);
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { WarroomConfig } from '../config/schema.js';
+import { redactText } from '../core/redact.js';
 import type { Store } from '../store/db.js';
-import { claimRow, computeBackoffMs, findDueHeads, getOutboxItems, markFailed, markSent, type OutboxItem } from './outbox.js';
+import { claimRow, findDueHeads, findLaneHead, getOutboxItems, markFailed, markSent, type OutboxDelivery, type OutboxItem } from '../store/outbox.repository.js';
+import { computeBackoffMs } from './outbox.js';
 import { sendOne, type SendRequest, type SendResult } from './senders.js';
 import { coordinationSettings } from './settings.js';
-import type { ChannelName } from './message.js';
-import type { Selectable } from 'kysely';
-import type { OutboxTable } from '../store/schema.js';
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -101,7 +100,7 @@ export class OutboxWorker {
     for (const row of heads) {
       const claimedAt = this.now();
       const leaseUntil = new Date(claimedAt.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
-      if (!(await claimRow(db, Number(row.id), this.id, claimedAt.toISOString(), leaseUntil))) continue;
+      if (!(await claimRow(db, row.id, this.id, claimedAt.toISOString(), leaseUntil))) continue;
       const p: Promise<void> = this.deliverLane(row).catch((e) => this.o.onError?.(e)).finally(() => {
         this.inflight.delete(p);
         this.wake();
@@ -123,27 +122,27 @@ export class OutboxWorker {
    * one query per message instead of a new lane-head search, which matters when a burst of
    * reminders goes to one webhook.
    */
-  private async deliverLane(first: Selectable<OutboxTable>): Promise<void> {
+  private async deliverLane(first: OutboxDelivery): Promise<void> {
     const db = this.o.store.db;
-    let row: Selectable<OutboxTable> | undefined = first;
+    let row: OutboxDelivery | undefined = first;
     while (row) {
       const advanced = await this.deliverRow(row);
       if (!advanced || this.stopping) return;
       const now = this.now();
       const nowIso = now.toISOString();
-      const next = await db.selectFrom('outbox').selectAll().where('lane', '=', row.lane).where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
-      if (!next || next.next_attempt_at > nowIso) return;
+      const next = await findLaneHead(db, row.lane);
+      if (!next || next.nextAttemptAt > nowIso) return;
       const leaseUntil = new Date(now.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
-      row = (await claimRow(db, Number(next.id), this.id, nowIso, leaseUntil)) ? next : undefined;
+      row = (await claimRow(db, next.id, this.id, nowIso, leaseUntil)) ? next : undefined;
     }
   }
 
   /** Sends one claimed row and records the outcome; true when the lane may move on (sent or dead). */
-  private async deliverRow(row: Selectable<OutboxTable>): Promise<boolean> {
+  private async deliverRow(row: OutboxDelivery): Promise<boolean> {
     const db = this.o.store.db;
-    const id = Number(row.id);
+    const id = row.id;
     let r: SendResult;
-    const req: SendRequest = { channel: row.channel as ChannelName, target: row.target, payload: row.payload, key: row.idem_key };
+    const req: SendRequest = { channel: row.channel, target: row.target, payload: row.payload, key: row.key };
     try {
       r = this.o.send ? await this.o.send(req) : await sendOne(this.o.config, req, { timeoutMs: this.settings.sendTimeoutMs });
     } catch (e) {
@@ -154,11 +153,11 @@ export class OutboxWorker {
       await markSent(db, id, this.id, done.toISOString());
       return true;
     }
-    const attempts = Number(row.attempts) + 1;
+    const attempts = row.attempts + 1;
     const dead = r.permanent || attempts >= this.settings.maxAttempts;
     const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
     await markFailed(db, id, this.id, done.toISOString(), {
-      error: `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
+      error: redactText(`${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`),
       dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
     });
     return dead;

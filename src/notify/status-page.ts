@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { Incident } from '../core/incident.js';
 import type { PublicState } from '../core/communication.js';
 import type { Severity } from '../core/severity.js';
-import type { Database } from '../store/schema.js';
 
-type Db = Kysely<Database>;
+// Status posts are stored by src/store/status-post.repository.ts.
 
 /** What the public sees of one post. No incident title, no names, no internal notes. */
 export interface StatusPost {
@@ -32,22 +30,4 @@ export const componentLabel = (s: ComponentState) => LABEL[s];
 export function publicTitle(inc: Incident): string {
   const what = componentLabel(componentStateFor(inc.severity));
   return inc.services.length ? `${what}: ${inc.services.join(', ')}` : `${what}`;
-}
-
-export async function insertStatusPost(trx: Db, p: Omit<StatusPost, 'id'>): Promise<void> {
-  await trx.insertInto('status_posts').values({
-    incident_id: p.incidentId, at: p.at, state: p.state, title: p.title, text: p.text, components: JSON.stringify(p.components), impact: p.impact,
-  }).execute();
-}
-
-export async function hasStatusPosts(db: Db, incidentId: string): Promise<boolean> {
-  return !!(await db.selectFrom('status_posts').select('id').where('incident_id', '=', incidentId).limit(1).executeTakeFirst());
-}
-
-export async function listStatusPosts(db: Db, o: { limit?: number } = {}): Promise<StatusPost[]> {
-  const rows = await db.selectFrom('status_posts').selectAll().orderBy('id', 'desc').limit(o.limit ?? 500).execute();
-  return rows.map((r) => ({
-    id: Number(r.id), incidentId: r.incident_id, at: r.at, state: r.state as PublicState, title: r.title, text: r.text,
-    components: JSON.parse(r.components) as string[], impact: r.impact as ComponentState,
-  }));
 }

@@ -4,6 +4,7 @@ import type { WarroomConfig } from '../config/schema.js';
 import { redactText } from '../core/redact.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import type { Store } from '../store/db.js';
+import { listUnattemptedIds } from '../store/outbox.repository.js';
 import { OutboxWorker } from '../notify/outbox-worker.js';
 import type { OutboxItem } from '../notify/outbox.js';
 import { coordinationSettings } from '../notify/settings.js';
@@ -37,8 +38,7 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
   const deliverNow = async (all = false): Promise<DeliveryReport> => {
     const ids = hooks.takeEnqueued();
     if (all) {
-      const rows = await o.store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('created_at', '>=', startedAt).where('attempts', '=', 0).execute();
-      for (const r of rows) if (!ids.includes(Number(r.id))) ids.push(Number(r.id));
+      for (const id of await listUnattemptedIds(o.store.db, startedAt)) if (!ids.includes(id)) ids.push(id);
     }
     if (!ids.length) return { sent: [], queued: [], dead: [] };
     const worker = new OutboxWorker({ store: o.store, config: o.config });

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import type { IncidentEvent } from '../core/incident-event.js';
 import type { WarroomConfig } from '../config/schema.js';
 import type { SeverityPolicy } from '../core/severity.js';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../store/db.js';
 import { applyEffects, planIncidentEffects } from '../notify/effects.js';
 
 export interface CoordinationHooks extends Required<Pick<AppContext, 'onIncidentChange' | 'afterCommit'>> {
@@ -20,7 +19,7 @@ export function createCoordinationHooks(o: { config: WarroomConfig; policy: Seve
   let enqueued: number[] = [];
   let pending = 0;
   return {
-    async onIncidentChange(trx: Kysely<Database>, ev: IncidentEvent) {
+    async onIncidentChange(trx: Db, ev: IncidentEvent) {
       // Plain timeline entries (notes, findings) cause no message: the channel keeps status updates only.
       if (ev.type === 'entry') return;
       const plan = await planIncidentEffects(trx, o.config, o.policy, {

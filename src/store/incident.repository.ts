@@ -59,6 +59,16 @@ export async function findIncident(db: Db, id: string, opts: { lock?: Dialect } 
   return r ? toIncident(r) : null;
 }
 
+/** Several incidents by id, one query per 500 ids (a batch of timers, for instance). */
+export async function findIncidents(db: Db, ids: string[]): Promise<Map<string, Incident>> {
+  const out = new Map<string, Incident>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('incidents').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, toIncident(r));
+  }
+  return out;
+}
+
 export async function getIncident(db: Db, id: string, opts: { lock?: Dialect } = {}): Promise<Incident> {
   const inc = await findIncident(db, id, opts);
   if (!inc) throw notFound(`incident ${id} not found (see "warroom list --all")`);
@@ -79,6 +89,14 @@ export interface IncidentFilter {
   /** Only incidents declared at or after this ISO time. */
   since?: string;
   limit?: number;
+}
+
+/** Incidents per severity, all time or (open) only those not resolved. */
+export async function countIncidentsBySeverity(db: Db, f: { open?: boolean } = {}): Promise<Record<string, number>> {
+  let q = db.selectFrom('incidents').select(['severity', (eb) => eb.fn.countAll<number>().as('n')]);
+  if (f.open) q = q.where('status', '!=', 'resolved');
+  const rows = await q.groupBy('severity').execute();
+  return Object.fromEntries(rows.map((r) => [r.severity, Number(r.n)]));
 }
 
 export async function listIncidents(db: Db, f: IncidentFilter = {}): Promise<Incident[]> {
@@ -145,6 +163,19 @@ export async function listTimeline(db: Db, incidentId: string, q: TimelineQuery 
   s = s.orderBy('id', 'asc');
   if (q.limit) s = s.limit(q.limit);
   return (await s.execute()).map(toEntry);
+}
+
+/**
+ * The entries of these kinds of many incidents, in id order within each incident. Chunked IN
+ * lists keep every statement within both databases' parameter limits.
+ */
+export async function listTimelineOf(db: Db, incidentIds: string[], kinds: TimelineKind[]): Promise<TimelineEntry[]> {
+  const out: TimelineEntry[] = [];
+  for (let i = 0; i < incidentIds.length; i += 500) {
+    const rows = await db.selectFrom('timeline').selectAll().where('incident_id', 'in', incidentIds.slice(i, i + 500)).where('kind', 'in', kinds).orderBy('id').execute();
+    out.push(...rows.map(toEntry));
+  }
+  return out;
 }
 
 export async function findEntry(db: Db, incidentId: string, entryId: number): Promise<TimelineEntry | null> {

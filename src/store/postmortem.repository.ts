@@ -58,6 +58,12 @@ export async function listPostmortems(db: Db, f: PostmortemFilter = {}): Promise
   return (await q.orderBy('created_at', 'desc').execute()).map(toRecord);
 }
 
+/** Post-mortems published, all time. */
+export async function countPublishedPostmortems(db: Db): Promise<number> {
+  const r = await db.selectFrom('postmortems').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'published').executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export async function markPostmortemReminded(trx: Db, incidentId: string, at: string): Promise<void> {
   await trx.updateTable('postmortems').set({ reminded_at: at }).where('incident_id', '=', incidentId).execute();
 }
@@ -99,6 +105,12 @@ export async function listActionItems(db: Db, f: ActionItemFilter = {}): Promise
   if (f.dueBefore) q = q.where('status', '=', 'open').where('due_date', '<', f.dueBefore);
   if (f.remindedBefore) { const rb = f.remindedBefore; q = q.where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', rb)])); }
   return (await q.orderBy('due_date', 'asc').orderBy('id', 'asc').execute()).map(toActionItem);
+}
+
+/** Action items completed, all time. */
+export async function countDoneActionItems(db: Db): Promise<number> {
+  const r = await db.selectFrom('action_items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'done').executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export async function markActionItemsReminded(trx: Db, ids: number[], at: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { validation } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { countActiveTokens, createToken } from '../../app/manage-tokens.js';
+import { hasUsers } from '../../app/manage-users.js';
 import { buildServer } from '../../server/build-server.js';
 import type { Runtime } from '../runtime.js';
 
@@ -58,8 +59,7 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
 
   // First start with no credentials at all: mint one admin token so the owner can get in.
   if ((await countActiveTokens(deps.base)) === 0) {
-    const users = await ctx.store.db.selectFrom('users').select('name').limit(1).execute();
-    if (users.length === 0) {
+    if (!(await hasUsers(ctx))) {
       const t = await createToken({ ...ctx, actor: { name: 'bootstrap', role: 'admin', via: 'system' } }, { name: 'bootstrap-admin', role: 'admin' });
       rt.io.err(`\nNo API tokens or users exist yet, so warroom created an admin token (shown once):\n\n  export WARROOM_URL=${url} WARROOM_TOKEN=${t.token}\n\nRevoke it with "warroom token revoke ${t.id}" once you have your own.\n`);
     }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { apiOperations, defineRoute } from '../route.js';
+import { defineRoute, type OpenApiOperation } from '../route.js';
 import type { ServerDeps } from '../deps.js';
+import { pingStore } from '../../store/db.js';
 import { VERSION } from '../../version.js';
 import { SEVERITIES } from '../../core/severity.js';
 import { ERROR_CODES } from '../../contract/errors.js';
@@ -12,14 +12,14 @@ export function registerMetaRoutes(app: FastifyInstance, deps: ServerDeps): void
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   app.get('/readyz', async (_req, reply) => {
     try {
-      await sql`select 1`.execute(deps.store.db);
+      await pingStore(deps.store);
       return { status: 'ok', store: deps.store.dialect };
     } catch (e) {
       return reply.status(503).send({ status: 'unavailable', store: deps.store.dialect, error: (e as Error).message });
     }
   });
 
-  defineRoute(app, deps, { method: 'GET', url: '/api/v1/openapi.json', role: 'public', summary: 'This OpenAPI document' }, async () => openApiDocument());
+  defineRoute(app, deps, { method: 'GET', url: '/api/v1/openapi.json', role: 'public', summary: 'This OpenAPI document' }, async () => openApiDocument(app.apiRegistry.operations));
   defineRoute(app, deps, { method: 'GET', url: '/api/v1/me', role: 'viewer', summary: 'Who the token belongs to' }, async ({ ctx }) => ({ name: ctx.actor.name, role: ctx.actor.role }));
   defineRoute(app, deps, { method: 'GET', url: '/api/v1/severities', role: 'viewer', summary: 'The severity policy in force' }, async ({ ctx }) => ({ severities: SEVERITIES.map((s) => ctx.policy[s]) }));
 }
@@ -28,9 +28,9 @@ function toSchema(s: z.ZodType, io: 'input' | 'output') {
   return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' });
 }
 
-export function openApiDocument() {
+export function openApiDocument(operations: readonly OpenApiOperation[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of apiOperations) {
+  for (const op of operations) {
     const path = op.url.replace(/:([A-Za-z_]+)/g, '{$1}');
     const params = [...op.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if (op.query) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { computeStatsSince } from '../../app/compute-stats.js';
+import { computeStatsSince, countAllTime } from '../../app/compute-stats.js';
 import { WarroomError } from '../../core/errors.js';
 import { SEVERITIES } from '../../core/severity.js';
 import type { ServerDeps } from '../deps.js';
@@ -30,13 +30,9 @@ export async function collectMetrics(deps: ServerDeps): Promise<Registry> {
   const now = deps.now();
   const windowMs = deps.config.metrics?.window ?? DEFAULT_WINDOW_MS;
   const ctx = deps.contextFor({ name: 'metrics', role: 'viewer', via: 'system' });
-  const db = deps.store.db;
-  const [stats, allTime, open, published, done] = await Promise.all([
+  const [stats, totals] = await Promise.all([
     computeStatsSince(ctx, new Date(now.getTime() - windowMs).toISOString(), now.toISOString()),
-    db.selectFrom('incidents').select(['severity', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('severity').execute(),
-    db.selectFrom('incidents').select(['severity', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '!=', 'resolved').groupBy('severity').execute(),
-    db.selectFrom('postmortems').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'published').executeTakeFirst(),
-    db.selectFrom('action_items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'done').executeTakeFirst(),
+    countAllTime(ctx),
   ]);
   const registry = new Registry();
   const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
@@ -48,10 +44,9 @@ export async function collectMetrics(deps: ServerDeps): Promise<Registry> {
   const byService = gauge('warroom_incidents_window_by_service', 'Incidents declared within the window, by affected service', ['service']);
   const tta = gauge('warroom_time_to_acknowledge_seconds', 'Time from declaration to acknowledgement within the window', ['severity', 'stat']);
   const ttr = gauge('warroom_time_to_resolve_seconds', 'Time from declaration to resolution within the window', ['severity', 'stat']);
-  const count = (rows: { severity: string; n: number | string | bigint }[], s: string) => Number(rows.find((r) => r.severity === s)?.n ?? 0);
   for (const s of SEVERITIES) {
-    declared.inc({ severity: s }, count(allTime, s));
-    openG.set({ severity: s }, count(open, s));
+    declared.inc({ severity: s }, totals.declared[s] ?? 0);
+    openG.set({ severity: s }, totals.open[s] ?? 0);
     inWindow.set({ severity: s }, stats.incidents.bySeverity[s]);
     for (const [g, t] of [[tta, stats.timeToAcknowledge[s]], [ttr, stats.timeToResolve[s]]] as const) {
       if (t.meanMs !== null) g.set({ severity: s, stat: 'mean' }, t.meanMs / 1000);
@@ -70,12 +65,12 @@ export async function collectMetrics(deps: ServerDeps): Promise<Registry> {
   const pm = gauge('warroom_postmortems', 'Post-mortems of incidents in the window, by state (none: required or not, never started)', ['state']);
   for (const [state, n] of Object.entries(stats.postmortems.byState)) pm.set({ state }, n);
   gauge('warroom_postmortems_overdue', 'Required reviews past their deadline and not published (window)').set(stats.postmortems.overdue);
-  counter('warroom_postmortems_published_total', 'Post-mortems published, all time').inc(Number(published?.n ?? 0));
+  counter('warroom_postmortems_published_total', 'Post-mortems published, all time').inc(totals.postmortemsPublished);
   const items = gauge('warroom_action_items', 'Action items by status', ['status']);
   items.set({ status: 'open' }, stats.actionItems.open);
   items.set({ status: 'done' }, stats.actionItems.done);
   gauge('warroom_action_items_overdue', 'Open action items past their due date').set(stats.actionItems.overdue);
-  counter('warroom_action_items_completed_total', 'Action items completed, all time').inc(Number(done?.n ?? 0));
+  counter('warroom_action_items_completed_total', 'Action items completed, all time').inc(totals.actionItemsDone);
   gauge('warroom_stats_window_seconds', 'The window the windowed gauges cover').set(windowMs / 1000);
   return registry;
 }

@@ -5,7 +5,7 @@ import { presentChange } from '../../app/present-change.js';
 import { showContacts } from '../../app/show-contacts.js';
 import { defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';
-import { toOutboxItem } from '../../notify/outbox.js';
+import { listUpdateMessages } from '../../app/manage-outbox.js';
 
 /**
  * POST /api/v1/incidents/:id/updates. The responder role suffices: the communications lead
@@ -19,8 +19,8 @@ export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): vo
       if (r.plan) return reply.code(200).send({ dryRun: true, incident: params.id.toUpperCase(), ...r.plan });
       const ev = r.event!;
       const update = ev.entries.find((e) => e.kind === 'update');
-      const rows = update ? await ctx.store.db.selectFrom('outbox').selectAll().where('idem_key', 'like', `update:${ev.incident.id}:${update.id}:%`).orderBy('id').execute() : [];
-      return { ...(await presentChange(ctx, ev)), outbox: rows.map(toOutboxItem) };
+      const outbox = update ? await listUpdateMessages(ctx, ev.incident.id, update.id) : [];
+      return { ...(await presentChange(ctx, ev)), outbox };
     });
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/contacts', role: 'viewer', summary: 'Who would be paged, and how, right now', tags: ['contacts'],
