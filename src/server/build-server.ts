@@ -22,6 +22,7 @@ import { registerAlertRoutes } from './routes/alerts.js';
 import { registerOutboxRoutes } from './routes/outbox.js';
 import { registerUpdateRoutes } from './routes/updates.js';
 import { installWebApp, sessionAuthenticator } from './web/install.js';
+import { attachApiRegistry } from './route.js';
 
 export interface BuildServerOptions {
   store: Store;
@@ -59,6 +60,8 @@ export async function buildServer(o: BuildServerOptions): Promise<{ app: Fastify
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // The OpenAPI document of this server: every defineRoute below adds to it.
+  attachApiRegistry(app);
   // Strict JSON: invalid UTF-8 is refused rather than silently turned into U+FFFD. One decoder
   // serves every request: decode() without { stream: true } keeps no state between calls.
   const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -43,15 +43,43 @@ export interface OpenApiOperation {
   status: number;
 }
 
-export const apiOperations: OpenApiOperation[] = [];
+/**
+ * The operations one server declares, in the order its routes are defined: its OpenAPI
+ * document (GET /api/v1/openapi.json). buildServer creates one per app with attachApiRegistry,
+ * and every route reaches it through the app, so two servers in one process (tests) each
+ * describe their own routes.
+ */
+export class ApiRegistry {
+  readonly operations: OpenApiOperation[] = [];
+
+  add(op: OpenApiOperation): void {
+    this.operations.push(op);
+  }
+
+  find(method: string, url: string): OpenApiOperation | undefined {
+    return this.operations.find((o) => o.method === method && o.url === url);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This server's API operations (see ApiRegistry). */
+    apiRegistry: ApiRegistry;
+  }
+}
+
+/** Gives an app its registry: before any defineRoute on it. */
+export function attachApiRegistry(app: FastifyInstance): ApiRegistry {
+  const registry = new ApiRegistry();
+  app.decorate('apiRegistry', registry);
+  return registry;
+}
 
 /** Registers a route with validation, auth and the OpenAPI entry in one place. */
 export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   app: FastifyInstance, deps: ServerDeps, spec: RouteSpec<B, Q>, handler: (a: RouteArgs<Infer<B>, Infer<Q>>) => Promise<unknown>,
 ): void {
-  if (!apiOperations.some((o) => o.method === spec.method && o.url === spec.url)) {
-    apiOperations.push({ method: spec.method, url: spec.url, summary: spec.summary, role: spec.role, tags: spec.tags ?? [], body: spec.body, query: spec.query, response: spec.response, status: spec.status ?? 200 });
-  }
+  app.apiRegistry.add({ method: spec.method, url: spec.url, summary: spec.summary, role: spec.role, tags: spec.tags ?? [], body: spec.body, query: spec.query, response: spec.response, status: spec.status ?? 200 });
   app.route({
     method: spec.method,
     url: spec.url,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { listActionRuns, runAction, runActionInputSchema } from '../../app/run-action.js';
 import { actionRunResultSchema } from '../../contract/actions.js';
 import { parseIncidentId } from '../../core/incident.js';
-import { apiOperations, defineRoute } from '../route.js';
+import { defineRoute } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 
 const tags = ['remediation'];
@@ -24,7 +24,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ServerDeps): vo
     return runAction(ctx, { ...body, incident: parseIncidentId(params.id) });
   });
   // The OpenAPI document still describes the body (defineRoute would also validate it, which we avoid above).
-  const op = apiOperations.find((o) => o.method === 'POST' && o.url === '/api/v1/incidents/:id/actions');
+  const op = app.apiRegistry.find('POST', '/api/v1/incidents/:id/actions');
   if (op) op.body = actionBodySchema;
   defineRoute(app, deps, {
     method: 'GET', url: '/api/v1/incidents/:id/actions', role: 'viewer', tags,
