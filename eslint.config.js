@@ -38,21 +38,34 @@ const WEB_IMPORTS = [
   { regex: '^(\\.\\./)+src/', message: "web imports nothing from src/; take the contract's types from '@contract' (import type)." },
 ];
 
+// No SQL outside src/store: every query is a repository function there (src/store/<table>.repository.ts),
+// and nothing else imports kysely (take the Db type from src/store/db.js). core and contract refuse it already.
+const QUERIES = 'Queries live in src/store: call a repository function (or add one to src/store/<table>.repository.ts) (see docs/architecture.md).';
+const NO_KYSELY = [{ group: ['kysely', 'kysely/*'], message: `Only src/store imports kysely; the Db type comes from src/store/db.js. ${QUERIES}` }];
+const NO_QUERIES = [
+  { selector: 'MemberExpression[property.name=/^(selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|executeQuery)$/]', message: QUERIES },
+  { selector: 'TaggedTemplateExpression[tag.name="sql"], TaggedTemplateExpression[tag.object.name="sql"]', message: QUERIES },
+];
+
 function layerRules() {
   const out = [];
   for (const layer of LAYERS) {
-    for (const depth of [0, 1, 2, 3]) {
-      const files = layer.folders.map((f) => `src/${f}/${'*/'.repeat(depth)}*.ts`);
-      const regex = climb(depth, layer.forbidden);
-      const message = `Layer ${layer.name}: ${layer.why} (see docs/architecture.md).`;
-      out.push({
-        files,
-        rules: {
-          'no-restricted-imports': ['error', { patterns: [...(PACKAGES[layer.name] ?? []), { regex, message }] }],
-          // no-restricted-imports does not see import(): the lazy loads obey the same layers.
-          'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message }],
-        },
-      });
+    // One entry per folder: the adapters share their layer rule, but only src/store may query.
+    for (const folder of layer.folders) {
+      const store = folder === 'store';
+      for (const depth of [0, 1, 2, 3]) {
+        const files = [`src/${folder}/${'*/'.repeat(depth)}*.ts`];
+        const regex = climb(depth, layer.forbidden);
+        const message = `Layer ${layer.name}: ${layer.why} (see docs/architecture.md).`;
+        out.push({
+          files,
+          rules: {
+            'no-restricted-imports': ['error', { patterns: [...(PACKAGES[layer.name] ?? (store ? [] : NO_KYSELY)), { regex, message }] }],
+            // no-restricted-imports does not see import(): the lazy loads obey the same layers.
+            'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message }, ...(store ? [] : NO_QUERIES)],
+          },
+        });
+      }
     }
   }
   return out;
@@ -70,6 +83,8 @@ export default tseslint.config(
       'no-undef': 'off',
     },
   },
+  // Where no layer rule reaches (src/cli, src/version.ts, deeper folders) the store rule still holds; the layer rules restate it.
+  { files: ['src/**/*.ts'], ignores: ['src/store/**'], rules: { 'no-restricted-imports': ['error', { patterns: NO_KYSELY }], 'no-restricted-syntax': ['error', ...NO_QUERIES] } },
   ...layerRules(),
   { files: ['web/src/**/*.ts', 'web/src/**/*.tsx'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: WEB_IMPORTS }] } },
 );

@@ -125,3 +125,40 @@ describe('layer rules (eslint.config.js)', () => {
     expect(await layerErrors('src/notify/server-coordination.ts', "export { coordinationFor } from '../runtime/server-coordination.js';\n")).toHaveLength(1);
   });
 });
+
+// The store rule: SQL is written only in src/store (a repository per table), and only src/store imports kysely.
+// (no-restricted-imports prefixes its message with the import it refused, no-restricted-syntax does not)
+const QUERY = /Queries live in src\/store/;
+const PLANTED_QUERIES: [string, string][] = [
+  ['src/app/planted.ts', "export const q = (db: never) => (db as { selectFrom: (t: string) => unknown }).selectFrom('incidents');\n"],
+  ['src/app/planted.ts', "export const f = (ctx: { store: { db: any } }) => ctx.store.db.insertInto('tokens').values({}).execute();\n"],
+  ['src/notify/planted.ts', "export const f = (trx: any) => trx.updateTable('outbox').set({ status: 'sent' }).execute();\n"],
+  ['src/runtime/planted.ts', "export const f = (db: any) => db.deleteFrom('timers').execute();\n"],
+  ['src/server/routes/planted.ts', "declare const sql: any;\nexport const ping = (db: unknown) => sql`select 1`.execute(db);\n"],
+  ['src/cli/commands/planted.ts', "export const f = (db: any) => db.selectFrom('users').select('name').execute();\n"],
+  ['src/mcp/planted.ts', "declare const sql: any;\nexport const raw = sql.raw`select 1`;\n"],
+  ['src/app/planted.ts', "import type { Kysely } from 'kysely';\nexport type D = Kysely<never>;\n"],
+  ['src/notify/planted.ts', "import { sql } from 'kysely';\nexport const s = sql;\n"],
+  ['src/cli/planted.ts', "export { sql } from 'kysely';\n"],
+];
+
+describe('the store rule (eslint.config.js): no SQL outside src/store', () => {
+  it.each(PLANTED_QUERIES)('%s may not query: %s', async (file, text) => {
+    expect(await layerErrors(file, text)).toEqual([expect.stringMatching(QUERY)]);
+  });
+
+  it('a planted query beside a back-up import fails twice', async () => {
+    const text = "import type { AppContext } from '../app/context.js';\nexport const f = (ctx: AppContext) => ctx.store.db.selectFrom('incidents').selectAll().execute();\n";
+    const errors = await layerErrors('src/notify/planted.ts', text);
+    expect(errors).toHaveLength(2);
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/Layer adapters:/), expect.stringMatching(QUERY)]));
+  });
+
+  it('src/store may query and import kysely, and the Db type may be imported anywhere', async () => {
+    const repo = "import { sql } from 'kysely';\nimport type { Db } from './db.js';\nexport const ping = (db: Db) => sql`select 1`.execute(db);\nexport const all = (db: Db) => db.selectFrom('incidents').selectAll().execute();\n";
+    expect(await allMessages('src/store/planted.repository.ts', repo)).toEqual([]);
+    expect(await allMessages('src/store/migrations/planted.ts', repo.replace('./db.js', '../db.js'))).toEqual([]);
+    const user = "import type { Db } from '../store/db.js';\nimport { listIncidents } from '../store/incident.repository.js';\nexport const f = (db: Db) => listIncidents(db);\n";
+    expect(await allMessages('src/app/planted.ts', user)).toEqual([]);
+  });
+});
