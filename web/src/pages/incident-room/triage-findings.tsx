@@ -28,17 +28,25 @@ export function TriageFindings({ incidentId, entries, canWrite }: { incidentId: 
       {report ? (
         <>
           <p className="hint">Triage #{report.id} at {formatTime(report.createdAt)}{report.suggestedSeverity ? `, suggested ${report.suggestedSeverity}` : ''}.</p>
-          {report.findings.length === 0 ? <p className="muted">No known pattern matched.</p> : (
+          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? <p className="muted">No findings: nothing matches a known cause.</p> : (
             <ul className="entry-list" data-testid="room-triage-findings">
-              {report.findings.map((f, i) => (
+              {report.findings.filter((f) => f.kind !== 'note').map((f, i) => (
                 <li key={i}>
-                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service})</span>
+                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service}{i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})</span>
                   <div>Likely cause: {f.cause}</div>
-                  <div>First action: {f.action}</div>
+                  {f.explains.length > 0 && <div>Explains: {f.explains.join('; ')}</div>}
+                  <div>First action: <code>{f.action}</code></div>
                   {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
                 </li>
               ))}
             </ul>
+          )}
+          {report.findings.filter((f) => f.kind === 'note').map((f, i) => <p key={`n${i}`} className="muted">Note ({f.service}): {f.cause}</p>)}
+          {report.blindSpots.length > 0 && (
+            <details>
+              <summary>Not seen by this triage ({report.blindSpots.length})</summary>
+              <ul>{report.blindSpots.map((b, i) => <li key={i}>{b}</li>)}</ul>
+            </details>
           )}
         </>
       ) : <p className="muted">No triage has run for this incident.</p>}
