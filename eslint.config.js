@@ -72,7 +72,7 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ['src/logs/wasm/**', 'dist/**', 'bench/out/**', 'web/dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
+  { ignores: ['src/logs/scan/wasm/**', 'dist/**', 'bench/out/**', 'web/dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

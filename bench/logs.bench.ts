@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateLogFile } from './logs-generate.js';
-import { normalizePath } from '../src/logs/normalize-path.js';
+import { normalizePath } from '../src/logs/scan/normalize-path.js';
 import type { LogAnalysis } from '../src/logs/types.js';
 
 const MB = Number(process.env.LOGS_BENCH_MB ?? 1024);

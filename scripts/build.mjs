@@ -33,7 +33,7 @@ rmSync(tmp, { recursive: true, force: true });
 await build({
   // logs-worker: the log analyser's worker thread, resolved at run time next to the chunks.
   // logs-pool: started by bin/warroom.js before the CLI for `logs analyze` (shared with its chunks).
-  entryPoints: { cli: 'src/cli/cli.ts', 'logs-worker': 'src/logs/scan-worker.ts', 'logs-pool': 'src/logs/worker-pool.ts' },
+  entryPoints: { cli: 'src/cli/cli.ts', 'logs-worker': 'src/logs/scan/scan-worker.ts', 'logs-pool': 'src/logs/scan/worker-pool.ts' },
   outdir: tmp,
   bundle: true,
   splitting: true,
@@ -52,9 +52,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-// The log analyser's WebAssembly fast path (AssemblyScript, src/logs/wasm/) into
+// The log analyser's WebAssembly fast path (AssemblyScript, src/logs/scan/wasm/) into
 // dist/logs-json-lines.wasm, next to the worker. Recompiled only when its source changed.
-const wasmSrc = 'src/logs/wasm/json-lines.ts';
+const wasmSrc = 'src/logs/scan/wasm/json-lines.ts';
 const wasmOut = 'dist/logs-json-lines.wasm';
 if (existsSync(wasmOut) && statSync(wasmOut).mtimeMs > statSync(wasmSrc).mtimeMs) {
   cpSync(wasmOut, join(tmp, 'logs-json-lines.wasm'));

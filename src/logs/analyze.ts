@@ -1,11 +1,11 @@
 import { redactWith } from '../core/redact.js';
 import { validation, WarroomError } from '../core/errors.js';
 import type { ServiceConfig } from '../config/schema.js';
-import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } from './partial.js';
-import { LineChunker, nextRangeEnd } from './read.js';
-import { runScanTask, type ScanTask } from './scan-task.js';
-import { LogScanner, type ScanOptions } from './scanner.js';
-import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, takePreassigned, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './worker-pool.js';
+import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } from './scan/partial.js';
+import { LineChunker, nextRangeEnd } from './scan/read.js';
+import { runScanTask, type ScanTask } from './scan/scan-task.js';
+import { LogScanner, type ScanOptions } from './scan/scanner.js';
+import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, takePreassigned, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './scan/worker-pool.js';
 import { resolveLogFiles, type LogFile } from './sources/file.js';
 import { streamSources } from './sources/index.js';
 import type { ChangeRecord, LogAnalysis } from './types.js';

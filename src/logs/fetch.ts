@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { validation, WarroomError } from '../core/errors.js';
 import { redactWith } from '../core/redact.js';
 import type { ServiceConfig } from '../config/schema.js';
-import { JSON_ALIASES, parseLeadingTimestamp, parseTimestampValue } from './fields.js';
+import { JSON_ALIASES, parseLeadingTimestamp, parseTimestampValue } from './scan/fields.js';
 import { openLogStream } from './sources/file-read.js';
 import { resolveLogFiles } from './sources/file.js';
 import { streamSources, type SourceKind } from './sources/index.js';

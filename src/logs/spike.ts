@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/time.js';
-import type { MinuteAgg } from './minute-agg.js';
+import type { MinuteAgg } from './scan/minute-agg.js';
 import type { ChangeRecord, MinuteBucket, Spike } from './types.js';
 
 /** How far back a change may be and still be named as the likely cause. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { finalize, scanStream, type AnalyzeOptions } from '../../src/logs/analyze.js';
-import { normalizePath, hashNormalizedPath } from '../../src/logs/normalize-path.js';
-import { maskMessage } from '../../src/logs/signature.js';
+import { normalizePath, hashNormalizedPath } from '../../src/logs/scan/normalize-path.js';
+import { maskMessage } from '../../src/logs/scan/signature.js';
 import { renderErrorChart } from '../../src/logs/chart.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
 

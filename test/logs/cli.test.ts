@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { generateLogFile, type GenerateResult } from '../../bench/logs-generate.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
-import type * as WorkerPool from '../../src/logs/worker-pool.js';
+import type * as WorkerPool from '../../src/logs/scan/worker-pool.js';
 import { openStore } from '../../src/store/db.js';
 import { recordDeploy } from '../../src/app/record-deploy.js';
 import { testContext } from '../helpers/store.js';

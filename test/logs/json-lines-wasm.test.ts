@@ -1,4 +1,4 @@
-// The WebAssembly fast path for JSON lines (src/logs/wasm/json-lines.ts, built into dist/ by
+// The WebAssembly fast path for JSON lines (src/logs/scan/wasm/json-lines.ts, built into dist/ by
 // `npm run build`, which `npm test` runs first) must give exactly the analysis the JavaScript
 // scanner gives alone, on the bench generator's log and on a corpus of awkward lines.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLogFile } from '../../bench/logs-generate.js';
 import { finalize } from '../../src/logs/analyze.js';
-import { JsonLinesEngine } from '../../src/logs/json-lines-wasm.js';
-import { LineChunker, scanFileRange } from '../../src/logs/read.js';
-import { LogScanner, type ScanOptions } from '../../src/logs/scanner.js';
+import { JsonLinesEngine } from '../../src/logs/scan/json-lines-wasm.js';
+import { LineChunker, scanFileRange } from '../../src/logs/scan/read.js';
+import { LogScanner, type ScanOptions } from '../../src/logs/scan/scanner.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warroom-wasm-'));

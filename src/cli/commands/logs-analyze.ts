@@ -3,7 +3,7 @@ import { formatDuration, parseTimePoint } from '../../core/time.js';
 import type { Deploy } from '../../core/deploy.js';
 import { finalize, scanFiles, scanStream, type AnalyzeOptions } from '../../logs/analyze.js';
 import { renderErrorChart } from '../../logs/chart.js';
-import { emptyPartial, mergePartials } from '../../logs/partial.js';
+import { emptyPartial, mergePartials } from '../../logs/scan/partial.js';
 import { resolveLogFiles } from '../../logs/sources/file.js';
 import { streamSources } from '../../logs/sources/index.js';
 import type { LogAnalysis } from '../../logs/types.js';

@@ -1,4 +1,4 @@
-import { levelOfSyslogPriority } from '../fields.js';
+import { levelOfSyslogPriority } from '../scan/fields.js';
 import { childOutput } from './process.js';
 
 export interface JournaldOptions {

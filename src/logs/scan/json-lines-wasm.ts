@@ -1,4 +1,4 @@
-// Loader and typed view of the WebAssembly fast path for JSON lines (src/logs/wasm/json-lines.ts,
+// Loader and typed view of the WebAssembly fast path for JSON lines (src/logs/scan/wasm/json-lines.ts,
 // compiled by scripts/build.mjs to dist/logs-json-lines.wasm). The scanner uses it when it is
 // there; without it (running from source before a build, or WARROOM_LOG_WASM=0) the JavaScript
 // scanner does every line itself and computes the same analysis.
@@ -48,7 +48,7 @@ interface Exports {
 let compiled: WebAssembly.Module | null | undefined;
 
 function wasmFile(): string | null {
-  for (const rel of [`./${FILE}`, `../${FILE}`, `../../dist/${FILE}`]) {
+  for (const rel of [`./${FILE}`, `../${FILE}`, `../../../dist/${FILE}`]) {
     const u = new URL(rel, import.meta.url);
     if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return fileURLToPath(u);
   }

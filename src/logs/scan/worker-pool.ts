@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nextRangeEnd } from './read.js';
 import type { ScanTask } from './scan-task.js';
-import { sniffLogFile } from './sources/file-read.js';
-import type { LogFile } from './sources/file.js';
+import { sniffLogFile } from '../sources/file-read.js';
+import type { LogFile } from '../sources/file.js';
 
 /** What a worker sent before anyone listened (kept, not lost): it is ready, or its first task failed. */
 export type EarlyMessage = { ready: true } | { error: { message: string; code: string | null } };

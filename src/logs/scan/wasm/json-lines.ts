@@ -11,8 +11,8 @@
 // agree on every line they both understand; test/logs/json-lines-wasm.test.ts checks the two
 // paths give the same analysis.
 //
-// The rules mirror src/logs/scanner.ts (field search, level, status, duration, traceback
-// states), src/logs/normalize-path.ts (endpoint normalisation) and src/logs/signature.ts
+// The rules mirror src/logs/scan/scanner.ts (field search, level, status, duration, traceback
+// states), src/logs/scan/normalize-path.ts (endpoint normalisation) and src/logs/scan/signature.ts
 // (masks): change them together.
 
 // ── configuration written by JavaScript ──────────────────────────────────────

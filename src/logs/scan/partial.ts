@@ -1,7 +1,7 @@
 import { HIST_BUCKETS, mergeHist, percentile } from './histogram.js';
-import { detectSpike } from './spike.js';
+import { detectSpike } from '../spike.js';
 import type { MinuteAgg } from './minute-agg.js';
-import type { ChangeRecord, ErrorSignature, EndpointLatency, FailingEndpoint, LogAnalysis, MinuteBucket } from './types.js';
+import type { ChangeRecord, ErrorSignature, EndpointLatency, FailingEndpoint, LogAnalysis, MinuteBucket } from '../types.js';
 
 // MinuteAgg has its own file so that spike.ts, which partial.ts calls, need not import partial.ts back.
 export type { MinuteAgg } from './minute-agg.js';

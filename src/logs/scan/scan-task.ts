@@ -1,7 +1,7 @@
 import type { LogScanner } from './scanner.js';
 import { LineChunker, scanFileRange } from './read.js';
-import { unwrapDockerJson } from './sources/docker-json-file.js';
-import { openLogStream } from './sources/file-read.js';
+import { unwrapDockerJson } from '../sources/docker-json-file.js';
+import { openLogStream } from '../sources/file-read.js';
 
 /** One unit of scanning work: a byte range of a plain file, or a whole gzip or Docker json-file. */
 export interface ScanTask {

@@ -3,7 +3,7 @@
  * parts (the float's exponent and the top 5 bits of its mantissa), so any percentile is within
  * ~1.6% of the true value, memory is fixed (4.4 KB per endpoint) whatever the line count, and
  * partial histograms from worker threads merge by adding. The WebAssembly fast path
- * (src/logs/wasm/json-lines.ts) computes the same bucket from the same bits.
+ * (src/logs/scan/wasm/json-lines.ts) computes the same bucket from the same bits.
  */
 export const HIST_BUCKETS = 1100;
 const PER_DOUBLING = 32;

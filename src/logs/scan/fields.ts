@@ -3,7 +3,7 @@
  * really use, level names and numbers, and the JSON key aliases different loggers choose.
  */
 
-import { readPath } from '../core/read-path.js';
+import { readPath } from '../../core/read-path.js';
 
 /** JSON keys tried for each field, in priority order. */
 export const JSON_ALIASES = {
