@@ -5,7 +5,7 @@ warroom reads readiness payloads: {"status": ..., "checks": {"database": ..., "r
 
 It is also the service the triage fault lab (lab/) breaks in many ways, so it behaves like a
 small real shop backend: products and orders in PostgreSQL (tables from lab/stack.ts, or see
-README.md), carts in Redis, a slow-by-design report export, JSON access logs, and fault switches
+README.md), carts in Redis (a bounded redis-py pool), a slow-by-design report export, JSON access logs, and fault switches
 (FAULTS=... at start, or POST /__fault/{name} with the FAULT_TOKEN header).
 
 Run (Debian packages python3-fastapi python3-uvicorn python3-asyncpg python3-redis):
@@ -14,6 +14,7 @@ Run (Debian packages python3-fastapi python3-uvicorn python3-asyncpg python3-red
 """
 import asyncio
 import datetime
+import importlib
 import json
 import os
 import sys
@@ -39,16 +40,21 @@ LOG_FILE = os.environ.get("LOG_FILE")
 # Readiness payload: key names and shape vary between real services; warroom must read them all.
 READY_DB_KEY = os.environ.get("READY_DB_KEY", "database")
 READY_CACHE_KEY = os.environ.get("READY_CACHE_KEY", "redis")
-READY_SHAPE = os.environ.get("READY_SHAPE", "string")  # "string": "down: X"; "object": {"status", "error", "pool"}
+# "string": checks.X = "down: E"; "object": checks.X = {"status", "error", "pool"};
+# "flat": no "checks", each dependency a top-level key ("ok" or {"status": "down", "error": E}) beside the app's own fields.
+READY_SHAPE = os.environ.get("READY_SHAPE", "string")
 CART_PREFIX = os.environ.get("CART_PREFIX", "cart:")
 EXPORT_S = float(os.environ.get("EXPORT_S", "1.3"))
 SLOW_SEARCH_S = float(os.environ.get("SLOW_SEARCH_S", "1.6"))
+SLOW_ORDERS_S = float(os.environ.get("SLOW_ORDERS_S", "1.2"))
+# The redis-py pool is bounded, as production configs set it: past it redis-py raises "Too many connections".
+REDIS_POOL_MAX = int(os.environ.get("REDIS_POOL_MAX", "8"))
 FAULT_TOKEN = os.environ.get("FAULT_TOKEN")
-KNOWN_FAULTS = {"leak_connections", "bug_on_orders", "slow_search", "memory_leak"}
+KNOWN_FAULTS = {"leak_connections", "bug_on_orders", "slow_search", "memory_leak", "crash_on_start", "slow_orders", "leak_redis"}
 faults = {f.strip() for f in os.environ.get("FAULTS", "").split(",") if f.strip()}
 
 app = FastAPI(title="warroom example app")
-state = {"pool": None, "redis": None, "pool_error": None, "pool_tried": 0.0, "leaked": [], "hoard": []}
+state = {"pool": None, "redis": None, "pool_error": None, "pool_tried": 0.0, "leaked": [], "redis_leaked": [], "hoard": [], "started": time.time()}
 log_fh = open(LOG_FILE, "a", buffering=1, encoding="utf-8") if LOG_FILE else None
 
 
@@ -92,23 +98,37 @@ async def get_pool():
     return state["pool"]
 
 
+def load_pricing_rules():
+    """What a bad release does at start: it imports a module the build did not ship (crash_on_start)."""
+    return importlib.import_module("shop_pricing_rules_v2")
+
+
 @app.on_event("startup")
 async def startup():
-    state["redis"] = aioredis.from_url(REDIS_URL, socket_connect_timeout=CHECK_TIMEOUT_S, socket_timeout=CHECK_TIMEOUT_S, client_name=APP_NAME)
+    if "crash_on_start" in faults:
+        try:
+            load_pricing_rules()
+        except Exception as e:  # logged with its traceback, then the start fails: uvicorn exits non-zero, the port refuses
+            emit("ERROR", "application startup failed", version=VERSION, exc_type=type(e).__name__,
+                 exception="".join(traceback.format_exception(type(e), e, e.__traceback__)))
+            raise
+    state["redis"] = aioredis.from_url(REDIS_URL, socket_connect_timeout=CHECK_TIMEOUT_S, socket_timeout=CHECK_TIMEOUT_S, client_name=APP_NAME,
+                                       max_connections=REDIS_POOL_MAX)
     state["pool_tried"] = time.monotonic()
     try:
         state["pool"] = await make_pool()
     except Exception as e:  # the app still starts: readiness reports the database as down
         state["pool_error"] = describe(e)
         emit("ERROR", "database pool could not be created", error=state["pool_error"], exc_type=type(e).__name__)
-    emit("INFO", "started", version=VERSION, faults=sorted(faults), pool_max=POOL_MAX)
+    emit("INFO", "started", version=VERSION, faults=sorted(faults), pool_max=POOL_MAX, redis_pool_max=REDIS_POOL_MAX)
 
 
 @app.on_event("shutdown")
 async def shutdown():
     if state["pool"] is not None:
         state["pool"].terminate()
-    await state["redis"].close()
+    if state["redis"] is not None:
+        await state["redis"].close()
 
 
 @app.middleware("http")
@@ -173,6 +193,11 @@ async def live():
 async def ready():
     started = time.perf_counter()
     db_error, cache_error = await asyncio.gather(check_database(), check_redis())
+    if READY_SHAPE == "flat":
+        flat = lambda e: {"status": "down", "error": e} if e else "ok"  # noqa: E731
+        body = {"status": "healthy" if db_error is None and cache_error is None else "unhealthy", "version": VERSION,
+                "uptime_s": round(time.time() - state["started"]), READY_DB_KEY: flat(db_error), READY_CACHE_KEY: flat(cache_error)}
+        return JSONResponse(body, status_code=200 if body["status"] == "healthy" else 503)
     if READY_SHAPE == "object":
         db = {"status": "down" if db_error else "ok", "pool": pool_stats()}
         if db_error:
@@ -225,6 +250,9 @@ async def get_order(order_id: int):
         row = await conn.fetchrow("select id, product_id, qty, total, user_name from orders where id = $1", order_id)
     finally:
         await pool.release(conn)
+    if "slow_orders" in faults:
+        # A release that enriches each order with a synchronous call (a shipping-status API): latency in the app.
+        await asyncio.sleep(SLOW_ORDERS_S)
     if row is None:
         return JSONResponse({"error": "order not found", "id": order_id}, status_code=404)
     return {**dict(row), "total": float(row["total"])}
@@ -253,8 +281,19 @@ async def create_order(request: Request):
     return JSONResponse({"id": order_id, "product_id": product_id, "qty": qty}, status_code=201)
 
 
+async def leak_redis_connection(user):
+    """leak_redis: a cart call that also waits for a stock notification with BLPOP on a key nobody pushes,
+    on a connection taken from the shared pool and never given back (no timeout, no release)."""
+    pool = state["redis"].connection_pool
+    conn = await pool.get_connection("BLPOP")
+    await conn.send_command("BLPOP", f"notify:restock:{user}", 0)
+    state["redis_leaked"].append(conn)
+
+
 @app.get("/api/cart/{user}")
 async def get_cart(user: str):
+    if "leak_redis" in faults:
+        await leak_redis_connection(user)
     items = await state["redis"].hgetall(f"{CART_PREFIX}{user}")
     return {"user": user, "items": {k.decode(): int(v) for k, v in items.items()}}
 
@@ -262,6 +301,8 @@ async def get_cart(user: str):
 @app.post("/api/cart/{user}")
 async def add_to_cart(user: str, request: Request):
     payload = await request.json()
+    if "leak_redis" in faults:
+        await leak_redis_connection(user)
     key = f"{CART_PREFIX}{user}"
     await state["redis"].hincrby(key, str(payload.get("product_id", 1)), int(payload.get("qty", 1)))
     await state["redis"].expire(key, 3600)
@@ -296,4 +337,9 @@ async def set_fault(name: str, request: Request, enabled: bool = True):
             for conn in state["leaked"]:
                 await state["pool"].release(conn)
             state["leaked"].clear()
+        if name == "leak_redis":
+            for conn in state["redis_leaked"]:
+                await conn.disconnect()
+                await state["redis"].connection_pool.release(conn)
+            state["redis_leaked"].clear()
     return {"faults": sorted(faults)}
