@@ -223,3 +223,48 @@ export async function waitUntil(what: string, fn: () => Promise<boolean>, timeou
 }
 
 export const fmt = (o: unknown) => JSON.stringify(o).slice(0, 400);
+
+/**
+ * A Lua script that keeps Redis busy for `ms` (it polls Redis TIME, so the duration does not
+ * depend on how fast the CPU is): what a batch job's EVAL over a big keyspace does. Redis runs one
+ * command at a time, so every other client waits behind it. (DEBUG SLEEP would be simpler, but
+ * Redis 7 refuses DEBUG unless enable-debug-command is set at start.)
+ */
+export const BUSY_SCRIPT = "local t = redis.call('TIME') local s = tonumber(t[1]) * 1000000 + tonumber(t[2]) local n "
+  + "repeat n = redis.call('TIME') until tonumber(n[1]) * 1000000 + tonumber(n[2]) - s >= tonumber(ARGV[1]) * 1000 return 1";
+
+/** A client named `name` (CLIENT SETNAME) runs the busy script `times` times, `gapMs` apart. Returns each call's wall time in ms. */
+export async function slowRedisCommands(ctx: LabContext, name: string, o: { ms: number; times: number; gapMs: number }): Promise<number[]> {
+  const r = ctx.stack.redis.client(name);
+  const took: number[] = [];
+  try {
+    for (let i = 0; i < o.times; i++) {
+      if (i) await sleep(o.gapMs);
+      const t0 = performance.now();
+      await r.eval(BUSY_SCRIPT, 0, String(o.ms));
+      took.push(Math.round(performance.now() - t0));
+    }
+  } finally { r.disconnect(); }
+  return took;
+}
+
+export interface SlowlogEntry { id: number; at: number; us: number; command: string; client: string; name: string }
+
+/** SLOWLOG GET, newest first: when (unix s), how long (µs), the command and the client's address and name. */
+export async function redisSlowlog(stack: Stack, n = 32): Promise<SlowlogEntry[]> {
+  const r = stack.redis.client();
+  try {
+    const rows = (await r.slowlog('GET', n)) as [number, number, number, string[], string, string][];
+    return rows.map(([id, at, us, args, client, name]) => ({ id, at, us, command: args.join(' ').slice(0, 120), client, name }));
+  } finally { r.disconnect(); }
+}
+
+/** CLIENT LIST rows (name, cmd, flags) of the clients named `name`. */
+export async function redisClientsNamed(stack: Stack, name: string): Promise<{ cmd: string; flags: string }[]> {
+  const r = stack.redis.client();
+  try {
+    const list = (await r.call('CLIENT', 'LIST')) as string;
+    return list.split('\n').filter(Boolean).map((l) => Object.fromEntries(l.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>)
+      .filter((c) => c.name === name).map((c) => ({ cmd: c.cmd, flags: c.flags }));
+  } finally { r.disconnect(); }
+}

@@ -23,6 +23,8 @@ export const MIX = {
   ordersLocked: [{ method: 'POST', path: '/api/orders', body: { product_id: 1, qty: 1, user: 'u7' }, weight: 1 }],
   export: [{ method: 'GET', path: '/api/reports/export', weight: 1 }],
   search: [{ method: 'GET', path: '/api/products/search?q=product+1', weight: 1 }],
+  /** Order look-ups (the customer's order page): the endpoint the slow-after-deploy release slows down. */
+  orderLookup: [{ method: 'GET', path: '/api/orders/12', weight: 1 }],
 } satisfies Record<string, Req[]>;
 
 export const mix = (...parts: Req[][]): Req[] => parts.flat();

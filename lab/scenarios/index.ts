@@ -4,17 +4,17 @@
  */
 import { appHanging, appKilled, appPoolLeak, appPoolLeakSmall, errorsRecovered, slowRegression } from './app.js';
 import { cleanDeploy, healthy, slowByDesign } from './controls.js';
-import { badDeploy, deployThenKilled, deployThenRedisFull } from './deploy.js';
+import { badDeploy, deployCrashOnStart, deployThenKilled, deployThenRedisFull, slowAfterDeploy } from './deploy.js';
 import { certExpired, diskFull, dnsFailure, redisDownPlusLongQuery } from './network.js';
 import { connectionsHogged, idleInTx, lockAndSlowness, lockContention, lockForming, longRunningQuery, postgresStopped } from './postgres.js';
-import { redisClients, redisKilled, redisNearFull, redisOom } from './redis.js';
+import { flatReadinessRedisDown, redisClients, redisKilled, redisNearFull, redisOom, redisPoolExhausted, redisSlowCommand } from './redis.js';
 import type { Scenario } from '../types.js';
 
 export const SCENARIOS: Scenario[] = [
   healthy, cleanDeploy, slowByDesign,
   appKilled, appHanging, appPoolLeak, appPoolLeakSmall, slowRegression, errorsRecovered,
-  badDeploy, deployThenKilled, deployThenRedisFull,
-  redisKilled, redisOom, redisNearFull, redisClients,
+  badDeploy, deployCrashOnStart, slowAfterDeploy, deployThenKilled, deployThenRedisFull,
+  redisKilled, flatReadinessRedisDown, redisOom, redisNearFull, redisClients, redisSlowCommand, redisPoolExhausted,
   postgresStopped, lockContention, lockForming, lockAndSlowness, longRunningQuery, idleInTx, connectionsHogged,
   redisDownPlusLongQuery, certExpired, dnsFailure, diskFull,
 ];

@@ -1,7 +1,7 @@
-/** Redis faults: gone, full (with and without errors yet), out of client slots. */
-import { fillRedis, fmt, hogRedisClients, readiness, redisMemory, redisRawPing, redisWriteError, smallKeys } from '../faults.js';
+/** Redis faults: gone, full (with and without errors yet), out of client slots, busy with a slow command, and the app's own Redis pool empty. */
+import { fillRedis, fmt, hogRedisClients, logLines, readiness, redisClientsNamed, redisMemory, redisRawPing, redisSlowlog, redisWriteError, requestsWithin, slowRedisCommands, smallKeys } from '../faults.js';
 import { probePort, sleep } from '../stack.js';
-import { MIX, mix } from '../traffic.js';
+import { MIX, mix, times } from '../traffic.js';
 import type { Scenario } from '../types.js';
 
 export const redisKilled: Scenario = {
@@ -99,3 +99,97 @@ export const redisClients: Scenario = {
   notBlamed: [{ rule: 'redis-down' }, { rule: 'service-unhealthy', service: 'backend' }, { rule: 'dependency-failing', service: 'backend' }, { rule: 'redis-memory-full' }],
 };
 
+
+export const redisSlowCommand: Scenario = {
+  id: 'redis-slow-command',
+  title: 'nightly-export runs a 0.4 s EVAL on Redis three times while carts are in use: cart calls wait behind it',
+  seedPattern: 'Slow responses',
+  seedStep: 'Redis 4: slow log',
+  rootCause: 'A batch client named nightly-export sends a Lua script that keeps Redis busy ~400 ms; Redis runs one command at a time, so cart calls queue behind it; memory, clients and the app are fine',
+  names: { app: 'storefront', db: 'orders-db', cache: 'carts' },
+  app: { readyCacheKey: 'carts', cartPrefix: 'basket:', appName: 'storefront-web' },
+  triage: { currentWindow: '6s' },
+  async inject(ctx) {
+    await ctx.traffic(mix(times(MIX.cart, 2), MIX.browse), { seconds: 3, rps: 5 });
+    const [, took] = await Promise.all([
+      ctx.traffic(mix(times(MIX.cart, 3), MIX.browse), { seconds: 3.5, rps: 5 }),
+      slowRedisCommands(ctx, 'nightly-export', { ms: 400, times: 3, gapMs: 700 }),
+    ]);
+    ctx.facts.evalMs = took;
+  },
+  async inEffect(ctx) {
+    const minUs = (ctx.thresholds.redis_slow_ms ?? 100) * 1000;
+    const recent = (await redisSlowlog(ctx.stack)).filter((e) => e.at * 1000 >= Date.now() - 7000 && e.us >= minUs);
+    ctx.facts.slowlog = recent.map((e) => `${e.name || e.client} ${Math.round(e.us / 1000)} ms ${e.command.slice(0, 30)}`);
+    if (!recent.some((e) => e.name === 'nightly-export')) return `no SLOWLOG entry of nightly-export >= ${minUs / 1000} ms in the last 7 s: ${fmt(recent)}`;
+    if (recent.some((e) => e.name !== 'nightly-export')) return `other clients' commands are slow too: ${fmt(recent)}`;
+    const carts = (older: boolean) => requestsWithin(ctx, 4000, older).filter((l) => l.path?.startsWith('/api/cart/'));
+    const slowNow = carts(false).filter((l) => (l.duration_ms ?? 0) >= 150).length;
+    const slowBefore = carts(true).filter((l) => (l.duration_ms ?? 0) >= 150).length;
+    ctx.facts.slowCarts = { now: slowNow, before: slowBefore };
+    return slowNow >= 2 && slowNow > slowBefore ? null : `cart calls did not get slower: ${slowNow} >= 150 ms now, ${slowBefore} before`;
+  },
+  expect: { rule: 'redis-slow-commands', service: 'carts', mentions: /nightly-export/, action: /warroom diagnose redis carts\b/ },
+  notBlamed: [{ rule: 'slow-endpoint' }, { rule: 'redis-down' }, { rule: 'redis-memory-full' }, { rule: 'redis-clients-exhausted' }],
+};
+
+export const flatReadinessRedisDown: Scenario = {
+  id: 'flat-readiness-redis-down',
+  title: 'Redis killed; the readiness payload has its checks as top-level keys ({status, version, uptime_s, database, cache}); no depends_on',
+  seedPattern: 'Partial failures',
+  seedStep: 'Redis 1: connectivity (PING)',
+  rootCause: 'redis-server is gone (SIGKILL); the app reports "cache" down at the top level of its readiness payload only because of it',
+  names: { app: 'checkout', db: 'pg', cache: 'kv' },
+  dependsOn: false,
+  // AppOptions (lab/stack.ts) types readyShape as 'string' | 'object'; the app takes 'flat' too.
+  app: { readyShape: 'flat' as never, readyDbKey: 'database', readyCacheKey: 'cache', appName: 'checkout-svc' },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
+    await ctx.stack.redis.kill();
+    await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
+  },
+  async inEffect(ctx) {
+    const s = await probePort(ctx.stack.redis.port);
+    if (s !== 'refused') return `Redis port is ${s}, not refused`;
+    const r = await readiness(ctx);
+    if (!('status' in r) || r.status !== 503 || 'checks' in r.body) return `readiness is not a flat 503: ${fmt(r)}`;
+    const cache = r.body.cache as { status?: string } | undefined;
+    return cache?.status === 'down' && r.body.database === 'ok' ? null : `readiness does not show cache down and database ok: ${fmt(r.body)}`;
+  },
+  expect: { rule: 'redis-down', service: 'kv', action: /warroom (health --service|diagnose redis) kv\b/ },
+  notBlamed: [{ rule: 'dependency-failing' }, { rule: 'service-unhealthy' }, { rule: 'service-not-listening', service: 'checkout' }, { rule: 'error-spike-after-deploy' }],
+};
+
+export const redisPoolExhausted: Scenario = {
+  id: 'redis-pool-exhausted',
+  title: "The app's redis-py pool (max 8) is held by BLPOPs it never gives back (fault switch): cart calls fail with \"Too many connections\"; Redis is fine",
+  seedPattern: 'Gradual degradation',
+  seedStep: 'Redis 3: connected clients',
+  rootCause: "The app's own Redis connection pool is empty: each cart call takes a connection for a BLPOP on a key nobody pushes and never releases it; Redis has plenty of client slots and answers",
+  names: { app: 'cart-api', db: 'db', cache: 'redis-main' },
+  app: { appName: 'cart-api-prod', readyShape: 'object', readyCacheKey: 'redis', cartPrefix: 'cart:v2:' },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.cart, MIX.browse), { seconds: 1.5, rps: 4 });
+    await ctx.app.fault('leak_redis', true);
+    ctx.facts.leakOnAt = new Date().toISOString();
+    // Two cart calls in three: the first eight take the pool, the rest fail.
+    await ctx.traffic(mix(times(MIX.cart, 4), MIX.browse), { seconds: 4, rps: 5 });
+  },
+  async inEffect(ctx) {
+    const e = await redisWriteError(ctx.stack);
+    if (e) return `Redis itself refuses a fresh client: ${e}`;
+    const held = (await redisClientsNamed(ctx.stack, 'cart-api-prod')).filter((c) => c.cmd === 'blpop').length;
+    ctx.facts.blpopHeld = held;
+    if (held < 6) return `only ${held} connection(s) of cart-api-prod sit in BLPOP, expected the pool (8)`;
+    const r = await readiness(ctx);
+    if (!('status' in r) || r.status !== 503 || !/Too many connections/.test(JSON.stringify(r.body))) return `readiness does not report the pool: ${fmt(r)}`;
+    const at = Date.parse(ctx.facts.leakOnAt as string);
+    const failed = logLines(ctx).filter((l) => Date.parse(l.timestamp) >= at && l.path?.startsWith('/api/cart/') && (l.status ?? 0) >= 500);
+    const before = logLines(ctx).filter((l) => Date.parse(l.timestamp) < at && (l.status ?? 0) >= 500).length;
+    ctx.facts.cartFailures = { before, after: failed.length, last: failed.at(-1)?.timestamp };
+    if (before !== 0 || failed.length < 3) return `expected no errors before the leak (${before}) and failing cart calls after it (${failed.length})`;
+    return Date.now() - Date.parse(failed.at(-1)!.timestamp) < 2000 ? null : `the last cart failure is ${Date.now() - Date.parse(failed.at(-1)!.timestamp)} ms old: it is not failing now`;
+  },
+  expect: { rule: 'app-pool-exhausted', service: 'cart-api', action: /warroom run restart --service cart-api\b/ },
+  notBlamed: [{ rule: 'redis-down' }, { rule: 'redis-clients-exhausted' }, { rule: 'dependency-failing', service: 'cart-api' }, { rule: 'error-spike-after-deploy' }],
+};
