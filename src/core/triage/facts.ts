@@ -1,6 +1,6 @@
 import { formatBytes, formatMs } from '../units.js';
 import { applicationMatches, dependencyClosure, kindOfService, matchDependency, type ServiceKind } from './dependencies.js';
-import { classifyError, type ErrorClass } from './error-classes.js';
+import { classifyError, dependencyKindOfText, type ErrorClass } from './error-classes.js';
 import type { CheckObservation, DeployObservation, LockNodeObservation, LogObservation, LogWindow, PostgresObservation, RedisObservation, ServiceObservation, ServiceSpec } from './observations.js';
 import type { Facts, TriageThresholds } from './rules.js';
 
@@ -289,7 +289,7 @@ function redisFacts(d: RedisObservation, check: CheckObservation | undefined, no
     prefixes: p.slice(0, 5).map((x) => `${x.prefix}* ${formatBytes(x.bytes)} (${x.keys} keys)`),
     slowlog_top_command: slow?.command ?? null, slowlog_top_ms: slow ? round1(slow.durationUs / 1000) : null,
     slowlog_top_client: slow ? slow.clientName ?? slow.client : null,
-    slow_commands_now: recent.length, slow_command_now: worst?.command ?? null, slow_command_now_ms: worst ? round1(worst.durationUs / 1000) : null,
+    window: formatMs(currentWindowMs), slow_commands_now: recent.length, slow_command_now: worst?.command ?? null, slow_command_now_ms: worst ? round1(worst.durationUs / 1000) : null,
     slow_command_now_took: worst ? formatMs(worst.durationUs / 1000) : null, slow_command_now_client: worst ? worst.clientName ?? worst.client ?? '(unnamed client)' : null,
     top_client_name: topClient ? topClient.name ?? topClient.addr : null, top_client_count: topClient?.count ?? 0,
   };
@@ -441,6 +441,13 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
   // What an app sees of its dependencies: enough to tell its own pool from a saturated server or a lock.
   for (const [name] of Object.entries(i.services)) {
     const f = out[name];
+    // Which of the app's pools ran dry: the failing readiness check whose error reads as pool exhaustion,
+    // the pool the payload's numbers belong to, or what the pool errors in the logs name.
+    const rd = f.readiness as Record<string, unknown> | undefined;
+    const poolDep = (readiness[name] ?? []).find((d) => !d.ok && d.error && classifyError('', d.error) === 'pool');
+    const logSample = (f.logs as Record<string, unknown> | undefined)?.pool_error_sample as string | null | undefined;
+    const poolKind = poolDep?.kind ?? (rd?.pool_exhausted ? (rd.pool_kind as string | null) : null) ?? (logSample ? dependencyKindOfText(logSample) : null);
+    f.app_pool = { kind: poolKind, is_redis: poolKind === 'redis', is_postgres: poolKind !== 'redis', label: poolKind === 'redis' ? 'Redis' : poolKind === 'postgres' ? 'database' : '' };
     const pgDep = closure[name].find((d) => out[d]?.postgres);
     if (pgDep) {
       const p = out[pgDep].postgres as Record<string, unknown>;

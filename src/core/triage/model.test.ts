@@ -86,6 +86,11 @@ describe('the causal model', () => {
     expect(ids(sqla)[0]).toBe('app-pool-exhausted@api');
     const psy = run(observe({ logs: { api: { available: true, before: win(3600, 60), now: win(60, 0, { errors: 9, lines: 40, signatures: [{ type: 'psycopg_pool.PoolTimeout', template: "couldn't get a connection after <n> sec", count: 9, firstSeen: ago(50), lastSeen: ago(1), sample: "couldn't get a connection after 30.00 sec" }] }) } } }));
     expect(ids(psy)[0]).toBe('app-pool-exhausted@api');
+    // redis-py's pool running dry is the Redis pool, and the text does not send the reader to PostgreSQL.
+    const rpy = run(observe({ httpCheck: http({ state: 'down', evidence: { status: 503, ...readiness({ database: 'ok', redis: 'down: connectionerror: too many connections' }, { redis: { error: 'ConnectionError: Too many connections', pool: null } }) } }) }));
+    expect(ids(rpy)[0]).toBe('app-pool-exhausted@api');
+    expect(rpy.findings[0].cause).toMatch(/^api's own Redis connection pool is exhausted/);
+    expect(rpy.findings[0].cause).not.toMatch(/PostgreSQL/);
     expect(psy.findings[0].evidence.join(' ')).toMatch(/9 × psycopg_pool.PoolTimeout/);
   });
 
@@ -160,7 +165,7 @@ describe('the causal model', () => {
       logs: { api: { available: true, before: win(3600, 60, { latency: [{ endpoint: 'GET /api/cart/:id', count: 50, p50: 8, p95: 20 }] }), now: win(60, 0, { latency: [{ endpoint: 'GET /api/cart/:id', count: 12, p50: 1100, p95: 1500 }] }) } },
     }));
     expect(ids(blocked)[0]).toBe('redis-slow-commands@sessions');
-    expect(blocked.findings[0].cause).toMatch(/the slowest KEYS \* \(850 ms, from report-worker\)/);
+    expect(blocked.findings[0].cause).toMatch(/in the last 1 min, the slowest KEYS \* \(850 ms, from report-worker\)/);
     expect(blocked.findings[0].explains.join(' ')).toMatch(/GET \/api\/cart\/:id p50 1.1 s/);
   });
 
