@@ -248,7 +248,7 @@ export interface AppOptions {
   appName?: string;
   readyDbKey?: string;
   readyCacheKey?: string;
-  readyShape?: 'string' | 'object';
+  readyShape?: 'string' | 'object' | 'flat';
   cartPrefix?: string;
   faults?: string[];
   acquireTimeoutS?: number;

@@ -142,7 +142,7 @@ export const flatReadinessRedisDown: Scenario = {
   names: { app: 'checkout', db: 'pg', cache: 'kv' },
   dependsOn: false,
   // AppOptions (lab/stack.ts) types readyShape as 'string' | 'object'; the app takes 'flat' too.
-  app: { readyShape: 'flat' as never, readyDbKey: 'database', readyCacheKey: 'cache', appName: 'checkout-svc' },
+  app: { readyShape: 'flat', readyDbKey: 'database', readyCacheKey: 'cache', appName: 'checkout-svc' },
   async inject(ctx) {
     await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
     await ctx.stack.redis.kill();
