@@ -141,7 +141,6 @@ export const flatReadinessRedisDown: Scenario = {
   rootCause: 'redis-server is gone (SIGKILL); the app reports "cache" down at the top level of its readiness payload only because of it',
   names: { app: 'checkout', db: 'pg', cache: 'kv' },
   dependsOn: false,
-  // AppOptions (lab/stack.ts) types readyShape as 'string' | 'object'; the app takes 'flat' too.
   app: { readyShape: 'flat', readyDbKey: 'database', readyCacheKey: 'cache', appName: 'checkout-svc' },
   async inject(ctx) {
     await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
