@@ -4,6 +4,7 @@ import { parseDuration } from '../core/time.js';
 import { analyzeServiceLogs as analyzeLogs } from '../logs/analyze.js';
 import type { ChangeRecord, LogAnalysis } from '../logs/types.js';
 import type { LogObservation, LogWindow } from '../core/triage/observations.js';
+import { resolveLogFiles } from '../logs/sources/file.js';
 import { raceSignal } from './util.js';
 
 /** What triage and `diagnose app` need from a service's recent logs. */
@@ -102,6 +103,17 @@ export async function observeServiceLogs(name: string, svc: ServiceConfig, o: Ob
       AbortSignal.timeout(timeoutMs),
       () => new Error(`reading the logs took longer than ${timeoutMs} ms`),
     );
+    // Lines with no time of their own (uvicorn's default text log) fall into every slice: "now" and
+    // "before" would be the same whole file. Only the file's last write says whether it is current.
+    // (A file last written before a slice began is not read for it at all, so look at whichever slice has lines.)
+    const sample = now?.lines ? now : before;
+    if (sample && sample.lines > 0 && (sample.undated ?? 0) >= sample.lines && svc.logs.file) {
+      let lastWrite = 0;
+      try { lastWrite = Math.max(0, ...resolveLogFiles([svc.logs.file].flat(), { rotated: false }).map((f) => f.mtimeMs)); } catch { /* unreadable: treated as old */ }
+      const written = lastWrite >= at - o.currentWindowMs;
+      const empty = { ...sample, lines: 0, errors: 0, endpoints: [], latency: [], signatures: [] };
+      return { available: true, undated: true, before: written ? null : sample, now: written ? sample : empty, afterDeploy: null, beforeDeploy: null };
+    }
     return { available: true, before, now, afterDeploy, beforeDeploy };
   } catch (e) {
     return { available: false, reason: redactText((e as Error).message), before: null, now: null };
@@ -118,7 +130,7 @@ function toWindow(a: LogAnalysis, from: number, to: number, exclude: string[]): 
   const probeErrors = probe.reduce((n, e) => n + e.errors, 0);
   return {
     since: new Date(from).toISOString(), until: new Date(Math.min(to, Date.now())).toISOString(),
-    lines: Math.max(0, a.totals.linesInWindow - probeRequests), errors: Math.max(0, a.errorEvents - probeErrors),
+    lines: Math.max(0, a.totals.linesInWindow - probeRequests), errors: Math.max(0, a.errorEvents - probeErrors), undated: a.totals.undated,
     endpoints: a.topFailingEndpoints.filter((e) => !excluded(e.endpoint)).map((e) => ({ endpoint: e.endpoint, requests: e.requests, errors: e.errors, statuses: e.statuses })),
     latency: a.latency.filter((l) => !excluded(l.endpoint)).map((l) => ({ endpoint: l.endpoint, count: l.count, p50: l.p50, p95: l.p95 })),
     signatures: a.signatures.map((s) => ({ type: s.type, template: s.template, count: s.count, firstSeen: s.firstSeen, lastSeen: s.lastSeen, sample: s.sample })),

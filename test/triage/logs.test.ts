@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTriage } from '../../src/app/run-triage.js';
@@ -60,6 +60,27 @@ describe('triage with logs', () => {
     expect(spike!.action).toBe('Roll back (no earlier version of deployed is recorded, so name it): warroom run rollback --service deployed --to VERSION');
     expect(r.findings.some((f) => f.service === 'quiet')).toBe(false);
     expect(r.diagnoses.logs.quiet).toMatchObject({ available: true, now: { errors: 0 } });
+  });
+
+  it('a log whose lines carry no time (uvicorn\'s default text log): current only when the file was just written, and said', async () => {
+    const text = (n: number) => Array.from({ length: n }, (_, i) => i % 3 === 0
+      ? `INFO:     127.0.0.1:5000 - "GET /api/orders/${i} HTTP/1.1" 500 Internal Server Error\nERROR:    Exception in ASGI application\nTraceback (most recent call last):\n  File "app.py", line 9, in get_order\nKeyError: 'sku'`
+      : `INFO:     127.0.0.1:5000 - "GET /api/orders/${i} HTTP/1.1" 200 OK`).join('\n');
+    const fresh = join(dir, 'undated-fresh.log');
+    const stale = join(dir, 'undated-stale.log');
+    writeFileSync(fresh, `${text(30)}\n`);
+    writeFileSync(stale, `${text(30)}\n`);
+    const old = new Date(Date.now() - 10 * 60_000); // inside the 1 h window, before the 5 min current one
+    utimesSync(stale, old, old);
+    const ctx = testContext(store.store, { config: { services: {
+      fresh: { health: { url: ok.url }, logs: { file: [fresh] } },
+      stale: { health: { url: ok.url }, logs: { file: [stale] } },
+    } } });
+    const r = await runTriage(ctx, {});
+    expect(r.findings.find((f) => f.service === 'fresh')?.rule).toBe('error-rate-high');
+    expect(r.findings.some((f) => f.service === 'stale')).toBe(false);
+    expect(r.blindSpots.filter((b) => /log lines carry no time/.test(b)).map((b) => b.split(':')[0]).sort()).toEqual(['fresh', 'stale']);
+    expect(r.blindSpots.find((b) => b.startsWith('stale'))).toMatch(/last written before the current window/);
   });
 
   it('diagnose app shows the error rate and top failing endpoint, and says when a source is unreadable', async () => {

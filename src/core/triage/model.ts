@@ -153,6 +153,7 @@ export function blindSpots(obs: TriageObservations, built: BuiltFacts): string[]
     const isApp = !!svc.health;
     if (isApp && !l) out.push(`${name}: no logs ${(obs.adHoc ?? []).includes(name) ? 'given' : 'configured'}, so errors and latency inside the app were not read (${(obs.adHoc ?? []).includes(name) ? 'add --logs FILE' : `set services.${name}.logs`})`);
     else if (l && !l.available) out.push(`${name}: logs not read: ${l.reason ?? 'unavailable'}`);
+    else if (l?.undated) out.push(`${name}: its log lines carry no time, so errors now cannot be told from old ones (the file was last written ${l.before ? 'before' : 'within'} the current window); log with timestamps (uvicorn --log-config, JSON logs)`);
     else if (l && (l.now?.lines ?? 0) + (l.before?.lines ?? 0) === 0) out.push(`${name}: no log lines in the window (is this the file the app writes, and does it carry times?)`);
     for (const d of built.readiness[name] ?? []) {
       if (!d.service) out.push(`${name}'s readiness reports "${d.key}"${d.ok ? '' : ` failing (${(d.error ?? d.verdict).slice(0, 80)})`}, but no configured service is that dependency, so warroom did not probe it`);

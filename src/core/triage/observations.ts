@@ -106,6 +106,8 @@ export interface LogWindow {
   until: string;
   lines: number;
   errors: number;
+  /** Lines that carry no time (they fall into every slice). */
+  undated?: number;
   endpoints: { endpoint: string; requests: number; errors: number; statuses: Record<string, number> }[];
   latency: { endpoint: string; count: number; p50: number; p95: number }[];
   signatures: { type: string; template: string; count: number; firstSeen: string | null; lastSeen: string | null; sample: string }[];
@@ -114,6 +116,8 @@ export interface LogWindow {
 export interface LogObservation {
   available: boolean;
   reason?: string;
+  /** The lines carry no time: the whole file is "now" when it was written in the current window, else "before". */
+  undated?: boolean;
   /** The window before the current one, the current one ("now"), and around the latest deploy. */
   before: LogWindow | null;
   now: LogWindow | null;
