@@ -74,7 +74,12 @@ export const BUILT_IN_RULES: TriageRule[] = [
   {
     id: 'app-pool-exhausted', title: 'Connection pool exhausted (in the app)', pattern: 'Gradual degradation',
     when: { all: [
-      { any: [t('readiness.pool_exhausted', 'eq', true), t('readiness.pool_error', 'eq', true), t('logs.pool_errors_now', 'gt', 0)] },
+      { any: [
+        t('readiness.pool_exhausted', 'eq', true), t('readiness.pool_error', 'eq', true), t('logs.pool_errors_now', 'gt', 0),
+        // Its database check times out while the database answers warroom at once and the app's own sessions sit idle:
+        // the app cannot get a connection it already holds.
+        { all: [t('readiness.db_timeout', 'eq', true), t('dep_postgres.reachable', 'eq', true), t('dep_postgres.app_all_idle', 'eq', true), t('dep_postgres.long_query_count', 'eq', 0)] },
+      ] },
       // The database is not the bottleneck: no lock queue, and the server still has connections.
       not(t('dep_postgres.blocked_count', 'gt', 0)), not(t('dep_postgres.saturation_pct', 'gte', 'thresholds.pool_saturation_pct', true)), t('dep_postgres.rejecting', 'ne', true),
     ] },

@@ -384,6 +384,8 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
         pool_kind: pooled?.kind ?? null,
         // The app's own words for its pool running dry, in a failing check's error text.
         pool_error: failing.some((d) => !!d.error && classifyError('', d.error) === 'pool'),
+        // The app's database check timed out (asyncpg's bare TimeoutError): against a healthy, quick database that is its pool.
+        db_timeout: failing.some((d) => d.kind === 'postgres' && /time ?out|timed out/i.test(`${d.error ?? ''} ${d.verdict}`)),
       };
     }
     const tcp = worstOf(ofKind('tcp'));
@@ -457,11 +459,16 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
       // Without a matching application_name, a client holding exactly the app's pool size is the app.
       const poolMax = (pool?.pool_max ?? pool?.pool_size) as number | null | undefined;
       const bySize = !groups.length && poolMax ? aggregateByApp(pg.connectionsByClient).find((g) => g.count === poolMax) : undefined;
-      const mine = groups.length ? { application: groups[0].application, count: groups.reduce((a, g) => a + g.count, 0), idle: groups.filter((g) => g.state === 'idle').reduce((a, g) => a + g.count, 0) } : bySize;
+      // The only client of a database that only this app uses is the app, whatever it calls itself.
+      const apps = aggregateByApp(pg.connectionsByClient);
+      const users = Object.keys(i.services).filter((n) => n !== pgDep && closure[n]?.includes(pgDep));
+      const only = !groups.length && !bySize && apps.length === 1 && users.length === 1 ? apps[0] : undefined;
+      const mine = groups.length ? { application: groups[0].application, count: groups.reduce((a, g) => a + g.count, 0), idle: groups.filter((g) => g.state === 'idle').reduce((a, g) => a + g.count, 0) } : bySize ?? only;
       f.dep_postgres = {
         service: pgDep, reachable: p.reachable, saturation_pct: p.saturation_pct ?? null, blocked_count: p.blocked_count ?? 0, long_query_count: p.long_query_count ?? 0,
         rejecting: p.rejecting ?? false, top_holder_application: p.top_holder_application ?? null,
         app_application: mine?.application ?? null, app_connections: mine?.count ?? null, app_connections_idle: mine?.idle ?? null,
+        app_all_idle: !!mine && mine.count > 0 && mine.idle === mine.count,
       };
     }
     const rdDep = closure[name].find((d) => out[d]?.redis);

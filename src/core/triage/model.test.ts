@@ -81,6 +81,21 @@ describe('the causal model', () => {
     expect(ids(r).some((x) => x.endsWith('@pg'))).toBe(false);
   });
 
+  it('asyncpg\'s bare TimeoutError, no pool numbers: the database answers at once and the app\'s sessions sit idle, so it is the app\'s pool', () => {
+    const r = run(observe({
+      httpCheck: http({ state: 'down', latencyMs: 1004, evidence: { status: 503, ...readiness({ database: 'down: timeouterror', redis: 'ok' }, { database: { error: 'TimeoutError', pool: null } }) } }),
+      postgres: { pg: pgOk({ connectionsByClient: [{ application: 'orders-prod', user: 'app', state: 'idle', count: 5, pids: [11] }] }) },
+    }));
+    expect(ids(r)[0]).toBe('app-pool-exhausted@api');
+    expect(r.findings[0].cause).toMatch(/PostgreSQL shows orders-prod holding 5 connection\(s\), 5 idle/);
+    // The same timeout with the database busy on a long query is not blamed on the pool.
+    const busy = run(observe({
+      httpCheck: http({ state: 'down', evidence: { status: 503, ...readiness({ database: 'down: timeouterror' }, { database: { error: 'TimeoutError', pool: null } }) } }),
+      postgres: { pg: pgOk({ facts: { ...pgOk().facts, long_query_count: 1 }, connectionsByClient: [{ application: 'orders-prod', user: 'app', state: 'active', count: 5 }], longQueries: [{ pid: 9, user: 'app', application: 'orders-prod', state: 'active', queryAgeS: 40, xactAgeS: 40, stateAgeS: 40, query: 'select …' }] }) },
+    }));
+    expect(ids(busy)).not.toContain('app-pool-exhausted@api');
+  });
+
   it('other pool libraries: SQLAlchemy in the readiness text, psycopg_pool only in the logs', () => {
     const sqla = run(observe({ httpCheck: http({ state: 'down', evidence: { status: 503, ...readiness({ database: 'down' }, { database: { error: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00', pool: null } }) } }) }));
     expect(ids(sqla)[0]).toBe('app-pool-exhausted@api');
