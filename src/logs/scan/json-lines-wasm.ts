@@ -13,6 +13,8 @@ export const WASM_FIELDS = 6;
 const ALIASES = 16;
 const NEEDLE_BYTES = 32;
 const MAX_SLOTS = 8192;
+/** Why a scan stopped (the module's R_* codes): it did not, a new endpoint, a new signature. */
+export const R_NONE = 0;
 export const R_NEW_ENDPOINT = 5;
 export const R_NEW_SIGNATURE = 7;
 
