@@ -32,7 +32,12 @@ async function withStore<T>(dialect: 'sqlite' | 'postgres', fn: (s: Store) => Pr
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'warroom-bench-'));
     const store = await openStore({ dataDir: dir });
-    try { return await fn(store); } finally { await store.close(); rmSync(dir, { recursive: true, force: true }); }
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const name = `wr_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN });
@@ -40,7 +45,9 @@ async function withStore<T>(dialect: 'sqlite' | 'postgres', fn: (s: Store) => Pr
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.query(`create database "${name}"`);
   const store = await openStore({ databaseUrl: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`) });
-  try { return await fn(store); } finally {
+  try {
+    return await fn(store);
+  } finally {
     await store.close();
     await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.end();
@@ -48,9 +55,19 @@ async function withStore<T>(dialect: 'sqlite' | 'postgres', fn: (s: Store) => Pr
 }
 
 async function benchDeclareToPage(dialect: 'sqlite' | 'postgres', n: number) {
-  const [slack, pd, teams, hook, smtp] = await Promise.all([startReceiver('slack-api', { token: 'xoxb-bench-token-000000' }), startReceiver('pagerduty'), startReceiver('teams'), startReceiver('webhook', { secret: SECRET }), startSmtp()]);
+  const [slack, pd, teams, hook, smtp] = await Promise.all([
+    startReceiver('slack-api', { token: 'xoxb-bench-token-000000' }),
+    startReceiver('pagerduty'),
+    startReceiver('teams'),
+    startReceiver('webhook', { secret: SECRET }),
+    startSmtp(),
+  ]);
   const config = configSchema.parse({
-    contacts: { default_team: 'ops', teams: { ops: { oncall: 'alice', manager: 'carol' } }, people: { alice: { email: 'alice@example.com' }, carol: { email: 'carol@example.com' } } },
+    contacts: {
+      default_team: 'ops',
+      teams: { ops: { oncall: 'alice', manager: 'carol' } },
+      people: { alice: { email: 'alice@example.com' }, carol: { email: 'carol@example.com' } },
+    },
     channels: {
       slack: { bot_token: 'xoxb-bench-token-000000', api_url: slack.url },
       pagerduty: { routing_key: 'bench-routing-key', events_url: `${pd.url}/v2/enqueue` },
@@ -64,7 +81,12 @@ async function benchDeclareToPage(dialect: 'sqlite' | 'postgres', n: number) {
       const { app, deps } = await buildServer({ store, config, policy: policyFromConfig(config), logger: false });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-      const token = (await createToken({ actor: { name: 'bench', role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy: policyFromConfig(config) }, { name: 'bench', role: 'admin' })).token;
+      const token = (
+        await createToken(
+          { actor: { name: 'bench', role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy: policyFromConfig(config) },
+          { name: 'bench', role: 'admin' },
+        )
+      ).token;
       const coordination = coordinationFor(deps);
       coordination.start();
       const lat: number[] = [];
@@ -72,16 +94,37 @@ async function benchDeclareToPage(dialect: 'sqlite' | 'postgres', n: number) {
         for (let i = 0; i < n; i++) {
           const before = pd.received.length;
           const t0 = performance.now();
-          const res = await fetch(`${url}/api/v1/incidents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `Bench ${i}`, severity: 'SEV1' }) });
+          const res = await fetch(`${url}/api/v1/incidents`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ title: `Bench ${i}`, severity: 'SEV1' }),
+          });
           if (res.status !== 201) throw new Error(`declare failed: ${res.status} ${await res.text()}`);
           while (pd.received.length === before) await new Promise((r) => setImmediate(r));
           lat.push(performance.now() - t0);
         }
         // Let the other four channels finish so the figure is taken with all of them busy.
         const deadline = Date.now() + 30_000;
-        while ((slack.received.length < n || teams.received.length < n || hook.received.length < n || smtp.mails.length < 3 * n) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        while (
+          (slack.received.length < n || teams.received.length < n || hook.received.length < n || smtp.mails.length < 3 * n) &&
+          Date.now() < deadline
+        )
+          await new Promise((r) => setTimeout(r, 50));
         const problems = [slack, pd, teams, hook].flatMap((r) => r.received.flatMap((x) => x.problems));
-        return { n, p50: pct(lat, 50), p99: pct(lat, 99), max: Math.max(...lat), delivered: { slack: slack.received.length, pagerduty: pd.received.length, teams: teams.received.length, webhook: hook.received.length, email: smtp.mails.length }, problems: problems.length };
+        return {
+          n,
+          p50: pct(lat, 50),
+          p99: pct(lat, 99),
+          max: Math.max(...lat),
+          delivered: {
+            slack: slack.received.length,
+            pagerduty: pd.received.length,
+            teams: teams.received.length,
+            webhook: hook.received.length,
+            email: smtp.mails.length,
+          },
+          problems: problems.length,
+        };
       } finally {
         await coordination.stop();
         await app.close();
@@ -109,7 +152,16 @@ async function benchDueTimers(dialect: 'sqlite' | 'postgres', n: number) {
       });
       const outbox = new OutboxWorker({ store, config, pollMs: 100 });
       const fireLag: number[] = [];
-      const timers = new TimerWorker({ store, config, policy, now: () => new Date(), onEnqueued: () => outbox.wake(), onFire: (f) => { for (const x of f) fireLag.push(Date.parse(x.firedAt) - Date.parse(x.dueAt)); } });
+      const timers = new TimerWorker({
+        store,
+        config,
+        policy,
+        now: () => new Date(),
+        onEnqueued: () => outbox.wake(),
+        onFire: (f) => {
+          for (const x of f) fireLag.push(Date.parse(x.firedAt) - Date.parse(x.dueAt));
+        },
+      });
       outbox.start();
       timers.start();
       const deadline = Date.now() + 60_000;
@@ -118,7 +170,17 @@ async function benchDueTimers(dialect: 'sqlite' | 'postgres', n: number) {
       await outbox.stop();
       const deliveryLag = hook.received.map((r) => r.at - Date.parse(dueAt));
       const keys = new Set(hook.received.map((r) => r.json.id));
-      return { n, fired: fireLag.length, fireP99: pct(fireLag, 99), fireMax: Math.max(...fireLag), delivered: hook.received.length, duplicates: hook.received.length - keys.size, deliveryP99: pct(deliveryLag, 99), deliveryMax: Math.max(...deliveryLag), within1s: fireLag.filter((x) => x <= 1000).length };
+      return {
+        n,
+        fired: fireLag.length,
+        fireP99: pct(fireLag, 99),
+        fireMax: Math.max(...fireLag),
+        delivered: hook.received.length,
+        duplicates: hook.received.length - keys.size,
+        deliveryP99: pct(deliveryLag, 99),
+        deliveryMax: Math.max(...deliveryLag),
+        within1s: fireLag.filter((x) => x <= 1000).length,
+      };
     });
   } finally {
     await hook.close();
@@ -128,7 +190,11 @@ async function benchDueTimers(dialect: 'sqlite' | 'postgres', n: number) {
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 for (const d of dialects) {
   const a = await benchDeclareToPage(d, Number(process.env.BENCH_DECLARES ?? 200));
-  console.log(`[${d}] declare → first page (PagerDuty trigger), 5 channels, n=${a.n}: p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms (target p99 < 300 ms) ${a.p99 < 300 ? 'OK' : 'MISSED'}; delivered ${JSON.stringify(a.delivered)}, format problems ${a.problems}`);
+  console.log(
+    `[${d}] declare → first page (PagerDuty trigger), 5 channels, n=${a.n}: p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms (target p99 < 300 ms) ${a.p99 < 300 ? 'OK' : 'MISSED'}; delivered ${JSON.stringify(a.delivered)}, format problems ${a.problems}`,
+  );
   const b = await benchDueTimers(d, 1000);
-  console.log(`[${d}] 1,000 due reminders: fired ${b.fired}, fire lag p99 ${b.fireP99} ms, max ${b.fireMax} ms, ${b.within1s}/${b.n} within 1 s ${b.within1s === b.n ? 'OK' : 'MISSED'}; delivered ${b.delivered} (duplicates ${b.duplicates}), delivery lag p99 ${b.deliveryP99} ms, max ${b.deliveryMax} ms`);
+  console.log(
+    `[${d}] 1,000 due reminders: fired ${b.fired}, fire lag p99 ${b.fireP99} ms, max ${b.fireMax} ms, ${b.within1s}/${b.n} within 1 s ${b.within1s === b.n ? 'OK' : 'MISSED'}; delivered ${b.delivered} (duplicates ${b.duplicates}), delivery lag p99 ${b.deliveryP99} ms, max ${b.deliveryMax} ms`,
+  );
 }

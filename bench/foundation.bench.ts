@@ -48,19 +48,28 @@ function timeCommand(args: string[], cwd: string, runs = 15): number {
   return samples[Math.floor(samples.length / 2)];
 }
 
-const ctxFor = (store: Store): AppContext => ({ actor: { name: 'bench', role: 'admin', via: 'cli' }, now: () => new Date(), store, config: {}, policy: buildSeverityPolicy() });
+const ctxFor = (store: Store): AppContext => ({
+  actor: { name: 'bench', role: 'admin', via: 'cli' },
+  now: () => new Date(),
+  store,
+  config: {},
+  policy: buildSeverityPolicy(),
+});
 
 async function coldStart() {
   const cwd = mkdtempSync(join(tmpdir(), 'warroom-bench-'));
   const store = await openStore({ dataDir: join(cwd, '.warroom') });
   const ctx = ctxFor(store);
-  for (let i = 0; i < 1000; i++) await declareIncident(ctx, { title: `incident ${i}`, severity: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const)[i % 4] });
+  for (let i = 0; i < 1000; i++)
+    await declareIncident(ctx, { title: `incident ${i}`, severity: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const)[i % 4] });
   await store.close();
   const node = timeCommand(['-e', ''], cwd);
   const version = timeCommand([BIN, '--version'], cwd);
   const list = timeCommand([BIN, 'list'], cwd);
   rmSync(cwd, { recursive: true, force: true });
-  console.log(`cold start (median of 15): node -e '' ${node.toFixed(1)} ms | warroom --version ${version.toFixed(1)} ms (${(version / node).toFixed(2)}×, target ≤ 3×) | warroom list over 1,000 incidents ${list.toFixed(1)} ms (${(list / node).toFixed(2)}×, target ≤ 4×)`);
+  console.log(
+    `cold start (median of 15): node -e '' ${node.toFixed(1)} ms | warroom --version ${version.toFixed(1)} ms (${(version / node).toFixed(2)}×, target ≤ 3×) | warroom list over 1,000 incidents ${list.toFixed(1)} ms (${(list / node).toFixed(2)}×, target ≤ 4×)`,
+  );
 }
 
 /**
@@ -68,7 +77,19 @@ async function coldStart() {
  * thread (on two cores: one for the client, one for the server).
  */
 async function load(url: string, headers: Record<string, string>, body: string, seconds = 8) {
-  const args = ['-j', '-c', '50', '-d', String(seconds), '-m', 'POST', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), '-b', body, url];
+  const args = [
+    '-j',
+    '-c',
+    '50',
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
+    '-b',
+    body,
+    url,
+  ];
   const { stdout } = await promisify(execFile)(resolve('node_modules/.bin/autocannon'), args, { maxBuffer: 16 * 1024 * 1024 });
   const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
@@ -107,16 +128,34 @@ async function appendBench(kind: 'sqlite' | 'postgres') {
   let settle = () => {};
   if (kind === 'sqlite') {
     const db = new BetterSqlite3(join(dir, 'warroom.db'));
-    settle = () => { db.pragma('wal_checkpoint(TRUNCATE)'); };
+    settle = () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    };
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
     const stmt = db.prepare('insert into timeline (incident_id, at, author, kind, text) values (?, ?, ?, ?, ?) returning *');
-    bare.post('/append', async (req, reply) => reply.status(201).send(stmt.get(incident.id, new Date().toISOString(), 'bench', 'note', (req.body as { text: string }).text)));
+    bare.post('/append', async (req, reply) =>
+      reply.status(201).send(stmt.get(incident.id, new Date().toISOString(), 'bench', 'note', (req.body as { text: string }).text)),
+    );
     bare.addHook('onClose', async () => db.close());
   } else {
     const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
-    bare.post('/append', async (req, reply) => reply.status(201).send((await pool.query('insert into timeline (incident_id, at, author, kind, text) values ($1, $2, $3, $4, $5) returning *', [incident.id, new Date().toISOString(), 'bench', 'note', (req.body as { text: string }).text])).rows[0]));
+    bare.post('/append', async (req, reply) =>
+      reply
+        .status(201)
+        .send(
+          (
+            await pool.query('insert into timeline (incident_id, at, author, kind, text) values ($1, $2, $3, $4, $5) returning *', [
+              incident.id,
+              new Date().toISOString(),
+              'bench',
+              'note',
+              (req.body as { text: string }).text,
+            ])
+          ).rows[0],
+        ),
+    );
     bare.addHook('onClose', async () => pool.end());
   }
   await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -124,8 +163,15 @@ async function appendBench(kind: 'sqlite' | 'postgres') {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (s: typeof app) => (s.server.address() as { port: number }).port;
   const body = JSON.stringify({ text: 'benchmark entry' });
-  const loadBare = (seconds?: number) => load(`http://127.0.0.1:${port(bare)}/append`, { 'content-type': 'application/json' }, body, seconds);
-  const loadOurs = (seconds?: number) => load(`http://127.0.0.1:${port(app)}/api/v1/incidents/${incident.id}/timeline`, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body, seconds);
+  const loadBare = (seconds?: number) =>
+    load(`http://127.0.0.1:${port(bare)}/append`, { 'content-type': 'application/json' }, body, seconds);
+  const loadOurs = (seconds?: number) =>
+    load(
+      `http://127.0.0.1:${port(app)}/api/v1/incidents/${incident.id}/timeline`,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+      seconds,
+    );
   if (WARMUP_S > 0) {
     await loadBare(WARMUP_S);
     settle();
@@ -138,7 +184,9 @@ async function appendBench(kind: 'sqlite' | 'postgres') {
     settle();
     const ours = await loadOurs();
     ratios.push(ours.rps / base.rps);
-    console.log(`timeline append (${kind}, 50 connections, 8 s${ROUNDS > 1 ? `, round ${round}/${ROUNDS}` : ''}): bare route ${base.rps.toFixed(0)} req/s p99 ${base.p99} ms | warroom ${ours.rps.toFixed(0)} req/s p99 ${ours.p99} ms, non-2xx ${ours.non2xx}, errors ${ours.errors} → ratio ${(ours.rps / base.rps).toFixed(2)}× (target ≥ 0.7×)`);
+    console.log(
+      `timeline append (${kind}, 50 connections, 8 s${ROUNDS > 1 ? `, round ${round}/${ROUNDS}` : ''}): bare route ${base.rps.toFixed(0)} req/s p99 ${base.p99} ms | warroom ${ours.rps.toFixed(0)} req/s p99 ${ours.p99} ms, non-2xx ${ours.non2xx}, errors ${ours.errors} → ratio ${(ours.rps / base.rps).toFixed(2)}× (target ≥ 0.7×)`,
+    );
   }
   if (ROUNDS > 1) {
     ratios.sort((a, b) => a - b);

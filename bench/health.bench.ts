@@ -18,7 +18,10 @@ const HANGING = 20;
 const sockets = new Set<Socket>();
 
 async function listen(s: Server | NetServer): Promise<number> {
-  s.on('connection', (c: Socket) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+  s.on('connection', (c: Socket) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+  });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return (s.address() as { port: number }).port;
 }
@@ -26,7 +29,11 @@ async function listen(s: Server | NetServer): Promise<number> {
 function runWarroom(args: string[], cwd: string): Promise<{ code: number | null; ms: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', WARROOM_CONFIG: undefined, DATABASE_URL: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', WARROOM_CONFIG: undefined, DATABASE_URL: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -40,9 +47,13 @@ async function benchHealth() {
   const urls: string[] = [];
   for (let i = 0; i < N; i++) {
     // Every 10th service is wedged: it accepts the connection and never answers.
-    const s = i % (N / HANGING) === 0
-      ? createNetServer(() => {})
-      : createHttpServer((_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok","checks":{"db":"ok"}}'); });
+    const s =
+      i % (N / HANGING) === 0
+        ? createNetServer(() => {})
+        : createHttpServer((_q, r) => {
+            r.setHeader('content-type', 'application/json');
+            r.end('{"status":"ok","checks":{"db":"ok"}}');
+          });
     servers.push(s);
     urls.push(`http://127.0.0.1:${await listen(s)}/health/ready`);
   }
@@ -59,10 +70,16 @@ async function benchHealth() {
   }
   // CPU time of one more run: on a shared, loaded machine wall time is mostly waiting for a core.
   const cpu = await new Promise<string>((res) => {
-    const c = spawn('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, BIN, 'health', '--json', '--timeout', '2s'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, BIN, 'health', '--json', '--timeout', '2s'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     c.stderr.on('data', (d) => (err += d));
-    c.on('close', () => { const m = /cpu ([\d.]+) ([\d.]+)/.exec(err); res(m ? `${(Number(m[1]) + Number(m[2])).toFixed(2)} s (user ${m[1]} s, sys ${m[2]} s)` : 'n/a'); });
+    c.on('close', () => {
+      const m = /cpu ([\d.]+) ([\d.]+)/.exec(err);
+      res(m ? `${(Number(m[1]) + Number(m[2])).toFixed(2)} s (user ${m[1]} s, sys ${m[2]} s)` : 'n/a');
+    });
     c.on('error', () => res('n/a (/usr/bin/time missing)'));
   });
   const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -74,7 +91,10 @@ async function benchHealth() {
   let curlDown = 0;
   for (const u of urls) {
     const code = await new Promise<string>((res) => {
-      const c = spawn('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', u], { shell: false, stdio: ['ignore', 'pipe', 'ignore'] });
+      const c = spawn('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', u], {
+        shell: false,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       let out = '';
       c.stdout.on('data', (d) => (out += d));
       c.on('close', () => res(out.trim()));
@@ -87,9 +107,13 @@ async function benchHealth() {
   await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   rmSync(dir, { recursive: true, force: true });
   console.log(`health: ${N} HTTP services, ${HANGING} accept-and-never-answer, per-check timeout 2 s`);
-  console.log(`  warroom health (whole process, 3 runs): ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(' s, ')} s; median ${(median.ms / 1000).toFixed(2)} s, best ${(best.ms / 1000).toFixed(2)} s (target ≤ 2.3 s)`);
+  console.log(
+    `  warroom health (whole process, 3 runs): ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(' s, ')} s; median ${(median.ms / 1000).toFixed(2)} s, best ${(best.ms / 1000).toFixed(2)} s (target ≤ 2.3 s)`,
+  );
   console.log(`  CPU time of one warroom health process: ${cpu}`);
-  console.log(`  of which the checks (report durationMs): ${runs.map((r) => (r.reportMs / 1000).toFixed(2)).join(' s, ')} s; down found: ${runs[0].down}`);
+  console.log(
+    `  of which the checks (report durationMs): ${runs.map((r) => (r.reportMs / 1000).toFixed(2)).join(' s, ')} s; down found: ${runs[0].down}`,
+  );
   console.log(`  sequential curl loop (--max-time 2, all ${N} URLs): ${(curlMs / 1000).toFixed(1)} s; down found: ${curlDown}`);
   console.log(`  ratio curl loop / warroom (median): ${(curlMs / median.ms).toFixed(1)}×`);
 }
@@ -99,7 +123,10 @@ async function benchTriage() {
   const redisUrl = 'redis://127.0.0.1:6379/11';
   const app = await startFastApi({ DATABASE_URL: pgUrl, REDIS_URL: redisUrl });
   const dir = mkdtempSync(join(tmpdir(), 'warroom-bench-triage-'));
-  writeFileSync(join(dir, 'warroom.yaml'), `services:\n  backend:\n    health: ${app.url}/health/ready\n    depends_on: [db, cache]\n  db:\n    postgres: ${pgUrl}\n  cache:\n    redis: ${redisUrl}\n`);
+  writeFileSync(
+    join(dir, 'warroom.yaml'),
+    `services:\n  backend:\n    health: ${app.url}/health/ready\n    depends_on: [db, cache]\n  db:\n    postgres: ${pgUrl}\n  cache:\n    redis: ${redisUrl}\n`,
+  );
   try {
     await runWarroom(['triage', '--json'], dir); // first run creates the local store
     const runs: { ms: number; reportMs: number; findings: number }[] = [];
@@ -110,8 +137,12 @@ async function benchTriage() {
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log('triage: healthy local stack (FastAPI app + PostgreSQL + Redis), 5 runs');
-    console.log(`  whole process: median ${(med(runs.map((r) => r.ms)) / 1000).toFixed(2)} s (runs: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')}) (target < 2 s)`);
-    console.log(`  triage itself (report durationMs): median ${med(runs.map((r) => r.reportMs))} ms; findings: ${runs.map((r) => r.findings).join(', ')}`);
+    console.log(
+      `  whole process: median ${(med(runs.map((r) => r.ms)) / 1000).toFixed(2)} s (runs: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')}) (target < 2 s)`,
+    );
+    console.log(
+      `  triage itself (report durationMs): median ${med(runs.map((r) => r.reportMs))} ms; findings: ${runs.map((r) => r.findings).join(', ')}`,
+    );
   } finally {
     await app.stop();
     rmSync(dir, { recursive: true, force: true });

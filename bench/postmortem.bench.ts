@@ -29,7 +29,13 @@ const TARGET_MS = 1000;
 const BIN = resolve('bin/warroom.js');
 const PG_ADMIN = process.env.WARROOM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const policy = buildSeverityPolicy();
-const ctxFor = (store: Store): AppContext => ({ actor: { name: 'bench', role: 'admin', via: 'cli' }, now: () => new Date(), store, config: {}, policy });
+const ctxFor = (store: Store): AppContext => ({
+  actor: { name: 'bench', role: 'admin', via: 'cli' },
+  now: () => new Date(),
+  store,
+  config: {},
+  policy,
+});
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Wall-clock ms; the CPU ms of this process for the same call is pushed to cpuSamples when given. */
@@ -46,12 +52,25 @@ async function time(fn: () => Promise<unknown> | unknown, cpuSamples?: number[])
 /** A long incident: 10,000 entries over ~14 hours, a realistic mix of kinds, with notes that need escaping. */
 async function seed(store: Store): Promise<void> {
   const ctx = ctxFor(store);
-  await declareIncident(ctx, { title: 'Checkout <b>down</b> | 500s', severity: 'SEV1', commander: 'alice', services: ['checkout', 'db'], impact: 'Payments fail' });
+  await declareIncident(ctx, {
+    title: 'Checkout <b>down</b> | 500s',
+    severity: 'SEV1',
+    commander: 'alice',
+    services: ['checkout', 'db'],
+    impact: 'Payments fail',
+  });
   const start = Date.now() - 15 * 3_600_000;
   const kinds: TimelineKind[] = ['note', 'note', 'finding', 'action', 'note', 'update', 'decision', 'note'];
   const batch: NewTimelineEntry[] = [];
   for (let i = 0; i < ENTRIES - 3; i++) {
-    batch.push({ at: new Date(start + i * 5_000).toISOString(), author: `responder${i % 7}`, kind: kinds[i % kinds.length], text: `entry ${i}: pool at ${i % 100}/100 <connections> | retry ${i}`, corrects: null, data: null });
+    batch.push({
+      at: new Date(start + i * 5_000).toISOString(),
+      author: `responder${i % 7}`,
+      kind: kinds[i % kinds.length],
+      text: `entry ${i}: pool at ${i % 100}/100 <connections> | retry ${i}`,
+      corrects: null,
+      data: null,
+    });
   }
   for (let i = 0; i < batch.length; i += 500) await store.writeTx((trx) => appendEntries(trx, 'INC-1', batch.slice(i, i + 500)));
   await resolveIncident(ctx, 'INC-1', { summary: 'Rolled back' });
@@ -65,24 +84,37 @@ async function measure(label: string, store: Store) {
   await generatePostmortem(ctx, 'INC-1', { outputDir: out, format: 'md,html,json' }); // warm-up (JIT, caches)
   const full: number[] = [];
   const fullCpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) full.push(await time(() => generatePostmortem(ctx, 'INC-1', { outputDir: out, format: 'md,html,json' }), fullCpu));
+  for (let i = 0; i < RUNS; i++)
+    full.push(await time(() => generatePostmortem(ctx, 'INC-1', { outputDir: out, format: 'md,html,json' }), fullCpu));
   // The stages on their own, from the same records.
   const inc = await getIncident(store.db, 'INC-1');
   const tl = await listTimeline(store.db, 'INC-1');
   const template = loadTemplate('full', {}, process.cwd()).text;
-  const read: number[] = [], model: number[] = [], md: number[] = [], html: number[] = [], json: number[] = [];
+  const read: number[] = [],
+    model: number[] = [],
+    md: number[] = [],
+    html: number[] = [],
+    json: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     read.push(await time(() => listTimeline(store.db, 'INC-1')));
     let m!: ReturnType<typeof buildPostmortemModel>;
-    model.push(await time(() => { m = buildPostmortemModel({ incident: inc, timeline: tl, record: null, actionItems: [], policy, now: new Date().toISOString() }); }));
+    model.push(
+      await time(() => {
+        m = buildPostmortemModel({ incident: inc, timeline: tl, record: null, actionItems: [], policy, now: new Date().toISOString() });
+      }),
+    );
     md.push(await time(() => renderMarkdown(m, template)));
     html.push(await time(() => renderHtml(m)));
     json.push(await time(() => renderJson(m)));
   }
   const f = median(full);
   // CPU time is printed too: on a shared, overloaded machine wall time mostly measures the queue for a core.
-  console.log(`${label}: ${n} timeline entries — generate md+html+json wall median ${f.toFixed(1)} ms (min ${Math.min(...full).toFixed(1)}, max ${Math.max(...full).toFixed(1)}), CPU median ${median(fullCpu).toFixed(1)} ms; target < ${TARGET_MS} ms: ${f < TARGET_MS ? 'PASS' : 'FAIL'}`);
-  console.log(`  stages (median): read timeline ${median(read).toFixed(1)} ms | model ${median(model).toFixed(1)} ms | markdown ${median(md).toFixed(1)} ms | html ${median(html).toFixed(1)} ms | json ${median(json).toFixed(1)} ms`);
+  console.log(
+    `${label}: ${n} timeline entries — generate md+html+json wall median ${f.toFixed(1)} ms (min ${Math.min(...full).toFixed(1)}, max ${Math.max(...full).toFixed(1)}), CPU median ${median(fullCpu).toFixed(1)} ms; target < ${TARGET_MS} ms: ${f < TARGET_MS ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `  stages (median): read timeline ${median(read).toFixed(1)} ms | model ${median(model).toFixed(1)} ms | markdown ${median(md).toFixed(1)} ms | html ${median(html).toFixed(1)} ms | json ${median(json).toFixed(1)} ms`,
+  );
   rmSync(out, { recursive: true, force: true });
   return f;
 }
@@ -95,7 +127,11 @@ async function cli(): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [BIN, 'postmortem', 'INC-1', '--format', 'md,html,json', '--output-dir', 'out'], { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', WARROOM_USER: 'bench' } });
+    const r = spawnSync(process.execPath, [BIN, 'postmortem', 'INC-1', '--format', 'md,html,json', '--output-dir', 'out'], {
+      cwd,
+      stdio: 'ignore',
+      env: { ...process.env, NO_COLOR: '1', WARROOM_USER: 'bench' },
+    });
     if (r.status !== 0) throw new Error(`warroom postmortem exited ${r.status}`);
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }

@@ -7,12 +7,24 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const filters = process.argv.slice(2);
-const files = readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).filter((f) => !filters.length || filters.some((x) => f.includes(x))).sort();
+const files = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
+  .sort();
 mkdirSync('bench/out', { recursive: true });
 let failed = 0;
 for (const f of files) {
   const outfile = join('bench/out', f.replace(/\.ts$/, '.mjs'));
-  await build({ entryPoints: [join('bench', f)], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: [join('bench', f)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   console.log(`\n=== ${f} ===`);
   const r = spawnSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit' });
   if (r.status !== 0) failed++;

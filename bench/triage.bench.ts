@@ -10,25 +10,43 @@ import { runLab } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios/index.js';
 import { REPO } from '../lab/stack.js';
 
-const only = process.env.LAB_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.LAB_SCENARIOS?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
-if (only && scenarios.length !== only.length) throw new Error(`unknown scenario id(s): ${only.filter((id) => !SCENARIOS.some((s) => s.id === id)).join(', ')}`);
+if (only && scenarios.length !== only.length)
+  throw new Error(`unknown scenario id(s): ${only.filter((id) => !SCENARIOS.some((s) => s.id === id)).join(', ')}`);
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const yes = (b: boolean) => (b ? 'yes' : 'NO');
-console.log(`${pad('scenario', 34)} ${pad('expected first', 40)} ${pad('got first', 40)} ${pad('first', 5)} ${pad('action', 6)} ${pad('false claims', 40)} triage ms`);
+console.log(
+  `${pad('scenario', 34)} ${pad('expected first', 40)} ${pad('got first', 40)} ${pad('first', 5)} ${pad('action', 6)} ${pad('false claims', 40)} triage ms`,
+);
 const summary = await runLab(scenarios, (r) => {
-  const got = r.faultError ? 'FAULT NOT IN EFFECT' : r.first ? `${r.first.rule}@${r.first.service}` : r.report ? '(no findings)' : '(no report)';
-  console.log(`${pad(r.id, 34)} ${pad(r.expected, 40)} ${pad(got, 40)} ${pad(yes(r.firstOk), 5)} ${pad(yes(r.actionOk), 6)} ${pad(r.falseClaims.join('; ') || '-', 40)} ${r.triageMs}`);
+  const got = r.faultError
+    ? 'FAULT NOT IN EFFECT'
+    : r.first
+      ? `${r.first.rule}@${r.first.service}`
+      : r.report
+        ? '(no findings)'
+        : '(no report)';
+  console.log(
+    `${pad(r.id, 34)} ${pad(r.expected, 40)} ${pad(got, 40)} ${pad(yes(r.firstOk), 5)} ${pad(yes(r.actionOk), 6)} ${pad(r.falseClaims.join('; ') || '-', 40)} ${r.triageMs}`,
+  );
   if (r.faultError) console.log(`    fault not in effect: ${r.faultError.split('\n')[0]}`);
   if (r.triageError) console.log(`    ${r.triageError.slice(0, 300)}`);
   if (r.first?.action) console.log(`    action: ${r.first.action.slice(0, 200)}`);
   for (const c of r.commands.filter((x) => !x.ok)) console.log(`    command refused: ${c.command}: ${c.detail}`);
 });
 const t = summary.triageMs;
-console.log(`\nfirst finding correct ${summary.firstCorrect}/${summary.total}, action correct ${summary.actionCorrect}/${summary.total}, false claims ${summary.falseClaims}`);
-console.log(`triage time: every probe answers median ${t.answering.median} ms, max ${t.answering.max} ms; a probe hangs median ${t.hanging.median} ms, max ${t.hanging.max} ms`);
-if (summary.faultNotInEffect.length) console.log(`fault not in effect (harness problem, not a triage miss): ${summary.faultNotInEffect.join(', ')}`);
+console.log(
+  `\nfirst finding correct ${summary.firstCorrect}/${summary.total}, action correct ${summary.actionCorrect}/${summary.total}, false claims ${summary.falseClaims}`,
+);
+console.log(
+  `triage time: every probe answers median ${t.answering.median} ms, max ${t.answering.max} ms; a probe hangs median ${t.hanging.median} ms, max ${t.hanging.max} ms`,
+);
+if (summary.faultNotInEffect.length)
+  console.log(`fault not in effect (harness problem, not a triage miss): ${summary.faultNotInEffect.join(', ')}`);
 const notes = [...new Set(summary.results.flatMap((r) => r.configNotes))];
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`lab wall time ${(summary.wallMs / 1000).toFixed(1)} s`);

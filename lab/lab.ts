@@ -18,14 +18,20 @@ export interface LabSummary {
   triageMs: { answering: { median: number; max: number }; hanging: { median: number; max: number } };
 }
 
-const median = (xs: number[]) => { if (!xs.length) return 0; const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const median = (xs: number[]) => {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+};
 
 export function summarise(results: ScenarioResult[], wallMs: number): LabSummary {
   const ran = results.filter((r) => r.report);
   const answering = ran.filter((r) => !r.hangs).map((r) => r.triageMs);
   const hanging = ran.filter((r) => r.hangs).map((r) => r.triageMs);
   return {
-    results, total: results.length, wallMs,
+    results,
+    total: results.length,
+    wallMs,
     firstCorrect: results.filter((r) => r.firstOk).length,
     actionCorrect: results.filter((r) => r.actionOk).length,
     falseClaims: results.reduce((n, r) => n + r.falseClaims.length, 0),

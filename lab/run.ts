@@ -17,19 +17,37 @@ const CLI = process.env.LAB_WARROOM_CLI ?? join(REPO, 'bin/warroom.js');
 const LAB_CTL = join(REPO, 'lab/bin/lab-ctl.mjs');
 
 /** Thresholds scaled to a lab that lives for seconds, not hours (values can be overridden per scenario). */
-export const LAB_THRESHOLDS = { lock_wait_s: 3, long_query_s: 4, idle_in_transaction_s: 4, latency_ms: 1000, error_rate_pct: 5, redis_memory_pct: 90, pool_saturation_pct: 90 };
+export const LAB_THRESHOLDS = {
+  lock_wait_s: 3,
+  long_query_s: 4,
+  idle_in_transaction_s: 4,
+  latency_ms: 1000,
+  error_rate_pct: 5,
+  redis_memory_pct: 90,
+  pool_saturation_pct: 90,
+};
 export const DEFAULT_CURRENT_WINDOW = '20s';
 
 export function runCli(args: string[], o: { cwd: string; timeoutMs?: number }): Promise<CliResult> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd, env: { ...process.env, NO_COLOR: '1', WARROOM_USER: 'lab', WARROOM_URL: '', WARROOM_DATA: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: o.cwd,
+      env: { ...process.env, NO_COLOR: '1', WARROOM_USER: 'lab', WARROOM_URL: '', WARROOM_DATA: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => { stderr += '\n[lab] killed after time limit'; child.kill('SIGKILL'); }, o.timeoutMs ?? 60_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) }); });
+    const timer = setTimeout(() => {
+      stderr += '\n[lab] killed after time limit';
+      child.kill('SIGKILL');
+    }, o.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
+    });
   });
 }
 
@@ -83,14 +101,28 @@ export function expectedLabel(s: Scenario): string {
   return `${Array.isArray(e.rule) ? e.rule.join('|') : e.rule}@${e.service}`;
 }
 
-export function score(s: Scenario, report: TriageReportLike | null, facts: Record<string, unknown>): Pick<ScenarioResult, 'firstOk' | 'actionOk' | 'falseClaims' | 'notBlamedHits' | 'missingAlso' | 'noFindingsOk' | 'first' | 'notes'> {
+export function score(
+  s: Scenario,
+  report: TriageReportLike | null,
+  facts: Record<string, unknown>,
+): Pick<ScenarioResult, 'firstOk' | 'actionOk' | 'falseClaims' | 'notBlamedHits' | 'missingAlso' | 'noFindingsOk' | 'first' | 'notes'> {
   const findings = report?.findings ?? [];
   const f0 = findings[0];
   const first = f0 ? { rule: f0.rule, service: f0.service, action: f0.action ?? '' } : null;
   const causes = findings.filter((f) => !isNote(f));
-  const notBlamedHits = s.notBlamed.flatMap((r) => findings.filter((f) => matches(f, r)).map((f) => `blamed ${f.rule}@${f.service} (ground truth: not ${label(r)})`));
-  const wanted: RuleRef[] = [...(s.expect ? (Array.isArray(s.expect.rule) ? s.expect.rule : [s.expect.rule]).map((rule) => ({ rule, service: s.expect!.service })) : []), ...(s.alsoExpect ?? []), ...(s.tolerate ?? [])];
-  const unexpected = causes.filter((f) => !wanted.some((w) => matches(f, w)) && !s.notBlamed.some((r) => matches(f, r))).map((f) => `unexpected ${f.rule}@${f.service}`);
+  const notBlamedHits = s.notBlamed.flatMap((r) =>
+    findings.filter((f) => matches(f, r)).map((f) => `blamed ${f.rule}@${f.service} (ground truth: not ${label(r)})`),
+  );
+  const wanted: RuleRef[] = [
+    ...(s.expect
+      ? (Array.isArray(s.expect.rule) ? s.expect.rule : [s.expect.rule]).map((rule) => ({ rule, service: s.expect!.service }))
+      : []),
+    ...(s.alsoExpect ?? []),
+    ...(s.tolerate ?? []),
+  ];
+  const unexpected = causes
+    .filter((f) => !wanted.some((w) => matches(f, w)) && !s.notBlamed.some((r) => matches(f, r)))
+    .map((f) => `unexpected ${f.rule}@${f.service}`);
   const missingAlso = (s.alsoExpect ?? []).filter((r) => !findings.some((f) => matches(f, r))).map(label);
   let firstOk = false;
   let actionOk = false;
@@ -106,7 +138,16 @@ export function score(s: Scenario, report: TriageReportLike | null, facts: Recor
     const re = typeof s.expect.action === 'function' ? s.expect.action(facts) : s.expect.action;
     actionOk = firstOk && (!re || re.test(f0.action ?? ''));
   }
-  return { firstOk, actionOk, falseClaims: [...notBlamedHits, ...unexpected], notBlamedHits, missingAlso, noFindingsOk, first, notes: findings.filter(isNote).map((f) => `${f.rule}@${f.service}`) };
+  return {
+    firstOk,
+    actionOk,
+    falseClaims: [...notBlamedHits, ...unexpected],
+    notBlamedHits,
+    missingAlso,
+    noFindingsOk,
+    first,
+    notes: findings.filter(isNote).map((f) => `${f.rule}@${f.service}`),
+  };
 }
 
 export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioResult> {
@@ -120,9 +161,18 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
   await stack.startApp(s.app ?? {});
   const cli = (args: string[], timeoutMs?: number) => runCli(['-c', configPath, ...args], { cwd: dir, timeoutMs });
   const ctx: LabContext = {
-    stack, dir, configPath, names: s.names, thresholds, facts,
-    get app(): App { return stack.app!; },
-    onHeal: (fn) => { heals.push(fn); },
+    stack,
+    dir,
+    configPath,
+    names: s.names,
+    thresholds,
+    facts,
+    get app(): App {
+      return stack.app!;
+    },
+    onHeal: (fn) => {
+      heals.push(fn);
+    },
     traffic: (reqs, o) => traffic(stack.app!.url, reqs, o),
     warroom: cli,
     deploy: async (version, at) => {
@@ -133,8 +183,26 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
   };
 
   const result: ScenarioResult = {
-    id: s.id, pass: false, faultError: null, firstOk: false, actionOk: false, falseClaims: [], notBlamedHits: [], missingAlso: [], noFindingsOk: null,
-    first: null, expected: expectedLabel(s), commands: [], triageMs: 0, triageExit: null, triageError: null, hangs: !!s.hangs, facts, notes: [], configNotes: [], report: null,
+    id: s.id,
+    pass: false,
+    faultError: null,
+    firstOk: false,
+    actionOk: false,
+    falseClaims: [],
+    notBlamedHits: [],
+    missingAlso: [],
+    noFindingsOk: null,
+    first: null,
+    expected: expectedLabel(s),
+    commands: [],
+    triageMs: 0,
+    triageExit: null,
+    triageError: null,
+    hangs: !!s.hangs,
+    facts,
+    notes: [],
+    configNotes: [],
+    report: null,
   };
   try {
     let extra: Awaited<ReturnType<NonNullable<Scenario['extraConfig']>>> = {};
@@ -191,11 +259,21 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
       if (f0?.action) result.commands = await checkCommands(f0.action, cli);
     }
   } finally {
-    for (const h of heals.reverse()) { try { await h(); } catch { /* the reset below heals what a step could not */ } }
+    for (const h of heals.reverse()) {
+      try {
+        await h();
+      } catch {
+        /* the reset below heals what a step could not */
+      }
+    }
   }
   Object.assign(result, score(s, result.report, facts));
   const commandsOk = result.commands.every((c) => c.ok);
   if (!commandsOk) result.actionOk = false;
-  result.pass = result.faultError === null && result.report !== null && (s.noFindings ? result.noFindingsOk === true : result.firstOk && result.actionOk && result.missingAlso.length === 0) && result.notBlamedHits.length === 0;
+  result.pass =
+    result.faultError === null &&
+    result.report !== null &&
+    (s.noFindings ? result.noFindingsOk === true : result.firstOk && result.actionOk && result.missingAlso.length === 0) &&
+    result.notBlamedHits.length === 0;
   return result;
 }

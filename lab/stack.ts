@@ -52,14 +52,26 @@ export async function freePort(): Promise<number> {
 export function probePort(port: number, timeoutMs = 1000): Promise<'open' | 'refused' | 'timeout' | 'error'> {
   return new Promise((r) => {
     const s = connect({ host: '127.0.0.1', port });
-    const t = setTimeout(() => { s.destroy(); r('timeout'); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(t); s.destroy(); r('open'); });
-    s.once('error', (e: NodeJS.ErrnoException) => { clearTimeout(t); r(e.code === 'ECONNREFUSED' ? 'refused' : 'error'); });
+    const t = setTimeout(() => {
+      s.destroy();
+      r('timeout');
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(t);
+      s.destroy();
+      r('open');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(t);
+      r(e.code === 'ECONNREFUSED' ? 'refused' : 'error');
+    });
   });
 }
 
 function osUser(name: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`triage lab: no "${name}" OS user to run PostgreSQL as`);
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -69,7 +81,10 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((r) => {
     const t = setTimeout(() => r(false), ms);
-    child.once('exit', () => { clearTimeout(t); r(true); });
+    child.once('exit', () => {
+      clearTimeout(t);
+      r(true);
+    });
   });
 }
 
@@ -83,11 +98,24 @@ const live = new Set<ChildProcess>();
 const dirs = new Set<string>();
 const mounts = new Set<string>();
 function reapAll(): void {
-  for (const c of live) { try { c.kill('SIGCONT'); c.kill('SIGKILL'); } catch { /* gone */ } }
+  for (const c of live) {
+    try {
+      c.kill('SIGCONT');
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   live.clear();
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   mounts.clear();
-  for (const d of dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const d of dirs) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
   dirs.clear();
 }
 let handlersInstalled = false;
@@ -95,16 +123,27 @@ function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once('exit', reapAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => { reapAll(); process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(sig, () => {
+      reapAll();
+      process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
+    });
 }
 export function track(c: ChildProcess): ChildProcess {
   live.add(c);
   c.once('exit', () => live.delete(c));
   return c;
 }
-export function trackDir(d: string): string { dirs.add(d); return d; }
-export function trackMount(m: string): void { mounts.add(m); }
-export function untrackMount(m: string): void { mounts.delete(m); }
+export function trackDir(d: string): string {
+  dirs.add(d);
+  return d;
+}
+export function trackMount(m: string): void {
+  mounts.add(m);
+}
+export function untrackMount(m: string): void {
+  mounts.delete(m);
+}
 
 export const DB_NAME = 'shop';
 /** The app's role and the hog's role are not superusers: max_connections binds them, while warroom (postgres) keeps the reserved slots. */
@@ -116,22 +155,35 @@ export class Postgres {
   port = 0;
   child: ChildProcess | null = null;
   private readonly ids = osUser('postgres');
-  constructor(readonly dir: string, readonly maxConnections: number) { this.data = join(dir, 'pgdata'); }
+  constructor(
+    readonly dir: string,
+    readonly maxConnections: number,
+  ) {
+    this.data = join(dir, 'pgdata');
+  }
 
-  url(user = 'postgres', db = DB_NAME): string { return `postgres://${user}@127.0.0.1:${this.port}/${db}`; }
+  url(user = 'postgres', db = DB_NAME): string {
+    return `postgres://${user}@127.0.0.1:${this.port}/${db}`;
+  }
 
   async init(): Promise<void> {
     mkdirSync(this.data, { recursive: true, mode: 0o700 });
     chownSync(this.data, this.ids.uid, this.ids.gid);
-    run([`${PG_BIN}/initdb`, '-D', this.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...this.ids, env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+    run([`${PG_BIN}/initdb`, '-D', this.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+      ...this.ids,
+      env: { PATH: process.env.PATH, LC_ALL: 'C' },
+    });
     this.port = await freePort();
     await this.start();
     const admin = new pg.Client({ connectionString: this.url('postgres', 'postgres') });
     await admin.connect();
     try {
       // One statement per call: CREATE DATABASE cannot share the implicit transaction of a multi-statement query.
-      for (const q of [`create role ${APP_ROLE} login`, `create role ${HOG_ROLE} login`, `create database ${DB_NAME} owner ${APP_ROLE}`]) await admin.query(q);
-    } finally { await admin.end(); }
+      for (const q of [`create role ${APP_ROLE} login`, `create role ${HOG_ROLE} login`, `create database ${DB_NAME} owner ${APP_ROLE}`])
+        await admin.query(q);
+    } finally {
+      await admin.end();
+    }
     const c = new pg.Client({ connectionString: this.url(APP_ROLE) });
     await c.connect();
     try {
@@ -142,43 +194,86 @@ export class Postgres {
         insert into products (name, price, stock) select 'product ' || g, (g * 3.5)::numeric(10,2), 1000000 from generate_series(1, 40) g;
         insert into orders (product_id, qty, total, user_name) select 1 + (g % 40), 1, 9.99, 'seed-' || g from generate_series(1, 200) g;
         grant select, update on products to ${HOG_ROLE}; grant select on orders to ${HOG_ROLE};`);
-    } finally { await c.end(); }
+    } finally {
+      await c.end();
+    }
   }
 
   async start(): Promise<void> {
-    const child = spawn(`${PG_BIN}/postgres`, ['-D', this.data, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.data}`,
-      '-c', `max_connections=${this.maxConnections}`, '-c', 'superuser_reserved_connections=3', '-c', 'fsync=off', '-c', 'synchronous_commit=off',
-      '-c', 'shared_buffers=16MB', '-c', 'log_min_messages=warning', '-c', 'log_min_error_statement=panic'],
-    { ...this.ids, env: { PATH: process.env.PATH, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      `${PG_BIN}/postgres`,
+      [
+        '-D',
+        this.data,
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${this.data}`,
+        '-c',
+        `max_connections=${this.maxConnections}`,
+        '-c',
+        'superuser_reserved_connections=3',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'shared_buffers=16MB',
+        '-c',
+        'log_min_messages=warning',
+        '-c',
+        'log_min_error_statement=panic',
+      ],
+      { ...this.ids, env: { PATH: process.env.PATH, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     track(child);
     let err = '';
-    child.stderr!.on('data', (d) => { if (err.length < 20_000) err += d; });
+    child.stderr!.on('data', (d) => {
+      if (err.length < 20_000) err += d;
+    });
     this.child = child;
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}: ${err}`);
       const c = new pg.Client({ connectionString: this.url('postgres', 'postgres'), connectionTimeoutMillis: 1000 });
-      try { await c.connect(); await c.end(); return; } catch { await c.end().catch(() => {}); }
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch {
+        await c.end().catch(() => {});
+      }
       if (Date.now() > deadline) throw new Error(`postgres did not start: ${err}`);
       await sleep(100);
     }
   }
 
-  get running(): boolean { return !!this.child && this.child.exitCode === null && this.child.signalCode === null; }
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   /** Fast shutdown (SIGINT): what "pg_ctl stop -m fast" does; immediate (SIGQUIT) if it hangs. */
   async stop(): Promise<void> {
     const c = this.child;
     if (!c || !this.running) return;
     c.kill('SIGINT');
-    if (!(await waitExit(c, 10_000))) { c.kill('SIGQUIT'); await waitExit(c, 5000); }
+    if (!(await waitExit(c, 10_000))) {
+      c.kill('SIGQUIT');
+      await waitExit(c, 5000);
+    }
   }
 
   /** Runs SQL as the superuser on the app database (lab bookkeeping, never through the app). */
   async admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     const c = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 3000, application_name: 'lab-admin' });
     await c.connect();
-    try { return (await c.query<T>(sql, params)).rows; } finally { await c.end(); }
+    try {
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
   }
 }
 
@@ -189,34 +284,76 @@ export class RedisServer {
   port = 0;
   child: ChildProcess | null = null;
   constructor(readonly dir: string) {}
-  get url(): string { return `redis://127.0.0.1:${this.port}/0`; }
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
 
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
     mkdirSync(this.dir, { recursive: true });
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir,
-      '--maxmemory', String(REDIS_MAXMEMORY), '--maxmemory-policy', 'noeviction', '--maxclients', String(REDIS_MAXCLIENTS), '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        '--maxmemory',
+        String(REDIS_MAXMEMORY),
+        '--maxmemory-policy',
+        'noeviction',
+        '--maxclients',
+        String(REDIS_MAXCLIENTS),
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     track(child);
     let out = '';
-    child.stdout!.on('data', (d) => { if (out.length < 20_000) out += d; });
+    child.stdout!.on('data', (d) => {
+      if (out.length < 20_000) out += d;
+    });
     this.child = child;
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode}: ${out}`);
       if ((await probePort(this.port, 500)) === 'open') {
         const r = this.client();
-        try { if ((await r.ping()) === 'PONG') return; } catch { /* loading */ } finally { r.disconnect(); }
+        try {
+          if ((await r.ping()) === 'PONG') return;
+        } catch {
+          /* loading */
+        } finally {
+          r.disconnect();
+        }
       }
       if (Date.now() > deadline) throw new Error(`redis-server did not start: ${out}`);
       await sleep(50);
     }
   }
 
-  get running(): boolean { return !!this.child && this.child.exitCode === null && this.child.signalCode === null; }
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   client(name = 'lab-admin'): Redis {
-    return new Redis({ host: '127.0.0.1', port: this.port, connectionName: name, lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true, connectTimeout: 2000 });
+    return new Redis({
+      host: '127.0.0.1',
+      port: this.port,
+      connectionName: name,
+      lazyConnect: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: true,
+      connectTimeout: 2000,
+    });
   }
 
   async kill(): Promise<void> {
@@ -238,7 +375,9 @@ export class RedisServer {
       await r.config('SET', 'maxclients', String(REDIS_MAXCLIENTS));
       await r.config('RESETSTAT');
       await r.slowlog('RESET');
-    } finally { r.disconnect(); }
+    } finally {
+      r.disconnect();
+    }
   }
 }
 
@@ -259,33 +398,82 @@ export interface AppOptions {
 export class App {
   child: ChildProcess | null = null;
   out = '';
-  constructor(readonly port: number, readonly logFile: string, readonly opts: Required<Omit<AppOptions, 'port'>>) {}
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
-  get pid(): number { return this.child?.pid ?? -1; }
-  get running(): boolean { return !!this.child && this.child.exitCode === null && this.child.signalCode === null; }
+  constructor(
+    readonly port: number,
+    readonly logFile: string,
+    readonly opts: Required<Omit<AppOptions, 'port'>>,
+  ) {}
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get pid(): number {
+    return this.child?.pid ?? -1;
+  }
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   async start(stack: Stack): Promise<void> {
     const o = this.opts;
-    const child = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', '--app-dir', APP_DIR, '--host', '127.0.0.1', '--port', String(this.port), '--no-access-log', '--log-level', 'warning'], {
-      env: {
-        PATH: process.env.PATH, LC_ALL: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1',
-        DATABASE_URL: stack.pg.url(APP_ROLE), REDIS_URL: stack.redis.url, CHECK_TIMEOUT_S: '1.0', ACQUIRE_TIMEOUT_S: String(o.acquireTimeoutS),
-        REQUEST_ACQUIRE_TIMEOUT_S: '2.5', POOL_MAX: String(o.poolMax), APP_VERSION: o.version, APP_NAME: o.appName, LOG_FILE: this.logFile,
-        READY_DB_KEY: o.readyDbKey, READY_CACHE_KEY: o.readyCacheKey, READY_SHAPE: o.readyShape, CART_PREFIX: o.cartPrefix,
-        FAULTS: o.faults.join(','), FAULT_TOKEN, EXPORT_S: '1.3', SLOW_SEARCH_S: '1.6',
+    const child = spawn(
+      PYTHON,
+      [
+        '-m',
+        'uvicorn',
+        'app:app',
+        '--app-dir',
+        APP_DIR,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--no-access-log',
+        '--log-level',
+        'warning',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          LC_ALL: 'C.UTF-8',
+          PYTHONUNBUFFERED: '1',
+          PYTHONDONTWRITEBYTECODE: '1',
+          DATABASE_URL: stack.pg.url(APP_ROLE),
+          REDIS_URL: stack.redis.url,
+          CHECK_TIMEOUT_S: '1.0',
+          ACQUIRE_TIMEOUT_S: String(o.acquireTimeoutS),
+          REQUEST_ACQUIRE_TIMEOUT_S: '2.5',
+          POOL_MAX: String(o.poolMax),
+          APP_VERSION: o.version,
+          APP_NAME: o.appName,
+          LOG_FILE: this.logFile,
+          READY_DB_KEY: o.readyDbKey,
+          READY_CACHE_KEY: o.readyCacheKey,
+          READY_SHAPE: o.readyShape,
+          CART_PREFIX: o.cartPrefix,
+          FAULTS: o.faults.join(','),
+          FAULT_TOKEN,
+          EXPORT_S: '1.3',
+          SLOW_SEARCH_S: '1.6',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     track(child);
     this.child = child;
     this.out = '';
-    const keep = (d: Buffer) => { this.out = (this.out + d).slice(-20_000); };
+    const keep = (d: Buffer) => {
+      this.out = (this.out + d).slice(-20_000);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`uvicorn exited ${child.exitCode}: ${this.out}`);
-      try { if ((await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok) return; } catch { /* not yet */ }
+      try {
+        if ((await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok) return;
+      } catch {
+        /* not yet */
+      }
       if (Date.now() > deadline) throw new Error(`uvicorn did not start: ${this.out}`);
       await sleep(100);
     }
@@ -296,7 +484,10 @@ export class App {
     if (!c || !this.running) return;
     c.kill('SIGCONT');
     c.kill('SIGTERM');
-    if (!(await waitExit(c, 3000))) { c.kill('SIGKILL'); await waitExit(c, 3000); }
+    if (!(await waitExit(c, 3000))) {
+      c.kill('SIGKILL');
+      await waitExit(c, 3000);
+    }
   }
 
   async kill(): Promise<void> {
@@ -307,7 +498,11 @@ export class App {
   }
 
   async fault(name: string, enabled: boolean): Promise<void> {
-    const r = await fetch(`${this.url}/__fault/${name}?enabled=${enabled}`, { method: 'POST', headers: { 'x-fault-token': FAULT_TOKEN }, signal: AbortSignal.timeout(3000) });
+    const r = await fetch(`${this.url}/__fault/${name}?enabled=${enabled}`, {
+      method: 'POST',
+      headers: { 'x-fault-token': FAULT_TOKEN },
+      signal: AbortSignal.timeout(3000),
+    });
     if (!r.ok) throw new Error(`fault switch ${name}=${enabled}: HTTP ${r.status} ${await r.text()}`);
   }
 }
@@ -341,20 +536,32 @@ export class Stack {
     try {
       await Promise.all([s.pg.init(), s.redis.start()]);
       await s.startControl();
-    } catch (e) { await s.close(); throw e; }
+    } catch (e) {
+      await s.close();
+      throw e;
+    }
     return s;
   }
 
   private async startControl(): Promise<void> {
     this.ctl = createHttpServer((req, res) => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const done = (code: number, text: string) => { res.statusCode = code; res.end(`${text}\n`); };
+      const done = (code: number, text: string) => {
+        res.statusCode = code;
+        res.end(`${text}\n`);
+      };
       if (req.method !== 'POST' || !this.app) return done(404, 'no app');
       const version = u.searchParams.get('version');
       const opts: AppOptions = { ...this.app.opts, port: this.app.port };
       // A rollback runs the old version: the faults the bad version shipped with go with it.
-      if (u.pathname === '/rollback' && version) { opts.version = version; opts.faults = []; } else if (u.pathname !== '/restart') return done(404, 'unknown');
-      this.restartApp(opts).then(() => done(200, 'ok'), (e: Error) => done(500, e.message));
+      if (u.pathname === '/rollback' && version) {
+        opts.version = version;
+        opts.faults = [];
+      } else if (u.pathname !== '/restart') return done(404, 'unknown');
+      this.restartApp(opts).then(
+        () => done(200, 'ok'),
+        (e: Error) => done(500, e.message),
+      );
     });
     await new Promise<void>((r) => this.ctl!.listen(0, '127.0.0.1', () => r()));
     this.ctlUrl = `http://127.0.0.1:${(this.ctl.address() as { port: number }).port}`;
@@ -367,8 +574,14 @@ export class Stack {
     const file = logFile ?? join(this.dir, `app-${++this.appSeq}.log`);
     writeFileSync(file, '', { flag: 'a' });
     const app = new App(port, file, {
-      version: opts.version ?? 'v1', poolMax: opts.poolMax ?? 6, appName: opts.appName ?? 'shop-api', readyDbKey: opts.readyDbKey ?? 'database',
-      readyCacheKey: opts.readyCacheKey ?? 'redis', readyShape: opts.readyShape ?? 'string', cartPrefix: opts.cartPrefix ?? 'cart:', faults: opts.faults ?? [],
+      version: opts.version ?? 'v1',
+      poolMax: opts.poolMax ?? 6,
+      appName: opts.appName ?? 'shop-api',
+      readyDbKey: opts.readyDbKey ?? 'database',
+      readyCacheKey: opts.readyCacheKey ?? 'redis',
+      readyShape: opts.readyShape ?? 'string',
+      cartPrefix: opts.cartPrefix ?? 'cart:',
+      faults: opts.faults ?? [],
       acquireTimeoutS: opts.acquireTimeoutS ?? 1.0,
     });
     this.app = app;
@@ -386,9 +599,14 @@ export class Stack {
 
   /** Heals everything a scenario may have broken, so the next one starts clean. */
   async reset(): Promise<void> {
-    if (this.app) { await this.app.stop(); this.app = null; }
+    if (this.app) {
+      await this.app.stop();
+      this.app = null;
+    }
     if (!this.pg.running) await this.pg.start();
-    await this.pg.admin(`select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`);
+    await this.pg.admin(
+      `select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
     await this.redis.reset();
   }
 

@@ -5,7 +5,12 @@
  */
 export const USER_AGENT = 'lab-traffic/1.0';
 
-export interface Req { method: 'GET' | 'POST'; path: string; body?: unknown; weight?: number }
+export interface Req {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  weight?: number;
+}
 
 /** Endpoint mixes the scenarios draw from. */
 export const MIX = {
@@ -31,9 +36,17 @@ export const mix = (...parts: Req[][]): Req[] => parts.flat();
 /** The same requests, n times as likely. */
 export const times = (reqs: Req[], n: number): Req[] => reqs.map((r) => ({ ...r, weight: (r.weight ?? 1) * n }));
 
-export interface TrafficResult { sent: number; byStatus: Record<string, number>; slowest: number }
+export interface TrafficResult {
+  sent: number;
+  byStatus: Record<string, number>;
+  slowest: number;
+}
 
-export async function traffic(baseUrl: string, reqs: Req[], o: { seconds: number; rps: number; timeoutMs?: number }): Promise<TrafficResult> {
+export async function traffic(
+  baseUrl: string,
+  reqs: Req[],
+  o: { seconds: number; rps: number; timeoutMs?: number },
+): Promise<TrafficResult> {
   const total = Math.max(1, Math.round(o.seconds * o.rps));
   const weights = reqs.map((r) => r.weight ?? 1);
   const sum = weights.reduce((a, b) => a + b, 0);
@@ -48,12 +61,25 @@ export async function traffic(baseUrl: string, reqs: Req[], o: { seconds: number
     for (let x = acc; k < reqs.length - 1 && x >= weights[k]; k++) x -= weights[k];
     const r = reqs[k];
     const t0 = performance.now();
-    inflight.push(fetch(baseUrl + r.path, {
-      method: r.method, signal: AbortSignal.timeout(o.timeoutMs ?? 3000),
-      headers: { 'user-agent': USER_AGENT, ...(r.body !== undefined && { 'content-type': 'application/json' }) },
-      body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
-    }).then(async (res) => { await res.arrayBuffer(); return String(res.status); }, (e: Error) => (e.name === 'TimeoutError' ? 'timeout' : 'refused'))
-      .then((s) => { byStatus[s] = (byStatus[s] ?? 0) + 1; slowest = Math.max(slowest, performance.now() - t0); }));
+    inflight.push(
+      fetch(baseUrl + r.path, {
+        method: r.method,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 3000),
+        headers: { 'user-agent': USER_AGENT, ...(r.body !== undefined && { 'content-type': 'application/json' }) },
+        body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
+      })
+        .then(
+          async (res) => {
+            await res.arrayBuffer();
+            return String(res.status);
+          },
+          (e: Error) => (e.name === 'TimeoutError' ? 'timeout' : 'refused'),
+        )
+        .then((s) => {
+          byStatus[s] = (byStatus[s] ?? 0) + 1;
+          slowest = Math.max(slowest, performance.now() - t0);
+        }),
+    );
     await new Promise((res) => setTimeout(res, 1000 / o.rps));
   }
   await Promise.all(inflight);

@@ -2,7 +2,10 @@ import type { App, AppOptions, Stack } from './stack.js';
 import type { Req, TrafficResult } from './traffic.js';
 
 /** A rule id, optionally on one service: what a finding is matched against. */
-export interface RuleRef { rule: string; service?: string }
+export interface RuleRef {
+  rule: string;
+  service?: string;
+}
 
 export interface Expectation {
   /** The first finding's rule (or any of several acceptable ids). */
@@ -16,10 +19,28 @@ export interface Expectation {
 }
 
 /** What a finding in `warroom triage --json` looks like (the fields the lab reads). */
-export interface Finding { rule: string; service: string; title?: string; cause?: string; evidence?: string[]; action?: string; severity?: string; kind?: string }
-export interface TriageReportLike { findings: Finding[]; durationMs?: number; [k: string]: unknown }
+export interface Finding {
+  rule: string;
+  service: string;
+  title?: string;
+  cause?: string;
+  evidence?: string[];
+  action?: string;
+  severity?: string;
+  kind?: string;
+}
+export interface TriageReportLike {
+  findings: Finding[];
+  durationMs?: number;
+  [k: string]: unknown;
+}
 
-export interface CliResult { code: number | null; stdout: string; stderr: string; ms: number }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 export interface LabContext {
   readonly stack: Stack;
@@ -61,7 +82,11 @@ export interface Scenario {
   /** A probe hangs in this scenario (timings are reported separately). */
   hangs?: boolean;
   /** Extra services (edge TLS, DNS, disk) and remediation settings for the config. */
-  extraConfig?: (ctx: LabContext) => Promise<{ services?: Record<string, unknown>; remediation?: Record<string, unknown> }> | { services?: Record<string, unknown>; remediation?: Record<string, unknown> };
+  extraConfig?: (
+    ctx: LabContext,
+  ) =>
+    | Promise<{ services?: Record<string, unknown>; remediation?: Record<string, unknown> }>
+    | { services?: Record<string, unknown>; remediation?: Record<string, unknown> };
   /** Background traffic and the fault itself. */
   inject(ctx: LabContext): Promise<void>;
   /** Checked right before triage: null when the fault is really in effect, else why not. */

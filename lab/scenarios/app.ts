@@ -16,7 +16,10 @@ export const appKilled: Scenario = {
     await ctx.app.kill();
     await ctx.traffic(MIX.browse, { seconds: 1, rps: 4, timeoutMs: 1000 });
   },
-  async inEffect(ctx) { const s = await appPortState(ctx); return s === 'refused' ? null : `app port is ${s}, not refused`; },
+  async inEffect(ctx) {
+    const s = await appPortState(ctx);
+    return s === 'refused' ? null : `app port is ${s}, not refused`;
+  },
   expect: { rule: 'service-not-listening', service: 'backend', action: /warroom run restart --service backend\b/ },
   notBlamed: [{ rule: 'postgres-down' }, { rule: 'redis-down' }, { rule: 'error-spike-after-deploy' }, { rule: 'dependency-failing' }],
 };
@@ -32,7 +35,9 @@ export const appHanging: Scenario = {
     await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
     const child = ctx.app.child!;
     child.kill('SIGSTOP');
-    ctx.onHeal(() => { child.kill('SIGCONT'); });
+    ctx.onHeal(() => {
+      child.kill('SIGCONT');
+    });
     await ctx.traffic(MIX.browse, { seconds: 1, rps: 3, timeoutMs: 1000 });
   },
   async inEffect(ctx) {
@@ -41,10 +46,17 @@ export const appHanging: Scenario = {
     try {
       const r = await fetch(`${ctx.app.url}/health/live`, { signal: AbortSignal.timeout(1000) });
       return `app answered ${r.status}: it is not hanging`;
-    } catch (e) { return (e as Error).name === 'TimeoutError' ? null : `app probe failed with ${(e as Error).message}, not a timeout`; }
+    } catch (e) {
+      return (e as Error).name === 'TimeoutError' ? null : `app probe failed with ${(e as Error).message}, not a timeout`;
+    }
   },
   expect: { rule: 'service-hanging', service: 'storefront', action: /warroom run restart --service storefront\b/ },
-  notBlamed: [{ rule: 'service-not-listening', service: 'storefront' }, { rule: 'postgres-down' }, { rule: 'redis-down' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'service-not-listening', service: 'storefront' },
+    { rule: 'postgres-down' },
+    { rule: 'redis-down' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };
 
 /** Readiness says the pool is empty and PostgreSQL sees exactly POOL_MAX connections of the app: the leak, proven. */
@@ -68,10 +80,17 @@ export const appPoolLeak: Scenario = {
   rootCause: "The app's own asyncpg pool (max 4) is exhausted by leaked connections; PostgreSQL itself has plenty of room",
   names: { app: 'api', db: 'orders-db', cache: 'cache' },
   app: { poolMax: 4, faults: ['leak_connections'], readyShape: 'object', appName: 'shop-api' },
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 3.5, rps: 4 }); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 3.5, rps: 4 });
+  },
   inEffect: (ctx) => poolLeakInEffect(ctx, 4, 'shop-api'),
   expect: { rule: 'app-pool-exhausted', service: 'api', action: /warroom run restart --service api\b/ },
-  notBlamed: [{ rule: 'connection-pool-exhausted' }, { rule: 'postgres-down' }, { rule: 'lock-contention' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'connection-pool-exhausted' },
+    { rule: 'postgres-down' },
+    { rule: 'lock-contention' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };
 
 export const appPoolLeakSmall: Scenario = {
@@ -89,7 +108,12 @@ export const appPoolLeakSmall: Scenario = {
   },
   inEffect: (ctx) => poolLeakInEffect(ctx, 3, 'web-api-prod'),
   expect: { rule: 'app-pool-exhausted', service: 'web-api', action: /warroom run restart --service web-api\b/ },
-  notBlamed: [{ rule: 'connection-pool-exhausted' }, { rule: 'postgres-down' }, { rule: 'dependency-failing' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'connection-pool-exhausted' },
+    { rule: 'postgres-down' },
+    { rule: 'dependency-failing' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };
 
 export const slowRegression: Scenario = {
@@ -112,7 +136,12 @@ export const slowRegression: Scenario = {
     const slowNow = search(false).filter((l) => (l.duration_ms ?? 0) >= 1000).length;
     return fastBefore >= 3 && slowNow >= 3 ? null : `need fast searches before (${fastBefore}) and slow ones now (${slowNow})`;
   },
-  expect: { rule: 'slow-endpoint', service: 'backend', mentions: /\/api\/products\/search/, action: /warroom (diagnose app|logs analyze --service) backend\b/ },
+  expect: {
+    rule: 'slow-endpoint',
+    service: 'backend',
+    mentions: /\/api\/products\/search/,
+    action: /warroom (diagnose app|logs analyze --service) backend\b/,
+  },
   notBlamed: [{ rule: 'long-running-query' }, { rule: 'lock-contention' }, { rule: 'error-spike-after-deploy' }, { rule: 'postgres-down' }],
 };
 

@@ -20,8 +20,12 @@ export const healthy: Scenario = {
   title: 'Healthy stack under normal traffic',
   rootCause: 'Nothing is broken',
   names: { app: 'backend', db: 'db', cache: 'cache' },
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.cart, MIX.orders), { seconds: 2.5, rps: 5 }); },
-  async inEffect(ctx) { return (await readyOk(ctx)) ?? no5xx(ctx); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.cart, MIX.orders), { seconds: 2.5, rps: 5 });
+  },
+  async inEffect(ctx) {
+    return (await readyOk(ctx)) ?? no5xx(ctx);
+  },
   notBlamed: [],
   noFindings: true,
 };
@@ -40,7 +44,9 @@ export const cleanDeploy: Scenario = {
     await ctx.redeploy({ version: 'v2' });
     await ctx.traffic(mix(MIX.browse, MIX.orders, MIX.cart), { seconds: 2.5, rps: 5 });
   },
-  async inEffect(ctx) { return (await readyOk(ctx, 'v2')) ?? no5xx(ctx); },
+  async inEffect(ctx) {
+    return (await readyOk(ctx, 'v2')) ?? no5xx(ctx);
+  },
   notBlamed: [{ rule: 'error-spike-after-deploy' }],
   noFindings: true,
 };
@@ -54,9 +60,12 @@ export const slowByDesign: Scenario = {
   app: { poolMax: 10, readyShape: 'object' },
   triage: { currentWindow: '5s' },
   // Exports are 40 % of the traffic so that both windows hold several of them even on a loaded machine.
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, times(MIX.export, 4)), { seconds: 9, rps: 3 }); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, times(MIX.export, 4)), { seconds: 9, rps: 3 });
+  },
   async inEffect(ctx) {
-    const slow = (older: boolean) => requestsWithin(ctx, 5000, older).filter((l) => l.path === '/api/reports/export' && (l.duration_ms ?? 0) >= 1000).length;
+    const slow = (older: boolean) =>
+      requestsWithin(ctx, 5000, older).filter((l) => l.path === '/api/reports/export' && (l.duration_ms ?? 0) >= 1000).length;
     const before = slow(true);
     const now = slow(false);
     if (before < 2 || now < 2) return `need slow export requests both before (${before}) and inside (${now}) the current window`;

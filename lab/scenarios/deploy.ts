@@ -4,7 +4,9 @@ import { MIX, mix, times } from '../traffic.js';
 import type { LabContext, Scenario } from '../types.js';
 
 /** The deploy happens at the time the app restarts as v2: everything in the log after it is v2's. */
-function markDeploy(ctx: LabContext): void { ctx.facts.deployedAt = new Date().toISOString(); }
+function markDeploy(ctx: LabContext): void {
+  ctx.facts.deployedAt = new Date().toISOString();
+}
 
 export const badDeploy: Scenario = {
   id: 'bad-deploy',
@@ -91,7 +93,8 @@ export const deployCrashOnStart: Scenario = {
   title: 'v2 crashes on start (ModuleNotFoundError logged with its traceback, exit 3): the port refuses; v1 was clean',
   seedPattern: 'Error spike after deploy',
   seedStep: 'FastAPI 1/5: application logs, process status',
-  rootCause: 'Bug in v2: at start it imports a module the release did not ship, logs the traceback and exits; restarting v2 crashes again, roll back to v1',
+  rootCause:
+    'Bug in v2: at start it imports a module the release did not ship, logs the traceback and exits; restarting v2 crashes again, roll back to v1',
   names: { app: 'payments-api', db: 'ledger', cache: 'cache' },
   app: { version: 'v1', appName: 'payments', poolMax: 5 },
   triage: { currentWindow: '10s' },
@@ -101,7 +104,10 @@ export const deployCrashOnStart: Scenario = {
     await ctx.deploy('v2');
     markDeploy(ctx);
     // The start fails, so redeploy rejects: the crashed v2 is the app now (same port and log file).
-    ctx.facts.startError = await ctx.redeploy({ version: 'v2', faults: ['crash_on_start'] }).then(() => null, (e: Error) => e.message.split('\n')[0]);
+    ctx.facts.startError = await ctx.redeploy({ version: 'v2', faults: ['crash_on_start'] }).then(
+      () => null,
+      (e: Error) => e.message.split('\n')[0],
+    );
     await ctx.traffic(MIX.browse, { seconds: 1, rps: 3, timeoutMs: 1000 });
   },
   async inEffect(ctx) {
@@ -113,11 +119,17 @@ export const deployCrashOnStart: Scenario = {
     const at = Date.parse(ctx.facts.deployedAt as string);
     const before = logLines(ctx).filter((l) => Date.parse(l.timestamp) < at && l.level === 'ERROR').length;
     const crash = logLines(ctx).filter((l) => Date.parse(l.timestamp) >= at && l.level === 'ERROR' && l.exc_type === 'ModuleNotFoundError');
-    if (before !== 0 || crash.length !== 1) return `expected no errors before the deploy (${before}) and one crash line after it (${crash.length})`;
+    if (before !== 0 || crash.length !== 1)
+      return `expected no errors before the deploy (${before}) and one crash line after it (${crash.length})`;
     const age = Date.now() - Date.parse(crash[0].timestamp);
     return age < 8000 ? null : `the crash line is ${age} ms old: too close to the edge of the 10 s current window`;
   },
-  expect: { rule: 'error-spike-after-deploy', service: 'payments-api', mentions: /ModuleNotFoundError|shop_pricing_rules_v2/, action: /warroom run rollback --service payments-api --to v1\b/ },
+  expect: {
+    rule: 'error-spike-after-deploy',
+    service: 'payments-api',
+    mentions: /ModuleNotFoundError|shop_pricing_rules_v2/,
+    action: /warroom run rollback --service payments-api --to v1\b/,
+  },
   notBlamed: [{ rule: 'postgres-down' }, { rule: 'redis-down' }, { rule: 'dependency-failing' }],
   // Refused is true: it may come after the deploy (restarting v2 would crash again), never first.
   tolerate: [{ rule: 'service-not-listening', service: 'payments-api' }],
@@ -128,7 +140,8 @@ export const slowAfterDeploy: Scenario = {
   title: 'v2 makes GET /api/orders/{id} wait 1.2 s per call (a synchronous enrichment call); fast under v1; no errors, database idle',
   seedPattern: 'Slow responses',
   seedStep: 'FastAPI 1: application logs (latency per endpoint)',
-  rootCause: 'Latency regression in v2: the order look-up handler waits ~1.2 s after its (fast) query; no lock, no long query; roll back to v1',
+  rootCause:
+    'Latency regression in v2: the order look-up handler waits ~1.2 s after its (fast) query; no lock, no long query; roll back to v1',
   names: { app: 'orders-api', db: 'orders-db', cache: 'redis' },
   app: { version: 'v1', appName: 'orders', poolMax: 6 },
   triage: { currentWindow: '5s' },
@@ -150,9 +163,16 @@ export const slowAfterDeploy: Scenario = {
     const slowNow = requestsWithin(ctx, 5000).filter((l) => l.path?.startsWith('/api/orders/') && (l.duration_ms ?? 0) >= 1000).length;
     const errors = logLines(ctx).filter((l) => (l.status ?? 0) >= 500).length;
     ctx.facts.lookups = { fastBefore, slowAfter, slowNow, errors };
-    return fastBefore >= 5 && slowAfter >= 5 && slowNow >= 3 && errors === 0 ? null : `need fast look-ups before the deploy, slow ones after and now, no errors: ${fmt(ctx.facts.lookups)}`;
+    return fastBefore >= 5 && slowAfter >= 5 && slowNow >= 3 && errors === 0
+      ? null
+      : `need fast look-ups before the deploy, slow ones after and now, no errors: ${fmt(ctx.facts.lookups)}`;
   },
-  expect: { rule: 'slow-after-deploy', service: 'orders-api', mentions: /\/api\/orders/, action: /warroom run rollback --service orders-api --to v1\b/ },
+  expect: {
+    rule: 'slow-after-deploy',
+    service: 'orders-api',
+    mentions: /\/api\/orders/,
+    action: /warroom run rollback --service orders-api --to v1\b/,
+  },
   notBlamed: [{ rule: 'error-spike-after-deploy' }, { rule: 'lock-contention' }, { rule: 'long-running-query' }, { rule: 'postgres-down' }],
   tolerate: [{ rule: 'slow-endpoint', service: 'orders-api' }],
 };

@@ -6,17 +6,59 @@ import { appHanging, appKilled, appPoolLeak, appPoolLeakSmall, errorsRecovered, 
 import { cleanDeploy, healthy, slowByDesign } from './controls.js';
 import { badDeploy, deployCrashOnStart, deployThenKilled, deployThenRedisFull, slowAfterDeploy } from './deploy.js';
 import { certExpired, diskFull, dnsFailure, redisDownPlusLongQuery } from './network.js';
-import { connectionsHogged, idleInTx, lockAndSlowness, lockContention, lockForming, longRunningQuery, postgresStopped } from './postgres.js';
-import { flatReadinessRedisDown, redisClients, redisKilled, redisNearFull, redisOom, redisPoolExhausted, redisSlowCommand } from './redis.js';
+import {
+  connectionsHogged,
+  idleInTx,
+  lockAndSlowness,
+  lockContention,
+  lockForming,
+  longRunningQuery,
+  postgresStopped,
+} from './postgres.js';
+import {
+  flatReadinessRedisDown,
+  redisClients,
+  redisKilled,
+  redisNearFull,
+  redisOom,
+  redisPoolExhausted,
+  redisSlowCommand,
+} from './redis.js';
 import type { Scenario } from '../types.js';
 
 export const SCENARIOS: Scenario[] = [
-  healthy, cleanDeploy, slowByDesign,
-  appKilled, appHanging, appPoolLeak, appPoolLeakSmall, slowRegression, errorsRecovered,
-  badDeploy, deployCrashOnStart, slowAfterDeploy, deployThenKilled, deployThenRedisFull,
-  redisKilled, flatReadinessRedisDown, redisOom, redisNearFull, redisClients, redisSlowCommand, redisPoolExhausted,
-  postgresStopped, lockContention, lockForming, lockAndSlowness, longRunningQuery, idleInTx, connectionsHogged,
-  redisDownPlusLongQuery, certExpired, dnsFailure, diskFull,
+  healthy,
+  cleanDeploy,
+  slowByDesign,
+  appKilled,
+  appHanging,
+  appPoolLeak,
+  appPoolLeakSmall,
+  slowRegression,
+  errorsRecovered,
+  badDeploy,
+  deployCrashOnStart,
+  slowAfterDeploy,
+  deployThenKilled,
+  deployThenRedisFull,
+  redisKilled,
+  flatReadinessRedisDown,
+  redisOom,
+  redisNearFull,
+  redisClients,
+  redisSlowCommand,
+  redisPoolExhausted,
+  postgresStopped,
+  lockContention,
+  lockForming,
+  lockAndSlowness,
+  longRunningQuery,
+  idleInTx,
+  connectionsHogged,
+  redisDownPlusLongQuery,
+  certExpired,
+  dnsFailure,
+  diskFull,
 ];
 
 const ids = new Set<string>();

@@ -23,16 +23,37 @@ export const certExpired: Scenario = {
   async extraConfig(ctx) {
     const now = Date.now();
     const cert = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048, notBeforeDate: new Date(now - 30 * DAY), notAfterDate: new Date(now - 2 * DAY),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      keySize: 2048,
+      notBeforeDate: new Date(now - 30 * DAY),
+      notAfterDate: new Date(now - 2 * DAY),
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
-    const server: Server = createServer({ key: cert.private, cert: cert.cert }, (_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); });
+    const server: Server = createServer({ key: cert.private, cert: cert.cert }, (_q, r) => {
+      r.setHeader('content-type', 'application/json');
+      r.end('{"status":"ok"}');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    ctx.onHeal(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    ctx.onHeal(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     ctx.facts.tlsPort = (server.address() as { port: number }).port;
     return { services: { edge: { description: 'TLS edge in front of the api', tls: [`127.0.0.1:${String(ctx.facts.tlsPort)}`] } } };
   },
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 1.5, rps: 4 }); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 1.5, rps: 4 });
+  },
   inEffect(ctx) {
     return new Promise((resolve) => {
       const s = tlsConnect({ host: '127.0.0.1', port: ctx.facts.tlsPort as number, rejectUnauthorized: false }, () => {
@@ -56,13 +77,24 @@ export const dnsFailure: Scenario = {
   rootCause: 'payments-gateway.invalid has no DNS record (NXDOMAIN); the app itself is fine',
   names: { app: 'backend', db: 'pg', cache: 'redis' },
   extraConfig: () => ({ services: { payments: { description: 'external payment gateway', dns: ['payments-gateway.invalid'] } } }),
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.orders), { seconds: 1.5, rps: 4 }); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.orders), { seconds: 1.5, rps: 4 });
+  },
   async inEffect() {
-    try { await lookup('payments-gateway.invalid'); return 'payments-gateway.invalid resolves'; } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ENOTFOUND' ? null : `lookup failed with ${(e as NodeJS.ErrnoException).code}, not ENOTFOUND`;
+    try {
+      await lookup('payments-gateway.invalid');
+      return 'payments-gateway.invalid resolves';
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOTFOUND'
+        ? null
+        : `lookup failed with ${(e as NodeJS.ErrnoException).code}, not ENOTFOUND`;
     }
   },
-  expect: { rule: 'dns-failure', service: 'payments', action: /payments-gateway\.invalid|resolver|warroom (health|diagnose network) .*payments/ },
+  expect: {
+    rule: 'dns-failure',
+    service: 'payments',
+    action: /payments-gateway\.invalid|resolver|warroom (health|diagnose network) .*payments/,
+  },
   notBlamed: [{ rule: 'service-unhealthy', service: 'backend' }, { rule: 'error-rate-high' }],
 };
 
@@ -79,7 +111,10 @@ export const diskFull: Scenario = {
     const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0755', 'tmpfs', mnt], { encoding: 'utf8' });
     if (m.status !== 0) throw new Error(`mount tmpfs failed (the disk scenario needs root and mount): ${m.stderr.trim()}`);
     trackMount(mnt);
-    ctx.onHeal(() => { spawnSync('umount', [mnt]); untrackMount(mnt); });
+    ctx.onHeal(() => {
+      spawnSync('umount', [mnt]);
+      untrackMount(mnt);
+    });
     const old = new Date(Date.now() - 10 * DAY);
     const chunk = Buffer.alloc(256 * 1024, 'log line\n');
     for (let i = 0; i < 31; i++) {
@@ -90,14 +125,21 @@ export const diskFull: Scenario = {
     ctx.facts.mount = mnt;
     return { services: { host: { description: 'log spool volume', disk: [mnt] } }, remediation: { clean_disk: { allowed_paths: [mnt] } } };
   },
-  async inject(ctx) { await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 1.5, rps: 4 }); },
+  async inject(ctx) {
+    await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 1.5, rps: 4 });
+  },
   async inEffect(ctx) {
     const s = await statfs(ctx.facts.mount as string);
     const freePct = (s.bavail / s.blocks) * 100;
     ctx.facts.freePct = Math.round(freePct * 10) / 10;
     return freePct < 10 ? null : `the spool volume has ${freePct.toFixed(1)} % free`;
   },
-  expect: { rule: 'disk-full', service: 'host', action: (f) => new RegExp(`warroom run clean-disk --path "?${String(f.mount).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"? --older-than \\S+`) },
+  expect: {
+    rule: 'disk-full',
+    service: 'host',
+    action: (f) =>
+      new RegExp(`warroom run clean-disk --path "?${String(f.mount).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"? --older-than \\S+`),
+  },
   notBlamed: [{ rule: 'service-unhealthy' }, { rule: 'postgres-down' }],
 };
 
@@ -117,9 +159,15 @@ export const redisDownPlusLongQuery: Scenario = {
     const s = await probePort(ctx.stack.redis.port);
     if (s !== 'refused') return `Redis port is ${s}, not refused`;
     const a = await activity(ctx.stack, ctx.facts.pid as number);
-    return a && a.state === 'active' && a.age_s >= ctx.thresholds.long_query_s ? null : `long query pid ${String(ctx.facts.pid)}: ${a ? `${a.state} ${a.age_s.toFixed(1)} s` : 'gone'}`;
+    return a && a.state === 'active' && a.age_s >= ctx.thresholds.long_query_s
+      ? null
+      : `long query pid ${String(ctx.facts.pid)}: ${a ? `${a.state} ${a.age_s.toFixed(1)} s` : 'gone'}`;
   },
   expect: { rule: 'redis-down', service: 'sessions', action: /warroom (health --service|diagnose redis) sessions\b/ },
   alsoExpect: [{ rule: 'long-running-query', service: 'database' }],
-  notBlamed: [{ rule: 'service-unhealthy', service: 'backend' }, { rule: 'dependency-failing', service: 'backend' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'service-unhealthy', service: 'backend' },
+    { rule: 'dependency-failing', service: 'backend' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };

@@ -1,10 +1,22 @@
 /** PostgreSQL faults: stopped, locks (long, forming, with slowness), long queries, idle transactions, another client's connections. */
-import { activity, appRoleConnectError, connectionsOf, hogConnections, holdRowLock, idleInTransaction, lockWaiters, longQuery, requestsWithin, waitUntil } from '../faults.js';
+import {
+  activity,
+  appRoleConnectError,
+  connectionsOf,
+  hogConnections,
+  holdRowLock,
+  idleInTransaction,
+  lockWaiters,
+  longQuery,
+  requestsWithin,
+  waitUntil,
+} from '../faults.js';
 import { probePort, sleep } from '../stack.js';
 import { MIX, mix, times } from '../traffic.js';
 import type { LabContext, Scenario } from '../types.js';
 
-const killQuery = (db: string) => (f: Record<string, unknown>) => new RegExp(`warroom run kill-query --service ${db} --pid ${String(f.pid)}\\b`);
+const killQuery = (db: string) => (f: Record<string, unknown>) =>
+  new RegExp(`warroom run kill-query --service ${db} --pid ${String(f.pid)}\\b`);
 
 /** Waits (bounded) until the longest lock wait passes minS: the traffic's timing alone does not guarantee it. */
 async function waitForLockWait(ctx: LabContext, minS: number): Promise<void> {
@@ -32,10 +44,19 @@ export const postgresStopped: Scenario = {
     await ctx.stack.pg.stop();
     await ctx.traffic(mix(MIX.browse, MIX.orders, MIX.cart), { seconds: 2, rps: 4 });
   },
-  async inEffect(ctx) { const s = await probePort(ctx.stack.pg.port); return s === 'refused' ? null : `PostgreSQL port is ${s}, not refused`; },
+  async inEffect(ctx) {
+    const s = await probePort(ctx.stack.pg.port);
+    return s === 'refused' ? null : `PostgreSQL port is ${s}, not refused`;
+  },
   expect: { rule: 'postgres-down', service: 'database', action: /warroom (health --service|diagnose postgres) database\b/ },
-  notBlamed: [{ rule: 'service-unhealthy', service: 'api' }, { rule: 'dependency-failing', service: 'api' }, { rule: 'connection-pool-exhausted' },
-    { rule: 'app-pool-exhausted' }, { rule: 'error-spike-after-deploy' }, { rule: 'service-not-listening', service: 'api' }],
+  notBlamed: [
+    { rule: 'service-unhealthy', service: 'api' },
+    { rule: 'dependency-failing', service: 'api' },
+    { rule: 'connection-pool-exhausted' },
+    { rule: 'app-pool-exhausted' },
+    { rule: 'error-spike-after-deploy' },
+    { rule: 'service-not-listening', service: 'api' },
+  ],
 };
 
 export const lockContention: Scenario = {
@@ -54,15 +75,25 @@ export const lockContention: Scenario = {
   },
   inEffect: (ctx) => waiterAtLeast(ctx, ctx.thresholds.lock_wait_s),
   expect: { rule: 'lock-contention', service: 'pg', action: killQuery('pg') },
-  notBlamed: [{ rule: 'app-pool-exhausted' }, { rule: 'connection-pool-exhausted' }, { rule: 'postgres-down' }, { rule: 'error-spike-after-deploy' }, { rule: 'service-unhealthy', service: 'backend' }],
+  notBlamed: [
+    { rule: 'app-pool-exhausted' },
+    { rule: 'connection-pool-exhausted' },
+    { rule: 'postgres-down' },
+    { rule: 'error-spike-after-deploy' },
+    { rule: 'service-unhealthy', service: 'backend' },
+  ],
   // The blocker is also idle in its transaction, and the waiting UPDATEs are long-running: true, but not the cause.
-  tolerate: [{ rule: 'idle-in-transaction', service: 'pg' }, { rule: 'long-running-query', service: 'pg' }],
+  tolerate: [
+    { rule: 'idle-in-transaction', service: 'pg' },
+    { rule: 'long-running-query', service: 'pg' },
+  ],
 };
 
 export const lockForming: Scenario = {
   id: 'lock-forming',
   title: 'A row lock held for a moment: one order waits, well below lock_wait_s',
-  rootCause: 'A lock forming: inventory-sync holds products row 1 in an open transaction and an order already waits on it, still below the 6 s lock_wait_s threshold (issue 14: a lock under lock_wait_s must not be silent)',
+  rootCause:
+    'A lock forming: inventory-sync holds products row 1 in an open transaction and an order already waits on it, still below the 6 s lock_wait_s threshold (issue 14: a lock under lock_wait_s must not be silent)',
   names: { app: 'web-api', db: 'db', cache: 'sessions' },
   triage: { thresholds: { lock_wait_s: 6, idle_in_transaction_s: 8 } },
   async inject(ctx) {
@@ -103,13 +134,18 @@ export const lockAndSlowness: Scenario = {
     await waitForLockWait(ctx, ctx.thresholds.lock_wait_s + 0.5);
   },
   async inEffect(ctx) {
-    const slowOrders = requestsWithin(ctx, 20_000).filter((l) => l.path === '/api/orders' && l.status === 201 && (l.duration_ms ?? 0) >= 1000).length;
+    const slowOrders = requestsWithin(ctx, 20_000).filter(
+      (l) => l.path === '/api/orders' && l.status === 201 && (l.duration_ms ?? 0) >= 1000,
+    ).length;
     if (slowOrders < 2) return `only ${slowOrders} slow POST /api/orders lines in the log`;
     return waiterAtLeast(ctx, ctx.thresholds.lock_wait_s);
   },
   expect: { rule: 'lock-contention', service: 'pg', action: killQuery('pg') },
   notBlamed: [{ rule: 'slow-endpoint' }, { rule: 'app-pool-exhausted' }, { rule: 'error-spike-after-deploy' }],
-  tolerate: [{ rule: 'idle-in-transaction', service: 'pg' }, { rule: 'long-running-query', service: 'pg' }],
+  tolerate: [
+    { rule: 'idle-in-transaction', service: 'pg' },
+    { rule: 'long-running-query', service: 'pg' },
+  ],
 };
 
 export const longRunningQuery: Scenario = {
@@ -126,10 +162,17 @@ export const longRunningQuery: Scenario = {
   },
   async inEffect(ctx) {
     const a = await activity(ctx.stack, ctx.facts.pid as number);
-    return a && a.state === 'active' && a.age_s >= ctx.thresholds.long_query_s ? null : `pid ${String(ctx.facts.pid)} is ${a ? `${a.state} for ${a.age_s.toFixed(1)} s` : 'gone'}`;
+    return a && a.state === 'active' && a.age_s >= ctx.thresholds.long_query_s
+      ? null
+      : `pid ${String(ctx.facts.pid)} is ${a ? `${a.state} for ${a.age_s.toFixed(1)} s` : 'gone'}`;
   },
   expect: { rule: 'long-running-query', service: 'database', action: killQuery('database') },
-  notBlamed: [{ rule: 'lock-contention' }, { rule: 'app-pool-exhausted' }, { rule: 'service-unhealthy', service: 'api' }, { rule: 'slow-endpoint' }],
+  notBlamed: [
+    { rule: 'lock-contention' },
+    { rule: 'app-pool-exhausted' },
+    { rule: 'service-unhealthy', service: 'api' },
+    { rule: 'slow-endpoint' },
+  ],
 };
 
 export const idleInTx: Scenario = {
@@ -145,7 +188,9 @@ export const idleInTx: Scenario = {
   },
   async inEffect(ctx) {
     const a = await activity(ctx.stack, ctx.facts.pid as number);
-    return a && a.state === 'idle in transaction' && a.age_s >= ctx.thresholds.idle_in_transaction_s ? null : `pid ${String(ctx.facts.pid)} is ${a ? `${a.state} for ${a.age_s.toFixed(1)} s` : 'gone'}`;
+    return a && a.state === 'idle in transaction' && a.age_s >= ctx.thresholds.idle_in_transaction_s
+      ? null
+      : `pid ${String(ctx.facts.pid)} is ${a ? `${a.state} for ${a.age_s.toFixed(1)} s` : 'gone'}`;
   },
   expect: { rule: 'idle-in-transaction', service: 'orders-db', action: killQuery('orders-db') },
   notBlamed: [{ rule: 'lock-contention' }, { rule: 'long-running-query' }, { rule: 'app-pool-exhausted' }],
@@ -156,7 +201,8 @@ export const connectionsHogged: Scenario = {
   title: 'reporting-etl holds every non-reserved PostgreSQL connection; the app cannot grow its pool',
   seedPattern: 'Gradual degradation',
   seedStep: 'PostgreSQL 2: active connections',
-  rootCause: "Another client (application_name reporting-etl, role etl) holds max_connections minus the reserved slots; the app's pool cannot open connections",
+  rootCause:
+    "Another client (application_name reporting-etl, role etl) holds max_connections minus the reserved slots; the app's pool cannot open connections",
   names: { app: 'storefront', db: 'db', cache: 'cache' },
   app: { poolMax: 8, readyShape: 'object' },
   async inject(ctx) {
@@ -170,7 +216,17 @@ export const connectionsHogged: Scenario = {
     const n = await connectionsOf(ctx.stack, 'reporting-etl');
     return n >= ctx.stack.pg.maxConnections - 3 - 8 ? null : `reporting-etl holds only ${n} connections`;
   },
-  expect: { rule: 'connection-pool-exhausted', service: 'db', mentions: /reporting-etl/, action: /warroom (diagnose postgres db|run kill-query --service db)\b/ },
-  notBlamed: [{ rule: 'app-pool-exhausted' }, { rule: 'postgres-down' }, { rule: 'service-unhealthy', service: 'storefront' }, { rule: 'error-spike-after-deploy' }],
+  expect: {
+    rule: 'connection-pool-exhausted',
+    service: 'db',
+    mentions: /reporting-etl/,
+    action: /warroom (diagnose postgres db|run kill-query --service db)\b/,
+  },
+  notBlamed: [
+    { rule: 'app-pool-exhausted' },
+    { rule: 'postgres-down' },
+    { rule: 'service-unhealthy', service: 'storefront' },
+    { rule: 'error-spike-after-deploy' },
+  ],
   tolerate: [{ rule: 'idle-in-transaction', service: 'db' }],
 };

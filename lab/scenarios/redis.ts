@@ -1,5 +1,19 @@
 /** Redis faults: gone, full (with and without errors yet), out of client slots, busy with a slow command, and the app's own Redis pool empty. */
-import { fillRedis, fmt, hogRedisClients, logLines, readiness, redisClientsNamed, redisMemory, redisRawPing, redisSlowlog, redisWriteError, requestsWithin, slowRedisCommands, smallKeys } from '../faults.js';
+import {
+  fillRedis,
+  fmt,
+  hogRedisClients,
+  logLines,
+  readiness,
+  redisClientsNamed,
+  redisMemory,
+  redisRawPing,
+  redisSlowlog,
+  redisWriteError,
+  requestsWithin,
+  slowRedisCommands,
+  smallKeys,
+} from '../faults.js';
 import { probePort, sleep } from '../stack.js';
 import { MIX, mix, times } from '../traffic.js';
 import type { Scenario } from '../types.js';
@@ -17,10 +31,18 @@ export const redisKilled: Scenario = {
     await ctx.stack.redis.kill();
     await ctx.traffic(mix(MIX.browse, MIX.cart), { seconds: 2, rps: 5 });
   },
-  async inEffect(ctx) { const s = await probePort(ctx.stack.redis.port); return s === 'refused' ? null : `Redis port is ${s}, not refused`; },
+  async inEffect(ctx) {
+    const s = await probePort(ctx.stack.redis.port);
+    return s === 'refused' ? null : `Redis port is ${s}, not refused`;
+  },
   expect: { rule: 'redis-down', service: 'cache', action: /warroom (health --service|diagnose redis) cache\b/ },
-  notBlamed: [{ rule: 'service-unhealthy', service: 'backend' }, { rule: 'dependency-failing', service: 'backend' }, { rule: 'service-not-listening', service: 'backend' },
-    { rule: 'error-spike-after-deploy' }, { rule: 'error-rate-high', service: 'backend' }],
+  notBlamed: [
+    { rule: 'service-unhealthy', service: 'backend' },
+    { rule: 'dependency-failing', service: 'backend' },
+    { rule: 'service-not-listening', service: 'backend' },
+    { rule: 'error-spike-after-deploy' },
+    { rule: 'error-rate-high', service: 'backend' },
+  ],
 };
 
 export const redisOom: Scenario = {
@@ -45,7 +67,13 @@ export const redisOom: Scenario = {
     return 'status' in r && r.status === 503 && /OOM/.test(JSON.stringify(r.body)) ? null : `readiness does not show the OOM: ${fmt(r)}`;
   },
   expect: { rule: 'redis-memory-full', service: 'sessions', action: /warroom run flush-keys --service sessions --pattern "?feed:\*"?/ },
-  notBlamed: [{ rule: 'service-unhealthy', service: 'api' }, { rule: 'dependency-failing', service: 'api' }, { rule: 'redis-down' }, { rule: 'error-spike-after-deploy' }, { rule: 'memory-growth' }],
+  notBlamed: [
+    { rule: 'service-unhealthy', service: 'api' },
+    { rule: 'dependency-failing', service: 'api' },
+    { rule: 'redis-down' },
+    { rule: 'error-spike-after-deploy' },
+    { rule: 'memory-growth' },
+  ],
 };
 
 export const redisNearFull: Scenario = {
@@ -95,17 +123,27 @@ export const redisClients: Scenario = {
     const reply = await redisRawPing(ctx.stack.redis.port);
     return /max number of clients/i.test(reply) ? null : `a new client gets "${reply}", not "max number of clients reached"`;
   },
-  expect: { rule: 'redis-clients-exhausted', service: 'redis', mentions: /max(imum)? number of clients|maxclients/i, action: /warroom diagnose redis redis\b|CLIENT (LIST|KILL)|queue-worker/ },
-  notBlamed: [{ rule: 'redis-down' }, { rule: 'service-unhealthy', service: 'backend' }, { rule: 'dependency-failing', service: 'backend' }, { rule: 'redis-memory-full' }],
+  expect: {
+    rule: 'redis-clients-exhausted',
+    service: 'redis',
+    mentions: /max(imum)? number of clients|maxclients/i,
+    action: /warroom diagnose redis redis\b|CLIENT (LIST|KILL)|queue-worker/,
+  },
+  notBlamed: [
+    { rule: 'redis-down' },
+    { rule: 'service-unhealthy', service: 'backend' },
+    { rule: 'dependency-failing', service: 'backend' },
+    { rule: 'redis-memory-full' },
+  ],
 };
-
 
 export const redisSlowCommand: Scenario = {
   id: 'redis-slow-command',
   title: 'nightly-export runs a 0.4 s EVAL on Redis three times while carts are in use: cart calls wait behind it',
   seedPattern: 'Slow responses',
   seedStep: 'Redis 4: slow log',
-  rootCause: 'A batch client named nightly-export sends a Lua script that keeps Redis busy ~400 ms; Redis runs one command at a time, so cart calls queue behind it; memory, clients and the app are fine',
+  rootCause:
+    'A batch client named nightly-export sends a Lua script that keeps Redis busy ~400 ms; Redis runs one command at a time, so cart calls queue behind it; memory, clients and the app are fine',
   names: { app: 'storefront', db: 'orders-db', cache: 'carts' },
   app: { readyCacheKey: 'carts', cartPrefix: 'basket:', appName: 'storefront-web' },
   triage: { currentWindow: '6s' },
@@ -121,7 +159,8 @@ export const redisSlowCommand: Scenario = {
     const minUs = (ctx.thresholds.redis_slow_ms ?? 100) * 1000;
     const recent = (await redisSlowlog(ctx.stack)).filter((e) => e.at * 1000 >= Date.now() - 7000 && e.us >= minUs);
     ctx.facts.slowlog = recent.map((e) => `${e.name || e.client} ${Math.round(e.us / 1000)} ms ${e.command.slice(0, 30)}`);
-    if (!recent.some((e) => e.name === 'nightly-export')) return `no SLOWLOG entry of nightly-export >= ${minUs / 1000} ms in the last 7 s: ${fmt(recent)}`;
+    if (!recent.some((e) => e.name === 'nightly-export'))
+      return `no SLOWLOG entry of nightly-export >= ${minUs / 1000} ms in the last 7 s: ${fmt(recent)}`;
     if (recent.some((e) => e.name !== 'nightly-export')) return `other clients' commands are slow too: ${fmt(recent)}`;
     const carts = (older: boolean) => requestsWithin(ctx, 4000, older).filter((l) => l.path?.startsWith('/api/cart/'));
     const slowNow = carts(false).filter((l) => (l.duration_ms ?? 0) >= 150).length;
@@ -135,7 +174,8 @@ export const redisSlowCommand: Scenario = {
 
 export const flatReadinessRedisDown: Scenario = {
   id: 'flat-readiness-redis-down',
-  title: 'Redis killed; the readiness payload has its checks as top-level keys ({status, version, uptime_s, database, cache}); no depends_on',
+  title:
+    'Redis killed; the readiness payload has its checks as top-level keys ({status, version, uptime_s, database, cache}); no depends_on',
   seedPattern: 'Partial failures',
   seedStep: 'Redis 1: connectivity (PING)',
   rootCause: 'redis-server is gone (SIGKILL); the app reports "cache" down at the top level of its readiness payload only because of it',
@@ -153,18 +193,27 @@ export const flatReadinessRedisDown: Scenario = {
     const r = await readiness(ctx);
     if (!('status' in r) || r.status !== 503 || 'checks' in r.body) return `readiness is not a flat 503: ${fmt(r)}`;
     const cache = r.body.cache as { status?: string } | undefined;
-    return cache?.status === 'down' && r.body.database === 'ok' ? null : `readiness does not show cache down and database ok: ${fmt(r.body)}`;
+    return cache?.status === 'down' && r.body.database === 'ok'
+      ? null
+      : `readiness does not show cache down and database ok: ${fmt(r.body)}`;
   },
   expect: { rule: 'redis-down', service: 'kv', action: /warroom (health --service|diagnose redis) kv\b/ },
-  notBlamed: [{ rule: 'dependency-failing' }, { rule: 'service-unhealthy' }, { rule: 'service-not-listening', service: 'checkout' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'dependency-failing' },
+    { rule: 'service-unhealthy' },
+    { rule: 'service-not-listening', service: 'checkout' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };
 
 export const redisPoolExhausted: Scenario = {
   id: 'redis-pool-exhausted',
-  title: "The app's redis-py pool (max 8) is held by BLPOPs it never gives back (fault switch): cart calls fail with \"Too many connections\"; Redis is fine",
+  title:
+    'The app\'s redis-py pool (max 8) is held by BLPOPs it never gives back (fault switch): cart calls fail with "Too many connections"; Redis is fine',
   seedPattern: 'Gradual degradation',
   seedStep: 'Redis 3: connected clients',
-  rootCause: "The app's own Redis connection pool is empty: each cart call takes a connection for a BLPOP on a key nobody pushes and never releases it; Redis has plenty of client slots and answers",
+  rootCause:
+    "The app's own Redis connection pool is empty: each cart call takes a connection for a BLPOP on a key nobody pushes and never releases it; Redis has plenty of client slots and answers",
   names: { app: 'cart-api', db: 'db', cache: 'redis-main' },
   app: { appName: 'cart-api-prod', readyShape: 'object', readyCacheKey: 'redis', cartPrefix: 'cart:v2:' },
   async inject(ctx) {
@@ -181,14 +230,23 @@ export const redisPoolExhausted: Scenario = {
     ctx.facts.blpopHeld = held;
     if (held < 6) return `only ${held} connection(s) of cart-api-prod sit in BLPOP, expected the pool (8)`;
     const r = await readiness(ctx);
-    if (!('status' in r) || r.status !== 503 || !/Too many connections/.test(JSON.stringify(r.body))) return `readiness does not report the pool: ${fmt(r)}`;
+    if (!('status' in r) || r.status !== 503 || !/Too many connections/.test(JSON.stringify(r.body)))
+      return `readiness does not report the pool: ${fmt(r)}`;
     const at = Date.parse(ctx.facts.leakOnAt as string);
     const failed = logLines(ctx).filter((l) => Date.parse(l.timestamp) >= at && l.path?.startsWith('/api/cart/') && (l.status ?? 0) >= 500);
     const before = logLines(ctx).filter((l) => Date.parse(l.timestamp) < at && (l.status ?? 0) >= 500).length;
     ctx.facts.cartFailures = { before, after: failed.length, last: failed.at(-1)?.timestamp };
-    if (before !== 0 || failed.length < 3) return `expected no errors before the leak (${before}) and failing cart calls after it (${failed.length})`;
-    return Date.now() - Date.parse(failed.at(-1)!.timestamp) < 2000 ? null : `the last cart failure is ${Date.now() - Date.parse(failed.at(-1)!.timestamp)} ms old: it is not failing now`;
+    if (before !== 0 || failed.length < 3)
+      return `expected no errors before the leak (${before}) and failing cart calls after it (${failed.length})`;
+    return Date.now() - Date.parse(failed.at(-1)!.timestamp) < 2000
+      ? null
+      : `the last cart failure is ${Date.now() - Date.parse(failed.at(-1)!.timestamp)} ms old: it is not failing now`;
   },
   expect: { rule: 'app-pool-exhausted', service: 'cart-api', action: /warroom run restart --service cart-api\b/ },
-  notBlamed: [{ rule: 'redis-down' }, { rule: 'redis-clients-exhausted' }, { rule: 'dependency-failing', service: 'cart-api' }, { rule: 'error-spike-after-deploy' }],
+  notBlamed: [
+    { rule: 'redis-down' },
+    { rule: 'redis-clients-exhausted' },
+    { rule: 'dependency-failing', service: 'cart-api' },
+    { rule: 'error-spike-after-deploy' },
+  ],
 };

@@ -18,14 +18,24 @@ export function globToRegExp(glob: string): RegExp {
     else if (ch === '?') re += '.';
     else if (ch === '[') {
       const end = glob.indexOf(']', i + 1);
-      if (end < 0) { re += '\\['; continue; }
+      if (end < 0) {
+        re += '\\[';
+        continue;
+      }
       const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
       re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
       i = end;
     } else if (ch === '{') {
       const end = glob.indexOf('}', i + 1);
-      if (end < 0) { re += '\\{'; continue; }
-      re += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|\\*?[\]]/g, '\\$&')).join('|')})`;
+      if (end < 0) {
+        re += '\\{';
+        continue;
+      }
+      re += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map((p) => p.replace(/[.+^$()|\\*?[\]]/g, '\\$&'))
+        .join('|')})`;
       i = end;
     } else re += ch.replace(/[.+^$()|\\{}]/g, '\\$&');
   }
@@ -34,7 +44,11 @@ export function globToRegExp(glob: string): RegExp {
 
 const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
-interface Candidate { path: string; size: number; mtimeMs: number }
+interface Candidate {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
 
 /** Resolves the configured allowed paths to real paths (symlinks followed) once. */
 async function allowedRoots(paths: string[], cwd: string): Promise<string[]> {
@@ -69,7 +83,8 @@ async function collect(dir: string, re: RegExp, cutoffMs: number, out: Candidate
       const st = await lstat(p).catch(() => null);
       if (st?.isFile() && st.mtimeMs < cutoffMs) {
         out.push({ path: p, size: st.size, mtimeMs: st.mtimeMs });
-        if (out.length > MAX_FILES) throw validation(`path: more than ${MAX_FILES} files match; narrow it with --glob or a deeper --path`, 'path');
+        if (out.length > MAX_FILES)
+          throw validation(`path: more than ${MAX_FILES} files match; narrow it with --glob or a deeper --path`, 'path');
       }
     }
   }
@@ -96,9 +111,11 @@ export const prepareCleanDisk: PrepareAction = async (env, o) => {
   const ageMs = parseDuration(olderThan, 'older-than');
   if (ageMs < 60_000) throw validation('older-than: must be at least 1m (files being written right now are never cleaned)', 'older-than');
   const glob = optString(o, 'glob') ?? '*';
-  if (glob.includes('/') || glob.includes('\0')) throw validation(`glob: "${glob}" must be a file-name pattern without "/" (use --path for the directory)`, 'glob');
+  if (glob.includes('/') || glob.includes('\0'))
+    throw validation(`glob: "${glob}" must be a file-name pattern without "/" (use --path for the directory)`, 'glob');
   const allowed = env.config.remediation?.clean_disk?.allowed_paths ?? [];
-  if (!allowed.length) throw forbidden('clean-disk is disabled: no directories are listed in remediation.clean_disk.allowed_paths in warroom.yaml');
+  if (!allowed.length)
+    throw forbidden('clean-disk is disabled: no directories are listed in remediation.clean_disk.allowed_paths in warroom.yaml');
   const roots = await allowedRoots(allowed, env.cwd);
   let dir: string;
   try {
@@ -117,16 +134,33 @@ export const prepareCleanDisk: PrepareAction = async (env, o) => {
   files.sort((a, b) => b.size - a.size);
   const total = files.reduce((n, f) => n + f.size, 0);
   const freeBefore = await freeBytes(dir);
-  const sample = files.slice(0, SAMPLE_SIZE).map((f) => ({ path: relative(dir, f.path), size: f.size, modified: new Date(f.mtimeMs).toISOString() }));
+  const sample = files
+    .slice(0, SAMPLE_SIZE)
+    .map((f) => ({ path: relative(dir, f.path), size: f.size, modified: new Date(f.mtimeMs).toISOString() }));
   return {
     plan: {
-      action: 'clean-disk', target: dir, role: 'commander',
+      action: 'clean-disk',
+      target: dir,
+      role: 'commander',
       summary: `remove ${files.length} file(s) matching "${glob}" older than ${olderThan} under ${dir}, freeing about ${formatBytes(total)}`,
       steps: [
-        { kind: 'files', description: `unlink ${files.length} regular file(s) (largest first, shown below); directories and symlinks are left alone` },
+        {
+          kind: 'files',
+          description: `unlink ${files.length} regular file(s) (largest first, shown below); directories and symlinks are left alone`,
+        },
         { kind: 'verify', description: `compare free space on ${dir} (now ${freeBefore === null ? 'unknown' : formatBytes(freeBefore)})` },
       ],
-      facts: { path: dir, allowedRoot: root, glob, olderThan, cutoff: new Date(cutoffMs).toISOString(), files: files.length, bytes: total, freeBefore, sample },
+      facts: {
+        path: dir,
+        allowedRoot: root,
+        glob,
+        olderThan,
+        cutoff: new Date(cutoffMs).toISOString(),
+        files: files.length,
+        bytes: total,
+        freeBefore,
+        sample,
+      },
       warnings: files.length === 0 ? ['no file matches; nothing would be removed'] : [],
     },
     async execute() {
@@ -136,7 +170,10 @@ export const prepareCleanDisk: PrepareAction = async (env, o) => {
       const t0 = performance.now();
       let interrupted = false;
       for (const f of files) {
-        if (env.signal?.aborted) { interrupted = true; break; }
+        if (env.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
         // Re-check each file just before removing it: it may have been rotated, rewritten or
         // replaced by a symlink since the plan was shown.
         const now = await lstat(f.path).catch(() => null);
@@ -154,16 +191,28 @@ export const prepareCleanDisk: PrepareAction = async (env, o) => {
         }
       }
       const freeAfter = await freeBytes(dir);
-      const lines = [`removed ${removed} file(s), ${formatBytes(freed)}`, ...(skipped.length ? [`skipped ${skipped.length}: ${skipped.slice(0, 20).join(', ')}${skipped.length > 20 ? ', …' : ''}`] : []),
-        `free space ${freeBefore === null ? '?' : formatBytes(freeBefore)} → ${freeAfter === null ? '?' : formatBytes(freeAfter)}`];
+      const lines = [
+        `removed ${removed} file(s), ${formatBytes(freed)}`,
+        ...(skipped.length ? [`skipped ${skipped.length}: ${skipped.slice(0, 20).join(', ')}${skipped.length > 20 ? ', …' : ''}`] : []),
+        `free space ${freeBefore === null ? '?' : formatBytes(freeBefore)} → ${freeAfter === null ? '?' : formatBytes(freeAfter)}`,
+      ];
       const failed = skipped.length > 0 && removed === 0 && files.length > 0;
       return outcome({
         status: interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded',
         output: lines.join('\n'),
-        steps: [{ description: `unlink files under ${dir}`, status: interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded', durationMs: Math.round(performance.now() - t0) }],
+        steps: [
+          {
+            description: `unlink files under ${dir}`,
+            status: interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded',
+            durationMs: Math.round(performance.now() - t0),
+          },
+        ],
         summary: `removed ${removed} file(s) (${formatBytes(freed)}) under ${dir}${skipped.length ? `, skipped ${skipped.length}` : ''}`,
         error: interrupted ? 'interrupted' : failed ? 'no file could be removed' : null,
-        verification: { ok: skipped.length === 0 && !interrupted, detail: `${removed} of ${files.length} file(s) removed; free space ${freeBefore === null ? '?' : formatBytes(freeBefore)} → ${freeAfter === null ? '?' : formatBytes(freeAfter)}` },
+        verification: {
+          ok: skipped.length === 0 && !interrupted,
+          detail: `${removed} of ${files.length} file(s) removed; free space ${freeBefore === null ? '?' : formatBytes(freeBefore)} → ${freeAfter === null ? '?' : formatBytes(freeAfter)}`,
+        },
         facts: { removed, freedBytes: freed, skipped, freeBefore, freeAfter },
       });
     },

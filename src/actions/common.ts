@@ -30,7 +30,15 @@ export function findService(config: WarroomConfig, name: unknown, field = 'servi
  */
 export function fillPlaceholders(template: string, values: Record<string, string>, field: string): string {
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, key: string) => {
-    if (!(key in values)) throw validation(`${field}: placeholder {${key}} has no value (known: ${Object.keys(values).map((k) => `{${k}}`).join(', ') || 'none'})`, field);
+    if (!(key in values))
+      throw validation(
+        `${field}: placeholder {${key}} has no value (known: ${
+          Object.keys(values)
+            .map((k) => `{${k}}`)
+            .join(', ') || 'none'
+        })`,
+        field,
+      );
     return values[key];
   });
 }
@@ -59,11 +67,27 @@ export async function waitHealthy(env: ActionEnv, service: string, svc: ServiceC
   for (;;) {
     attempts++;
     const h = await env.checkService(service);
-    const failing = h.checks.filter((c) => c.state !== 'up').map((c) => `${c.kind} ${c.target}: ${c.state}${c.error ? ` (${c.error})` : ''}`);
-    if (h.state === 'up') return { ok: true, detail: `${service} is healthy again (after ${attempts} check${attempts > 1 ? 's' : ''})`, facts: { state: h.state, attempts } };
-    if (env.signal?.aborted) return { ok: false, detail: `interrupted while waiting for ${service} to become healthy (last state ${h.state})`, facts: { state: h.state, attempts, failing } };
+    const failing = h.checks
+      .filter((c) => c.state !== 'up')
+      .map((c) => `${c.kind} ${c.target}: ${c.state}${c.error ? ` (${c.error})` : ''}`);
+    if (h.state === 'up')
+      return {
+        ok: true,
+        detail: `${service} is healthy again (after ${attempts} check${attempts > 1 ? 's' : ''})`,
+        facts: { state: h.state, attempts },
+      };
+    if (env.signal?.aborted)
+      return {
+        ok: false,
+        detail: `interrupted while waiting for ${service} to become healthy (last state ${h.state})`,
+        facts: { state: h.state, attempts, failing },
+      };
     if (performance.now() + HEALTH_POLL_MS > deadline) {
-      return { ok: false, detail: `${service} did not recover within ${Math.round(timeoutMs / 1000)}s (state ${h.state}: ${failing.join('; ')})`, facts: { state: h.state, attempts, failing } };
+      return {
+        ok: false,
+        detail: `${service} did not recover within ${Math.round(timeoutMs / 1000)}s (state ${h.state}: ${failing.join('; ')})`,
+        facts: { state: h.state, attempts, failing },
+      };
     }
     await sleep(HEALTH_POLL_MS, env.signal);
   }
@@ -76,7 +100,15 @@ export function hasHealthChecks(svc: ServiceConfig): boolean {
 
 /** Builds an outcome with the fields every action fills the same way. */
 export function outcome(o: Partial<ActionOutcome> & Pick<ActionOutcome, 'status' | 'summary'>): ActionOutcome {
-  return { exitCode: null, output: '', steps: [] as StepResult[], verification: { ok: null, detail: 'nothing to verify' }, facts: {}, error: null, ...o };
+  return {
+    exitCode: null,
+    output: '',
+    steps: [] as StepResult[],
+    verification: { ok: null, detail: 'nothing to verify' },
+    facts: {},
+    error: null,
+    ...o,
+  };
 }
 
 /** Option readers for the loose option bags the CLI and API pass. */
@@ -102,7 +134,8 @@ export function optBool(o: Record<string, unknown>, key: string): boolean {
 /** Refuses option keys the action does not know, so a typo never silently changes what runs. */
 export function onlyKeys(o: Record<string, unknown>, allowed: string[], action: string): void {
   for (const k of Object.keys(o)) {
-    if (o[k] !== undefined && !allowed.includes(k)) throw validation(`${k}: not an option of ${action} (options: ${allowed.join(', ') || 'none'})`, k);
+    if (o[k] !== undefined && !allowed.includes(k))
+      throw validation(`${k}: not an option of ${action} (options: ${allowed.join(', ') || 'none'})`, k);
   }
 }
 
@@ -110,6 +143,9 @@ export const formatBytes = (n: number) => {
   const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   let v = n;
-  while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${i === 0 ? v : v.toFixed(1)} ${u[i]}`;
 };

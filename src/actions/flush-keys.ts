@@ -22,7 +22,11 @@ export function checkPattern(p: string): string {
   if (p.length > 1000) throw validation('pattern: too long (at most 1000 characters)', 'pattern');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001F\u007F]/.test(p)) throw validation('pattern: contains control characters', 'pattern');
-  if (matchesEverything(p)) throw validation(`pattern: "${p}" matches every key; warroom never flushes a whole database (use a prefix such as "cache:*")`, 'pattern');
+  if (matchesEverything(p))
+    throw validation(
+      `pattern: "${p}" matches every key; warroom never flushes a whole database (use a prefix such as "cache:*")`,
+      'pattern',
+    );
   return p;
 }
 
@@ -55,9 +59,18 @@ export const prepareFlushKeys: PrepareAction = async (env, o) => {
   const batch = env.config.remediation?.flush_keys?.batch_size ?? DEFAULT_BATCH_SIZE;
   const target = redisTarget(svc.redis);
   // No offline queue and no endless reconnects: an unreachable Redis is an error now, not a hang.
-  const redis = new Redis(svc.redis, { lazyConnect: true, connectTimeout: 5000, commandTimeout: 10_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = new Redis(svc.redis, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    commandTimeout: 10_000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
-  const close = async () => { redis.disconnect(); };
+  const close = async () => {
+    redis.disconnect();
+  };
   try {
     try {
       await redis.connect();
@@ -76,18 +89,37 @@ export const prepareFlushKeys: PrepareAction = async (env, o) => {
     } while (cursor !== '0');
     const share = total ? matched / total : 0;
     const memBefore = usedMemory(await redis.info('memory'));
-    const facts = { service: name, redis: target, pattern, matched, total, share: Math.round(share * 10000) / 10000, maxShare, sample: sample.map((k) => env.redact(k)), usedMemoryBefore: memBefore };
+    const facts = {
+      service: name,
+      redis: target,
+      pattern,
+      matched,
+      total,
+      share: Math.round(share * 10000) / 10000,
+      maxShare,
+      sample: sample.map((k) => env.redact(k)),
+      usedMemoryBefore: memBefore,
+    };
     if (share > maxShare && !force) {
-      throw new WarroomError('FORBIDDEN', `refusing to flush "${pattern}" on ${name}: it matches ${matched} of ${total} keys (${(share * 100).toFixed(1)}%, above remediation.flush_keys.max_share ${(maxShare * 100).toFixed(0)}%); pass --force if you are sure`, { field: 'pattern', details: facts });
+      throw new WarroomError(
+        'FORBIDDEN',
+        `refusing to flush "${pattern}" on ${name}: it matches ${matched} of ${total} keys (${(share * 100).toFixed(1)}%, above remediation.flush_keys.max_share ${(maxShare * 100).toFixed(0)}%); pass --force if you are sure`,
+        { field: 'pattern', details: facts },
+      );
     }
     return {
       plan: {
-        action: 'flush-keys', target: `${name} ${pattern}`, role: 'commander',
+        action: 'flush-keys',
+        target: `${name} ${pattern}`,
+        role: 'commander',
         summary: `delete ${matched} of ${total} keys matching "${pattern}" on ${name} (${target})`,
         steps: [
           { kind: 'redis', description: `SCAN 0 MATCH ${JSON.stringify(pattern)} COUNT ${SCAN_COUNT} until the cursor returns to 0` },
           { kind: 'redis', description: `UNLINK the matching keys in batches of ${batch}` },
-          { kind: 'verify', description: `SCAN again to confirm no key matches, and compare used_memory (now ${memBefore === null ? 'unknown' : formatBytes(memBefore)})` },
+          {
+            kind: 'verify',
+            description: `SCAN again to confirm no key matches, and compare used_memory (now ${memBefore === null ? 'unknown' : formatBytes(memBefore)})`,
+          },
         ],
         facts,
         warnings: [
@@ -104,7 +136,10 @@ export const prepareFlushKeys: PrepareAction = async (env, o) => {
         let interrupted = false;
         // Keys created between the count and now that match are deleted too: the pattern is what was confirmed.
         do {
-          if (env.signal?.aborted) { interrupted = true; break; }
+          if (env.signal?.aborted) {
+            interrupted = true;
+            break;
+          }
           const [next, keys] = await redis.scan(c, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
           c = next;
           scanned += keys.length;
@@ -121,14 +156,21 @@ export const prepareFlushKeys: PrepareAction = async (env, o) => {
         const totalAfter = await redis.dbsize();
         const durationMs = Math.round(performance.now() - t0);
         const mem = `used_memory ${memBefore === null ? '?' : formatBytes(memBefore)} → ${memAfter === null ? '?' : formatBytes(memAfter)}`;
-        const lines = [`deleted ${deleted} key(s) matching ${JSON.stringify(pattern)} (scanned ${scanned})`, `${left} matching key(s) left; ${totalAfter} key(s) in the database`, mem];
+        const lines = [
+          `deleted ${deleted} key(s) matching ${JSON.stringify(pattern)} (scanned ${scanned})`,
+          `${left} matching key(s) left; ${totalAfter} key(s) in the database`,
+          mem,
+        ];
         return outcome({
           status: interrupted ? 'interrupted' : 'succeeded',
           output: lines.join('\n'),
           steps: [{ description: `SCAN + UNLINK ${pattern}`, status: interrupted ? 'interrupted' : 'succeeded', durationMs }],
           summary: `${interrupted ? 'interrupted after deleting' : 'deleted'} ${deleted} key(s) matching "${pattern}" on ${name}; ${mem}`,
           error: interrupted ? 'interrupted' : null,
-          verification: left === 0 ? { ok: true, detail: `no key matches "${pattern}" any more` } : { ok: false, detail: `${left} key(s) still match "${pattern}" (written since, or interrupted)` },
+          verification:
+            left === 0
+              ? { ok: true, detail: `no key matches "${pattern}" any more` }
+              : { ok: false, detail: `${left} key(s) still match "${pattern}" (written since, or interrupted)` },
           facts: { deleted, left, totalBefore: total, totalAfter, usedMemoryBefore: memBefore, usedMemoryAfter: memAfter },
         });
       },

@@ -53,18 +53,31 @@ export async function readSession(client: pg.Client, pid: number): Promise<Sessi
   const row = r.rows[0] as Record<string, unknown>;
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
   return {
-    pid: Number(row.pid), user: (row.user as string) ?? null, superuser: !!row.superuser, application: (row.application as string) || null,
-    clientAddr: (row.clientAddr as string) ?? null, database: (row.database as string) ?? null, backendType: (row.backendType as string) ?? null,
-    state: (row.state as string) ?? null, waitEvent: (row.waitEvent as string) ?? null, queryStart: iso(row.queryStart), xactStart: iso(row.xactStart),
+    pid: Number(row.pid),
+    user: (row.user as string) ?? null,
+    superuser: !!row.superuser,
+    application: (row.application as string) || null,
+    clientAddr: (row.clientAddr as string) ?? null,
+    database: (row.database as string) ?? null,
+    backendType: (row.backendType as string) ?? null,
+    state: (row.state as string) ?? null,
+    waitEvent: (row.waitEvent as string) ?? null,
+    queryStart: iso(row.queryStart),
+    xactStart: iso(row.xactStart),
     durationSeconds: row.durationSeconds == null ? null : Math.round(Number(row.durationSeconds) * 10) / 10,
-    query: (row.query as string) ?? null, blocking: (row.blocking as number[]).map(Number), blockedBy: (row.blockedBy as number[]).map(Number),
+    query: (row.query as string) ?? null,
+    blocking: (row.blocking as number[]).map(Number),
+    blockedBy: (row.blockedBy as number[]).map(Number),
   };
 }
 
 /** Which of these sessions still wait on a lock held by pid. */
 async function stillBlockedBy(client: pg.Client, pid: number, waiters: number[]): Promise<number[]> {
   if (!waiters.length) return [];
-  const r = await client.query('select pid from pg_stat_activity where pid = any($1::int[]) and $2::int = any(pg_blocking_pids(pid)) order by pid', [waiters, pid]);
+  const r = await client.query(
+    'select pid from pg_stat_activity where pid = any($1::int[]) and $2::int = any(pg_blocking_pids(pid)) order by pid',
+    [waiters, pid],
+  );
   return r.rows.map((x: { pid: number }) => Number(x.pid));
 }
 
@@ -77,12 +90,16 @@ function pickPostgresService(env: ActionEnv, name: string | undefined): { name: 
   const withPg = Object.entries(env.config.services ?? {}).filter(([, s]) => s.postgres);
   if (withPg.length === 1) return { name: withPg[0][0], url: withPg[0][1].postgres! };
   if (!withPg.length) throw validation('service: no service in warroom.yaml has a postgres URL (services.NAME.postgres)', 'service');
-  throw validation(`service: several services have a postgres URL (${withPg.map(([n]) => n).join(', ')}); choose one with --service`, 'service');
+  throw validation(
+    `service: several services have a postgres URL (${withPg.map(([n]) => n).join(', ')}); choose one with --service`,
+    'service',
+  );
 }
 
 function parsePid(v: unknown): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) throw validation(`pid: "${String(v ?? '')}" is not a backend process id (a positive whole number from pg_stat_activity)`, 'pid');
+  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647)
+    throw validation(`pid: "${String(v ?? '')}" is not a backend process id (a positive whole number from pg_stat_activity)`, 'pid');
   return n;
 }
 
@@ -97,7 +114,12 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
   const terminateFirst = optBool(o, 'terminate');
   const force = optBool(o, 'force');
   const { name, url } = pickPostgresService(env, optString(o, 'service'));
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, statement_timeout: STATEMENT_TIMEOUT_MS, application_name: 'warroom' });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: 5000,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    application_name: 'warroom',
+  });
   // A dropped connection (server restart, someone killing *our* session) surfaces on the next
   // query as an error; without a listener it would crash the process instead.
   client.on('error', () => {});
@@ -113,10 +135,16 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
     const s = await readSession(client, pid);
     if (!s) throw notFound(`pid: no session with pid ${pid} on ${name} (it may have finished; see pg_stat_activity)`);
     const reasons: string[] = [];
-    if (s.backendType !== CLIENT_BACKEND) reasons.push(`it is a ${s.backendType ?? 'system'} process${s.backendType === 'walsender' ? ' (replication)' : ''}, not a client session`);
+    if (s.backendType !== CLIENT_BACKEND)
+      reasons.push(
+        `it is a ${s.backendType ?? 'system'} process${s.backendType === 'walsender' ? ' (replication)' : ''}, not a client session`,
+      );
     if (s.superuser) reasons.push(`it belongs to superuser ${s.user}`);
     if (reasons.length && !force) {
-      throw new WarroomError('FORBIDDEN', `refusing to kill pid ${pid} on ${name}: ${reasons.join('; ')}; pass --force if you are sure`, { field: 'pid', details: { session: redactSession(env, s) } });
+      throw new WarroomError('FORBIDDEN', `refusing to kill pid ${pid} on ${name}: ${reasons.join('; ')}; pass --force if you are sure`, {
+        field: 'pid',
+        details: { session: redactSession(env, s) },
+      });
     }
     const cancelWait = env.config.remediation?.kill_query?.cancel_wait ?? DEFAULT_CANCEL_WAIT_MS;
     const shown = redactSession(env, s);
@@ -124,12 +152,20 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
       ? [{ kind: 'sql' as const, description: `select pg_terminate_backend(${pid})  -- ends the session and rolls back its transaction` }]
       : [
           { kind: 'sql' as const, description: `select pg_cancel_backend(${pid})  -- stops the running query, keeps the session` },
-          { kind: 'sql' as const, description: `if after ${cancelWait / 1000}s the session still runs the query or blocks others: select pg_terminate_backend(${pid})` },
+          {
+            kind: 'sql' as const,
+            description: `if after ${cancelWait / 1000}s the session still runs the query or blocks others: select pg_terminate_backend(${pid})`,
+          },
         ];
-    steps.push({ kind: 'verify', description: `check that the ${s.blocking.length} session(s) waiting on pid ${pid} are no longer blocked by it` });
+    steps.push({
+      kind: 'verify',
+      description: `check that the ${s.blocking.length} session(s) waiting on pid ${pid} are no longer blocked by it`,
+    });
     return {
       plan: {
-        action: 'kill-query', target: `${name} pid ${pid}`, role: 'commander',
+        action: 'kill-query',
+        target: `${name} pid ${pid}`,
+        role: 'commander',
         summary: `${terminateFirst ? 'terminate' : 'cancel (then terminate if needed)'} pid ${pid} (${s.user ?? '?'}@${s.database ?? '?'}, ${s.state ?? '?'} for ${s.durationSeconds ?? '?'}s) on ${name}`,
         steps,
         facts: { service: name, session: shown },
@@ -144,16 +180,34 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
           const t0 = performance.now();
           const ok = (await client.query('select pg_cancel_backend($1) as ok', [pid])).rows[0].ok as boolean;
           lines.push(`pg_cancel_backend(${pid}) → ${ok}`);
-          const cleared = ok && (await waitFor(async () => {
-            const now = await readSession(client, pid);
-            if (!now) return true;
-            const sameQuery = now.state === 'active' && now.queryStart === s.queryStart;
-            return !sameQuery && (await stillBlockedBy(client, pid, s.blocking)).length === 0;
-          }, cancelWait, env.signal));
-          results.push({ description: `pg_cancel_backend(${pid})`, status: cleared ? 'succeeded' : 'failed', durationMs: Math.round(performance.now() - t0), error: cleared ? null : 'the session still runs the query or still blocks others' });
+          const cleared =
+            ok &&
+            (await waitFor(
+              async () => {
+                const now = await readSession(client, pid);
+                if (!now) return true;
+                const sameQuery = now.state === 'active' && now.queryStart === s.queryStart;
+                return !sameQuery && (await stillBlockedBy(client, pid, s.blocking)).length === 0;
+              },
+              cancelWait,
+              env.signal,
+            ));
+          results.push({
+            description: `pg_cancel_backend(${pid})`,
+            status: cleared ? 'succeeded' : 'failed',
+            durationMs: Math.round(performance.now() - t0),
+            error: cleared ? null : 'the session still runs the query or still blocks others',
+          });
           if (!cleared) {
             if (env.signal?.aborted) {
-              return outcome({ status: 'interrupted', steps: results, output: lines.join('\n'), summary: `interrupted after pg_cancel_backend(${pid}); not escalated to terminate`, error: 'interrupted', verification: { ok: null, detail: 'interrupted' } });
+              return outcome({
+                status: 'interrupted',
+                steps: results,
+                output: lines.join('\n'),
+                summary: `interrupted after pg_cancel_backend(${pid}); not escalated to terminate`,
+                error: 'interrupted',
+                verification: { ok: null, detail: 'interrupted' },
+              });
             }
             lines.push(`still running or blocking after ${cancelWait} ms: escalating to pg_terminate_backend`);
             method = 'terminate';
@@ -164,21 +218,45 @@ export const prepareKillQuery: PrepareAction = async (env, o) => {
           const ok = (await client.query('select pg_terminate_backend($1) as ok', [pid])).rows[0].ok as boolean;
           lines.push(`pg_terminate_backend(${pid}) → ${ok}`);
           const gone = ok && (await waitFor(async () => (await readSession(client, pid)) === null, cancelWait, env.signal));
-          results.push({ description: `pg_terminate_backend(${pid})`, status: gone ? 'succeeded' : 'failed', durationMs: Math.round(performance.now() - t0), error: gone ? null : 'the session is still there' });
+          results.push({
+            description: `pg_terminate_backend(${pid})`,
+            status: gone ? 'succeeded' : 'failed',
+            durationMs: Math.round(performance.now() - t0),
+            error: gone ? null : 'the session is still there',
+          });
           if (!gone) {
-            return outcome({ status: 'failed', steps: results, output: lines.join('\n'), summary: `pid ${pid} on ${name} did not go away after pg_terminate_backend`, error: 'the session is still there', verification: { ok: false, detail: 'session still present' } });
+            return outcome({
+              status: 'failed',
+              steps: results,
+              output: lines.join('\n'),
+              summary: `pid ${pid} on ${name} did not go away after pg_terminate_backend`,
+              error: 'the session is still there',
+              verification: { ok: false, detail: 'session still present' },
+            });
           }
         }
         const still = await stillBlockedBy(client, pid, s.blocking);
         const after = await readSession(client, pid);
         lines.push(after ? `session after: ${describe(redactSession(env, after))}` : `session ${pid} is gone`);
-        const verification = s.blocking.length === 0
-          ? { ok: null, detail: `pid ${pid} blocked no other session; nothing to clear`, facts: { blockedBefore: [], stillBlocked: [] } }
-          : still.length === 0
-            ? { ok: true, detail: `lock tree cleared: ${s.blocking.length} waiting session(s) no longer blocked by ${pid}`, facts: { blockedBefore: s.blocking, stillBlocked: [] } }
-            : { ok: false, detail: `still blocked by ${pid}: ${still.join(', ')}`, facts: { blockedBefore: s.blocking, stillBlocked: still } };
+        const verification =
+          s.blocking.length === 0
+            ? { ok: null, detail: `pid ${pid} blocked no other session; nothing to clear`, facts: { blockedBefore: [], stillBlocked: [] } }
+            : still.length === 0
+              ? {
+                  ok: true,
+                  detail: `lock tree cleared: ${s.blocking.length} waiting session(s) no longer blocked by ${pid}`,
+                  facts: { blockedBefore: s.blocking, stillBlocked: [] },
+                }
+              : {
+                  ok: false,
+                  detail: `still blocked by ${pid}: ${still.join(', ')}`,
+                  facts: { blockedBefore: s.blocking, stillBlocked: still },
+                };
         return outcome({
-          status: 'succeeded', steps: results, output: lines.join('\n'), verification,
+          status: 'succeeded',
+          steps: results,
+          output: lines.join('\n'),
+          verification,
           summary: `${method === 'cancel' ? 'cancelled the query of' : 'terminated'} pid ${pid} on ${name}; ${verification.detail}`,
           facts: { method, sessionGone: after === null },
         });

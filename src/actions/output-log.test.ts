@@ -5,7 +5,10 @@ import { OUTPUT_HEAD_CHARS, OUTPUT_TAIL_CHARS, OutputLog, sanitize } from './out
 describe('OutputLog', () => {
   it('redacts a secret even when it arrives split across two reads', () => {
     const lines: string[] = [];
-    const log = new OutputLog((t) => redactText(t), (l) => lines.push(l));
+    const log = new OutputLog(
+      (t) => redactText(t),
+      (l) => lines.push(l),
+    );
     log.write(Buffer.from('connecting with pass'));
     log.write(Buffer.from('word=hunter2secret now\nnext line\n'));
     log.end();

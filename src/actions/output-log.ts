@@ -21,7 +21,10 @@ export class OutputLog {
   private dropped = 0;
   truncated = false;
 
-  constructor(private readonly redact: (t: string) => string, private readonly onLine?: (line: string) => void) {}
+  constructor(
+    private readonly redact: (t: string) => string,
+    private readonly onLine?: (line: string) => void,
+  ) {}
 
   write(chunk: Buffer | string): void {
     this.partial += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
@@ -78,6 +81,10 @@ export class OutputLog {
 
 /** Removes ANSI escape sequences and control characters other than tab. */
 export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
+  /* eslint-disable no-control-regex -- the control characters are what this removes */
+  return text
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\u001b\][^\u0007]*\u0007/g, '')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
+  /* eslint-enable no-control-regex */
 }

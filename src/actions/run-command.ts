@@ -59,7 +59,13 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
       clearTimeout(killTimer);
       o.signal?.removeEventListener('abort', onAbort);
       log.end();
-      resolve({ ...r, argv: o.argv, output: log.text(), outputTruncated: log.truncated, durationMs: Math.round(performance.now() - started) });
+      resolve({
+        ...r,
+        argv: o.argv,
+        output: log.text(),
+        outputTruncated: log.truncated,
+        durationMs: Math.round(performance.now() - started),
+      });
     };
     if (o.signal?.aborted) {
       return finish({ status: 'interrupted', exitCode: null, signal: null, error: 'interrupted before it started' });
@@ -74,7 +80,11 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
     const stop = (why: 'timed_out' | 'interrupted') => {
       if (stopReason || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
       stopReason = why;
-      log.note(why === 'timed_out' ? `[warroom] time limit of ${o.timeoutMs} ms reached: sending SIGTERM` : '[warroom] interrupted: sending SIGTERM');
+      log.note(
+        why === 'timed_out'
+          ? `[warroom] time limit of ${o.timeoutMs} ms reached: sending SIGTERM`
+          : '[warroom] interrupted: sending SIGTERM',
+      );
       killGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => {
         log.note(`[warroom] still running after ${grace} ms: sending SIGKILL`);
@@ -87,7 +97,12 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
     child.stdout!.on('data', (d: Buffer) => log.write(d));
     child.stderr!.on('data', (d: Buffer) => log.write(d));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'ENOENT' ? `command not found: ${o.argv[0]}` : e.code === 'EACCES' ? `permission denied: ${o.argv[0]} (is it executable?)` : e.message;
+      const why =
+        e.code === 'ENOENT'
+          ? `command not found: ${o.argv[0]}`
+          : e.code === 'EACCES'
+            ? `permission denied: ${o.argv[0]} (is it executable?)`
+            : e.message;
       finish({ status: 'failed', exitCode: null, signal: null, error: redact(why) });
     });
     // 'close' waits for the pipes too, so no output is lost after exit.
@@ -95,7 +110,12 @@ export function runCommand(o: CommandOptions): Promise<CommandResult> {
       // Anything left in the group (a backgrounded grandchild) goes with the leader.
       if (stopReason && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
       if (stopReason) {
-        return finish({ status: stopReason, exitCode: code, signal: sig, error: stopReason === 'timed_out' ? `timed out after ${o.timeoutMs} ms` : 'interrupted' });
+        return finish({
+          status: stopReason,
+          exitCode: code,
+          signal: sig,
+          error: stopReason === 'timed_out' ? `timed out after ${o.timeoutMs} ms` : 'interrupted',
+        });
       }
       if (code === 0) return finish({ status: 'succeeded', exitCode: 0, signal: null, error: null });
       finish({ status: 'failed', exitCode: code, signal: sig, error: sig ? `killed by ${sig}` : `exited with status ${code}` });

@@ -26,7 +26,11 @@ export function readParams(book: RunbookConfig, name: string, raw: unknown): Rec
   if (raw !== undefined && raw !== null) {
     if (typeof raw !== 'object' || Array.isArray(raw)) throw validation('params: expected an object of name → value', 'params');
     for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (!declared.includes(k)) throw validation(`params.${k}: runbook ${name} has no parameter "${k}" (parameters: ${declared.join(', ') || 'none'})`, `params.${k}`);
+      if (!declared.includes(k))
+        throw validation(
+          `params.${k}: runbook ${name} has no parameter "${k}" (parameters: ${declared.join(', ') || 'none'})`,
+          `params.${k}`,
+        );
       if (typeof v !== 'string') throw validation(`params.${k}: expected text`, `params.${k}`);
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001F\u007F]/.test(v)) throw validation(`params.${k}: contains control characters`, `params.${k}`);
@@ -34,7 +38,11 @@ export function readParams(book: RunbookConfig, name: string, raw: unknown): Rec
     }
   }
   const missing = declared.filter((p) => !(p in values));
-  if (missing.length) throw validation(`params.${missing[0]}: runbook ${name} needs ${missing.map((m) => `--set ${m}=VALUE`).join(' ')}`, `params.${missing[0]}`);
+  if (missing.length)
+    throw validation(
+      `params.${missing[0]}: runbook ${name} needs ${missing.map((m) => `--set ${m}=VALUE`).join(' ')}`,
+      `params.${missing[0]}`,
+    );
   return values;
 }
 
@@ -43,16 +51,33 @@ function resolveStep(step: RunbookStepConfig, i: number, book: string, values: R
   const timeoutMs = step.timeout ?? commandTimeout(env.config);
   if (step.run) {
     return {
-      name: step.name, kind: 'command', timeoutMs, continueOnError: !!step.continue_on_error, env: step.env,
+      name: step.name,
+      kind: 'command',
+      timeoutMs,
+      continueOnError: !!step.continue_on_error,
+      env: step.env,
       cwd: step.cwd ? resolve(env.cwd, step.cwd) : env.cwd,
       argv: step.run.map((a, j) => fillPlaceholders(a, values, `${base}.run[${j}]`)),
     };
   }
   const h = step.http!;
-  const url = fillPlaceholders(h.url, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)])), `${base}.http.url`);
+  const url = fillPlaceholders(
+    h.url,
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)])),
+    `${base}.http.url`,
+  );
   return {
-    name: step.name, kind: 'http', timeoutMs, continueOnError: !!step.continue_on_error,
-    http: { method: h.method, url, headers: h.headers ?? {}, body: h.body === undefined ? undefined : fillPlaceholders(h.body, values, `${base}.http.body`), expect: h.expect_status },
+    name: step.name,
+    kind: 'http',
+    timeoutMs,
+    continueOnError: !!step.continue_on_error,
+    http: {
+      method: h.method,
+      url,
+      headers: h.headers ?? {},
+      body: h.body === undefined ? undefined : fillPlaceholders(h.body, values, `${base}.http.body`),
+      expect: h.expect_status,
+    },
   };
 }
 
@@ -61,7 +86,8 @@ function stepRedactor(env: ActionEnv, steps: ResolvedStep[]): (t: string) => str
   const secrets = new Set<string>();
   for (const s of steps) {
     for (const [k, v] of Object.entries(s.env ?? {})) if (/pass|secret|token|key|auth|credential/i.test(k) && v.length >= 4) secrets.add(v);
-    for (const [k, v] of Object.entries(s.http?.headers ?? {})) if (/auth|token|key|secret|cookie/i.test(k) && v.length >= 4) secrets.add(v);
+    for (const [k, v] of Object.entries(s.http?.headers ?? {}))
+      if (/auth|token|key|secret|cookie/i.test(k) && v.length >= 4) secrets.add(v);
   }
   const list = [...secrets].sort((a, b) => b.length - a.length);
   return (t: string) => {
@@ -71,7 +97,11 @@ function stepRedactor(env: ActionEnv, steps: ResolvedStep[]): (t: string) => str
   };
 }
 
-async function runHttp(s: ResolvedStep, env: ActionEnv, redact: (t: string) => string): Promise<{ status: ActionStatus; exitCode: null; output: string; error: string | null; durationMs: number }> {
+async function runHttp(
+  s: ResolvedStep,
+  env: ActionEnv,
+  redact: (t: string) => string,
+): Promise<{ status: ActionStatus; exitCode: null; output: string; error: string | null; durationMs: number }> {
   const t0 = performance.now();
   const h = s.http!;
   const timeout = AbortSignal.timeout(s.timeoutMs);
@@ -82,12 +112,28 @@ async function runHttp(s: ResolvedStep, env: ActionEnv, redact: (t: string) => s
     const ok = h.expect ? h.expect.includes(res.status) : res.status >= 200 && res.status < 300;
     const output = redact(`${h.method} ${h.url} → ${res.status}\n${text}`);
     env.onLine?.(redact(`${h.method} ${h.url} → ${res.status}`));
-    return { status: ok ? 'succeeded' : 'failed', exitCode: null, output, error: ok ? null : `HTTP ${res.status} (expected ${h.expect ? h.expect.join(' or ') : '2xx'})`, durationMs: Math.round(performance.now() - t0) };
+    return {
+      status: ok ? 'succeeded' : 'failed',
+      exitCode: null,
+      output,
+      error: ok ? null : `HTTP ${res.status} (expected ${h.expect ? h.expect.join(' or ') : '2xx'})`,
+      durationMs: Math.round(performance.now() - t0),
+    };
   } catch (e) {
     const interrupted = env.signal?.aborted ?? false;
     const timedOut = !interrupted && timeout.aborted;
-    const why = interrupted ? 'interrupted' : timedOut ? `timed out after ${s.timeoutMs} ms` : redact(((e as Error).cause as Error | undefined)?.message ?? (e as Error).message);
-    return { status: interrupted ? 'interrupted' : timedOut ? 'timed_out' : 'failed', exitCode: null, output: redact(`${h.method} ${h.url} → ${why}`), error: why, durationMs: Math.round(performance.now() - t0) };
+    const why = interrupted
+      ? 'interrupted'
+      : timedOut
+        ? `timed out after ${s.timeoutMs} ms`
+        : redact(((e as Error).cause as Error | undefined)?.message ?? (e as Error).message);
+    return {
+      status: interrupted ? 'interrupted' : timedOut ? 'timed_out' : 'failed',
+      exitCode: null,
+      output: redact(`${h.method} ${h.url} → ${why}`),
+      error: why,
+      durationMs: Math.round(performance.now() - t0),
+    };
   }
 }
 
@@ -96,16 +142,31 @@ async function runHttp(s: ResolvedStep, env: ActionEnv, redact: (t: string) => s
  * first failing step stops the runbook unless it says continue_on_error.
  */
 export function prepareRunbook(env: ActionEnv, name: string, book: RunbookConfig, options: Record<string, unknown>): PreparedAction {
-  for (const k of Object.keys(options)) if (options[k] !== undefined && k !== 'params') throw validation(`${k}: not an option of runbook ${name} (runbooks take --set name=value)`, k);
+  for (const k of Object.keys(options))
+    if (options[k] !== undefined && k !== 'params')
+      throw validation(`${k}: not an option of runbook ${name} (runbooks take --set name=value)`, k);
   const values = readParams(book, name, options.params);
   const steps = book.steps.map((s, i) => resolveStep(s, i, name, values, env));
   const redact = stepRedactor(env, steps);
-  const planSteps: PlanStep[] = steps.map((s, i) => s.kind === 'command'
-    ? { kind: 'command', description: `${i + 1}. ${s.name}${s.continueOnError ? ' (continues on error)' : ''}`, argv: s.argv, timeoutMs: s.timeoutMs }
-    : { kind: 'http', description: redact(`${i + 1}. ${s.name}: ${s.http!.method} ${s.http!.url}${s.continueOnError ? ' (continues on error)' : ''}`), timeoutMs: s.timeoutMs });
+  const planSteps: PlanStep[] = steps.map((s, i) =>
+    s.kind === 'command'
+      ? {
+          kind: 'command',
+          description: `${i + 1}. ${s.name}${s.continueOnError ? ' (continues on error)' : ''}`,
+          argv: s.argv,
+          timeoutMs: s.timeoutMs,
+        }
+      : {
+          kind: 'http',
+          description: redact(`${i + 1}. ${s.name}: ${s.http!.method} ${s.http!.url}${s.continueOnError ? ' (continues on error)' : ''}`),
+          timeoutMs: s.timeoutMs,
+        },
+  );
   return {
     plan: {
-      action: name, target: name, role: book.role,
+      action: name,
+      target: name,
+      role: book.role,
       summary: `run runbook ${name}${book.description ? ` (${book.description})` : ''}: ${steps.length} step(s)`,
       steps: planSteps,
       facts: { runbook: name, params: values },
@@ -121,15 +182,28 @@ export function prepareRunbook(env: ActionEnv, name: string, book: RunbookConfig
         if (final !== 'succeeded' && final !== 'failed') break;
         env.onLine?.(`── step ${i + 1}/${steps.length}: ${s.name}`);
         outputs.push(`── step ${i + 1}/${steps.length}: ${s.name}`);
-        const r = s.kind === 'command'
-          ? await runCommand({ argv: s.argv!, env: s.env, cwd: s.cwd, timeoutMs: s.timeoutMs, killGraceMs: killGrace(env.config), signal: env.signal, onLine: env.onLine, redact })
-          : await runHttp(s, env, redact);
+        const r =
+          s.kind === 'command'
+            ? await runCommand({
+                argv: s.argv!,
+                env: s.env,
+                cwd: s.cwd,
+                timeoutMs: s.timeoutMs,
+                killGraceMs: killGrace(env.config),
+                signal: env.signal,
+                onLine: env.onLine,
+                redact,
+              })
+            : await runHttp(s, env, redact);
         if (r.output) outputs.push(r.output);
         if (s.kind === 'command') lastExit = r.exitCode;
         results.push({ description: s.name, status: r.status, exitCode: r.exitCode, durationMs: r.durationMs, error: r.error });
         if (r.status !== 'succeeded') {
           error = `step ${i + 1} (${s.name}): ${r.error}`;
-          if (r.status === 'failed' && s.continueOnError) { final = 'failed'; continue; }
+          if (r.status === 'failed' && s.continueOnError) {
+            final = 'failed';
+            continue;
+          }
           final = r.status;
           for (const rest of steps.slice(i + 1)) results.push({ description: rest.name, status: 'skipped', durationMs: 0 });
           break;
@@ -137,9 +211,19 @@ export function prepareRunbook(env: ActionEnv, name: string, book: RunbookConfig
       }
       const failedSteps = results.filter((r) => r.status !== 'succeeded' && r.status !== 'skipped').length;
       return outcome({
-        status: final, exitCode: lastExit, output: outputs.join('\n'), steps: results, error,
-        summary: final === 'succeeded' ? `runbook ${name}: all ${steps.length} step(s) succeeded` : `runbook ${name} ${final.replace('_', ' ')}: ${error}`,
-        verification: { ok: failedSteps === 0, detail: `${results.filter((r) => r.status === 'succeeded').length} of ${steps.length} step(s) succeeded` },
+        status: final,
+        exitCode: lastExit,
+        output: outputs.join('\n'),
+        steps: results,
+        error,
+        summary:
+          final === 'succeeded'
+            ? `runbook ${name}: all ${steps.length} step(s) succeeded`
+            : `runbook ${name} ${final.replace('_', ' ')}: ${error}`,
+        verification: {
+          ok: failedSteps === 0,
+          detail: `${results.filter((r) => r.status === 'succeeded').length} of ${steps.length} step(s) succeeded`,
+        },
       });
     },
   };

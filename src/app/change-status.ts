@@ -8,5 +8,7 @@ export const changeStatusInputSchema = z.object({ status: z.enum(STATUSES), note
 export async function changeStatus(ctx: AppContext, id: string, input: z.input<typeof changeStatusInputSchema>): Promise<IncidentEvent> {
   requireRole(ctx, 'responder', 'changing the status');
   const data = parseInput(changeStatusInputSchema, input);
-  return mutateIncident(ctx, parseIncidentId(id), data.status === 'resolved' ? 'resolved' : 'status', (inc, now) => decide(inc, data.status, ctx.actor.name, now, data.note));
+  return mutateIncident(ctx, parseIncidentId(id), data.status === 'resolved' ? 'resolved' : 'status', (inc, now) =>
+    decide(inc, data.status, ctx.actor.name, now, data.note),
+  );
 }

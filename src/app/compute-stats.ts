@@ -8,10 +8,12 @@ import { countDoneActionItems, countPublishedPostmortems, listActionItems, listP
 import { parseInput, requireRole, type AppContext } from './context.js';
 import { rulesFromConfig } from './generate-postmortem.js';
 
-export const statsInputSchema = z.object({
-  /** A window back from now: 90d, 4w, 24h (default 90d). */
-  since: z.string().max(40).default('90d'),
-}).strict();
+export const statsInputSchema = z
+  .object({
+    /** A window back from now: 90d, 4w, 24h (default 90d). */
+    since: z.string().max(40).default('90d'),
+  })
+  .strict();
 
 export const DEFAULT_STATS_WINDOW = '90d';
 
@@ -50,14 +52,29 @@ export async function computeStatsSince(ctx: AppContext, since: string, now: str
   for (const [id, entries] of changes) severityChanges.set(id, listSeverityChanges(entries));
   for (const pm of await listPostmortems(db)) postmortems.set(pm.incidentId, pm);
   const actionItems = await listActionItems(db);
-  return computeInsights({ incidents, updates, severityChanges, postmortems, actionItems, policy: ctx.policy, rules: rulesFromConfig(ctx.config), since, now });
+  return computeInsights({
+    incidents,
+    updates,
+    severityChanges,
+    postmortems,
+    actionItems,
+    policy: ctx.policy,
+    rules: rulesFromConfig(ctx.config),
+    since,
+    now,
+  });
 }
 
 /** All-time totals, the counters of GET /metrics: incidents declared and open per severity, post-mortems published, action items done. */
-export async function countAllTime(ctx: Pick<AppContext, 'store'>): Promise<{ declared: Record<string, number>; open: Record<string, number>; postmortemsPublished: number; actionItemsDone: number }> {
+export async function countAllTime(
+  ctx: Pick<AppContext, 'store'>,
+): Promise<{ declared: Record<string, number>; open: Record<string, number>; postmortemsPublished: number; actionItemsDone: number }> {
   const db = ctx.store.db;
   const [declared, open, postmortemsPublished, actionItemsDone] = await Promise.all([
-    countIncidentsBySeverity(db), countIncidentsBySeverity(db, { open: true }), countPublishedPostmortems(db), countDoneActionItems(db),
+    countIncidentsBySeverity(db),
+    countIncidentsBySeverity(db, { open: true }),
+    countPublishedPostmortems(db),
+    countDoneActionItems(db),
   ]);
   return { declared, open, postmortemsPublished, actionItemsDone };
 }

@@ -50,9 +50,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const issue = r.error.issues[0];
   const field = issue.path.map(String).join('.');
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   else if (issue.path.length && valueAt(input, issue.path) === undefined) message = 'is required';
-  throw validation(field ? `${field}: ${message}` : message, field || undefined, { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
+  throw validation(field ? `${field}: ${message}` : message, field || undefined, {
+    issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  });
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {

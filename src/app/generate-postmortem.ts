@@ -1,5 +1,15 @@
 import { dirname } from 'node:path';
-import { buildPostmortemModel, buildReportModel, isReviewOverdue, POSTMORTEM_STATES, startPostmortem, type PostmortemModel, type PostmortemRecord, type PostmortemRules, type PostmortemState } from '../core/postmortem.js';
+import {
+  buildPostmortemModel,
+  buildReportModel,
+  isReviewOverdue,
+  POSTMORTEM_STATES,
+  startPostmortem,
+  type PostmortemModel,
+  type PostmortemRecord,
+  type PostmortemRules,
+  type PostmortemState,
+} from '../core/postmortem.js';
 import { validation } from '../core/errors.js';
 import { parseIncidentId } from '../core/incident.js';
 import { parseSeverity, type SeverityPolicy } from '../core/severity.js';
@@ -27,7 +37,13 @@ export async function loadPostmortemModel(ctx: AppContext, id: string): Promise<
     listActionItems(ctx.store.db, { incidentId }),
   ]);
   return buildPostmortemModel({
-    incident, timeline, record, actionItems, policy: ctx.policy, rules: rulesFromConfig(ctx.config), now: ctx.now().toISOString(),
+    incident,
+    timeline,
+    record,
+    actionItems,
+    policy: ctx.policy,
+    rules: rulesFromConfig(ctx.config),
+    now: ctx.now().toISOString(),
     redact: redactWith(ctx.config.redact),
   });
 }
@@ -77,8 +93,24 @@ export async function generatePostmortem(ctx: AppContext, id: string, o: Generat
   const { created } = await ensurePostmortem(ctx, id);
   const model = await loadPostmortemModel(ctx, id);
   const template = loadTemplate(model.postmortem.level, ctx.config, o.baseDir ?? process.cwd());
-  const files = await writeOutputs(model, { dir: o.outputDir, stem: `${model.incident.id}-post-mortem`, formats, template: template.text, env: o.env });
-  return { incidentId: model.incident.id, state: model.postmortem.state, level: model.postmortem.level, created, dueAt: model.postmortem.dueAt, template: template.path, files, warnings: model.warnings, model };
+  const files = await writeOutputs(model, {
+    dir: o.outputDir,
+    stem: `${model.incident.id}-post-mortem`,
+    formats,
+    template: template.text,
+    env: o.env,
+  });
+  return {
+    incidentId: model.incident.id,
+    state: model.postmortem.state,
+    level: model.postmortem.level,
+    created,
+    dueAt: model.postmortem.dueAt,
+    template: template.path,
+    files,
+    warnings: model.warnings,
+    model,
+  };
 }
 
 export interface ReportOptions {
@@ -94,12 +126,20 @@ export interface ReportOptions {
 }
 
 /** The seed's generate-incident-report script: the same sections for an incident warroom never stored. */
-export async function generateReport(env: { config: WarroomConfig; policy: SeverityPolicy; now: Date; baseDir?: string; processEnv?: NodeJS.ProcessEnv }, o: ReportOptions): Promise<Omit<GenerateResult, 'created' | 'state'>> {
+export async function generateReport(
+  env: { config: WarroomConfig; policy: SeverityPolicy; now: Date; baseDir?: string; processEnv?: NodeJS.ProcessEnv },
+  o: ReportOptions,
+): Promise<Omit<GenerateResult, 'created' | 'state'>> {
   const formats = parseFormats(o.format);
   const severity = parseSeverity(o.severity);
   const commander = o.commander ? checkPerson(o.commander, 'commander') : null;
   const services = (o.services ?? []).map((s, i) => checkPerson(s, `service[${i}]`));
-  const model = buildReportModel({ title: o.title, severity, startTime: o.startTime, endTime: o.endTime, impact: o.impact, services, commander }, env.policy, env.now.toISOString(), redactWith(env.config.redact));
+  const model = buildReportModel(
+    { title: o.title, severity, startTime: o.startTime, endTime: o.endTime, impact: o.impact, services, commander },
+    env.policy,
+    env.now.toISOString(),
+    redactWith(env.config.redact),
+  );
   const template = loadTemplate(model.postmortem.level, env.config, env.baseDir ?? process.cwd());
   const stem = `${model.incident.declaredAt.slice(0, 10)}-${slugify(model.incident.title)}`;
   const files = await writeOutputs(model, { dir: o.outputDir, stem, formats, template: template.text, env: env.processEnv });
@@ -123,11 +163,24 @@ export interface PostmortemSummary {
 export async function listPostmortemReviews(ctx: AppContext, o: { overdue?: boolean; state?: string } = {}): Promise<PostmortemSummary[]> {
   requireRole(ctx, 'viewer', 'listing post-mortems');
   const now = ctx.now().toISOString();
-  if (o.state !== undefined && !(POSTMORTEM_STATES as readonly string[]).includes(o.state)) throw validation(`state: unknown state "${o.state}" (expected one of ${POSTMORTEM_STATES.join(', ')})`, 'state');
-  const records = await listPostmortems(ctx.store.db, { ...(o.overdue && { dueBefore: now }), ...(o.state && { state: [o.state as PostmortemState] }) });
+  if (o.state !== undefined && !(POSTMORTEM_STATES as readonly string[]).includes(o.state))
+    throw validation(`state: unknown state "${o.state}" (expected one of ${POSTMORTEM_STATES.join(', ')})`, 'state');
+  const records = await listPostmortems(ctx.store.db, {
+    ...(o.overdue && { dueBefore: now }),
+    ...(o.state && { state: [o.state as PostmortemState] }),
+  });
   const incidents = new Map((await listIncidents(ctx.store.db, { all: true })).map((i) => [i.id, i]));
   return records.map((pm) => {
     const inc = incidents.get(pm.incidentId);
-    return { incidentId: pm.incidentId, title: inc?.title ?? '', severity: inc?.severity ?? null, state: pm.state, level: pm.level, dueAt: pm.dueAt, overdue: isReviewOverdue(pm, now), publishedAt: pm.publishedAt };
+    return {
+      incidentId: pm.incidentId,
+      title: inc?.title ?? '',
+      severity: inc?.severity ?? null,
+      state: pm.state,
+      level: pm.level,
+      dueAt: pm.dueAt,
+      overdue: isReviewOverdue(pm, now),
+      publishedAt: pm.publishedAt,
+    };
   });
 }

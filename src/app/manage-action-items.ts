@@ -6,20 +6,26 @@ import { getIncident } from '../store/incident.repository.js';
 import { completeActionItemRow, findActionItem, insertActionItem, listActionItems as query } from '../store/postmortem.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
-export const addActionItemInputSchema = z.object({
-  title: z.string().max(500, 'must be at most 500 characters'),
-  owner: z.string().max(100, 'must be at most 100 characters'),
-  /** YYYY-MM-DD, today or later (UTC). */
-  due: z.string().max(40),
-  kind: z.enum(ACTION_KINDS).default('fix'),
-}).strict();
+export const addActionItemInputSchema = z
+  .object({
+    title: z.string().max(500, 'must be at most 500 characters'),
+    owner: z.string().max(100, 'must be at most 100 characters'),
+    /** YYYY-MM-DD, today or later (UTC). */
+    due: z.string().max(40),
+    kind: z.enum(ACTION_KINDS).default('fix'),
+  })
+  .strict();
 
 export type ActionItemView = ActionItem & { overdue: boolean };
 
 const view = (a: ActionItem, now: string): ActionItemView => ({ ...a, overdue: isActionOverdue(a, now) });
 
 /** Adds a longer-term fix to an incident: owner and due date are required, the past is refused. */
-export async function addActionItem(ctx: AppContext, id: string, input: { title: string; owner: string; due: string; kind?: string }): Promise<ActionItemView> {
+export async function addActionItem(
+  ctx: AppContext,
+  id: string,
+  input: { title: string; owner: string; due: string; kind?: string },
+): Promise<ActionItemView> {
   requireRole(ctx, 'responder', 'adding an action item');
   const incidentId = parseIncidentId(id);
   // The kind is checked by the domain first so the CLI and API give the same message.
@@ -32,17 +38,30 @@ export async function addActionItem(ctx: AppContext, id: string, input: { title:
   const dueDate = parseDueDate(data.due, now, 'due');
   return ctx.store.writeTx(async (trx) => {
     await getIncident(trx, incidentId);
-    const a = await insertActionItem(trx, { incidentId, title, owner, kind: data.kind, dueDate, status: 'open', createdAt: now, createdBy: ctx.actor.name, doneAt: null, doneBy: null });
+    const a = await insertActionItem(trx, {
+      incidentId,
+      title,
+      owner,
+      kind: data.kind,
+      dueDate,
+      status: 'open',
+      createdAt: now,
+      createdBy: ctx.actor.name,
+      doneAt: null,
+      doneBy: null,
+    });
     return view(a, now);
   });
 }
 
-export const listActionItemsQuerySchema = z.object({
-  incident: z.string().optional(),
-  owner: z.string().optional(),
-  status: z.enum(['open', 'done', 'all']).default('open'),
-  overdue: z.boolean().default(false),
-}).strict();
+export const listActionItemsQuerySchema = z
+  .object({
+    incident: z.string().optional(),
+    owner: z.string().optional(),
+    status: z.enum(['open', 'done', 'all']).default('open'),
+    overdue: z.boolean().default(false),
+  })
+  .strict();
 
 /** Open items by default; --overdue keeps those whose due day has passed. */
 export async function listActionItems(ctx: AppContext, input: z.input<typeof listActionItemsQuerySchema> = {}): Promise<ActionItemView[]> {

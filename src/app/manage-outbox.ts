@@ -6,12 +6,14 @@ import { CHANNELS } from '../notify/message.js';
 import { listOutboxByKeyPrefix } from '../store/outbox.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 
-export const outboxFilterSchema = z.object({
-  status: z.enum([...OUTBOX_STATUSES, 'all']).optional(),
-  incident: z.string().optional(),
-  channel: z.enum(CHANNELS).optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
-}).strict();
+export const outboxFilterSchema = z
+  .object({
+    status: z.enum([...OUTBOX_STATUSES, 'all']).optional(),
+    incident: z.string().optional(),
+    channel: z.enum(CHANNELS).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 
 export interface OutboxListing {
   counts: Record<OutboxStatus, number>;
@@ -38,7 +40,8 @@ export async function listOutboxMessages(ctx: AppContext, input: z.input<typeof 
 export async function retryOutboxMessage(ctx: AppContext, id: string | number): Promise<OutboxItem> {
   requireRole(ctx, 'commander', 'retrying an outbox message');
   const n = typeof id === 'number' ? id : Number(String(id).trim());
-  if (!Number.isInteger(n) || n <= 0) throw validation(`id: "${id}" is not an outbox message id (a positive number, see "warroom outbox")`, 'id');
+  if (!Number.isInteger(n) || n <= 0)
+    throw validation(`id: "${id}" is not an outbox message id (a positive number, see "warroom outbox")`, 'id');
   return retryOutboxItem(ctx.store.db, n, ctx.now().toISOString());
 }
 

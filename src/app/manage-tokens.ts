@@ -10,10 +10,12 @@ const TOKEN_RE = /^wr_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
 // crypto.hash: the one-shot form, a third of the cost of createHash().update().digest() per request.
 const hashSecret = (secret: string) => hash('sha256', secret, 'hex');
 
-export const createTokenInputSchema = z.object({
-  name: z.string().min(1).max(100),
-  role: z.enum(ACCESS_ROLES),
-}).strict();
+export const createTokenInputSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    role: z.enum(ACCESS_ROLES),
+  })
+  .strict();
 
 export type TokenInfo = tokens.Token;
 
@@ -23,8 +25,26 @@ export async function createToken(ctx: AppContext, input: z.input<typeof createT
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const now = ctx.now().toISOString();
-  await tokens.insertToken(ctx.store.db, { id, name: data.name, role: data.role, hash: hashSecret(secret), createdAt: now, createdBy: ctx.actor.name, lastUsedAt: null, revokedAt: null });
-  return { id, name: data.name, role: data.role, createdAt: now, createdBy: ctx.actor.name, lastUsedAt: null, revokedAt: null, token: `wr_${id}_${secret}` };
+  await tokens.insertToken(ctx.store.db, {
+    id,
+    name: data.name,
+    role: data.role,
+    hash: hashSecret(secret),
+    createdAt: now,
+    createdBy: ctx.actor.name,
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  return {
+    id,
+    name: data.name,
+    role: data.role,
+    createdAt: now,
+    createdBy: ctx.actor.name,
+    lastUsedAt: null,
+    revokedAt: null,
+    token: `wr_${id}_${secret}`,
+  };
 }
 
 export async function listTokens(ctx: AppContext): Promise<TokenInfo[]> {

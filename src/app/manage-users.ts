@@ -5,7 +5,12 @@ import { conflict, notFound } from '../core/errors.js';
 import * as users from '../store/user.repository.js';
 import { ACCESS_ROLES, parseInput, requireRole, type AccessRole, type Actor, type AppContext } from './context.js';
 
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** scrypt$N$r$p$salt$hash, all base64url. */
@@ -19,21 +24,37 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt') return false;
   const expected = Buffer.from(hash, 'base64url');
-  const got = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
+  const got = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: PARAMS.maxmem,
+  });
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-export const addUserInputSchema = z.object({
-  name: z.string().min(1).max(100).regex(/^[^\s]+$/, 'must not contain spaces'),
-  role: z.enum(ACCESS_ROLES),
-  password: z.string().min(10, 'must be at least 10 characters').max(1000),
-}).strict();
+export const addUserInputSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[^\s]+$/, 'must not contain spaces'),
+    role: z.enum(ACCESS_ROLES),
+    password: z.string().min(10, 'must be at least 10 characters').max(1000),
+  })
+  .strict();
 
 export async function addUser(ctx: AppContext, input: z.input<typeof addUserInputSchema>): Promise<{ name: string; role: AccessRole }> {
   requireRole(ctx, 'admin', 'adding a user');
   const data = parseInput(addUserInputSchema, input);
   if (await users.userExists(ctx.store.db, data.name)) throw conflict(`user ${data.name} already exists`);
-  await users.insertUser(ctx.store.db, { name: data.name, role: data.role, passwordHash: await hashPassword(data.password), createdAt: ctx.now().toISOString() });
+  await users.insertUser(ctx.store.db, {
+    name: data.name,
+    role: data.role,
+    passwordHash: await hashPassword(data.password),
+    createdAt: ctx.now().toISOString(),
+  });
   return { name: data.name, role: data.role };
 }
 

@@ -6,7 +6,12 @@ import type { AppContext, IncidentEvent, IncidentEventType } from './context.js'
  * The one path every incident change takes: lock the row, apply a pure decision from
  * src/core, save, append the timeline entries, enqueue durable effects, commit, then fan out.
  */
-export async function mutateIncident(ctx: AppContext, id: string, type: IncidentEventType, decide: (inc: Incident, now: string) => Change): Promise<IncidentEvent> {
+export async function mutateIncident(
+  ctx: AppContext,
+  id: string,
+  type: IncidentEventType,
+  decide: (inc: Incident, now: string) => Change,
+): Promise<IncidentEvent> {
   const event = await ctx.store.writeTx(async (trx) => {
     const before = await getIncident(trx, id, { lock: ctx.store.dialect });
     const change = decide(before, ctx.now().toISOString());

@@ -38,8 +38,13 @@ export async function readStatusPage(ctx: Pick<AppContext, 'store' | 'config' | 
     const first = list[0];
     const last = list[list.length - 1];
     incidents.push({
-      id: `p${first.id}`, title: last.title, state: last.state, impact: last.impact, components: last.components,
-      startedAt: first.at, resolvedAt: last.state === 'resolved' ? last.at : null,
+      id: `p${first.id}`,
+      title: last.title,
+      state: last.state,
+      impact: last.impact,
+      components: last.components,
+      startedAt: first.at,
+      resolvedAt: last.state === 'resolved' ? last.at : null,
       updates: list.map((p) => ({ id: p.id, at: p.at, state: p.state, text: p.text })).reverse(),
     });
   }
@@ -49,12 +54,15 @@ export async function readStatusPage(ctx: Pick<AppContext, 'store' | 'config' | 
   const names = ctx.config.status_page?.components ?? Object.keys(ctx.config.services ?? {});
   const allNames = [...new Set([...names, ...active.flatMap((i) => i.components)])];
   const components = allNames.map((name) => ({
-    name, state: active.filter((i) => i.components.includes(name)).reduce<ComponentState>((s, i) => worst(s, i.impact), 'operational'),
+    name,
+    state: active.filter((i) => i.components.includes(name)).reduce<ComponentState>((s, i) => worst(s, i.impact), 'operational'),
   }));
   const overall = active.reduce<ComponentState>((s, i) => worst(s, i.impact), 'operational');
   return {
     title: ctx.config.status_page?.title ?? `${ctx.config.organization ?? 'Service'} status`,
-    generatedAt: ctx.now().toISOString(), overall, components,
+    generatedAt: ctx.now().toISOString(),
+    overall,
+    components,
     incidents: [...active, ...incidents.filter((i) => i.state === 'resolved').slice(0, history)],
   };
 }

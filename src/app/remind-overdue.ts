@@ -3,19 +3,44 @@ import { computeDueAt, isReviewOverdue, listSeverityChanges, peakSeverity, requi
 import { formatDuration } from '../core/time.js';
 import type { Incident } from '../core/incident.js';
 import { findIncident, listIncidents, listTimeline } from '../store/incident.repository.js';
-import { findPostmortem, insertPostmortem, listActionItems, listPostmortems, markActionItemsReminded, markPostmortemReminded } from '../store/postmortem.repository.js';
+import {
+  findPostmortem,
+  insertPostmortem,
+  listActionItems,
+  listPostmortems,
+  markActionItemsReminded,
+  markPostmortemReminded,
+} from '../store/postmortem.repository.js';
 import { enqueueNotification } from '../notify/outbox.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 import { rulesFromConfig } from './generate-postmortem.js';
 
-export const remindInputSchema = z.object({
-  /** List what is overdue without sending or recording anything. */
-  dryRun: z.boolean().default(false),
-}).strict();
+export const remindInputSchema = z
+  .object({
+    /** List what is overdue without sending or recording anything. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
 
 export interface ReminderResult {
-  reviews: { incidentId: string; title: string; commander: string | null; dueAt: string; overdueMs: number; state: string; notified: number }[];
-  actionItems: { id: number; incidentId: string; title: string; owner: string; dueDate: string; commander: string | null; notified: number }[];
+  reviews: {
+    incidentId: string;
+    title: string;
+    commander: string | null;
+    dueAt: string;
+    overdueMs: number;
+    state: string;
+    notified: number;
+  }[];
+  actionItems: {
+    id: number;
+    incidentId: string;
+    title: string;
+    owner: string;
+    dueDate: string;
+    commander: string | null;
+    notified: number;
+  }[];
   dryRun: boolean;
 }
 
@@ -45,7 +70,16 @@ export async function remindOverdue(ctx: AppContext, input: z.input<typeof remin
     if (req === 'none') continue;
     const due = computeDueAt(req === 'full' ? 'full' : 'lightweight', true, inc.resolvedAt, rules);
     if (!due || due >= now || dryRun) {
-      if (due && due < now) out.reviews.push({ incidentId: inc.id, title: inc.title, commander: inc.roles.commander, dueAt: due, overdueMs: Date.parse(now) - Date.parse(due), state: 'none', notified: 0 });
+      if (due && due < now)
+        out.reviews.push({
+          incidentId: inc.id,
+          title: inc.title,
+          commander: inc.roles.commander,
+          dueAt: due,
+          overdueMs: Date.parse(now) - Date.parse(due),
+          state: 'none',
+          notified: 0,
+        });
       continue;
     }
     await ctx.store.writeTx(async (trx) => {
@@ -58,16 +92,29 @@ export async function remindOverdue(ctx: AppContext, input: z.input<typeof remin
     if (dryRun && out.reviews.some((r) => r.incidentId === pm.incidentId)) continue;
     const inc = (await findIncident(ctx.store.db, pm.incidentId))!;
     const overdueMs = Date.parse(now) - Date.parse(pm.dueAt!);
-    const row = { incidentId: inc.id, title: inc.title, commander: inc.roles.commander, dueAt: pm.dueAt!, overdueMs, state: pm.state, notified: 0 };
+    const row = {
+      incidentId: inc.id,
+      title: inc.title,
+      commander: inc.roles.commander,
+      dueAt: pm.dueAt!,
+      overdueMs,
+      state: pm.state,
+      notified: 0,
+    };
     if (!dryRun) {
       row.notified = await ctx.store.writeTx(async (trx) => {
         await markPostmortemReminded(trx, inc.id, now);
-        return (await enqueueNotification(trx, ctx.config, {
-          route: 'incident', kind: 'postmortem_overdue', key: `postmortem:${inc.id}:overdue:${day}`,
-          title: `Post-mortem overdue: ${inc.id} ${inc.title}`,
-          text: `${whoText(inc)}: the ${pm.level} post-mortem of ${inc.id} was due ${pm.dueAt} (${formatDuration(overdueMs)} ago) and is ${pm.state.replace('_', ' ')}. Run "warroom postmortem ${inc.id}" to write the draft.`,
-          incident: inc, now,
-        })).ids.length;
+        return (
+          await enqueueNotification(trx, ctx.config, {
+            route: 'incident',
+            kind: 'postmortem_overdue',
+            key: `postmortem:${inc.id}:overdue:${day}`,
+            title: `Post-mortem overdue: ${inc.id} ${inc.title}`,
+            text: `${whoText(inc)}: the ${pm.level} post-mortem of ${inc.id} was due ${pm.dueAt} (${formatDuration(overdueMs)} ago) and is ${pm.state.replace('_', ' ')}. Run "warroom postmortem ${inc.id}" to write the draft.`,
+            incident: inc,
+            now,
+          })
+        ).ids.length;
       });
     }
     out.reviews.push(row);
@@ -81,18 +128,37 @@ export async function remindOverdue(ctx: AppContext, input: z.input<typeof remin
     let notified = 0;
     if (!dryRun) {
       notified = await ctx.store.writeTx(async (trx) => {
-        await markActionItemsReminded(trx, list.map((a) => a.id), now);
-        return (await enqueueNotification(trx, ctx.config, {
-          route: 'incident', kind: 'action_items_overdue', key: `action-items:${incidentId}:overdue:${day}`,
-          title: `${list.length} overdue action item${list.length === 1 ? '' : 's'} from ${inc.id} ${inc.title}`,
-          text: `${whoText(inc)}: ${list.map((a) => `#${a.id} "${a.title}" (${a.owner}, due ${a.dueDate})`).join('; ')}. Close them with "warroom action done ID".`,
-          incident: inc, now,
-        })).ids.length;
+        await markActionItemsReminded(
+          trx,
+          list.map((a) => a.id),
+          now,
+        );
+        return (
+          await enqueueNotification(trx, ctx.config, {
+            route: 'incident',
+            kind: 'action_items_overdue',
+            key: `action-items:${incidentId}:overdue:${day}`,
+            title: `${list.length} overdue action item${list.length === 1 ? '' : 's'} from ${inc.id} ${inc.title}`,
+            text: `${whoText(inc)}: ${list.map((a) => `#${a.id} "${a.title}" (${a.owner}, due ${a.dueDate})`).join('; ')}. Close them with "warroom action done ID".`,
+            incident: inc,
+            now,
+          })
+        ).ids.length;
       });
     }
-    for (const a of list) out.actionItems.push({ id: a.id, incidentId, title: a.title, owner: a.owner, dueDate: a.dueDate, commander: inc.roles.commander, notified });
+    for (const a of list)
+      out.actionItems.push({
+        id: a.id,
+        incidentId,
+        title: a.title,
+        owner: a.owner,
+        dueDate: a.dueDate,
+        commander: inc.roles.commander,
+        notified,
+      });
   }
   return out;
 }
 
-const whoText = (inc: Incident) => (inc.roles.commander ? `${inc.roles.commander} (incident commander)` : 'Incident commander (none assigned)');
+const whoText = (inc: Incident) =>
+  inc.roles.commander ? `${inc.roles.commander} (incident commander)` : 'Incident commander (none assigned)';

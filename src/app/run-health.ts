@@ -29,7 +29,12 @@ export function thresholdsOf(config: WarroomConfig): TriageThresholds {
 }
 
 export function healthThresholdsOf(t: TriageThresholds): HealthThresholds {
-  return { tlsWarnDays: t.tls_warn_days, diskWarnFreePct: t.disk_free_pct, diskCriticalFreePct: Math.min(5, t.disk_free_pct / 2), httpSlowMs: t.latency_ms };
+  return {
+    tlsWarnDays: t.tls_warn_days,
+    diskWarnFreePct: t.disk_free_pct,
+    diskCriticalFreePct: Math.min(5, t.disk_free_pct / 2),
+    httpSlowMs: t.latency_ms,
+  };
 }
 
 function adHocName(kind: string, target: string, taken: Set<string>): string {
@@ -55,14 +60,27 @@ export function selectServices(config: WarroomConfig, input: HealthInput, what =
   const configured = config.services ?? {};
   const out: Record<string, ServiceConfig> = {};
   const taken = new Set<string>(Object.keys(configured));
-  const adHoc: [keyof AdHocTargets, string][] = [['urls', 'health'], ['tcp', 'tcp'], ['postgres', 'postgres'], ['redis', 'redis'], ['tls', 'tls'], ['dns', 'dns'], ['disk', 'disk']];
+  const adHoc: [keyof AdHocTargets, string][] = [
+    ['urls', 'health'],
+    ['tcp', 'tcp'],
+    ['postgres', 'postgres'],
+    ['redis', 'redis'],
+    ['tls', 'tls'],
+    ['dns', 'dns'],
+    ['disk', 'disk'],
+  ];
   let anyAdHoc = false;
   for (const [key, kind] of adHoc) {
     for (const target of input[key] ?? []) {
       anyAdHoc = true;
       const flag = key === 'urls' ? 'url' : key;
       // Validate the bare value first so the message is the specific one, not the union's "Invalid input".
-      const r = kind === 'health' ? httpUrl.safeParse(target).success ? serviceSchema.safeParse({ health: target }) : httpUrl.safeParse(target) : serviceSchema.safeParse({ [kind]: target });
+      const r =
+        kind === 'health'
+          ? httpUrl.safeParse(target).success
+            ? serviceSchema.safeParse({ health: target })
+            : httpUrl.safeParse(target)
+          : serviceSchema.safeParse({ [kind]: target });
       if (!r.success) throw validation(`--${flag} ${JSON.stringify(target)}: ${r.error.issues[0].message}`, flag);
       const svc = r.data as ServiceConfig;
       out[adHocName(kind, target, taken)] = svc;
@@ -70,21 +88,33 @@ export function selectServices(config: WarroomConfig, input: HealthInput, what =
   }
   if (input.services?.length) {
     for (const name of input.services) {
-      if (!configured[name]) throw notFound(`no service "${name}" in warroom.yaml (known: ${Object.keys(configured).join(', ') || 'none'})`);
+      if (!configured[name])
+        throw notFound(`no service "${name}" in warroom.yaml (known: ${Object.keys(configured).join(', ') || 'none'})`);
       out[name] = configured[name];
     }
   } else if (!anyAdHoc) {
     Object.assign(out, configured);
   }
-  if (!Object.keys(out).length) throw validation(`nothing to check: add services to warroom.yaml, or name targets (${what} --url http://host/health/ready, --tcp host:port, --postgres URL, --redis URL)`, 'services');
+  if (!Object.keys(out).length)
+    throw validation(
+      `nothing to check: add services to warroom.yaml, or name targets (${what} --url http://host/health/ready, --tcp host:port, --postgres URL, --redis URL)`,
+      'services',
+    );
   return out;
 }
 
 /** `warroom health` and GET /api/v1/health: every probe of every selected service, concurrently. */
 export async function runHealthCheck(ctx: AppContext, input: HealthInput = {}): Promise<HealthReport> {
   requireRole(ctx, 'viewer', 'checking health');
-  if (input.timeoutMs !== undefined && (input.timeoutMs < 1 || input.timeoutMs > 120_000)) throw validation('timeout: must be between 1 ms and 2 min', 'timeout');
-  if (input.deadlineMs !== undefined && (input.deadlineMs < 1 || input.deadlineMs > 600_000)) throw validation('deadline: must be between 1 ms and 10 min', 'deadline');
+  if (input.timeoutMs !== undefined && (input.timeoutMs < 1 || input.timeoutMs > 120_000))
+    throw validation('timeout: must be between 1 ms and 2 min', 'timeout');
+  if (input.deadlineMs !== undefined && (input.deadlineMs < 1 || input.deadlineMs > 600_000))
+    throw validation('deadline: must be between 1 ms and 10 min', 'deadline');
   const services = selectServices(ctx.config, input);
-  return runHealth(services, { timeoutMs: input.timeoutMs, deadlineMs: input.deadlineMs, thresholds: healthThresholdsOf(thresholdsOf(ctx.config)), now: () => ctx.now() });
+  return runHealth(services, {
+    timeoutMs: input.timeoutMs,
+    deadlineMs: input.deadlineMs,
+    thresholds: healthThresholdsOf(thresholdsOf(ctx.config)),
+    now: () => ctx.now(),
+  });
 }

@@ -59,13 +59,15 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
     };
     for (const t of due) {
       const inc = incidents.get(t.incidentId);
-      const fire = (outcome: string) => firings.push({ key: t.key, incidentId: t.incidentId, kind: t.kind, dueAt: t.dueAt, firedAt: now, outcome });
+      const fire = (outcome: string) =>
+        firings.push({ key: t.key, incidentId: t.incidentId, kind: t.kind, dueAt: t.dueAt, firedAt: now, outcome });
       if (!inc || inc.status === 'resolved' || (t.kind === 'escalation' && inc.acknowledgedAt)) {
         await deleteTimer(trx, t.id);
         fire('dropped');
         continue;
       }
-      if (t.kind === 'reminder') drafts.push(...fireReminder(deps, settings.overdueRepeatMs, t, inc, last.get(inc.id) ?? null, now, fire, move));
+      if (t.kind === 'reminder')
+        drafts.push(...fireReminder(deps, settings.overdueRepeatMs, t, inc, last.get(inc.id) ?? null, now, fire, move));
       else drafts.push(...fireEscalation(deps, t, inc, now, fire, move));
     }
     for (const [k, list] of moves) {
@@ -79,7 +81,16 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
 
 type Move = (id: number, dueAt: string, count: number) => void;
 
-function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Timer, inc: Incident, lastUpdate: string | null, now: string, fire: (o: string) => void, move: Move): OutboxDraft[] {
+function fireReminder(
+  deps: TimerDeps,
+  repeatMs: number | null,
+  t: Timer,
+  inc: Incident,
+  lastUpdate: string | null,
+  now: string,
+  fire: (o: string) => void,
+  move: Move,
+): OutboxDraft[] {
   const { config, policy } = deps;
   const facts = deriveFacts(inc, policy, now, lastUpdate);
   const nextDue = facts.nextUpdateDueAt!;
@@ -97,8 +108,16 @@ function fireReminder(deps: TimerDeps, repeatMs: number | null, t: Timer, inc: I
     reminder_count: count,
   });
   const people = overdue ? [inc.roles.commander, inc.roles.comms_lead] : [inc.roles.commander];
-  const msg = composeMessage(config, overdue ? 'reminder_overdue' : 'reminder_due', overdue ? 'reminder_overdue' : 'reminder_due',
-    `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`, view, inc, now, { mentions: slackMentions(config, people) });
+  const msg = composeMessage(
+    config,
+    overdue ? 'reminder_overdue' : 'reminder_due',
+    overdue ? 'reminder_overdue' : 'reminder_due',
+    `${overdue ? 'Update overdue' : 'Update due'}: ${inc.id} ${inc.title}`,
+    view,
+    inc,
+    now,
+    { mentions: slackMentions(config, people) },
+  );
   const repeat = repeatMs ?? Math.min(5 * 60_000, policy[inc.severity].updateCadenceMs);
   move(t.id, new Date(Date.parse(now) + repeat).toISOString(), count);
   fire(msg.kind);
@@ -112,8 +131,17 @@ function fireEscalation(deps: TimerDeps, t: Timer, inc: Incident, now: string, f
   const team = owningTeam(config, inc);
   const plan = planEscalation(policy, inc.severity, contactsOf(config), team, now, level, reachOptions(config));
   const targets = plan.targets.map((x) => x.person).join(', ') || `nobody (${plan.problem ?? 'no contacts'})`;
-  const view = templateView(config, policy, inc, now, null, { level, targets, response_time: formatDuration(policy[inc.severity].responseTimeMs) });
-  const msg = composeMessage(config, 'escalation', 'escalation', `Escalation ${level}: ${inc.id} not acknowledged`, view, inc, now, { mentions: slackMentions(config, plan.targets.map((x) => x.person)) });
+  const view = templateView(config, policy, inc, now, null, {
+    level,
+    targets,
+    response_time: formatDuration(policy[inc.severity].responseTimeMs),
+  });
+  const msg = composeMessage(config, 'escalation', 'escalation', `Escalation ${level}: ${inc.id} not acknowledged`, view, inc, now, {
+    mentions: slackMentions(
+      config,
+      plan.targets.map((x) => x.person),
+    ),
+  });
   move(t.id, new Date(Date.parse(now) + policy[inc.severity].responseTimeMs).toISOString(), level);
   fire('escalation');
   const key = `${t.key}:${level}`;

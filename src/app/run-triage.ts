@@ -81,8 +81,10 @@ export async function runTriage(ctx: AppContext, input: TriageInput = {}): Promi
   requireRole(ctx, 'responder', 'running triage');
   const t0 = performance.now();
   const incidentId = input.incident ? parseIncidentId(input.incident) : null;
-  if (incidentId && !(await findIncident(ctx.store.db, incidentId))) throw notFound(`incident ${incidentId} not found (see "warroom list --all")`);
-  if (input.timeoutMs !== undefined && (input.timeoutMs < 1 || input.timeoutMs > 60_000)) throw validation('timeout: must be between 1 ms and 1 min', 'timeout');
+  if (incidentId && !(await findIncident(ctx.store.db, incidentId)))
+    throw notFound(`incident ${incidentId} not found (see "warroom list --all")`);
+  if (input.timeoutMs !== undefined && (input.timeoutMs < 1 || input.timeoutMs > 60_000))
+    throw validation('timeout: must be between 1 ms and 1 min', 'timeout');
   const configured = ctx.config.services ?? {};
   const selected = selectServices(ctx.config, input, 'triage');
   const adHoc = Object.keys(selected).filter((n) => !configured[n]);
@@ -101,35 +103,80 @@ export async function runTriage(ctx: AppContext, input: TriageInput = {}): Promi
   const pgTargets = distinct(services, 'postgres');
   const redisTargets = distinct(services, 'redis');
   const allDeploys = await listDeploys(ctx, { limit: 500 });
-  const latestDeploy = (service: string) => allDeploys.find((d) => d.service === service && d.at >= since && d.kind !== 'infra')?.at ?? null;
+  const latestDeploy = (service: string) =>
+    allDeploys.find((d) => d.service === service && d.at >= since && d.kind !== 'infra')?.at ?? null;
   const [health, pgList, redisList, logList] = await Promise.all([
     runHealth(probed, { timeoutMs, thresholds: healthThresholdsOf(thresholds), now: () => ctx.now() }),
     Promise.all(pgTargets.map(([, url]) => diagnosePostgres(url, { timeoutMs, longQueryMs: thresholds.long_query_s * 1000 }))),
     Promise.all(redisTargets.map(([, url]) => diagnoseRedis(url, { timeoutMs }))),
-    Promise.all(Object.entries(services).filter(([, s]) => s.logs).map(async ([n, s]) => [n, await observeServiceLogs(n, s, {
-      now, windowMs, currentWindowMs, deployAt: latestDeploy(n), excludePaths: probePaths(s), redact: ctx.config.redact, timeoutMs: Math.max(timeoutMs, 2000),
-    })] as const)),
+    Promise.all(
+      Object.entries(services)
+        .filter(([, s]) => s.logs)
+        .map(
+          async ([n, s]) =>
+            [
+              n,
+              await observeServiceLogs(n, s, {
+                now,
+                windowMs,
+                currentWindowMs,
+                deployAt: latestDeploy(n),
+                excludePaths: probePaths(s),
+                redact: ctx.config.redact,
+                timeoutMs: Math.max(timeoutMs, 2000),
+              }),
+            ] as const,
+        ),
+    ),
   ]);
   const pgByUrl = new Map(pgTargets.map(([, url], i) => [url, pgList[i]]));
   const redisByUrl = new Map(redisTargets.map(([, url], i) => [url, redisList[i]]));
-  const byService = <T>(kind: 'postgres' | 'redis', m: Map<string, T>) => Object.fromEntries(Object.entries(services).filter(([, s]) => s[kind]).map(([n, s]) => [n, m.get(s[kind]!)!]));
+  const byService = <T>(kind: 'postgres' | 'redis', m: Map<string, T>) =>
+    Object.fromEntries(
+      Object.entries(services)
+        .filter(([, s]) => s[kind])
+        .map(([n, s]) => [n, m.get(s[kind]!)!]),
+    );
   const postgres = byService('postgres', pgByUrl);
   const redis = byService('redis', redisByUrl);
   const logs = Object.fromEntries(logList);
 
   const observations: TriageObservations = {
-    services, health, deploys: allDeploys, since, now, thresholds, currentWindowMs, adHoc,
-    postgres: postgres as Record<string, PostgresObservation>, redis: redis as Record<string, RedisObservation>, logs,
+    services,
+    health,
+    deploys: allDeploys,
+    since,
+    now,
+    thresholds,
+    currentWindowMs,
+    adHoc,
+    postgres: postgres as Record<string, PostgresObservation>,
+    redis: redis as Record<string, RedisObservation>,
+    logs,
   };
   const built = buildFacts(observations);
   const rules: TriageRule[] = mergeRules(BUILT_IN_RULES, ctx.config.triage);
   const ranked = diagnose(rules, built);
   const report: TriageReport = {
-    id: null, createdAt: now.toISOString(), actor: ctx.actor.name, incident: incidentId,
-    durationMs: 0, state: health.state, suggestedSeverity: suggestSeverity(ranked.findings), findings: ranked.findings,
-    symptoms: ranked.symptoms, unexplained: ranked.unexplained, blindSpots: blindSpots(observations, built),
-    recentChanges: allDeploys.filter((d) => d.at >= since), windowMs, currentWindowMs, health,
-    diagnoses: { postgres, redis, logs }, facts: built.facts, rulesEvaluated: rules.length, summary: [],
+    id: null,
+    createdAt: now.toISOString(),
+    actor: ctx.actor.name,
+    incident: incidentId,
+    durationMs: 0,
+    state: health.state,
+    suggestedSeverity: suggestSeverity(ranked.findings),
+    findings: ranked.findings,
+    symptoms: ranked.symptoms,
+    unexplained: ranked.unexplained,
+    blindSpots: blindSpots(observations, built),
+    recentChanges: allDeploys.filter((d) => d.at >= since),
+    windowMs,
+    currentWindowMs,
+    health,
+    diagnoses: { postgres, redis, logs },
+    facts: built.facts,
+    rulesEvaluated: rules.length,
+    summary: [],
   };
   report.summary = summarizeTriage(report);
   report.durationMs = Math.round(performance.now() - t0);
@@ -137,8 +184,13 @@ export async function runTriage(ctx: AppContext, input: TriageInput = {}): Promi
   // Stored redacted: the report holds query texts and error messages from the systems it looked at.
   const stored = JSON.parse(redactText(JSON.stringify(report))) as TriageReport;
   stored.id = await insertTriageReport(ctx.store.db, {
-    createdAt: report.createdAt, actor: ctx.actor.name, incident: incidentId, state: report.state,
-    suggestedSeverity: report.suggestedSeverity, findingCount: causesOf(report).length, report: JSON.stringify(stored),
+    createdAt: report.createdAt,
+    actor: ctx.actor.name,
+    incident: incidentId,
+    state: report.state,
+    suggestedSeverity: report.suggestedSeverity,
+    findingCount: causesOf(report).length,
+    report: JSON.stringify(stored),
   });
   if (incidentId) await postToTimeline(ctx, incidentId, stored, input.reportLocation);
   return stored;
@@ -149,14 +201,27 @@ export const causesOf = (r: Pick<TriageReport, 'findings'>) => r.findings.filter
 
 /** The paths of a service's own health URLs: requests to them in its logs are warroom's (or a balancer's) probes. */
 function probePaths(s: ServiceConfig): string[] {
-  const urls = [s.health].flat().filter(Boolean).map((h) => (typeof h === 'string' ? h : (h as { url: string }).url));
-  return urls.flatMap((u) => { try { return [new URL(u).pathname]; } catch { return []; } });
+  const urls = [s.health]
+    .flat()
+    .filter(Boolean)
+    .map((h) => (typeof h === 'string' ? h : (h as { url: string }).url));
+  return urls.flatMap((u) => {
+    try {
+      return [new URL(u).pathname];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** --logs FILE belongs to the ad hoc app: the ad hoc health URLs (or, without one, the first ad hoc target). */
 function withAdHocLogs(services: Record<string, ServiceConfig>, adHoc: string[], files: string[]): Record<string, ServiceConfig> {
   if (!files.length) return services;
-  if (!adHoc.length) throw validation('--logs: give it with an ad hoc target (--url, --tcp, …); configured services read the logs their config names', 'logs');
+  if (!adHoc.length)
+    throw validation(
+      '--logs: give it with an ad hoc target (--url, --tcp, …); configured services read the logs their config names',
+      'logs',
+    );
   const apps = adHoc.filter((n) => services[n].health);
   const owners = apps.length ? apps : [adHoc[0]];
   return Object.fromEntries(Object.entries(services).map(([n, s]) => [n, owners.includes(n) ? { ...s, logs: { file: files } } : s]));
@@ -175,7 +240,12 @@ async function postToTimeline(ctx: AppContext, incidentId: string, r: TriageRepo
   for (const f of causes.slice(0, MAX_TIMELINE_FINDINGS)) {
     const explains = f.explains.length ? ` Explains: ${f.explains.slice(0, 3).join('; ')}.` : '';
     const text = `Triage [${f.severity}] ${f.service}: ${f.title} — ${f.cause}.${explains} First action: ${f.action}`;
-    await addTimelineEntry(ctx, incidentId, { kind: 'finding', text: redactText(text).slice(0, 2000) }, { data: { triage: r.id, rule: f.rule, service: f.service, severity: f.severity, root: f.root } });
+    await addTimelineEntry(
+      ctx,
+      incidentId,
+      { kind: 'finding', text: redactText(text).slice(0, 2000) },
+      { data: { triage: r.id, rule: f.rule, service: f.service, severity: f.severity, root: f.root } },
+    );
   }
   const base = ctx.config.server?.public_url?.replace(/\/+$/, '');
   const links = [base ? `${base}/api/v1/triage/${r.id}` : `warroom triage --show ${r.id}`, location].filter(Boolean).join(', ');
@@ -192,8 +262,19 @@ function summarizeTriage(r: TriageReport): string[] {
   const c = r.health.counts;
   const causes = causesOf(r);
   out.push(`${r.health.services.length} service(s): ${c.up} up, ${c.degraded} degraded, ${c.down} down`);
-  out.push(r.recentChanges.length ? `${r.recentChanges.length} change(s) in the last ${Math.round(r.windowMs / 60_000)} min: ${r.recentChanges.slice(0, 5).map((d) => `${d.service} ${d.version} (${d.kind}, ${d.at})`).join('; ')}` : `no deploys or infra changes recorded in the last ${Math.round(r.windowMs / 60_000)} min`);
-  out.push(causes.length ? `${causes.length} finding(s), suggested severity ${r.suggestedSeverity}; first: ${causes[0].service}: ${causes[0].title}` : 'no findings');
+  out.push(
+    r.recentChanges.length
+      ? `${r.recentChanges.length} change(s) in the last ${Math.round(r.windowMs / 60_000)} min: ${r.recentChanges
+          .slice(0, 5)
+          .map((d) => `${d.service} ${d.version} (${d.kind}, ${d.at})`)
+          .join('; ')}`
+      : `no deploys or infra changes recorded in the last ${Math.round(r.windowMs / 60_000)} min`,
+  );
+  out.push(
+    causes.length
+      ? `${causes.length} finding(s), suggested severity ${r.suggestedSeverity}; first: ${causes[0].service}: ${causes[0].title}`
+      : 'no findings',
+  );
   if (r.unexplained.length) out.push(`${r.unexplained.length} symptom(s) no finding explains`);
   return out;
 }
@@ -203,7 +284,12 @@ export type TriageListItem = TriageReportRow;
 export async function getTriageReport(ctx: AppContext, id: number | 'latest', opts: { incident?: string } = {}): Promise<TriageReport> {
   requireRole(ctx, 'viewer', 'reading triage reports');
   const row = await findTriageReport(ctx.store.db, id, opts.incident ? parseIncidentId(opts.incident) : undefined);
-  if (!row) throw notFound(id === 'latest' ? `no triage report yet${opts.incident ? ` for ${opts.incident}` : ''}: run "warroom triage"` : `triage report ${id} not found`);
+  if (!row)
+    throw notFound(
+      id === 'latest'
+        ? `no triage report yet${opts.incident ? ` for ${opts.incident}` : ''}: run "warroom triage"`
+        : `triage report ${id} not found`,
+    );
   return { ...(JSON.parse(row.report) as TriageReport), id: Number(row.id) };
 }
 

@@ -18,11 +18,13 @@ const TOUCH_EVERY_MS = 5 * 60_000;
 const hash = (v: string) => createHash('sha256').update(v).digest('hex');
 
 /** Either a user name and password, or an API token. */
-export const signInInputSchema = z.object({
-  username: z.string().max(100).optional(),
-  password: z.string().max(1000).optional(),
-  token: z.string().max(200).optional(),
-}).strict();
+export const signInInputSchema = z
+  .object({
+    username: z.string().max(100).optional(),
+    password: z.string().max(1000).optional(),
+    token: z.string().max(200).optional(),
+  })
+  .strict();
 export type SignInInput = z.input<typeof signInInputSchema>;
 
 export interface WebSession {
@@ -57,7 +59,8 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<NewWebSessio
     actor = await authenticateUser(ctx, username, data.password);
     subject = { kind: 'user', id: username };
   }
-  if (!actor) throw new WarroomError('UNAUTHORIZED', token ? 'that API token is not valid (revoked or mistyped)' : 'wrong user name or password');
+  if (!actor)
+    throw new WarroomError('UNAUTHORIZED', token ? 'that API token is not valid (revoked or mistyped)' : 'wrong user name or password');
   const now = ctx.now();
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
@@ -65,8 +68,15 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<NewWebSessio
   // Opportunistic clean-up keeps the table small without a background job.
   await sessions.deleteExpiredWebSessions(ctx.store.db, now.toISOString());
   await sessions.insertWebSession(ctx.store.db, {
-    idHash: hash(secret), subjectKind: subject.kind, subject: subject.id, name: actor.name, role: actor.role,
-    csrf: csrfToken, createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt,
+    idHash: hash(secret),
+    subjectKind: subject.kind,
+    subject: subject.id,
+    name: actor.name,
+    role: actor.role,
+    csrf: csrfToken,
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+    expiresAt,
   });
   return { secret, name: actor.name, role: actor.role, csrfToken, expiresAt };
 }

@@ -72,11 +72,24 @@ export interface PostgresDiagnosis {
     insufficient_privilege_count?: number;
   };
   /** Client backends grouped by application, user and state; a few pids each (oldest connection first). */
-  connectionsByClient: { application: string | null; user: string | null; state: string | null; count: number; pids: number[]; superuser: boolean }[];
+  connectionsByClient: {
+    application: string | null;
+    user: string | null;
+    state: string | null;
+    count: number;
+    pids: number[];
+    superuser: boolean;
+  }[];
   idleInTransaction: PgSession[];
   longQueries: PgSession[];
   lockTree: LockNode[];
-  replicas: { application: string | null; clientAddr: string | null; state: string | null; syncState: string | null; replayLagS: number | null }[];
+  replicas: {
+    application: string | null;
+    clientAddr: string | null;
+    state: string | null;
+    syncState: string | null;
+    replayLagS: number | null;
+  }[];
   /** Plain-language findings, most important first. */
   summary: string[];
   durationMs: number;
@@ -89,15 +102,35 @@ const SESSION_COLS = `pid, usename as user, application_name as application, cli
   extract(epoch from (now() - state_change))::float8 as state_age_s,
   query, (select r.rolsuper from pg_roles r where r.oid = usesysid) as superuser`;
 
-type SessionRow = { pid: number; user: string | null; application: string | null; client_addr: string | null; state: string | null; wait_event_type: string | null; wait_event: string | null; query_age_s: number | null; xact_age_s: number | null; state_age_s: number | null; query: string | null; superuser: boolean | null };
+type SessionRow = {
+  pid: number;
+  user: string | null;
+  application: string | null;
+  client_addr: string | null;
+  state: string | null;
+  wait_event_type: string | null;
+  wait_event: string | null;
+  query_age_s: number | null;
+  xact_age_s: number | null;
+  state_age_s: number | null;
+  query: string | null;
+  superuser: boolean | null;
+};
 
 const round = (n: number | null | undefined, d = 1) => (n == null ? null : Math.round(n * 10 ** d) / 10 ** d);
 
 function toSession(r: SessionRow): PgSession {
   return {
-    pid: r.pid, user: r.user, application: r.application || null, clientAddr: r.client_addr, state: r.state,
-    waitEventType: r.wait_event_type, waitEvent: r.wait_event,
-    queryAgeS: round(r.query_age_s), xactAgeS: round(r.xact_age_s), stateAgeS: round(r.state_age_s),
+    pid: r.pid,
+    user: r.user,
+    application: r.application || null,
+    clientAddr: r.client_addr,
+    state: r.state,
+    waitEventType: r.wait_event_type,
+    waitEvent: r.wait_event,
+    queryAgeS: round(r.query_age_s),
+    xactAgeS: round(r.xact_age_s),
+    stateAgeS: round(r.state_age_s),
     query: r.query === '<insufficient privilege>' ? r.query : redactSql(r.query),
     superuser: r.superuser ?? null,
   };
@@ -115,7 +148,19 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
   const timeoutMs = opts.timeoutMs ?? 5000;
   const longMs = opts.longQueryMs ?? 30_000;
   const target = describeDsn(dsn);
-  const base: PostgresDiagnosis = { kind: 'postgres', target, reachable: false, facts: {}, connectionsByClient: [], idleInTransaction: [], longQueries: [], lockTree: [], replicas: [], summary: [], durationMs: 0 };
+  const base: PostgresDiagnosis = {
+    kind: 'postgres',
+    target,
+    reachable: false,
+    facts: {},
+    connectionsByClient: [],
+    idleInTransaction: [],
+    longQueries: [],
+    lockTree: [],
+    replicas: [],
+    summary: [],
+    durationMs: 0,
+  };
   let client: pg.Client;
   try {
     client = await connectPostgres(dsn, timeoutMs, 'warroom-diagnose');
@@ -127,11 +172,21 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
   const f = d.facts;
   try {
     await client.query('set default_transaction_read_only = on');
-    const s = (await client.query<{ version: string; num: number; max_conn: number; su_reserved: number; reserved: number; recovery: boolean; db: string }>(`select
+    const s = (
+      await client.query<{
+        version: string;
+        num: number;
+        max_conn: number;
+        su_reserved: number;
+        reserved: number;
+        recovery: boolean;
+        db: string;
+      }>(`select
       current_setting('server_version') as version, current_setting('server_version_num')::int as num,
       current_setting('max_connections')::int as max_conn, current_setting('superuser_reserved_connections')::int as su_reserved,
       coalesce(current_setting('reserved_connections', true), '0')::int as reserved,
-      pg_is_in_recovery() as recovery, current_database() as db`)).rows[0];
+      pg_is_in_recovery() as recovery, current_database() as db`)
+    ).rows[0];
     f.server_version = s.version;
     f.in_recovery = s.recovery;
     f.database = s.db;
@@ -139,11 +194,27 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
     f.reserved_connections = s.su_reserved + s.reserved;
     f.usable_connections = s.max_conn - f.reserved_connections;
 
-    const byClient = (await client.query<{ application: string | null; user: string | null; state: string | null; count: string; pids: number[]; superuser: boolean | null }>(`select application_name as application, usename as user, coalesce(state, 'unknown') as state, count(*) as count,
+    const byClient = (
+      await client.query<{
+        application: string | null;
+        user: string | null;
+        state: string | null;
+        count: string;
+        pids: number[];
+        superuser: boolean | null;
+      }>(`select application_name as application, usename as user, coalesce(state, 'unknown') as state, count(*) as count,
         (array_agg(pid order by backend_start))[1:5] as pids, bool_or(coalesce((select r.rolsuper from pg_roles r where r.oid = usesysid), false)) as superuser
       from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()
-      group by 1, 2, 3 order by count(*) desc`)).rows;
-    d.connectionsByClient = byClient.map((r) => ({ application: r.application || null, user: r.user, state: r.state, count: Number(r.count), pids: (r.pids ?? []).map(Number), superuser: r.superuser === true }));
+      group by 1, 2, 3 order by count(*) desc`)
+    ).rows;
+    d.connectionsByClient = byClient.map((r) => ({
+      application: r.application || null,
+      user: r.user,
+      state: r.state,
+      count: Number(r.count),
+      pids: (r.pids ?? []).map(Number),
+      superuser: r.superuser === true,
+    }));
     const byState: Record<string, number> = {};
     for (const r of d.connectionsByClient) byState[r.state ?? 'unknown'] = (byState[r.state ?? 'unknown'] ?? 0) + r.count;
     f.connections_by_state = byState;
@@ -152,30 +223,53 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
     f.saturation_pct = round((f.connections_used / Math.max(1, f.usable_connections)) * 100) ?? 0;
 
     const idleMs = opts.idleInTransactionMs ?? 0;
-    d.idleInTransaction = (await client.query<SessionRow>(`select ${SESSION_COLS} from pg_stat_activity
+    d.idleInTransaction = (
+      await client.query<SessionRow>(
+        `select ${SESSION_COLS} from pg_stat_activity
       where state in ('idle in transaction', 'idle in transaction (aborted)') and pid <> pg_backend_pid() and datname = current_database()
-        and now() - state_change >= make_interval(secs => $1) order by state_change`, [idleMs / 1000])).rows.map(toSession);
+        and now() - state_change >= make_interval(secs => $1) order by state_change`,
+        [idleMs / 1000],
+      )
+    ).rows.map(toSession);
     f.idle_in_transaction_count = d.idleInTransaction.length;
     f.idle_in_transaction_max_s = Math.max(0, ...d.idleInTransaction.map((x) => x.stateAgeS ?? 0));
 
     f.long_query_threshold_s = longMs / 1000;
-    d.longQueries = (await client.query<SessionRow>(`select ${SESSION_COLS} from pg_stat_activity
+    d.longQueries = (
+      await client.query<SessionRow>(
+        `select ${SESSION_COLS} from pg_stat_activity
       where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid() and datname = current_database()
         and coalesce(wait_event_type, '') <> 'Lock'
-        and now() - query_start > make_interval(secs => $1) order by query_start`, [longMs / 1000])).rows.map(toSession);
+        and now() - query_start > make_interval(secs => $1) order by query_start`,
+        [longMs / 1000],
+      )
+    ).rows.map(toSession);
     f.long_query_count = d.longQueries.length;
     f.longest_query_s = Math.max(0, ...d.longQueries.map((x) => x.queryAgeS ?? 0));
 
     d.lockTree = await readLockTree(client, s.num);
-    const walk = (n: LockNode[], acc: LockNode[] = []): LockNode[] => { for (const x of n) { acc.push(x); walk(x.blocks, acc); } return acc; };
+    const walk = (n: LockNode[], acc: LockNode[] = []): LockNode[] => {
+      for (const x of n) {
+        acc.push(x);
+        walk(x.blocks, acc);
+      }
+      return acc;
+    };
     const all = walk(d.lockTree);
     const waiting = all.filter((x) => x.waitingFor);
     f.blocked_count = new Set(waiting.map((x) => x.pid)).size;
     f.root_blocker_count = d.lockTree.length;
     f.longest_lock_wait_s = Math.max(0, ...waiting.map((x) => x.waitingFor?.waitS ?? 0));
 
-    const db = (await client.query<{ size: string; deadlocks: string; commit: string; rollback: string }>(`select pg_database_size(datname) as size, deadlocks, xact_commit as commit, xact_rollback as rollback
-      from pg_stat_database where datname = current_database()`)).rows[0];
+    const db = (
+      await client.query<{
+        size: string;
+        deadlocks: string;
+        commit: string;
+        rollback: string;
+      }>(`select pg_database_size(datname) as size, deadlocks, xact_commit as commit, xact_rollback as rollback
+      from pg_stat_database where datname = current_database()`)
+    ).rows[0];
     if (db) {
       f.database_size_bytes = Number(db.size);
       f.deadlocks = Number(db.deadlocks);
@@ -185,16 +279,33 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
       f.rollback_ratio_pct = total ? round((f.xact_rollback / total) * 100, 2)! : 0;
     }
     if (s.recovery) {
-      const lag = (await client.query<{ lag: number | null }>('select extract(epoch from (now() - pg_last_xact_replay_timestamp()))::float8 as lag')).rows[0];
+      const lag = (
+        await client.query<{ lag: number | null }>('select extract(epoch from (now() - pg_last_xact_replay_timestamp()))::float8 as lag')
+      ).rows[0];
       f.replay_lag_s = round(lag?.lag);
     } else {
-      d.replicas = (await client.query<{ application: string | null; client_addr: string | null; state: string | null; sync_state: string | null; lag: number | null }>(`select application_name as application, client_addr::text as client_addr, state, sync_state,
-        extract(epoch from replay_lag)::float8 as lag from pg_stat_replication`)).rows
-        .map((r) => ({ application: r.application, clientAddr: r.client_addr, state: r.state, syncState: r.sync_state, replayLagS: round(r.lag) }));
+      d.replicas = (
+        await client.query<{
+          application: string | null;
+          client_addr: string | null;
+          state: string | null;
+          sync_state: string | null;
+          lag: number | null;
+        }>(`select application_name as application, client_addr::text as client_addr, state, sync_state,
+        extract(epoch from replay_lag)::float8 as lag from pg_stat_replication`)
+      ).rows.map((r) => ({
+        application: r.application,
+        clientAddr: r.client_addr,
+        state: r.state,
+        syncState: r.sync_state,
+        replayLagS: round(r.lag),
+      }));
       f.replica_count = d.replicas.length;
       f.max_replication_lag_s = d.replicas.length ? Math.max(...d.replicas.map((r) => r.replayLagS ?? 0)) : null;
     }
-    f.insufficient_privilege_count = [...d.idleInTransaction, ...d.longQueries, ...all].filter((x) => x.query === '<insufficient privilege>').length;
+    f.insufficient_privilege_count = [...d.idleInTransaction, ...d.longQueries, ...all].filter(
+      (x) => x.query === '<insufficient privilege>',
+    ).length;
   } catch (e) {
     d.error = describePgError(e, target, timeoutMs);
   } finally {
@@ -206,8 +317,10 @@ export async function diagnosePostgres(dsn: string, opts: PostgresDiagnoseOption
 }
 
 async function readLockTree(client: pg.Client, versionNum: number): Promise<LockNode[]> {
-  const waiters = (await client.query<SessionRow & { blocked_by: number[] }>(`select ${SESSION_COLS}, pg_blocking_pids(pid) as blocked_by
-    from pg_stat_activity where pid <> pg_backend_pid() and datname = current_database() and wait_event_type = 'Lock' and cardinality(pg_blocking_pids(pid)) > 0`)).rows;
+  const waiters = (
+    await client.query<SessionRow & { blocked_by: number[] }>(`select ${SESSION_COLS}, pg_blocking_pids(pid) as blocked_by
+    from pg_stat_activity where pid <> pg_backend_pid() and datname = current_database() and wait_event_type = 'Lock' and cardinality(pg_blocking_pids(pid)) > 0`)
+  ).rows;
   if (!waiters.length) return [];
   const blockerPids = [...new Set(waiters.flatMap((w) => w.blocked_by))].filter((p) => !waiters.some((w) => w.pid === p));
   const blockers = blockerPids.length
@@ -215,30 +328,48 @@ async function readLockTree(client: pg.Client, versionNum: number): Promise<Lock
     : [];
   // waitstart (how long the lock has been awaited) exists from PostgreSQL 14; before that, the state change is the best proxy.
   const waitExpr = versionNum >= 140000 ? 'extract(epoch from (now() - l.waitstart))::float8' : 'null::float8';
-  const locks = (await client.query<{ pid: number; mode: string; locktype: string; relation: string | null; wait_s: number | null }>(`select l.pid, l.mode, l.locktype,
+  const locks = (
+    await client.query<{ pid: number; mode: string; locktype: string; relation: string | null; wait_s: number | null }>(
+      `select l.pid, l.mode, l.locktype,
       case when l.relation is not null then l.relation::regclass::text end as relation, ${waitExpr} as wait_s
-    from pg_locks l where not l.granted and l.pid = any($1::int[])`, [waiters.map((w) => w.pid)])).rows;
+    from pg_locks l where not l.granted and l.pid = any($1::int[])`,
+      [waiters.map((w) => w.pid)],
+    )
+  ).rows;
   const nodes = new Map<number, LockNode>();
   for (const r of [...waiters, ...blockers]) {
     const lock = locks.find((l) => l.pid === r.pid);
-    const waitingFor = lock ? { mode: lock.mode, locktype: lock.locktype, relation: lock.relation, waitS: round(lock.wait_s ?? r.state_age_s) } : null;
+    const waitingFor = lock
+      ? { mode: lock.mode, locktype: lock.locktype, relation: lock.relation, waitS: round(lock.wait_s ?? r.state_age_s) }
+      : null;
     nodes.set(r.pid, { ...toSession(r), waitingFor, blocks: [] });
   }
   // A session can wait on several holders (e.g. share lock holders); hang it under each, but count it once.
   const parents = new Map<number, number[]>();
-  for (const w of waiters) parents.set(w.pid, w.blocked_by.filter((p) => nodes.has(p)));
+  for (const w of waiters)
+    parents.set(
+      w.pid,
+      w.blocked_by.filter((p) => nodes.has(p)),
+    );
   for (const [child, ps] of parents) for (const p of ps) nodes.get(p)!.blocks.push(nodes.get(child)!);
-  let roots = [...nodes.values()].filter((n) => !(parents.get(n.pid)?.length));
+  let roots = [...nodes.values()].filter((n) => !parents.get(n.pid)?.length);
   // A deadlock that PostgreSQL has not yet broken forms a cycle with no root: report its members as roots.
   if (!roots.length) roots = [...nodes.values()];
   // Copy into a finite tree: a cycle below a root is cut where a pid repeats on the path.
-  const copy = (n: LockNode, path: Set<number>): LockNode => ({ ...n, blocks: n.blocks.filter((c) => !path.has(c.pid)).map((c) => copy(c, new Set([...path, c.pid]))) });
+  const copy = (n: LockNode, path: Set<number>): LockNode => ({
+    ...n,
+    blocks: n.blocks.filter((c) => !path.has(c.pid)).map((c) => copy(c, new Set([...path, c.pid]))),
+  });
   return roots.map((r) => copy(r, new Set([r.pid]))).sort((a, b) => countDescendants(b) - countDescendants(a));
 }
 
 function countDescendants(n: LockNode, seen = new Set<number>()): number {
   let c = 0;
-  for (const ch of n.blocks) if (!seen.has(ch.pid)) { seen.add(ch.pid); c += 1 + countDescendants(ch, seen); }
+  for (const ch of n.blocks)
+    if (!seen.has(ch.pid)) {
+      seen.add(ch.pid);
+      c += 1 + countDescendants(ch, seen);
+    }
   return c;
 }
 
@@ -247,17 +378,32 @@ function summarizePostgres(d: PostgresDiagnosis): string[] {
   const out: string[] = [];
   if (!d.reachable) return [`cannot connect: ${d.error}`];
   out.push(`PostgreSQL ${f.server_version}${f.in_recovery ? ' (replica)' : ''}, database ${f.database}`);
-  out.push(`${f.connections_used} of ${f.usable_connections} usable connections in use (${f.saturation_pct}%)${Object.keys(f.connections_by_state ?? {}).length ? `: ${Object.entries(f.connections_by_state!).map(([k, v]) => `${v} ${k}`).join(', ')}` : ''}`);
+  out.push(
+    `${f.connections_used} of ${f.usable_connections} usable connections in use (${f.saturation_pct}%)${
+      Object.keys(f.connections_by_state ?? {}).length
+        ? `: ${Object.entries(f.connections_by_state!)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ')}`
+        : ''
+    }`,
+  );
   for (const root of d.lockTree) {
-    out.push(`lock contention: pid ${root.pid} (${root.state ?? '?'}${root.xactAgeS != null ? `, transaction open ${root.xactAgeS} s` : ''}) blocks ${countDescendants(root)} session(s); root query: ${root.query ?? '?'}`);
+    out.push(
+      `lock contention: pid ${root.pid} (${root.state ?? '?'}${root.xactAgeS != null ? `, transaction open ${root.xactAgeS} s` : ''}) blocks ${countDescendants(root)} session(s); root query: ${root.query ?? '?'}`,
+    );
   }
-  if (f.idle_in_transaction_count) out.push(`${f.idle_in_transaction_count} session(s) idle in transaction, the oldest for ${f.idle_in_transaction_max_s} s`);
-  if (f.long_query_count) out.push(`${f.long_query_count} query(ies) running longer than ${f.long_query_threshold_s} s, the longest ${f.longest_query_s} s`);
+  if (f.idle_in_transaction_count)
+    out.push(`${f.idle_in_transaction_count} session(s) idle in transaction, the oldest for ${f.idle_in_transaction_max_s} s`);
+  if (f.long_query_count)
+    out.push(`${f.long_query_count} query(ies) running longer than ${f.long_query_threshold_s} s, the longest ${f.longest_query_s} s`);
   if (f.deadlocks) out.push(`${f.deadlocks} deadlock(s) since statistics reset`);
   if ((f.rollback_ratio_pct ?? 0) > 5) out.push(`rollback ratio ${f.rollback_ratio_pct}%`);
   if (f.max_replication_lag_s) out.push(`replication lag up to ${f.max_replication_lag_s} s across ${f.replica_count} replica(s)`);
   if (f.replay_lag_s != null) out.push(`this replica last replayed a transaction ${f.replay_lag_s} s ago`);
-  if (f.insufficient_privilege_count) out.push(`${f.insufficient_privilege_count} session(s) hidden by permissions: grant pg_read_all_stats to the warroom user to see their queries`);
+  if (f.insufficient_privilege_count)
+    out.push(
+      `${f.insufficient_privilege_count} session(s) hidden by permissions: grant pg_read_all_stats to the warroom user to see their queries`,
+    );
   if (d.error) out.push(`diagnosis incomplete: ${d.error}`);
   return out;
 }

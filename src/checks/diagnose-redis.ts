@@ -94,7 +94,19 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
   const t0 = performance.now();
   const timeoutMs = opts.timeoutMs ?? 5000;
   const target = describeDsn(url);
-  const d: RedisDiagnosis = { kind: 'redis', target, reachable: false, facts: {}, keyspace: {}, slowlog: [], prefixes: [], sample: { keys: 0, bytes: 0, withTtl: 0, complete: true }, clients: [], summary: [], durationMs: 0 };
+  const d: RedisDiagnosis = {
+    kind: 'redis',
+    target,
+    reachable: false,
+    facts: {},
+    keyspace: {},
+    slowlog: [],
+    prefixes: [],
+    sample: { keys: 0, bytes: 0, withTtl: 0, complete: true },
+    clients: [],
+    summary: [],
+    durationMs: 0,
+  };
   const r = connectRedis(url, timeoutMs);
   try {
     await r.connect();
@@ -145,10 +157,17 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
     try {
       f.slowlog_len = Number(await r.call('SLOWLOG', 'LEN'));
       const raw = (await r.call('SLOWLOG', 'GET', String(opts.slowlogCount ?? 10))) as unknown[][];
-      d.slowlog = raw.map((e) => ({
-        id: Number(e[0]), at: new Date(Number(e[1]) * 1000).toISOString(), durationUs: Number(e[2]),
-        command: describeSlowCommand((e[3] as string[]) ?? []), client: (e[4] as string) || null, clientName: (e[5] as string) || null,
-      })).filter((e) => e.clientName !== 'warroom').sort((a, b) => b.durationUs - a.durationUs);
+      d.slowlog = raw
+        .map((e) => ({
+          id: Number(e[0]),
+          at: new Date(Number(e[1]) * 1000).toISOString(),
+          durationUs: Number(e[2]),
+          command: describeSlowCommand((e[3] as string[]) ?? []),
+          client: (e[4] as string) || null,
+          clientName: (e[5] as string) || null,
+        }))
+        .filter((e) => e.clientName !== 'warroom')
+        .sort((a, b) => b.durationUs - a.durationUs);
     } catch {
       // SLOWLOG is disabled on some managed services; the rest of the diagnosis stands.
     }
@@ -157,7 +176,14 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
     // slow entries out of its ring. CONFIG may be disabled (managed services): then the default (10 ms) holds.
     const slower = Number(((await r.config('GET', 'slowlog-log-slower-than').catch(() => [])) as string[])[1] ?? 10_000);
     if (f.keys_total && (f.memory_used_pct ?? 0) >= 50) {
-      if (slower >= 0 && slower < 1000) d.sample = { keys: 0, bytes: 0, withTtl: 0, complete: false, skipped: `slowlog-log-slower-than is ${slower} µs: sampling keys would flood the SLOWLOG` };
+      if (slower >= 0 && slower < 1000)
+        d.sample = {
+          keys: 0,
+          bytes: 0,
+          withTtl: 0,
+          complete: false,
+          skipped: `slowlog-log-slower-than is ${slower} µs: sampling keys would flood the SLOWLOG`,
+        };
       else Object.assign(d, await sampleKeys(r, opts.sampleKeys ?? 1000));
     }
     if ((f.connected_clients ?? 0) <= 10_000) d.clients = await groupClients(r);
@@ -182,14 +208,27 @@ export async function diagnoseRedis(url: string, opts: RedisDiagnoseOptions = {}
 async function serverGreeting(url: string, timeoutMs: number): Promise<string | null> {
   let host = '127.0.0.1';
   let port = 6379;
-  try { const u = new URL(url); host = u.hostname.replace(/^\[|\]$/g, '') || host; port = Number(u.port) || port; } catch { return null; }
+  try {
+    const u = new URL(url);
+    host = u.hostname.replace(/^\[|\]$/g, '') || host;
+    port = Number(u.port) || port;
+  } catch {
+    return null;
+  }
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const sock = connect({ host, port });
     let buf = '';
-    const done = (v: string | null) => { clearTimeout(timer); sock.destroy(); resolve(v); };
+    const done = (v: string | null) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(v);
+    };
     const timer = setTimeout(() => done(null), timeoutMs);
-    sock.on('data', (c) => { buf += c.toString('utf8'); if (buf.includes('\r\n')) done(buf.startsWith('-') ? buf.slice(1, buf.indexOf('\r\n')).slice(0, 200) : null); });
+    sock.on('data', (c) => {
+      buf += c.toString('utf8');
+      if (buf.includes('\r\n')) done(buf.startsWith('-') ? buf.slice(1, buf.indexOf('\r\n')).slice(0, 200) : null);
+    });
     sock.on('error', () => done(null));
     sock.on('close', () => done(buf.startsWith('-') ? buf.slice(1).trim().slice(0, 200) : null));
   });
@@ -207,7 +246,8 @@ export function keyPrefix(key: string): string {
 
 type RedisClient = ReturnType<typeof connectRedis>;
 
-const SAMPLE_SCRIPT = "local r = {} for i, k in ipairs(KEYS) do r[#r + 1] = redis.call('MEMORY', 'USAGE', k, 'SAMPLES', 5) or 0; r[#r + 1] = redis.call('PTTL', k) end return r";
+const SAMPLE_SCRIPT =
+  "local r = {} for i, k in ipairs(KEYS) do r[#r + 1] = redis.call('MEMORY', 'USAGE', k, 'SAMPLES', 5) or 0; r[#r + 1] = redis.call('PTTL', k) end return r";
 
 /**
  * Which prefixes hold the memory: SCAN (never KEYS) until `limit` keys or the end of the keyspace,
@@ -235,7 +275,10 @@ async function sampleKeys(r: RedisClient, limit: number): Promise<Pick<RedisDiag
     for (let i = 0; i < sampled.length; i++) res.push([null, flat[i * 2]], [null, flat[i * 2 + 1]]);
   } catch {
     const p = r.pipeline();
-    for (const k of sampled) { p.call('MEMORY', 'USAGE', k, 'SAMPLES', '5'); p.pttl(k); }
+    for (const k of sampled) {
+      p.call('MEMORY', 'USAGE', k, 'SAMPLES', '5');
+      p.pttl(k);
+    }
     res = ((await p.exec().catch(() => null)) ?? []) as unknown[][];
   }
   const by = new Map<string, { prefix: string; keys: number; bytes: number; withTtl: number }>();
@@ -248,11 +291,17 @@ async function sampleKeys(r: RedisClient, limit: number): Promise<Pick<RedisDiag
     const e = by.get(prefix) ?? { prefix, keys: 0, bytes: 0, withTtl: 0 };
     e.keys++;
     e.bytes += size;
-    if (ttl >= 0) { e.withTtl++; withTtl++; }
+    if (ttl >= 0) {
+      e.withTtl++;
+      withTtl++;
+    }
     bytes += size;
     by.set(prefix, e);
   });
-  return { prefixes: [...by.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 20), sample: { keys: sampled.length, bytes, withTtl, complete: cursor === '0' && sampled.length === keys.length } };
+  return {
+    prefixes: [...by.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 20),
+    sample: { keys: sampled.length, bytes, withTtl, complete: cursor === '0' && sampled.length === keys.length },
+  };
 }
 
 /** CLIENT LIST by name (or host when unnamed): who holds Redis's connections. */
@@ -262,7 +311,12 @@ async function groupClients(r: RedisClient): Promise<RedisDiagnosis['clients']> 
     const text = String(await r.call('CLIENT', 'LIST'));
     const by = new Map<string, { name: string | null; addr: string | null; count: number }>();
     for (const line of text.split('\n')) {
-      const kv = Object.fromEntries(line.trim().split(' ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+      const kv = Object.fromEntries(
+        line
+          .trim()
+          .split(' ')
+          .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+      );
       if (!kv.id || Number(kv.id) === own) continue;
       const name = kv.name || null;
       const host = kv.addr ? kv.addr.replace(/:\d+$/, '') : null;
@@ -281,23 +335,45 @@ function summarizeRedis(d: RedisDiagnosis): string[] {
   if (!d.reachable) return [`cannot connect: ${d.error}`];
   const f = d.facts;
   const out = [`Redis ${f.redis_version} (${f.role}), PING ${f.ping_ms} ms`];
-  out.push(f.maxmemory_bytes
-    ? `memory ${formatBytes(f.used_memory_bytes ?? 0)} of ${formatBytes(f.maxmemory_bytes)} maxmemory (${f.memory_used_pct}%), policy ${f.maxmemory_policy}`
-    : `memory ${formatBytes(f.used_memory_bytes ?? 0)}, no maxmemory limit (policy ${f.maxmemory_policy})`);
-  if (f.oom_errors) out.push(`${f.oom_errors} write(s) refused with OOM (maxmemory reached${f.maxmemory_policy === 'noeviction' ? ' and the policy is noeviction' : ''})`);
+  out.push(
+    f.maxmemory_bytes
+      ? `memory ${formatBytes(f.used_memory_bytes ?? 0)} of ${formatBytes(f.maxmemory_bytes)} maxmemory (${f.memory_used_pct}%), policy ${f.maxmemory_policy}`
+      : `memory ${formatBytes(f.used_memory_bytes ?? 0)}, no maxmemory limit (policy ${f.maxmemory_policy})`,
+  );
+  if (f.oom_errors)
+    out.push(
+      `${f.oom_errors} write(s) refused with OOM (maxmemory reached${f.maxmemory_policy === 'noeviction' ? ' and the policy is noeviction' : ''})`,
+    );
   if (f.evicted_keys) out.push(`${f.evicted_keys} key(s) evicted`);
   if (f.rejected_connections) out.push(`${f.rejected_connections} connection(s) rejected (maxclients ${f.maxclients})`);
-  out.push(`${f.connected_clients} client(s) connected${f.maxclients ? ` of ${f.maxclients} (${f.clients_pct}%)` : ''}, ${f.blocked_clients} blocked`);
-  if ((f.mem_fragmentation_ratio ?? 1) > 1.5 && (f.used_memory_bytes ?? 0) > 64 * 1024 * 1024) out.push(`memory fragmentation ratio ${f.mem_fragmentation_ratio}`);
+  out.push(
+    `${f.connected_clients} client(s) connected${f.maxclients ? ` of ${f.maxclients} (${f.clients_pct}%)` : ''}, ${f.blocked_clients} blocked`,
+  );
+  if ((f.mem_fragmentation_ratio ?? 1) > 1.5 && (f.used_memory_bytes ?? 0) > 64 * 1024 * 1024)
+    out.push(`memory fragmentation ratio ${f.mem_fragmentation_ratio}`);
   if (d.slowlog.length) out.push(`slowest command: ${d.slowlog[0].command} took ${d.slowlog[0].durationUs} µs`);
   if (f.rdb_last_bgsave_ok === false) out.push('last RDB background save failed');
   if (f.aof_last_write_ok === false) out.push('last AOF write failed');
   if (f.master_link_up === false) out.push('replica link to master is down');
   out.push(`${f.keys_total} key(s)${Object.keys(d.keyspace).length ? ` in ${Object.keys(d.keyspace).join(', ')}` : ''}`);
   if (d.prefixes.length && d.sample.bytes) {
-    out.push(`memory by key prefix (${d.sample.complete ? 'every key' : `a sample of ${d.sample.keys} keys`}): ${d.prefixes.slice(0, 3).map((p) => `${p.prefix}* ${formatBytes(p.bytes)} (${Math.round((p.bytes / d.sample.bytes) * 100)}%, ${p.keys} keys, ${Math.round((p.withTtl / p.keys) * 100)}% with a TTL)`).join('; ')}`);
+    out.push(
+      `memory by key prefix (${d.sample.complete ? 'every key' : `a sample of ${d.sample.keys} keys`}): ${d.prefixes
+        .slice(0, 3)
+        .map(
+          (p) =>
+            `${p.prefix}* ${formatBytes(p.bytes)} (${Math.round((p.bytes / d.sample.bytes) * 100)}%, ${p.keys} keys, ${Math.round((p.withTtl / p.keys) * 100)}% with a TTL)`,
+        )
+        .join('; ')}`,
+    );
   }
-  if (d.clients.length && d.clients[0].count > 1) out.push(`most connections: ${d.clients.slice(0, 3).map((c) => `${c.name ?? c.addr} (${c.count})`).join(', ')}`);
+  if (d.clients.length && d.clients[0].count > 1)
+    out.push(
+      `most connections: ${d.clients
+        .slice(0, 3)
+        .map((c) => `${c.name ?? c.addr} (${c.count})`)
+        .join(', ')}`,
+    );
   if (d.error) out.push(`diagnosis incomplete: ${d.error}`);
   return out;
 }

@@ -23,7 +23,15 @@ export async function checkDisk(service: string, path: string, opts: DiskOptions
     const free = s.bavail * s.bsize;
     const freePct = pct(s.bavail, s.blocks);
     const inodesFreePct = s.files > 0 ? pct(s.ffree, s.files) : null;
-    const evidence = { totalBytes: total, freeBytes: free, usedBytes: total - s.bfree * s.bsize, freePct, inodes: s.files, inodesFree: s.ffree, inodesFreePct };
+    const evidence = {
+      totalBytes: total,
+      freeBytes: free,
+      usedBytes: total - s.bfree * s.bsize,
+      freePct,
+      inodes: s.files,
+      inodesFree: s.ffree,
+      inodesFreePct,
+    };
     const warn = opts.warnFreePct ?? 10;
     const crit = opts.criticalFreePct ?? 5;
     const worst = Math.min(freePct ?? 100, inodesFreePct ?? 100);
@@ -34,8 +42,14 @@ export async function checkDisk(service: string, path: string, opts: DiskOptions
     return result(service, 'disk', path, state, start, evidence, problems.length ? problems.join('; ') : undefined);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const msg = code === 'TIMEOUT' ? `statfs ${path} did not return within ${timeoutMs} ms (hung mount?)`
-      : code === 'ENOENT' ? `${path} does not exist` : code === 'EACCES' ? `${path}: permission denied` : `${path}: ${(e as Error).message}`;
+    const msg =
+      code === 'TIMEOUT'
+        ? `statfs ${path} did not return within ${timeoutMs} ms (hung mount?)`
+        : code === 'ENOENT'
+          ? `${path} does not exist`
+          : code === 'EACCES'
+            ? `${path}: permission denied`
+            : `${path}: ${(e as Error).message}`;
     return result(service, 'disk', path, 'down', start, { code: code ?? null }, msg);
   }
 }

@@ -14,10 +14,14 @@ export async function checkDns(service: string, hostname: string, opts: CheckOpt
     return result(service, 'dns', host, 'up', start, { addresses: addrs.map((a) => a.address) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const msg = code === 'TIMEOUT' ? `resolving ${host} took longer than ${timeoutMs} ms`
-      : code === 'ENOTFOUND' ? `${host} does not resolve (NXDOMAIN or no such host)`
-        : code === 'EAI_AGAIN' ? `${host}: temporary DNS failure (resolver unreachable or SERVFAIL)`
-          : `${host}: ${(e as Error).message}`;
+    const msg =
+      code === 'TIMEOUT'
+        ? `resolving ${host} took longer than ${timeoutMs} ms`
+        : code === 'ENOTFOUND'
+          ? `${host} does not resolve (NXDOMAIN or no such host)`
+          : code === 'EAI_AGAIN'
+            ? `${host}: temporary DNS failure (resolver unreachable or SERVFAIL)`
+            : `${host}: ${(e as Error).message}`;
     return result(service, 'dns', host, 'down', start, { code: code ?? null }, msg);
   }
 }

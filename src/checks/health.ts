@@ -3,7 +3,16 @@ import type { ServiceConfig } from '../config/schema.js';
 import { checkDisk } from './disk.js';
 import { checkHttp } from './http.js';
 import { checkTcp } from './tcp.js';
-import { DEFAULT_TIMEOUT_MS, worstState, type CheckKind, type CheckOptions, type CheckResult, type CheckState, type HealthReport, type ServiceHealth } from './types.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  worstState,
+  type CheckKind,
+  type CheckOptions,
+  type CheckResult,
+  type CheckState,
+  type HealthReport,
+  type ServiceHealth,
+} from './types.js';
 import { result } from './util.js';
 
 export type { CheckResult, HealthReport, ServiceHealth, CheckState } from './types.js';
@@ -47,14 +56,24 @@ export interface CheckServiceOptions {
 
 /** How many probes a service config declares (0 means nothing to check). */
 export function countProbes(svc: ServiceConfig): number {
-  return (svc.health ? 1 : 0) + (svc.postgres ? 1 : 0) + (svc.redis ? 1 : 0) + (svc.container ? 1 : 0)
-    + (svc.tcp?.length ?? 0) + (svc.dns?.length ?? 0) + (svc.tls?.length ?? 0) + (svc.disk?.length ?? 0);
+  return (
+    (svc.health ? 1 : 0) +
+    (svc.postgres ? 1 : 0) +
+    (svc.redis ? 1 : 0) +
+    (svc.container ? 1 : 0) +
+    (svc.tcp?.length ?? 0) +
+    (svc.dns?.length ?? 0) +
+    (svc.tls?.length ?? 0) +
+    (svc.disk?.length ?? 0)
+  );
 }
 
 /** Every probe of one service, concurrently; the service is as healthy as its worst check. */
 export async function checkService(name: string, svc: ServiceConfig, opts: CheckServiceOptions = {}): Promise<ServiceHealth> {
   const timeoutMs = svc.timeout ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const o: CheckOptions = opts.timeoutSignal ? { timeoutMs, signal: opts.timeoutSignal(timeoutMs), signalIncludesTimeout: true } : { timeoutMs, signal: opts.signal };
+  const o: CheckOptions = opts.timeoutSignal
+    ? { timeoutMs, signal: opts.timeoutSignal(timeoutMs), signalIncludesTimeout: true }
+    : { timeoutMs, signal: opts.signal };
   const t = opts.thresholds ?? {};
   const jobs: Promise<CheckResult>[] = [];
   if (svc.health) jobs.push(checkHttp(name, svc.health, o).then((c) => judgeLatency(c, t.httpSlowMs ?? DEFAULT_HTTP_SLOW_MS)));
@@ -66,10 +85,19 @@ export async function checkService(name: string, svc: ServiceConfig, opts: Check
   for (const hp of svc.tcp ?? []) jobs.push(checkTcp(name, hp, o));
   for (const h of svc.dns ?? []) jobs.push(import('./dns.js').then((m) => m.checkDns(name, h, o)));
   for (const h of svc.tls ?? []) jobs.push(import('./tls.js').then((m) => m.checkTls(name, h, { ...o, warnDays: t.tlsWarnDays })));
-  for (const p of svc.disk ?? []) jobs.push(checkDisk(name, p, { ...o, warnFreePct: t.diskWarnFreePct, criticalFreePct: t.diskCriticalFreePct }));
+  for (const p of svc.disk ?? [])
+    jobs.push(checkDisk(name, p, { ...o, warnFreePct: t.diskWarnFreePct, criticalFreePct: t.diskCriticalFreePct }));
   if (svc.container) jobs.push(import('./container.js').then((m) => m.checkContainer(name, svc.container!, o)));
   if (!jobs.length) {
-    const c = result(name, 'config', name, 'degraded', process.hrtime.bigint(), {}, 'no probes configured: add health, tcp, postgres, redis, dns, tls, disk or container to this service in warroom.yaml');
+    const c = result(
+      name,
+      'config',
+      name,
+      'degraded',
+      process.hrtime.bigint(),
+      {},
+      'no probes configured: add health, tcp, postgres, redis, dns, tls, disk or container to this service in warroom.yaml',
+    );
     return { service: name, state: 'degraded', checks: [c] };
   }
   const checks = await Promise.all(jobs);
@@ -104,7 +132,9 @@ export async function runHealth(services: Record<string, ServiceConfig>, opts: R
   const t0 = performance.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const probed = Object.entries(services).filter(([, s]) => countProbes(s) > 0);
-  const skipped = Object.entries(services).filter(([, s]) => countProbes(s) === 0).map(([n]) => n);
+  const skipped = Object.entries(services)
+    .filter(([, s]) => countProbes(s) === 0)
+    .map(([n]) => n);
   const longest = Math.max(timeoutMs, ...probed.map(([, s]) => s.timeout ?? timeoutMs));
   const deadlineMs = opts.deadlineMs ?? longest + DEADLINE_MARGIN_MS;
   const deadline = new AbortController();
@@ -114,7 +144,16 @@ export async function runHealth(services: Record<string, ServiceConfig>, opts: R
   const clock = runClock(deadline.signal);
   let services_: ServiceHealth[];
   try {
-    services_ = await Promise.all(probed.map(([name, svc]) => withDeadline(name, checkService(name, svc, { timeoutMs, signal: deadline.signal, timeoutSignal: clock.signalFor, thresholds: opts.thresholds }), deadline.signal, deadlineMs)));
+    services_ = await Promise.all(
+      probed.map(([name, svc]) =>
+        withDeadline(
+          name,
+          checkService(name, svc, { timeoutMs, signal: deadline.signal, timeoutSignal: clock.signalFor, thresholds: opts.thresholds }),
+          deadline.signal,
+          deadlineMs,
+        ),
+      ),
+    );
   } finally {
     clearTimeout(timer);
     clock.stop();
@@ -123,8 +162,15 @@ export async function runHealth(services: Record<string, ServiceConfig>, opts: R
   const counts: Record<CheckState, number> = { up: 0, degraded: 0, down: 0 };
   for (const s of services_) counts[s.state]++;
   return {
-    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: Math.round(performance.now() - t0),
-    timeoutMs, deadlineMs, state: worstState(services_.map((s) => s.state)), counts, services: services_, skipped,
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    timeoutMs,
+    deadlineMs,
+    state: worstState(services_.map((s) => s.state)),
+    counts,
+    services: services_,
+    skipped,
   };
 }
 
@@ -160,16 +206,38 @@ function runClock(deadline: AbortSignal): { signalFor: (timeoutMs: number) => Ab
 function withDeadline(name: string, p: Promise<ServiceHealth>, signal: AbortSignal, deadlineMs: number): Promise<ServiceHealth> {
   return new Promise((resolve) => {
     const late = () => {
-      const c = result(name, 'config', name, 'down', process.hrtime.bigint(), { deadlineMs }, `checks did not finish before the overall deadline of ${deadlineMs} ms`);
+      const c = result(
+        name,
+        'config',
+        name,
+        'down',
+        process.hrtime.bigint(),
+        { deadlineMs },
+        `checks did not finish before the overall deadline of ${deadlineMs} ms`,
+      );
       resolve({ service: name, state: 'down', checks: [c] });
     };
     if (signal.aborted) return late();
     // Give aborted checks a moment to report their own, more precise, timeout (and cancel that
     // moment when they do, or the process outlives the report by it).
     let grace: NodeJS.Timeout | undefined;
-    const onAbort = () => { grace = setTimeout(late, 50); };
+    const onAbort = () => {
+      grace = setTimeout(late, 50);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    const settle = () => { signal.removeEventListener('abort', onAbort); clearTimeout(grace); };
-    p.then((v) => { settle(); resolve(v); }, () => { settle(); late(); });
+    const settle = () => {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(grace);
+    };
+    p.then(
+      (v) => {
+        settle();
+        resolve(v);
+      },
+      () => {
+        settle();
+        late();
+      },
+    );
   });
 }

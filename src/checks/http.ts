@@ -37,7 +37,13 @@ function verdictOf(v: unknown): string | null {
 export const isOkWord = (w: string) => OK_WORDS.has(w);
 
 /** A connection pool's numbers as a readiness payload reports them (SQLAlchemy, asyncpg, psycopg_pool, HikariCP names). */
-export interface PoolStats { size: number | null; idle: number | null; max: number | null; inUse: number | null; waiting: number | null }
+export interface PoolStats {
+  size: number | null;
+  idle: number | null;
+  max: number | null;
+  inUse: number | null;
+  waiting: number | null;
+}
 
 export interface DependencyDetail {
   /** The error text the app gave for this dependency ("OOM command not allowed…"), original case. */
@@ -60,14 +66,20 @@ function readPool(v: unknown, depth = 0): PoolStats | null {
   const o = v as Record<string, unknown>;
   for (const k of ['pool', 'pool_stats', 'poolStats', 'connection_pool', 'connections']) {
     const inner = o[k];
-    if (inner && typeof inner === 'object') { const p = readPool(inner, depth + 1); if (p) return p; }
+    if (inner && typeof inner === 'object') {
+      const p = readPool(inner, depth + 1);
+      if (p) return p;
+    }
   }
   const lower = Object.fromEntries(Object.entries(o).map(([k, x]) => [k.toLowerCase().replace(/[- ]/g, '_'), x]));
   const out: PoolStats = { size: null, idle: null, max: null, inUse: null, waiting: null };
   let found = 0;
   for (const [field, names] of Object.entries(POOL_KEYS) as [keyof PoolStats, string[]][]) {
     const n = names.map((x) => lower[x]).find((x) => typeof x === 'number' && Number.isFinite(x));
-    if (typeof n === 'number') { out[field] = n; found++; }
+    if (typeof n === 'number') {
+      out[field] = n;
+      found++;
+    }
   }
   // Two numbers that say something about a pool (its size and how many are free or busy), not a lone "size".
   return found >= 2 && (out.idle !== null || out.inUse !== null || out.waiting !== null) ? out : null;
@@ -85,7 +97,8 @@ function errorTextOf(v: unknown, verdict: string | null): string | null {
     for (const k of ['error', 'message', 'detail', 'details', 'reason', 'output', 'exception', 'err']) {
       const x = o[k];
       if (typeof x === 'string' && x.trim()) return x.slice(0, 500);
-      if (x && typeof x === 'object' && typeof (x as Record<string, unknown>).message === 'string') return String((x as Record<string, unknown>).message).slice(0, 500);
+      if (x && typeof x === 'object' && typeof (x as Record<string, unknown>).message === 'string')
+        return String((x as Record<string, unknown>).message).slice(0, 500);
     }
   }
   return null;
@@ -94,7 +107,8 @@ function errorTextOf(v: unknown, verdict: string | null): string | null {
 function latencyOf(v: unknown): number | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  for (const k of ['duration_ms', 'latency_ms', 'elapsed_ms', 'time_ms', 'responseTime', 'response_time_ms']) if (typeof o[k] === 'number') return o[k] as number;
+  for (const k of ['duration_ms', 'latency_ms', 'elapsed_ms', 'time_ms', 'responseTime', 'response_time_ms'])
+    if (typeof o[k] === 'number') return o[k] as number;
   return null;
 }
 
@@ -104,7 +118,12 @@ function latencyOf(v: unknown): number | null {
  * Spring's components, the IETF health-check draft's checks), with each dependency's error
  * text and pool numbers where the payload gives them.
  */
-export function readReadiness(body: unknown): { status: string | null; dependencies: Record<string, string>; details: Record<string, DependencyDetail>; pool: PoolStats | null } {
+export function readReadiness(body: unknown): {
+  status: string | null;
+  dependencies: Record<string, string>;
+  details: Record<string, DependencyDetail>;
+  pool: PoolStats | null;
+} {
   const deps: Record<string, string> = {};
   const details: Record<string, DependencyDetail> = {};
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: null, dependencies: deps, details, pool: null };
@@ -114,7 +133,9 @@ export function readReadiness(body: unknown): { status: string | null; dependenc
     const group = o[key];
     if (!group || typeof group !== 'object') continue;
     const entries: [string, unknown][] = Array.isArray(group)
-      ? group.slice(0, 200).map((g, i) => [String((g as Record<string, unknown>)?.name ?? (g as Record<string, unknown>)?.componentId ?? i), g])
+      ? group
+          .slice(0, 200)
+          .map((g, i) => [String((g as Record<string, unknown>)?.name ?? (g as Record<string, unknown>)?.componentId ?? i), g])
       : Object.entries(group as Record<string, unknown>).slice(0, 200);
     for (const [rawName, v] of entries) {
       // IETF draft: "name:measure": [{status: ...}]
@@ -129,7 +150,11 @@ export function readReadiness(body: unknown): { status: string | null; dependenc
   // No group: many apps put their checks at the top level ({"status": "ok", "database": "ok", "redis": {"status": "down"}}).
   if (!Object.keys(deps).length) {
     for (const [name, v] of Object.entries(o).slice(0, 200)) {
-      if (META_KEYS.has(name.toLowerCase()) || (typeof v !== 'string' && typeof v !== 'boolean' && (!v || typeof v !== 'object' || Array.isArray(v)))) continue;
+      if (
+        META_KEYS.has(name.toLowerCase()) ||
+        (typeof v !== 'string' && typeof v !== 'boolean' && (!v || typeof v !== 'object' || Array.isArray(v)))
+      )
+        continue;
       const verdict = verdictOf(v);
       // A plain string counts only when it reads as a verdict ("ok", "down: …"), not as a version or a host name.
       if (verdict === null || (typeof v === 'string' && !VERDICT_START.test(verdict))) continue;
@@ -141,8 +166,39 @@ export function readReadiness(body: unknown): { status: string | null; dependenc
 }
 
 /** Top-level fields of a readiness payload that are about the app itself, not a dependency. */
-const META_KEYS = new Set(['status', 'state', 'health', 'ready', 'version', 'build', 'commit', 'sha', 'uptime', 'uptime_s', 'timestamp', 'time', 'ts', 'duration_ms', 'duration', 'service', 'name', 'app', 'hostname', 'host', 'env', 'environment', 'region', 'pid', 'message', 'detail', 'description', 'pool', 'pool_stats']);
-const VERDICT_START = /^(ok|up|pass|passing|healthy|ready|true|green|available|connected|success|degraded|warn|warning|yellow|partial|down|fail|failed|failing|error|unhealthy|unavailable|disconnected|timeout|timed out|red|false|critical|dead)\b/;
+const META_KEYS = new Set([
+  'status',
+  'state',
+  'health',
+  'ready',
+  'version',
+  'build',
+  'commit',
+  'sha',
+  'uptime',
+  'uptime_s',
+  'timestamp',
+  'time',
+  'ts',
+  'duration_ms',
+  'duration',
+  'service',
+  'name',
+  'app',
+  'hostname',
+  'host',
+  'env',
+  'environment',
+  'region',
+  'pid',
+  'message',
+  'detail',
+  'description',
+  'pool',
+  'pool_stats',
+]);
+const VERDICT_START =
+  /^(ok|up|pass|passing|healthy|ready|true|green|available|connected|success|degraded|warn|warning|yellow|partial|down|fail|failed|failing|error|unhealthy|unavailable|disconnected|timeout|timed out|red|false|critical|dead)\b/;
 
 export function getPath(obj: unknown, path: string): unknown {
   return readPath(obj, path);
@@ -165,25 +221,39 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
     // node:https (and node:tls with it) is loaded only when an https URL is checked.
     const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
     const { res, body } = await new Promise<{ res: IncomingMessage; body: Buffer }>((resolve, reject) => {
-      const req = request(url, {
-        method: 'GET', signal, agent: false,
-        headers: { 'user-agent': 'warroom-health', accept: 'application/json, */*;q=0.5', ...probe.headers },
-        ...(url.protocol === 'https:' && { rejectUnauthorized: !probe.insecure, servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname }),
-      }, (res) => {
-        phase = 'body';
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < MAX_BODY) chunks.push(c);
-          size += c.length;
-        });
-        res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, MAX_BODY) }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          method: 'GET',
+          signal,
+          agent: false,
+          headers: { 'user-agent': 'warroom-health', accept: 'application/json, */*;q=0.5', ...probe.headers },
+          ...(url.protocol === 'https:' && {
+            rejectUnauthorized: !probe.insecure,
+            servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname,
+          }),
+        },
+        (res) => {
+          phase = 'body';
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < MAX_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, MAX_BODY) }));
+          res.on('error', reject);
+        },
+      );
       req.on('socket', (s: Socket) => {
-        const connected = () => { phase = url.protocol === 'https:' ? 'tls' : 'response'; };
-        if (!s.connecting) connected(); else s.once('connect', connected);
-        s.once('secureConnect', () => { phase = 'response'; });
+        const connected = () => {
+          phase = url.protocol === 'https:' ? 'tls' : 'response';
+        };
+        if (!s.connecting) connected();
+        else s.once('connect', connected);
+        s.once('secureConnect', () => {
+          phase = 'response';
+        });
       });
       req.on('error', reject);
       req.end();
@@ -192,7 +262,11 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
     const text = body.toString('utf8');
     let json: unknown = undefined;
     if (/json/i.test(String(res.headers['content-type'] ?? '')) || /^\s*[[{]/.test(text)) {
-      try { json = JSON.parse(text); } catch { evidence.bodyNotJson = true; }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        evidence.bodyNotJson = true;
+      }
     }
     const problems: string[] = [];
     let state: CheckState = 'up';
@@ -206,7 +280,11 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
       evidence.readiness = r;
       // The payload itself, for "diagnose app" and the health board, when it is small; secrets are redacted.
       if (text.length <= 16_384) {
-        try { evidence.body = JSON.parse(redactText(text)); } catch { /* redaction broke the JSON: keep the readiness fields only */ }
+        try {
+          evidence.body = JSON.parse(redactText(text));
+        } catch {
+          /* redaction broke the JSON: keep the readiness fields only */
+        }
       }
       const failing = Object.entries(r.dependencies).filter(([, v]) => !OK_WORDS.has(v));
       if (failing.length) {
@@ -234,10 +312,14 @@ export async function checkHttp(service: string, probe: HttpProbe, opts: CheckOp
     const where = `${url.host}`;
     let msg: string;
     if (err.name === 'AbortError' || signal.aborted) {
-      msg = phase === 'connect' ? `could not connect to ${where} within ${timeoutMs} ms`
-        : phase === 'tls' ? `TLS handshake with ${where} did not finish within ${timeoutMs} ms`
-          : phase === 'response' ? `connected to ${where} but it sent no response within ${timeoutMs} ms (accepts and never answers)`
-            : `response body from ${where} did not finish within ${timeoutMs} ms`;
+      msg =
+        phase === 'connect'
+          ? `could not connect to ${where} within ${timeoutMs} ms`
+          : phase === 'tls'
+            ? `TLS handshake with ${where} did not finish within ${timeoutMs} ms`
+            : phase === 'response'
+              ? `connected to ${where} but it sent no response within ${timeoutMs} ms (accepts and never answers)`
+              : `response body from ${where} did not finish within ${timeoutMs} ms`;
     } else if (err.code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(err.code)) {
       msg = `TLS certificate of ${where} rejected: ${err.code} ${err.message}`;
     } else {

@@ -18,11 +18,17 @@ export function describeDsn(dsn: string): string {
 export function describePgError(e: unknown, where: string, timeoutMs: number): string {
   const err = e as { code?: string; message?: string };
   switch (err.code) {
-    case '28P01': case '28000': return `authentication failed at ${where}: ${err.message}`;
-    case '3D000': return `${where}: ${err.message}`;
-    case '53300': return `${where} refuses new connections: too many clients (max_connections reached)`;
-    case '57P03': return `${where} is starting up or shutting down (cannot connect now)`;
-    case '57014': return `${where}: query cancelled by statement_timeout (${timeoutMs} ms)`;
+    case '28P01':
+    case '28000':
+      return `authentication failed at ${where}: ${err.message}`;
+    case '3D000':
+      return `${where}: ${err.message}`;
+    case '53300':
+      return `${where} refuses new connections: too many clients (max_connections reached)`;
+    case '57P03':
+      return `${where} is starting up or shutting down (cannot connect now)`;
+    case '57014':
+      return `${where}: query cancelled by statement_timeout (${timeoutMs} ms)`;
   }
   if (/timeout/i.test(err.message ?? '')) return `no answer from ${where} within ${timeoutMs} ms`;
   if (err.code && /^E[A-Z]+$/.test(err.code)) return describeNetError(e, where, timeoutMs);
@@ -59,12 +65,16 @@ export async function checkPostgres(service: string, dsn: string, opts: CheckOpt
   const { signal, timeoutMs } = checkSignal(opts);
   const where = describeDsn(dsn);
   let client: pg.Client | undefined;
-  const onAbort = () => { void client?.end().catch(() => {}); };
+  const onAbort = () => {
+    void client?.end().catch(() => {});
+  };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     client = await connectPostgres(dsn, timeoutMs, 'warroom-health');
     if (signal.aborted) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
-    const r = await client.query<{ one: number; version: string; recovery: boolean }>("select 1 as one, current_setting('server_version') as version, pg_is_in_recovery() as recovery");
+    const r = await client.query<{ one: number; version: string; recovery: boolean }>(
+      "select 1 as one, current_setting('server_version') as version, pg_is_in_recovery() as recovery",
+    );
     return result(service, 'postgres', where, 'up', start, { serverVersion: r.rows[0].version, inRecovery: r.rows[0].recovery });
   } catch (e) {
     const code = (e as { code?: string }).code ?? null;

@@ -15,12 +15,20 @@ import type { CheckOptions, CheckResult } from './types.js';
  */
 export function connectRedis(url: string, timeoutMs: number): Redis & { lastError?: Error } {
   const r: Redis & { lastError?: Error } = new Redis(url, {
-    lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
-    enableReadyCheck: false, connectionName: 'warroom', disconnectTimeout: 0,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    connectionName: 'warroom',
+    disconnectTimeout: 0,
   });
   // connect() rejects with a bare "Connection is closed"; the cause (refused, WRONGPASS) arrives as an event.
-  r.on('error', (e: Error) => { r.lastError = e; });
+  r.on('error', (e: Error) => {
+    r.lastError = e;
+  });
   return r;
 }
 
@@ -37,7 +45,8 @@ export async function causeOf(r: { lastError?: Error }, e: unknown): Promise<unk
 export function describeRedisError(e: unknown, where: string, timeoutMs: number): string {
   const err = e as NodeJS.ErrnoException;
   const m = err.message ?? String(e);
-  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(m)) return `authentication failed at ${where}: ${m.replace(/^ReplyError: /, '')}`;
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(m))
+    return `authentication failed at ${where}: ${m.replace(/^ReplyError: /, '')}`;
   if (/Command timed out|ETIMEDOUT|connect ETIMEDOUT/i.test(m)) return `no answer from ${where} within ${timeoutMs} ms`;
   if (/LOADING/.test(m)) return `${where} is loading its dataset into memory`;
   if (err.code && /^E[A-Z]+$/.test(err.code)) return describeNetError(e, where, timeoutMs);
@@ -51,11 +60,34 @@ export async function checkRedis(service: string, url: string, opts: CheckOption
   const where = describeDsn(url);
   const r = connectRedis(url, timeoutMs);
   try {
-    const pong = await raceSignal((async () => { await r.connect(); return r.ping(); })(), signal, () => Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
-    return result(service, 'redis', where, pong === 'PONG' ? 'up' : 'degraded', start, { reply: pong }, pong === 'PONG' ? undefined : `PING answered ${pong}`);
+    const pong = await raceSignal(
+      (async () => {
+        await r.connect();
+        return r.ping();
+      })(),
+      signal,
+      () => Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }),
+    );
+    return result(
+      service,
+      'redis',
+      where,
+      pong === 'PONG' ? 'up' : 'degraded',
+      start,
+      { reply: pong },
+      pong === 'PONG' ? undefined : `PING answered ${pong}`,
+    );
   } catch (e) {
     const cause = await causeOf(r, e);
-    return result(service, 'redis', where, 'down', start, { code: (cause as NodeJS.ErrnoException).code ?? null }, describeRedisError(cause, where, timeoutMs));
+    return result(
+      service,
+      'redis',
+      where,
+      'down',
+      start,
+      { code: (cause as NodeJS.ErrnoException).code ?? null },
+      describeRedisError(cause, where, timeoutMs),
+    );
   } finally {
     r.disconnect();
   }

@@ -40,7 +40,17 @@ export interface ServiceLogOptions {
 
 /** Reads the service's configured log source for the recent window through the logs area's analyser. */
 export async function analyzeServiceLogs(name: string, svc: ServiceConfig, opts: ServiceLogOptions): Promise<ServiceLogSummary> {
-  const empty: ServiceLogSummary = { available: false, window: opts.since, lines: 0, errors: 0, errorRatePct: null, topEndpoint: null, spike: false, spikeSummary: null, summary: [] };
+  const empty: ServiceLogSummary = {
+    available: false,
+    window: opts.since,
+    lines: 0,
+    errors: 0,
+    errorRatePct: null,
+    topEndpoint: null,
+    spike: false,
+    spikeSummary: null,
+    summary: [],
+  };
   if (!svc.logs) return { ...empty, reason: 'no log source configured', summary: ['no log source configured for this service'] };
   const timeoutMs = opts.timeoutMs ?? 5000;
   try {
@@ -54,14 +64,22 @@ export async function analyzeServiceLogs(name: string, svc: ServiceConfig, opts:
     const errors = a.errorEvents;
     const top = a.topFailingEndpoints[0];
     const s: ServiceLogSummary = {
-      available: true, window: opts.since, lines, errors,
+      available: true,
+      window: opts.since,
+      lines,
+      errors,
       errorRatePct: lines ? Math.round((errors / lines) * 1000) / 10 : null,
       topEndpoint: top ? top.endpoint : null,
-      spike: !!a.spike, spikeSummary: a.spike?.summary ?? null, summary: [],
+      spike: !!a.spike,
+      spikeSummary: a.spike?.summary ?? null,
+      summary: [],
     };
-    s.summary.push(`logs, last ${opts.since}: ${errors} error(s) in ${lines} line(s)${s.errorRatePct !== null ? ` (${s.errorRatePct}%)` : ''}`);
+    s.summary.push(
+      `logs, last ${opts.since}: ${errors} error(s) in ${lines} line(s)${s.errorRatePct !== null ? ` (${s.errorRatePct}%)` : ''}`,
+    );
     if (top) s.summary.push(`top failing endpoint: ${top.endpoint} (${top.errors} errors of ${top.requests} requests)`);
-    if (a.signatures[0]) s.summary.push(`most frequent error: ${a.signatures[0].type}: ${a.signatures[0].template} (${a.signatures[0].count}×)`);
+    if (a.signatures[0])
+      s.summary.push(`most frequent error: ${a.signatures[0].type}: ${a.signatures[0].template} (${a.signatures[0].count}×)`);
     if (a.spike) s.summary.push(`spike: ${a.spike.summary}`);
     return s;
   } catch (e) {
@@ -91,12 +109,18 @@ export async function observeServiceLogs(name: string, svc: ServiceConfig, o: Ob
   const at = o.now.getTime();
   const start = at - o.windowMs;
   const cut = Math.max(start, at - o.currentWindowMs);
-  const slice = (from: number, to: number) => (to > from ? analyzeLogs(svc, { since: new Date(from), until: new Date(to) }, { redact: o.redact, name, top: 50, workers: 0 }).then((a) => toWindow(a, from, to, o.excludePaths ?? [])) : Promise.resolve(null));
+  const slice = (from: number, to: number) =>
+    to > from
+      ? analyzeLogs(svc, { since: new Date(from), until: new Date(to) }, { redact: o.redact, name, top: 50, workers: 0 }).then((a) =>
+          toWindow(a, from, to, o.excludePaths ?? []),
+        )
+      : Promise.resolve(null);
   const deployMs = o.deployAt ? Date.parse(o.deployAt) : NaN;
   try {
     const [before, now, afterDeploy, beforeDeploy] = await raceSignal(
       Promise.all([
-        slice(start, cut), slice(cut, at + 1),
+        slice(start, cut),
+        slice(cut, at + 1),
         Number.isFinite(deployMs) ? slice(deployMs, at + 1) : Promise.resolve(null),
         Number.isFinite(deployMs) ? slice(Math.max(start, deployMs - 30 * 60_000), deployMs) : Promise.resolve(null),
       ]),
@@ -109,10 +133,21 @@ export async function observeServiceLogs(name: string, svc: ServiceConfig, o: Ob
     const sample = now?.lines ? now : before;
     if (sample && sample.lines > 0 && (sample.undated ?? 0) >= sample.lines && svc.logs.file) {
       let lastWrite = 0;
-      try { lastWrite = Math.max(0, ...resolveLogFiles([svc.logs.file].flat(), { rotated: false }).map((f) => f.mtimeMs)); } catch { /* unreadable: treated as old */ }
+      try {
+        lastWrite = Math.max(0, ...resolveLogFiles([svc.logs.file].flat(), { rotated: false }).map((f) => f.mtimeMs));
+      } catch {
+        /* unreadable: treated as old */
+      }
       const written = lastWrite >= at - o.currentWindowMs;
       const empty = { ...sample, lines: 0, errors: 0, endpoints: [], latency: [], signatures: [] };
-      return { available: true, undated: true, before: written ? null : sample, now: written ? sample : empty, afterDeploy: null, beforeDeploy: null };
+      return {
+        available: true,
+        undated: true,
+        before: written ? null : sample,
+        now: written ? sample : empty,
+        afterDeploy: null,
+        beforeDeploy: null,
+      };
     }
     return { available: true, before, now, afterDeploy, beforeDeploy };
   } catch (e) {
@@ -129,10 +164,22 @@ function toWindow(a: LogAnalysis, from: number, to: number, exclude: string[]): 
   const probeRequests = a.latency.filter((l) => excluded(l.endpoint)).reduce((n, l) => n + l.count, 0);
   const probeErrors = probe.reduce((n, e) => n + e.errors, 0);
   return {
-    since: new Date(from).toISOString(), until: new Date(Math.min(to, Date.now())).toISOString(),
-    lines: Math.max(0, a.totals.linesInWindow - probeRequests), errors: Math.max(0, a.errorEvents - probeErrors), undated: a.totals.undated,
-    endpoints: a.topFailingEndpoints.filter((e) => !excluded(e.endpoint)).map((e) => ({ endpoint: e.endpoint, requests: e.requests, errors: e.errors, statuses: e.statuses })),
+    since: new Date(from).toISOString(),
+    until: new Date(Math.min(to, Date.now())).toISOString(),
+    lines: Math.max(0, a.totals.linesInWindow - probeRequests),
+    errors: Math.max(0, a.errorEvents - probeErrors),
+    undated: a.totals.undated,
+    endpoints: a.topFailingEndpoints
+      .filter((e) => !excluded(e.endpoint))
+      .map((e) => ({ endpoint: e.endpoint, requests: e.requests, errors: e.errors, statuses: e.statuses })),
     latency: a.latency.filter((l) => !excluded(l.endpoint)).map((l) => ({ endpoint: l.endpoint, count: l.count, p50: l.p50, p95: l.p95 })),
-    signatures: a.signatures.map((s) => ({ type: s.type, template: s.template, count: s.count, firstSeen: s.firstSeen, lastSeen: s.lastSeen, sample: s.sample })),
+    signatures: a.signatures.map((s) => ({
+      type: s.type,
+      template: s.template,
+      count: s.count,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      sample: s.sample,
+    })),
   };
 }

@@ -15,7 +15,11 @@ export async function checkTcp(service: string, hostPort: string, opts: CheckOpt
   try {
     const address = await new Promise<string | undefined>((resolve, reject) => {
       const s = connect({ host: hp.host, port: hp.port, signal });
-      s.once('connect', () => { const a = s.remoteAddress; s.destroy(); resolve(a); });
+      s.once('connect', () => {
+        const a = s.remoteAddress;
+        s.destroy();
+        resolve(a);
+      });
       s.once('error', reject);
     });
     return result(service, 'tcp', hostPort, 'up', start, { address });

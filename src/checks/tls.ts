@@ -29,22 +29,35 @@ export async function checkTls(service: string, hostSpec: string, opts: TlsOptio
   }
   const target = `${hp.host}:${hp.port}`;
   try {
-    const { cert, authorized, authError, protocol } = await new Promise<{ cert: PeerCertificate; authorized: boolean; authError: string | null; protocol: string | null }>((resolve, reject) => {
+    const { cert, authorized, authError, protocol } = await new Promise<{
+      cert: PeerCertificate;
+      authorized: boolean;
+      authError: string | null;
+      protocol: string | null;
+    }>((resolve, reject) => {
       const s = connect({
-        host: hp.host, port: hp.port, rejectUnauthorized: false,
+        host: hp.host,
+        port: hp.port,
+        rejectUnauthorized: false,
         servername: isIP(hp.host) ? undefined : hp.host,
         ...(opts.ca && { ca: opts.ca }),
       });
       s.once('secureConnect', () => {
         const c = s.getPeerCertificate(false);
-        const out = { cert: c, authorized: s.authorized, authError: s.authorizationError ? String(s.authorizationError) : null, protocol: s.getProtocol() };
+        const out = {
+          cert: c,
+          authorized: s.authorized,
+          authError: s.authorizationError ? String(s.authorizationError) : null,
+          protocol: s.getProtocol(),
+        };
         s.destroy();
         resolve(out);
       });
       s.once('error', reject);
       // tls.connect takes no signal: destroy the socket ourselves on timeout or deadline.
       const abort = () => s.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-      if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true });
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
       s.once('close', () => signal.removeEventListener('abort', abort));
     });
     if (!cert || !cert.valid_to) return result(service, 'tls', target, 'down', start, {}, `${target} presented no certificate`);
@@ -58,23 +71,45 @@ export async function checkTls(service: string, hostSpec: string, opts: TlsOptio
     // Node folds the hostname check into authorizationError; we report that one separately.
     const chainError = authorized || authError === 'CERT_HAS_EXPIRED' || authError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : authError;
     const evidence: Record<string, unknown> = {
-      subject: cert.subject?.CN ?? null, issuer: cert.issuer?.CN ?? cert.issuer?.O ?? null,
-      validFrom: notBefore.toISOString(), validTo: notAfter.toISOString(), daysLeft,
-      expired: notAfter.getTime() <= now, notYetValid: notBefore.getTime() > now,
-      chainError, hostnameError: hostErr ? hostErr.message : null, protocol, fingerprint256: cert.fingerprint256,
+      subject: cert.subject?.CN ?? null,
+      issuer: cert.issuer?.CN ?? cert.issuer?.O ?? null,
+      validFrom: notBefore.toISOString(),
+      validTo: notAfter.toISOString(),
+      daysLeft,
+      expired: notAfter.getTime() <= now,
+      notYetValid: notBefore.getTime() > now,
+      chainError,
+      hostnameError: hostErr ? hostErr.message : null,
+      protocol,
+      fingerprint256: cert.fingerprint256,
       warnDays,
     };
     const problems: string[] = [];
     let state: CheckState = 'up';
-    if (evidence.expired) { state = 'down'; problems.push(`certificate expired ${Math.abs(daysLeft)} days ago (${notAfter.toISOString()})`); }
-    else if (evidence.notYetValid) { state = 'down'; problems.push(`certificate not valid until ${notBefore.toISOString()}`); }
-    else if (daysLeft <= warnDays) { state = 'degraded'; problems.push(`certificate expires in ${daysLeft} days (${notAfter.toISOString()})`); }
-    if (chainError) { state = 'down'; problems.push(`certificate chain not trusted: ${chainError}`); }
-    if (hostErr) { state = 'down'; problems.push(`hostname mismatch: ${hostErr.message}`); }
+    if (evidence.expired) {
+      state = 'down';
+      problems.push(`certificate expired ${Math.abs(daysLeft)} days ago (${notAfter.toISOString()})`);
+    } else if (evidence.notYetValid) {
+      state = 'down';
+      problems.push(`certificate not valid until ${notBefore.toISOString()}`);
+    } else if (daysLeft <= warnDays) {
+      state = 'degraded';
+      problems.push(`certificate expires in ${daysLeft} days (${notAfter.toISOString()})`);
+    }
+    if (chainError) {
+      state = 'down';
+      problems.push(`certificate chain not trusted: ${chainError}`);
+    }
+    if (hostErr) {
+      state = 'down';
+      problems.push(`hostname mismatch: ${hostErr.message}`);
+    }
     return result(service, 'tls', target, state, start, evidence, problems.length ? problems.join('; ') : undefined);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const msg = signal.aborted ? `TLS connection to ${target} did not complete within ${timeoutMs} ms` : describeNetError(e, target, timeoutMs);
+    const msg = signal.aborted
+      ? `TLS connection to ${target} did not complete within ${timeoutMs} ms`
+      : describeNetError(e, target, timeoutMs);
     return result(service, 'tls', target, 'down', start, { code: err.code ?? (signal.aborted ? 'TIMEOUT' : null) }, msg);
   }
 }

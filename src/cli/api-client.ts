@@ -6,9 +6,20 @@ import type { Runtime } from './runtime.js';
  * Server errors come back as the same WarroomError codes the local store would raise, so a
  * command behaves the same against either.
  */
-export async function callApi<T>(rt: Runtime, base: string, method: string, path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+export async function callApi<T>(
+  rt: Runtime,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { timeoutMs?: number } = {},
+): Promise<T> {
   const token = rt.io.env.WARROOM_TOKEN;
-  if (!token) throw new WarroomError('UNAUTHORIZED', 'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role responder"');
+  if (!token)
+    throw new WarroomError(
+      'UNAUTHORIZED',
+      'WARROOM_TOKEN is not set; create one on the server with "warroom token create --role responder"',
+    );
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1${path}`, {
@@ -30,8 +41,12 @@ export async function callApi<T>(rt: Runtime, base: string, method: string, path
     throw new WarroomError('UNAVAILABLE', `the server at ${base} answered ${res.status} with something that is not JSON`);
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: ErrorCode; message?: string; field?: string; details?: Record<string, unknown> } } | null)?.error;
-    throw new WarroomError(err?.code ?? 'UNAVAILABLE', err?.message ?? `server answered ${res.status}`, { field: err?.field, details: err?.details });
+    const err = (json as { error?: { code?: ErrorCode; message?: string; field?: string; details?: Record<string, unknown> } } | null)
+      ?.error;
+    throw new WarroomError(err?.code ?? 'UNAVAILABLE', err?.message ?? `server answered ${res.status}`, {
+      field: err?.field,
+      details: err?.details,
+    });
   }
   return json as T;
 }

@@ -23,7 +23,8 @@ const TIMEOUT_MS = {
 
 /** A running server's REST API, through the one HTTP client (src/cli/api-client.ts). */
 export function httpBackend(rt: Runtime, base: string): Backend {
-  const call = <T>(method: string, path: string, body?: unknown, timeoutMs = TIMEOUT_MS.write): Promise<T> => callApi<T>(rt, base, method, path, body, { timeoutMs });
+  const call = <T>(method: string, path: string, body?: unknown, timeoutMs = TIMEOUT_MS.write): Promise<T> =>
+    callApi<T>(rt, base, method, path, body, { timeoutMs });
   const enc = encodeURIComponent;
   const inc = (id: string) => `/incidents/${enc(id)}`;
   const review = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, body, TIMEOUT_MS.review);
@@ -63,17 +64,32 @@ export function httpBackend(rt: Runtime, base: string): Backend {
     removeWhy: (id, n) => review('DELETE', `${inc(id)}/postmortem/whys/${enc(String(n))}`),
     submit: (id) => review('POST', `${inc(id)}/postmortem/submit`),
     publish: (id) => review('POST', `${inc(id)}/postmortem/publish`),
-    listPostmortems: async (o) => (await review<{ postmortems: PostmortemSummary[] }>('GET', `/postmortems${q({ overdue: o.overdue })}`)).postmortems,
+    listPostmortems: async (o) =>
+      (await review<{ postmortems: PostmortemSummary[] }>('GET', `/postmortems${q({ overdue: o.overdue })}`)).postmortems,
     remind: (o) => review('POST', '/postmortems/remind', { dryRun: o.dryRun }),
     addAction: (id, i) => review('POST', `${inc(id)}/action-items`, i),
-    listActions: async (f) => (await review<{ actionItems: ActionItemView[] }>('GET', `/action-items${q({ overdue: f.overdue, owner: f.owner, incident: f.incident, status: f.status })}`)).actionItems,
+    listActions: async (f) =>
+      (
+        await review<{ actionItems: ActionItemView[] }>(
+          'GET',
+          `/action-items${q({ overdue: f.overdue, owner: f.owner, incident: f.incident, status: f.status })}`,
+        )
+      ).actionItems,
     doneAction: (id) => review('POST', `/action-items/${enc(id)}/done`),
     stats: (since) => review('GET', `/stats${q({ since })}`),
 
     // The checks run from the server's network, with the server's config: only its configured services.
-    runTriage: (i) => call('POST', '/triage', { incident: i.incident, services: i.services, timeout: i.timeoutMs === undefined ? undefined : `${i.timeoutMs}ms` }, TIMEOUT_MS.triage),
-    getTriageReport: (id, o) => call('GET', id === 'latest' ? `/triage/latest${q({ incident: o.incident })}` : `/triage/${id}`, undefined, TIMEOUT_MS.triage),
-    listTriageReports: async (o) => (await call<{ reports: TriageListItem[] }>('GET', `/triage${q({ incident: o.incident })}`, undefined, TIMEOUT_MS.triage)).reports,
+    runTriage: (i) =>
+      call(
+        'POST',
+        '/triage',
+        { incident: i.incident, services: i.services, timeout: i.timeoutMs === undefined ? undefined : `${i.timeoutMs}ms` },
+        TIMEOUT_MS.triage,
+      ),
+    getTriageReport: (id, o) =>
+      call('GET', id === 'latest' ? `/triage/latest${q({ incident: o.incident })}` : `/triage/${id}`, undefined, TIMEOUT_MS.triage),
+    listTriageReports: async (o) =>
+      (await call<{ reports: TriageListItem[] }>('GET', `/triage${q({ incident: o.incident })}`, undefined, TIMEOUT_MS.triage)).reports,
 
     // The server runs the action for the incident in the URL; nothing is streamed back.
     runAction: ({ incident, ...body }) => call('POST', `${inc(String(incident))}/actions`, body, TIMEOUT_MS.action),

@@ -38,15 +38,25 @@ export async function localBackend(rt: Runtime): Promise<Backend> {
     },
     listOutbox: async (f) => (await import('../app/manage-outbox.js')).listOutboxMessages(ctx, f),
     retryOutbox: async (id) => {
-      const [{ retryOutboxMessage }, { OutboxWorker }, { coordinationSettings }] = await Promise.all([import('../app/manage-outbox.js'), import('../notify/outbox-worker.js'), import('../notify/settings.js')]);
+      const [{ retryOutboxMessage }, { OutboxWorker }, { coordinationSettings }] = await Promise.all([
+        import('../app/manage-outbox.js'),
+        import('../notify/outbox-worker.js'),
+        import('../notify/settings.js'),
+      ]);
       const item = await retryOutboxMessage(ctx, id);
       // Without a server nothing else would send it: try now, in lane order, within the CLI wait.
-      const [after] = await new OutboxWorker({ store: ctx.store, config: ctx.config }).drain([item.id], coordinationSettings(ctx.config).cliWaitMs);
+      const [after] = await new OutboxWorker({ store: ctx.store, config: ctx.config }).drain(
+        [item.id],
+        coordinationSettings(ctx.config).cliWaitMs,
+      );
       return after;
     },
     contacts: async (f) => (await import('../app/show-contacts.js')).showContacts(ctx, f),
 
-    ensure: async (id) => { const r = await (await gen()).ensurePostmortem(ctx, id); return { created: r.created, postmortem: r.record }; },
+    ensure: async (id) => {
+      const r = await (await gen()).ensurePostmortem(ctx, id);
+      return { created: r.created, postmortem: r.record };
+    },
     model: async (id) => (await gen()).loadPostmortemModel(ctx, id),
     setSection: async (id, section, text) => (await pm()).setPostmortemSection(ctx, id, section, { text }),
     addWhy: async (id, why, because) => (await pm()).addPostmortemWhy(ctx, id, { why, because }),

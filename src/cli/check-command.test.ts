@@ -57,14 +57,20 @@ describe('checkWarroomCommands: commands the CLI rejects', () => {
 
 describe('checkWarroomCommands: finding the commands in a text', () => {
   it('ends a command at an unquoted parenthesis: prose may follow in parentheses', () => {
-    expect(checkWarroomCommands('Terminate the root blocker: warroom run kill-query --service db --pid 4242 (add --force for a superuser session)'))
-      .toEqual([{ command: 'warroom run kill-query --service db --pid 4242', ok: true }]);
+    expect(
+      checkWarroomCommands(
+        'Terminate the root blocker: warroom run kill-query --service db --pid 4242 (add --force for a superuser session)',
+      ),
+    ).toEqual([{ command: 'warroom run kill-query --service db --pid 4242', ok: true }]);
   });
 
   it('ends a command at the quote, backtick or parenthesis that encloses it, or at a semicolon', () => {
-    expect(checkWarroomCommands('Fix db first ("warroom diagnose app db"); api should recover with it')).toEqual([{ command: 'warroom diagnose app db', ok: true }]);
+    expect(checkWarroomCommands('Fix db first ("warroom diagnose app db"); api should recover with it')).toEqual([
+      { command: 'warroom diagnose app db', ok: true },
+    ]);
     expect(checkWarroomCommands('run `warroom health --service api` then (warroom list --all)')).toEqual([
-      { command: 'warroom health --service api', ok: true }, { command: 'warroom list --all', ok: true },
+      { command: 'warroom health --service api', ok: true },
+      { command: 'warroom list --all', ok: true },
     ]);
     expect(checkWarroomCommands('warroom health; warroom run restart api')).toEqual([
       { command: 'warroom health', ok: true },
@@ -79,15 +85,22 @@ describe('checkWarroomCommands: finding the commands in a text', () => {
 
   it('reads every command of a rule action, and the excess argument of the second', () => {
     const r = checkWarroomCommands('Check the process ("warroom diagnose app api"), restart if needed: warroom run restart api');
-    expect(r.map((c) => [c.command, c.ok])).toEqual([['warroom diagnose app api', true], ['warroom run restart api', false]]);
+    expect(r.map((c) => [c.command, c.ok])).toEqual([
+      ['warroom diagnose app api', true],
+      ['warroom run restart api', false],
+    ]);
   });
 
   it('sees a pipe inside a quoted suggestion as the shell would', () => {
-    expect(one('Check it individually ("warroom diagnose postgres|redis")')).toMatchObject({ command: 'warroom diagnose postgres|redis', ok: false, error: 'shell operator |: not one warroom command' });
+    expect(one('Check it individually ("warroom diagnose postgres|redis")')).toMatchObject({
+      command: 'warroom diagnose postgres|redis',
+      ok: false,
+      error: 'shell operator |: not one warroom command',
+    });
   });
 
   it('finds nothing where warroom is not a command word', () => {
-    expect(checkWarroomCommands('Check memory use (docker stats) and edit warroom.yaml; warroom-health and warroom\'s logs')).toEqual([]);
+    expect(checkWarroomCommands("Check memory use (docker stats) and edit warroom.yaml; warroom-health and warroom's logs")).toEqual([]);
     expect(checkWarroomCommands('')).toEqual([]);
   });
 });

@@ -92,14 +92,19 @@ function findEnd(text: string, start: number): { end: number; unterminated?: '"'
   return quote ? { end: text.length, unterminated: quote } : { end: text.length };
 }
 
-interface ShellVariable { variable: string }
+interface ShellVariable {
+  variable: string;
+}
 
 /** The reason the command would not run, or undefined when it would. */
 function checkArgv(command: string): string | undefined {
   const words = parse(command, (name: string): ShellVariable => ({ variable: name }));
   const argv: string[] = [];
   for (const w of words) {
-    if (typeof w === 'string') { argv.push(w); continue; }
+    if (typeof w === 'string') {
+      argv.push(w);
+      continue;
+    }
     const problem = shellProblem(w);
     if (problem) return problem;
   }

@@ -9,6 +9,13 @@ import type { Runtime } from './runtime.js';
  */
 export function checksContext(rt: Runtime): AppContext {
   const { config, policy } = rt.config();
-  const store = new Proxy({}, { get() { throw new Error('this command does not use the store'); } }) as Store;
+  const store = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('this command does not use the store');
+      },
+    },
+  ) as Store;
   return { actor: { name: rt.actorName(), role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy };
 }

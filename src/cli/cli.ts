@@ -18,7 +18,8 @@ async function main(argv: string[]) {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; everything else commander rejects is a usage error.
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
-      if (e.exitCode !== 0 && process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'VALIDATION', message: e.message.replace(/^error: /, '') } })}\n`);
+      if (e.exitCode !== 0 && process.argv.includes('--json'))
+        process.stdout.write(`${JSON.stringify({ error: { code: 'VALIDATION', message: e.message.replace(/^error: /, '') } })}\n`);
       return;
     }
     throw e;

@@ -21,14 +21,28 @@ export function dueLabel(io: CliIo, inc: IncidentView, now = Date.now()): string
 export function printIncidentList(io: CliIo, list: IncidentView[]): void {
   if (io.json) return printJson(io, { incidents: list });
   if (list.length === 0) return io.out('No incidents. (Use --all to include resolved ones.)');
-  io.out(table(list.map((i) => [i.id, severityLabel(io, i.severity), i.status, i.roles.commander ?? '-', formatDuration(i.derived.durationMs), dueLabel(io, i), i.title]),
-    ['ID', 'SEV', 'STATUS', 'COMMANDER', 'AGE', 'NEXT UPDATE', 'TITLE']));
+  io.out(
+    table(
+      list.map((i) => [
+        i.id,
+        severityLabel(io, i.severity),
+        i.status,
+        i.roles.commander ?? '-',
+        formatDuration(i.derived.durationMs),
+        dueLabel(io, i),
+        i.title,
+      ]),
+      ['ID', 'SEV', 'STATUS', 'COMMANDER', 'AGE', 'NEXT UPDATE', 'TITLE'],
+    ),
+  );
 }
 
 export function printTimeline(io: CliIo, entries: TimelineEntry[]): void {
   const p = paint(io);
   for (const e of entries) {
-    io.out(`${p.dim(short(e.at))}  ${p.cyan(e.kind.padEnd(15))} ${e.author}: ${e.text}${e.corrects ? p.dim(` (corrects #${e.corrects})`) : ''} ${p.dim(`#${e.id}`)}`);
+    io.out(
+      `${p.dim(short(e.at))}  ${p.cyan(e.kind.padEnd(15))} ${e.author}: ${e.text}${e.corrects ? p.dim(` (corrects #${e.corrects})`) : ''} ${p.dim(`#${e.id}`)}`,
+    );
   }
 }
 
@@ -46,7 +60,18 @@ export function printIncident(io: CliIo, d: IncidentDetail): void {
     ...(d.impact ? [['Impact', d.impact]] : []),
     ...(d.services.length ? [['Services', d.services.join(', ')]] : []),
     ['Next update', dueLabel(io, d)],
-    ['Response', d.derived.responseTargetMet === null ? 'awaiting acknowledgement' : d.derived.responseTargetMet ? `met (ack in ${formatDuration(d.derived.timeToAcknowledgeMs!)})` : p.red(d.derived.timeToAcknowledgeMs === null ? 'target missed, still unacknowledged' : `missed (ack in ${formatDuration(d.derived.timeToAcknowledgeMs)})`)],
+    [
+      'Response',
+      d.derived.responseTargetMet === null
+        ? 'awaiting acknowledgement'
+        : d.derived.responseTargetMet
+          ? `met (ack in ${formatDuration(d.derived.timeToAcknowledgeMs!)})`
+          : p.red(
+              d.derived.timeToAcknowledgeMs === null
+                ? 'target missed, still unacknowledged'
+                : `missed (ack in ${formatDuration(d.derived.timeToAcknowledgeMs)})`,
+            ),
+    ],
     ...(d.resolvedAt ? [['Resolved', `${short(d.resolvedAt)}${d.summary ? ` — ${d.summary}` : ''}`]] : []),
   ];
   io.out(table(rows.map(([k, v]) => [p.dim(k), v])));

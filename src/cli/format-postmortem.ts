@@ -5,7 +5,11 @@ import { paint, type CliIo } from './io.js';
 export function printWarnings(io: CliIo, warnings: BlamelessWarning[]): void {
   if (!warnings.length) return;
   const p = paint(io);
-  io.err(p.yellow(`Blameless check: ${warnings.length} sentence${warnings.length > 1 ? 's' : ''} may read as blaming a person (a suggestion, nothing was blocked):`));
+  io.err(
+    p.yellow(
+      `Blameless check: ${warnings.length} sentence${warnings.length > 1 ? 's' : ''} may read as blaming a person (a suggestion, nothing was blocked):`,
+    ),
+  );
   for (const w of warnings) io.err(`  ${w.field}: "${w.sentence}" — ${w.reason}`);
   io.err(`  ${warnings[0].suggestion}`);
 }

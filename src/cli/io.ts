@@ -18,12 +18,20 @@ export interface CliIo {
 export function processIo(json: boolean): CliIo {
   const color = !json && !!process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   return {
-    json, color,
-    out: (t) => { process.stdout.write(t.endsWith('\n') ? t : `${t}\n`); },
-    err: (t) => { process.stderr.write(t.endsWith('\n') ? t : `${t}\n`); },
-    cwd: process.cwd(), env: process.env,
+    json,
+    color,
+    out: (t) => {
+      process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+    },
+    err: (t) => {
+      process.stderr.write(t.endsWith('\n') ? t : `${t}\n`);
+    },
+    cwd: process.cwd(),
+    env: process.env,
     // Asked only by commands that prompt: the first look at process.stdin sets up the stream (~5 ms).
-    get interactive() { return !!process.stdin.isTTY; },
+    get interactive() {
+      return !!process.stdin.isTTY;
+    },
   };
 }
 
@@ -33,7 +41,9 @@ export function printJson(io: CliIo, value: unknown): void {
 
 export function paint(io: CliIo) {
   const id = (s: string) => s;
-  return io.color ? pc : { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id, magenta: id, blue: id, gray: id, redBright: id, bgRed: id, white: id };
+  return io.color
+    ? pc
+    : { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id, magenta: id, blue: id, gray: id, redBright: id, bgRed: id, white: id };
 }
 
 /** Aligned columns; width is measured without ANSI colour codes. */
@@ -42,8 +52,15 @@ export function table(rows: string[][], header?: string[]): string {
   // eslint-disable-next-line no-control-regex
   const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
   const widths: number[] = [];
-  for (const r of all) r.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, [...plain(c)].length); });
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...plain(c)].length))).join('  ').trimEnd();
+  for (const r of all)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, [...plain(c)].length);
+    });
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i] - [...plain(c)].length)))
+      .join('  ')
+      .trimEnd();
   return all.map(line).join('\n');
 }
 
@@ -56,7 +73,13 @@ export function reportError(io: CliIo, e: unknown): number {
   const code = EXIT_CODES[err.code] ?? EXIT_FAILURE;
   const message = redactText(err.message);
   if (io.json) {
-    io.out(JSON.stringify({ error: { code: err.code, message, ...(err.field && { field: err.field }), ...(err.details && { details: err.details }) } }, null, 2));
+    io.out(
+      JSON.stringify(
+        { error: { code: err.code, message, ...(err.field && { field: err.field }), ...(err.details && { details: err.details }) } },
+        null,
+        2,
+      ),
+    );
   } else {
     io.err(`${paint(io).red('error')}: ${message}`);
   }

@@ -19,16 +19,23 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.ou
 }
 
 /** "a, b or c" */
-const orList = (values: readonly string[]) => (values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : values.join(''));
+const orList = (values: readonly string[]) =>
+  values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : values.join('');
 
 /** One of a core constant's values: the same list commander offers as .choices(). */
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: () => `expected ${orList(values)}` });
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: () => `expected ${orList(values)}` });
 
 /** A time point ("10 minutes ago", ISO 8601) as ISO 8601, the option named in the problem. */
 export const timePoint = (field: string) => z.string().transform((v) => parseTimePoint(v, new Date(), field).toISOString());
 
 /** A whole number within bounds, given as text; `problem` words the refusal. */
-export const wholeNumber = (field: string, min: number, max: number, problem = (v: string) => `--${field}: expected a whole number from ${min} to ${max}, got "${v}"`) =>
+export const wholeNumber = (
+  field: string,
+  min: number,
+  max: number,
+  problem = (v: string) => `--${field}: expected a whole number from ${min} to ${max}, got "${v}"`,
+) =>
   z.string().transform((v) => {
     const n = Number(v);
     if (!/^\d+$/.test(v.trim()) || n < min || n > max) throw validation(problem(v), field);

@@ -41,14 +41,17 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
   let store: Store | undefined;
   let loader: LoaderModule | undefined;
   const rt: Runtime = {
-    io, opts,
+    io,
+    opts,
     async prepare() {
       // Zero set-up: without a config file, neither the YAML parser nor the schema is loaded.
       if (findConfigPath(opts.config, io.cwd, io.env)) loader = await import('../config/load-config.js');
     },
     config() {
       if (!loaded) {
-        loaded = loader ? loader.loadConfig({ path: opts.config, cwd: io.cwd, env: io.env }) : { path: null, config: {}, policy: buildSeverityPolicy() };
+        loaded = loader
+          ? loader.loadConfig({ path: opts.config, cwd: io.cwd, env: io.env })
+          : { path: null, config: {}, policy: buildSeverityPolicy() };
       }
       return loaded;
     },
@@ -86,7 +89,14 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
         rt.coordination = attachCliCoordination({ config, policy, store, err: io.err });
       }
       // The person at the terminal owns the local store, so they act as admin.
-      return { actor: { name: rt.actorName(), role: 'admin', via: 'cli' }, now: () => new Date(), store, config, policy, ...rt.coordination.hooks };
+      return {
+        actor: { name: rt.actorName(), role: 'admin', via: 'cli' },
+        now: () => new Date(),
+        store,
+        config,
+        policy,
+        ...rt.coordination.hooks,
+      };
     },
     async close() {
       await rt.coordination?.finish().catch((e: Error) => io.err(`warning: delivering queued messages failed: ${e.message}`));

@@ -19,30 +19,48 @@ function windowLine(label: string, w: LogWindow | null | undefined): string | nu
 
 export function findingLines(f: Finding): string[] {
   return [
-    `### [${f.severity}] ${f.service}: ${f.title}${f.kind === 'note' ? ' (note)' : f.root ? '' : ' (contributing)'}`, '',
+    `### [${f.severity}] ${f.service}: ${f.title}${f.kind === 'note' ? ' (note)' : f.root ? '' : ' (contributing)'}`,
+    '',
     `- Likely cause: ${f.cause}`,
     ...f.explains.map((e) => `- Explains: ${e}`),
     ...f.evidence.map((e) => `- Evidence: ${e}`),
     `- First action: ${f.action}`,
-    `- Rule: \`${f.rule}\`${f.pattern ? ` (seed pattern: ${f.pattern})` : ''}`, '',
+    `- Rule: \`${f.rule}\`${f.pattern ? ` (seed pattern: ${f.pattern})` : ''}`,
+    '',
   ];
 }
 
 export function triageMarkdown(r: TriageReport): string {
-  const lines = [`# Triage report #${r.id}`, '', `- At: ${r.createdAt} by ${r.actor} (${r.durationMs} ms)${r.incident ? `, incident ${r.incident}` : ''}`,
-    `- Suggested severity: **${r.suggestedSeverity ?? 'none'}**`, ...r.summary.map((s) => `- ${s}`), '', '## Findings', ''];
+  const lines = [
+    `# Triage report #${r.id}`,
+    '',
+    `- At: ${r.createdAt} by ${r.actor} (${r.durationMs} ms)${r.incident ? `, incident ${r.incident}` : ''}`,
+    `- Suggested severity: **${r.suggestedSeverity ?? 'none'}**`,
+    ...r.summary.map((s) => `- ${s}`),
+    '',
+    '## Findings',
+    '',
+  ];
   if (!causes(r).length) lines.push('No findings: nothing matches a known cause.', '');
   for (const f of [...causes(r), ...notes(r)]) lines.push(...findingLines(f));
   if (r.unexplained.length) lines.push('## Unexplained symptoms', '', ...r.unexplained.map((s) => `- ${s.text}`), '');
   lines.push('## Not seen (blind spots)', '', ...(r.blindSpots.length ? r.blindSpots.map((b) => `- ${b}`) : ['- none']), '');
   lines.push('## Recent changes', '');
   if (!r.recentChanges.length) lines.push('None recorded in the window.', '');
-  for (const d of r.recentChanges) lines.push(`- ${d.at} ${d.kind} ${d.service} ${d.version} by ${d.by}${d.description ? ` — ${d.description}` : ''}`);
+  for (const d of r.recentChanges)
+    lines.push(`- ${d.at} ${d.kind} ${d.service} ${d.version} by ${d.by}${d.description ? ` — ${d.description}` : ''}`);
   lines.push('', healthMarkdown(r.health).replace(/^# Health report/, '## Health'));
-  for (const [name, d] of Object.entries(r.diagnoses.postgres)) lines.push(`## PostgreSQL (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
+  for (const [name, d] of Object.entries(r.diagnoses.postgres))
+    lines.push(`## PostgreSQL (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
   for (const [name, d] of Object.entries(r.diagnoses.redis)) lines.push(`## Redis (${name})`, '', ...d.summary.map((s) => `- ${s}`), '');
   for (const [name, d] of Object.entries(r.diagnoses.logs)) {
-    const l = d.available ? [windowLine(`now (last ${formatMs(r.currentWindowMs)})`, d.now), windowLine('before', d.before), windowLine('since the latest deploy', d.afterDeploy)].filter(Boolean) : [`logs not read: ${d.reason}`];
+    const l = d.available
+      ? [
+          windowLine(`now (last ${formatMs(r.currentWindowMs)})`, d.now),
+          windowLine('before', d.before),
+          windowLine('since the latest deploy', d.afterDeploy),
+        ].filter(Boolean)
+      : [`logs not read: ${d.reason}`];
     lines.push(`## Logs (${name})`, '', ...l.map((s) => `- ${s}`), '');
   }
   return `${lines.join('\n')}\n`;

@@ -16,38 +16,109 @@ const agree = (text: string, env: NodeJS.ProcessEnv = {}) => {
 describe('the two YAML readers', () => {
   it('agree on the starter config and on scalars the YAML 1.2 core schema reads', () => {
     agree(starter);
-    const { config } = agree([
-      'organization: "Acme"',
-      'server: { port: 0o17, host: 127.0.0.1 }',
-      'services:',
-      '  api:',
-      '    description: >',
-      '      folded',
-      '      text',
-      '    health:',
-      '      url: "http://127.0.0.1:8000/ready"',
-      '      expect_status: [200, 204]',
-      '      expect_json: { a: 0b101, b: 1_000, c: 0x1F, d: -0x1F, e: .5, f: -1.5e3, g: ~, h: yes, i: 2024-01-01, j: "12", k: +12, l: 007, m: True, n: NULL, o: 1., p: 0o8 }',
-      '    timeout: 2s',
-      '    tcp: 127.0.0.1:5432',
-      '  db: { postgres: "postgres://${PGUSER:-app}@127.0.0.1:5432/${PGDB}", depends_on: [] }',
-      '',
-    ].join('\n'), { PGDB: 'main' });
+    const { config } = agree(
+      [
+        'organization: "Acme"',
+        'server: { port: 0o17, host: 127.0.0.1 }',
+        'services:',
+        '  api:',
+        '    description: >',
+        '      folded',
+        '      text',
+        '    health:',
+        '      url: "http://127.0.0.1:8000/ready"',
+        '      expect_status: [200, 204]',
+        '      expect_json: { a: 0b101, b: 1_000, c: 0x1F, d: -0x1F, e: .5, f: -1.5e3, g: ~, h: yes, i: 2024-01-01, j: "12", k: +12, l: 007, m: True, n: NULL, o: 1., p: 0o8 }',
+        '    timeout: 2s',
+        '    tcp: 127.0.0.1:5432',
+        '  db: { postgres: "postgres://${PGUSER:-app}@127.0.0.1:5432/${PGDB}", depends_on: [] }',
+        '',
+      ].join('\n'),
+      { PGDB: 'main' },
+    );
     // The values `yaml` gives (js-yaml's own schema reads 0b101 and -0x1F as numbers).
     expect(config!.server!.port).toBe(15);
     expect(config!.services!.db.postgres).toBe('postgres://app@127.0.0.1:5432/main');
-    expect(config!.services!.api.health).toMatchObject({ expect_json: {
-      a: '0b101', b: '1_000', c: 31, d: '-0x1F', e: 0.5, f: -1500, g: null, h: 'yes', i: '2024-01-01', j: '12', k: 12, l: 7, m: true, n: null, o: 1, p: '0o8',
-    } });
+    expect(config!.services!.api.health).toMatchObject({
+      expect_json: {
+        a: '0b101',
+        b: '1_000',
+        c: 31,
+        d: '-0x1F',
+        e: 0.5,
+        f: -1500,
+        g: null,
+        h: 'yes',
+        i: '2024-01-01',
+        j: '12',
+        k: 12,
+        l: 7,
+        m: true,
+        n: null,
+        o: 1,
+        p: '0o8',
+      },
+    });
   });
 
   it('agree on 500 files of random scalars and keys', () => {
-    const scalars = ['a', 'x y', '"q"', "'it''s'", '1', '-1', '+1', '01', '0o17', '0o8', '0x1f', '-0x1', '0b1', '1_0', '1.5', '.5', '-.5', '1.', '1e3', '1E-3', '.inf', '-.Inf', '.nan', 'nan', '~', 'null', 'Null', 'nUll', 'true', 'TRUE', 'tRue', 'no', 'on', '2024-01-01', '12:30', '"${X}"', '${X:-d}', 'http://h:1/p?q=1#f', 'a #c', '""', '"\\t\\u00e9"', '=', '<<', 'a:b', '"a:b"', 'é 中', '-0', '1.2.3', '"multi\n          line"', '>\n          folded\n          text'];
+    const scalars = [
+      'a',
+      'x y',
+      '"q"',
+      "'it''s'",
+      '1',
+      '-1',
+      '+1',
+      '01',
+      '0o17',
+      '0o8',
+      '0x1f',
+      '-0x1',
+      '0b1',
+      '1_0',
+      '1.5',
+      '.5',
+      '-.5',
+      '1.',
+      '1e3',
+      '1E-3',
+      '.inf',
+      '-.Inf',
+      '.nan',
+      'nan',
+      '~',
+      'null',
+      'Null',
+      'nUll',
+      'true',
+      'TRUE',
+      'tRue',
+      'no',
+      'on',
+      '2024-01-01',
+      '12:30',
+      '"${X}"',
+      '${X:-d}',
+      'http://h:1/p?q=1#f',
+      'a #c',
+      '""',
+      '"\\t\\u00e9"',
+      '=',
+      '<<',
+      'a:b',
+      '"a:b"',
+      'é 中',
+      '-0',
+      '1.2.3',
+      '"multi\n          line"',
+      '>\n          folded\n          text',
+    ];
     const keys = ['k', 'true', '1', '1.50', '0x1F', '"null"', "'~'", 'a b', 'K', '<<', 'on', 'y', '"a:b"', '-1'];
     let seed = 42;
     const next = () => (seed = (seed * 48271) % 2147483647);
     for (let i = 0; i < 500; i++) {
-      const ks = [...keys].sort(() => next() % 3 - 1).slice(0, 5);
+      const ks = [...keys].sort(() => (next() % 3) - 1).slice(0, 5);
       const entries = ks.map((k) => `        ${k}: ${scalars[next() % scalars.length]}`);
       agree(`services:\n  s:\n    health:\n      url: http://127.0.0.1:1/\n      expect_json:\n${entries.join('\n')}\n`, { X: 'x' });
     }
@@ -61,12 +132,15 @@ describe('the two YAML readers', () => {
       'services: [unclosed\n',
       'services:\n  api:\n    health: http://x/\n    depends_on: [nothing]\n',
       'just a string\n',
-    ]) expect(agree(text).problems.length).toBeGreaterThan(0);
+    ])
+      expect(agree(text).problems.length).toBeGreaterThan(0);
     expect(parseConfigText('services:\n  api:\n    helth: http://x/\n').problems[0]).toMatchObject({ path: 'services.api', line: 3 });
   });
 
   it('leave anchors, aliases, tags and directives to `yaml`', () => {
-    const { config } = agree('x: &probe { url: "http://127.0.0.1:1/" }\n'.replace('x:', 'services:\n  a:\n    health:') + '  b:\n    health: *probe\n');
+    const { config } = agree(
+      'x: &probe { url: "http://127.0.0.1:1/" }\n'.replace('x:', 'services:\n  a:\n    health:') + '  b:\n    health: *probe\n',
+    );
     expect(config!.services!.b.health).toEqual({ url: 'http://127.0.0.1:1/' });
     expect(agree('organization: !!str 12\n').config!.organization).toBe('12');
     expect(agree('%YAML 1.2\n---\norganization: x\n').config!.organization).toBe('x');

@@ -31,9 +31,14 @@ export function loadConfig(opts: { path?: string; cwd?: string; env?: NodeJS.Pro
   const text = readFileSync(path, 'utf8');
   const { config, problems } = parseConfigText(text, env);
   if (problems.length) {
-    throw new WarroomError('VALIDATION', `${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`, {
-      field: problems[0].path, details: { problems },
-    });
+    throw new WarroomError(
+      'VALIDATION',
+      `${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`,
+      {
+        field: problems[0].path,
+        details: { problems },
+      },
+    );
   }
   return { path, config: config!, policy: policyFromConfig(config!) };
 }
@@ -62,27 +67,35 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
  * puts the next item in the inner sequence). Some ordinary text matches too (" & ", " : " in a
  * sentence): such a file is merely read the slower way.
  */
-const LEFT_TO_YAML = new RegExp([
-  /(?:^|[\s[\]{},])[&*!]/, // anchor, alias, tag
-  /^[%\ufeff]/, // directive, byte order mark
-  /(?:^|[\s{,])(?:~|null|Null|NULL)?[ \t]*:(?=\s|$)/, // null key
-  /(?:^|[\s{,[])\?(?=\s|$)/, // explicit key
-  /[\]}][ \t]*:(?=\s|$)/, // collection as key
-  /(?:^|[ \t])-[ \t]+-[ \t]*(?:#.*)?$/, // empty item of a sequence in a sequence
-].map((r) => r.source).join('|'), 'm');
+const LEFT_TO_YAML = new RegExp(
+  [
+    /(?:^|[\s[\]{},])[&*!]/, // anchor, alias, tag
+    /^[%\ufeff]/, // directive, byte order mark
+    /(?:^|[\s{,])(?:~|null|Null|NULL)?[ \t]*:(?=\s|$)/, // null key
+    /(?:^|[\s{,[])\?(?=\s|$)/, // explicit key
+    /[\]}][ \t]*:(?=\s|$)/, // collection as key
+    /(?:^|[ \t])-[ \t]+-[ \t]*(?:#.*)?$/, // empty item of a sequence in a sequence
+  ]
+    .map((r) => r.source)
+    .join('|'),
+  'm',
+);
 
 /** js-yaml with the scalars of the YAML 1.2 core schema exactly as `yaml` reads them (js-yaml's own also reads 0b101 and -0x1F as numbers). */
 const CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [
-    yamlTypes.null, yamlTypes.bool,
+    yamlTypes.null,
+    yamlTypes.bool,
     new Type('tag:yaml.org,2002:int', {
       kind: 'scalar',
       resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
-      construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+      construct: (s: string) =>
+        s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10),
     }),
     new Type('tag:yaml.org,2002:float', {
       kind: 'scalar',
-      resolve: (s: string) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s),
+      resolve: (s: string) =>
+        /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s),
       construct: (s: string) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : parseFloat(s)),
     }),
   ],
@@ -115,7 +128,12 @@ export function parseConfigWithLines(text: string, env: NodeJS.ProcessEnv = proc
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length) {
     // One syntax error cascades into dozens; the first few say where to look.
-    return { config: null, problems: doc.errors.slice(0, 3).map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: lineOf(e.pos[0]) })) };
+    return {
+      config: null,
+      problems: doc.errors
+        .slice(0, 3)
+        .map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: lineOf(e.pos[0]) })),
+    };
   }
   const problems: ConfigProblem[] = [];
   // ${ENV} substitution happens on parsed scalars, never on the raw text, so a value cannot inject YAML.
@@ -125,7 +143,11 @@ export function parseConfigWithLines(text: string, env: NodeJS.ProcessEnv = proc
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) {
     const deps = [...checkDependsOn(parsed.data), ...checkCoordinationConfig(parsed.data)];
-    if (deps.length) return { config: null, problems: deps.map((p) => ({ ...p, line: lineOf(nodeAt(doc.contents as Yaml.Node, p.path.split('.'))?.range?.[0]) })) };
+    if (deps.length)
+      return {
+        config: null,
+        problems: deps.map((p) => ({ ...p, line: lineOf(nodeAt(doc.contents as Yaml.Node, p.path.split('.'))?.range?.[0]) })),
+      };
     return { config: parsed.data, problems: [] };
   }
   for (const issue of parsed.error.issues) problems.push(toProblem(issue, doc.contents as Yaml.Node, lineOf));
@@ -197,23 +219,38 @@ function substituteEnvInValue(value: object, env: NodeJS.ProcessEnv): boolean {
   const o = value as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     const v = o[k];
-    if (typeof v === 'string' && v.includes('${')) o[k] = expandEnv(v, env, () => { ok = false; });
+    if (typeof v === 'string' && v.includes('${'))
+      o[k] = expandEnv(v, env, () => {
+        ok = false;
+      });
     else if (v && typeof v === 'object' && !substituteEnvInValue(v, env)) ok = false;
   }
   return ok;
 }
 
-function substituteEnv(node: Yaml.Node | null, path: string[], env: NodeJS.ProcessEnv, problems: ConfigProblem[], lineOf: (o: number | undefined) => number | undefined): void {
+function substituteEnv(
+  node: Yaml.Node | null,
+  path: string[],
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  lineOf: (o: number | undefined) => number | undefined,
+): void {
   const { isMap, isScalar, isSeq } = yaml();
   if (!node) return;
   if (isScalar(node)) {
     if (typeof node.value !== 'string' || !node.value.includes('${')) return;
     node.value = expandEnv(node.value, env, (name) => {
-      problems.push({ path: path.join('.'), message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)`, line: lineOf(node.range?.[0]) });
+      problems.push({
+        path: path.join('.'),
+        message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)`,
+        line: lineOf(node.range?.[0]),
+      });
     });
     return;
   }
-  if (isMap(node)) for (const p of node.items) substituteEnv(p.value as Yaml.Node | null, [...path, isScalar(p.key) ? String(p.key.value) : '?'], env, problems, lineOf);
+  if (isMap(node))
+    for (const p of node.items)
+      substituteEnv(p.value as Yaml.Node | null, [...path, isScalar(p.key) ? String(p.key.value) : '?'], env, problems, lineOf);
   else if (isSeq(node)) node.items.forEach((it, i) => substituteEnv(it as Yaml.Node, [...path, String(i)], env, problems, lineOf));
 }
 
@@ -222,7 +259,11 @@ function checkDependsOn(cfg: WarroomConfig): ConfigProblem[] {
   const names = new Set(Object.keys(cfg.services ?? {}));
   for (const [name, svc] of Object.entries(cfg.services ?? {})) {
     (svc.depends_on ?? []).forEach((d, i) => {
-      if (!names.has(d)) out.push({ path: `services.${name}.depends_on.${i}`, message: `unknown service "${d}" (known: ${[...names].join(', ') || 'none'})` });
+      if (!names.has(d))
+        out.push({
+          path: `services.${name}.depends_on.${i}`,
+          message: `unknown service "${d}" (known: ${[...names].join(', ') || 'none'})`,
+        });
     });
   }
   return out;

@@ -14,10 +14,13 @@ export const durationMs = z.union([z.number().int().nonnegative(), z.string()]).
 
 /** A URL string with one of the protocols; the message shows an example. */
 export const urlWith = (protocols: string[], example: string) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, { message: `expected a URL (${protocols.join(' or ')}//…), e.g. ${example}` });
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL (${protocols.join(' or ')}//…), e.g. ${example}` },
+  );

@@ -10,7 +10,13 @@ import { ACCESS_ROLES } from '../core/actor.js';
 const role = z.enum(ACCESS_ROLES);
 
 export const tokenSchema = z.object({
-  id: z.string(), name: z.string(), role, createdAt: z.string(), createdBy: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+  id: z.string(),
+  name: z.string(),
+  role,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
 });
 export const tokenListSchema = z.object({ tokens: z.array(tokenSchema) });
 /** The one answer that carries the secret. */
@@ -18,7 +24,13 @@ export const createdTokenSchema = tokenSchema.extend({ token: z.string() });
 
 export const userSchema = z.object({ name: z.string(), role, createdAt: z.string() });
 
-export const sessionSchema = z.object({ name: z.string(), role, via: z.string(), csrfToken: z.string().nullable(), expiresAt: z.string().nullable() });
+export const sessionSchema = z.object({
+  name: z.string(),
+  role,
+  via: z.string(),
+  csrfToken: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
 export const sessionStateSchema = z.object({ session: sessionSchema.nullable() });
 export const meSchema = z.object({ name: z.string(), role });
 

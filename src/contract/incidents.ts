@@ -37,7 +37,12 @@ export const incidentSchema = z.object({
   impact: z.string().nullable(),
   summary: z.string().nullable(),
   services: z.array(z.string()),
-  roles: z.object({ commander: z.string().nullable(), comms_lead: z.string().nullable(), scribe: z.string().nullable(), responders: z.array(z.string()) }),
+  roles: z.object({
+    commander: z.string().nullable(),
+    comms_lead: z.string().nullable(),
+    scribe: z.string().nullable(),
+    responders: z.array(z.string()),
+  }),
   createdBy: z.string(),
   declaredAt: z.string(),
   acknowledgedAt: z.string().nullable(),

@@ -12,16 +12,39 @@ import { formatDuration } from './time.js';
  */
 
 export const TEMPLATE_NAMES = [
-  'ic_initial', 'ic_update', 'ic_resolved',
-  'status_investigating', 'status_identified', 'status_monitoring', 'status_resolved',
-  'reminder_due', 'reminder_overdue', 'escalation', 'page', 'ticket', 'alerts_resolved',
+  'ic_initial',
+  'ic_update',
+  'ic_resolved',
+  'status_investigating',
+  'status_identified',
+  'status_monitoring',
+  'status_resolved',
+  'reminder_due',
+  'reminder_overdue',
+  'escalation',
+  'page',
+  'ticket',
+  'alerts_resolved',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** Fields every internal template may use. */
 const INTERNAL_FIELDS = [
-  'id', 'title', 'severity', 'priority', 'commander', 'comms_lead', 'start_time', 'duration', 'status', 'impact',
-  'services', 'next_update', 'cadence', 'url', 'organization',
+  'id',
+  'title',
+  'severity',
+  'priority',
+  'commander',
+  'comms_lead',
+  'start_time',
+  'duration',
+  'status',
+  'impact',
+  'services',
+  'next_update',
+  'cadence',
+  'url',
+  'organization',
 ] as const;
 /** Fields of the public status-page templates: nothing internal, no names. */
 const PUBLIC_FIELDS = ['description', 'impact', 'components', 'next_update_in', 'eta', 'organization'] as const;
@@ -69,16 +92,23 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
     'Status: Resolved',
     'Summary: {{summary}}',
   ].join('\n'),
-  status_investigating: 'We are investigating reports of {{description}}.\nUsers may experience {{impact}}.\nWe will provide an update within {{next_update_in}}.',
+  status_investigating:
+    'We are investigating reports of {{description}}.\nUsers may experience {{impact}}.\nWe will provide an update within {{next_update_in}}.',
   status_identified: 'The issue has been identified as {{description}}.\nWe are working on a fix. Estimated resolution: {{eta}}.',
-  status_monitoring: 'A fix has been implemented for {{description}} and we are monitoring the results.\nWe will provide an update within {{next_update_in}}.',
-  status_resolved: 'The issue affecting {{components}} has been resolved.\nThe root cause was {{description}}.\nWe apologize for the disruption and will publish a detailed post-mortem.',
-  reminder_due: 'UPDATE DUE: {{id}} {{title}} ({{severity}})\n{{commander}}: an update is due now ({{next_update}}, every {{cadence}}). Post one with: warroom update {{id}} --findings "…" --actions "…"\nLast update: {{last_update}}',
-  reminder_overdue: 'UPDATE OVERDUE by {{overdue_by}}: {{id}} {{title}} ({{severity}})\n{{commander}} (commander) and {{comms_lead}} (communications lead): stakeholders have had no update since {{last_update}}. Reminder {{reminder_count}}.',
-  escalation: 'ESCALATION level {{level}}: {{id}} {{title}} ({{severity}}) was not acknowledged within {{response_time}}. Paging {{targets}}. Acknowledge with: warroom ack {{id}}',
+  status_monitoring:
+    'A fix has been implemented for {{description}} and we are monitoring the results.\nWe will provide an update within {{next_update_in}}.',
+  status_resolved:
+    'The issue affecting {{components}} has been resolved.\nThe root cause was {{description}}.\nWe apologize for the disruption and will publish a detailed post-mortem.',
+  reminder_due:
+    'UPDATE DUE: {{id}} {{title}} ({{severity}})\n{{commander}}: an update is due now ({{next_update}}, every {{cadence}}). Post one with: warroom update {{id}} --findings "…" --actions "…"\nLast update: {{last_update}}',
+  reminder_overdue:
+    'UPDATE OVERDUE by {{overdue_by}}: {{id}} {{title}} ({{severity}})\n{{commander}} (commander) and {{comms_lead}} (communications lead): stakeholders have had no update since {{last_update}}. Reminder {{reminder_count}}.',
+  escalation:
+    'ESCALATION level {{level}}: {{id}} {{title}} ({{severity}}) was not acknowledged within {{response_time}}. Paging {{targets}}. Acknowledge with: warroom ack {{id}}',
   page: '{{severity}} {{id}}: {{title}} — {{impact}}',
   ticket: '{{id}}: {{title}} ({{severity}})\nImpact: {{impact}}\nServices: {{services}}\nAddress during normal working hours.',
-  alerts_resolved: 'All alerts attached to {{id}} {{title}} have resolved ({{alerts}}). {{commander}}: confirm recovery and resolve with: warroom resolve {{id}}',
+  alerts_resolved:
+    'All alerts attached to {{id}} {{title}} have resolved ({{alerts}}). {{commander}}: confirm recovery and resolve with: warroom resolve {{id}}',
 };
 
 type Token = [string, string, number, number, Token[]?, ...unknown[]];
@@ -106,7 +136,8 @@ export function checkTemplate(name: TemplateName, template: string): string | nu
   if (bad.length) return bad[0];
   const allowed = FIELDS[name];
   const unknown = [...names].filter((n) => !allowed.includes(n));
-  if (unknown.length) return `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{{${u}}}`).join(', ')} (available: ${allowed.join(', ')})`;
+  if (unknown.length)
+    return `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{{${u}}}`).join(', ')} (available: ${allowed.join(', ')})`;
   return null;
 }
 
@@ -123,7 +154,8 @@ export function renderTemplate(name: TemplateName, view: TemplateView, overrides
   const names = new Set<string>();
   collectNames(Mustache.parse(template) as unknown as Token[], names, []);
   for (const n of names) {
-    if (view[n] === undefined || view[n] === null) throw validation(`templates.${name}: field {{${n}}} has no value for this message`, `templates.${name}`);
+    if (view[n] === undefined || view[n] === null)
+      throw validation(`templates.${name}: field {{${n}}} has no value for this message`, `templates.${name}`);
   }
   return Mustache.render(template, view, {}, { escape: (s: string) => s }).trim();
 }
@@ -133,11 +165,21 @@ export function formatUtc(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-const STATUS_LABEL: Record<Status, string> = { investigating: 'Investigating', identified: 'Identified', mitigating: 'Mitigating', resolved: 'Resolved' };
+const STATUS_LABEL: Record<Status, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  mitigating: 'Mitigating',
+  resolved: 'Resolved',
+};
 export const statusLabel = (s: Status) => STATUS_LABEL[s];
 
 /** The fields of every internal template, computed from the incident and the clock. */
-export function buildIncidentView(inc: Incident, policy: SeverityPolicy, now: string, opts: { nextUpdateDueAt: string | null; url?: string | null; organization?: string | null }): TemplateView {
+export function buildIncidentView(
+  inc: Incident,
+  policy: SeverityPolicy,
+  now: string,
+  opts: { nextUpdateDueAt: string | null; url?: string | null; organization?: string | null },
+): TemplateView {
   const level = policy[inc.severity];
   const end = inc.resolvedAt ? Date.parse(inc.resolvedAt) : Date.parse(now);
   return {
@@ -168,7 +210,11 @@ export function publicStateFor(s: Status): PublicState {
 }
 
 /** Renders the public text from public facts only. The caller must never pass internal text. */
-export function renderPublicText(state: PublicState, view: { description: string; impact: string; components: string; next_update_in: string; eta: string; organization: string }, overrides: Partial<Record<TemplateName, string>> = {}): string {
+export function renderPublicText(
+  state: PublicState,
+  view: { description: string; impact: string; components: string; next_update_in: string; eta: string; organization: string },
+  overrides: Partial<Record<TemplateName, string>> = {},
+): string {
   return renderTemplate(`status_${state}` as TemplateName, view, overrides);
 }
 
@@ -201,12 +247,21 @@ export function postUpdate(inc: Incident, input: UpdateInput, actor: string, now
     next.status = to;
     if ((to === 'mitigating' || to === 'resolved') && !inc.mitigatedAt) next.mitigatedAt = now;
     if (to === 'resolved') next.resolvedAt = now;
-    entries.push({ at: now, author: actor, kind: 'status_change', text: `Status ${inc.status} → ${to} (with update)`, corrects: null, data: { from: inc.status, to } });
+    entries.push({
+      at: now,
+      author: actor,
+      kind: 'status_change',
+      text: `Status ${inc.status} → ${to} (with update)`,
+      corrects: null,
+      data: { from: inc.status, to },
+    });
   } else if (inc.status === 'resolved') {
     throw validation(`${inc.id} is resolved; there is nothing to update (reopen it first)`, 'status');
   }
   entries.push({
-    at: now, author: actor, kind: 'update',
+    at: now,
+    author: actor,
+    kind: 'update',
     text: `Update (${STATUS_LABEL[to]}): findings: ${findings} — actions: ${actions}`,
     corrects: null,
     data: { status: to, findings, actions, public: publicText, eta },

@@ -3,14 +3,7 @@
  * src/cli/exit-codes.ts and the server maps them to HTTP statuses in src/server/errors.ts —
  * one place each, so the two interfaces never disagree.
  */
-export type ErrorCode =
-  | 'NOT_FOUND'
-  | 'INVALID_TRANSITION'
-  | 'VALIDATION'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'UNAUTHORIZED'
-  | 'UNAVAILABLE';
+export type ErrorCode = 'NOT_FOUND' | 'INVALID_TRANSITION' | 'VALIDATION' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'UNAVAILABLE';
 
 export class WarroomError extends Error {
   readonly code: ErrorCode;

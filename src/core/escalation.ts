@@ -49,7 +49,11 @@ export function resolveOnCall(team: TeamContacts, nowIso: string): OnCall | null
 }
 
 /** The owning team: the first affected service with a team, else contacts.default_team, else the only team. */
-export function teamForIncident(contacts: ContactsMatrix, services: string[], serviceTeams: Record<string, string | undefined>): string | null {
+export function teamForIncident(
+  contacts: ContactsMatrix,
+  services: string[],
+  serviceTeams: Record<string, string | undefined>,
+): string | null {
   for (const s of services) {
     const t = serviceTeams[s];
     if (t && contacts.teams[t]) return t;
@@ -90,7 +94,13 @@ export interface ReachOptions {
   ticket: boolean;
 }
 
-function reach(contacts: ContactsMatrix, team: TeamContacts | undefined, person: string, action: ContactAction, ch: ReachOptions): string[] {
+function reach(
+  contacts: ContactsMatrix,
+  team: TeamContacts | undefined,
+  person: string,
+  action: ContactAction,
+  ch: ReachOptions,
+): string[] {
   const p = contacts.people?.[person];
   const via: string[] = [];
   if (action === 'ticket') return ch.ticket ? ['ticket'] : [];
@@ -105,16 +115,33 @@ function reach(contacts: ContactsMatrix, team: TeamContacts | undefined, person:
  * response-time window) pages the next person in the chain on-call → manager → escalation[],
  * skipping people already paged; past the end it pages the last person again.
  */
-export function planEscalation(policy: SeverityPolicy, severity: Severity, contacts: ContactsMatrix | undefined, teamName: string | null, nowIso: string, level: number, ch: ReachOptions): EscalationPlan {
+export function planEscalation(
+  policy: SeverityPolicy,
+  severity: Severity,
+  contacts: ContactsMatrix | undefined,
+  teamName: string | null,
+  nowIso: string,
+  level: number,
+  ch: ReachOptions,
+): EscalationPlan {
   const base: EscalationPlan = { severity, team: teamName, level, targets: [], problem: null, oncallUntil: null };
   if (!contacts || !teamName || !contacts.teams[teamName]) {
-    return { ...base, problem: contacts ? `no team owns this incident (set contacts.default_team or services.<name>.team)` : 'no contacts configured (contacts: in warroom.yaml)' };
+    return {
+      ...base,
+      problem: contacts
+        ? `no team owns this incident (set contacts.default_team or services.<name>.team)`
+        : 'no contacts configured (contacts: in warroom.yaml)',
+    };
   }
   const team = contacts.teams[teamName];
   const oncall = resolveOnCall(team, nowIso);
   base.oncallUntil = oncall?.until ?? null;
-  const make = (person: string | undefined, role: EscalationTarget['role'], action: ContactAction, step: EscalationTarget['step']): EscalationTarget | null =>
-    person ? { person, role, action, via: reach(contacts, team, person, action, ch), step } : null;
+  const make = (
+    person: string | undefined,
+    role: EscalationTarget['role'],
+    action: ContactAction,
+    step: EscalationTarget['step'],
+  ): EscalationTarget | null => (person ? { person, role, action, via: reach(contacts, team, person, action, ch), step } : null);
   const levelZero: EscalationTarget[] = [];
   const missing: string[] = [];
   for (const step of policy[severity].escalationSteps) {
@@ -123,11 +150,17 @@ export function planEscalation(policy: SeverityPolicy, severity: Severity, conta
     else if (step === 'page_manager') t = make(team.manager, 'manager', 'page', step);
     else if (step === 'notify_manager') t = make(team.manager, 'manager', 'notify', step);
     else if (step === 'notify_oncall_chat') t = make(oncall?.person, 'oncall', 'chat', step);
-    else if (step === 'create_ticket') t = { person: teamName, role: 'team', action: 'ticket', via: reach(contacts, team, teamName, 'ticket', ch), step };
+    else if (step === 'create_ticket')
+      t = { person: teamName, role: 'team', action: 'ticket', via: reach(contacts, team, teamName, 'ticket', ch), step };
     if (t) levelZero.push(t);
     else missing.push(step.includes('manager') ? 'manager' : 'on-call');
   }
-  if (level <= 0) return { ...base, targets: levelZero, problem: missing.length ? `team ${teamName} has no ${[...new Set(missing)].join(' or ')}` : null };
+  if (level <= 0)
+    return {
+      ...base,
+      targets: levelZero,
+      problem: missing.length ? `team ${teamName} has no ${[...new Set(missing)].join(' or ')}` : null,
+    };
   const paged = new Set(levelZero.filter((t) => t.action === 'page').map((t) => t.person));
   const chain: { person: string; role: EscalationTarget['role'] }[] = [];
   if (oncall) chain.push({ person: oncall.person, role: 'oncall' });

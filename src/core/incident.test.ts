@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, assignRole, changeSeverity, changeStatus, declareIncident, deriveFacts, parseIncidentId, reopenIncident, resolveIncident, type Incident } from './incident.js';
+import {
+  acknowledge,
+  assignRole,
+  changeSeverity,
+  changeStatus,
+  declareIncident,
+  deriveFacts,
+  parseIncidentId,
+  reopenIncident,
+  resolveIncident,
+  type Incident,
+} from './incident.js';
 import { buildSeverityPolicy, DEFAULT_SEVERITY_POLICY, parseSeverity } from './severity.js';
 import type { WarroomError } from './errors.js';
 

@@ -5,8 +5,15 @@ export const STATUSES = ['investigating', 'identified', 'mitigating', 'resolved'
 export type Status = (typeof STATUSES)[number];
 
 export const TIMELINE_KINDS = [
-  'detection', 'finding', 'action', 'decision', 'status_change',
-  'severity_change', 'role_change', 'update', 'note',
+  'detection',
+  'finding',
+  'action',
+  'decision',
+  'status_change',
+  'severity_change',
+  'role_change',
+  'update',
+  'note',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -81,7 +88,13 @@ export function parseStatus(input: string, field = 'status'): Status {
 
 export function parseRole(input: string, field = 'role'): IncidentRole {
   const s = String(input).trim().toLowerCase().replace(/[- ]/g, '_');
-  const alias: Record<string, IncidentRole> = { ic: 'commander', incident_commander: 'commander', comms: 'comms_lead', communications_lead: 'comms_lead', communications: 'comms_lead' };
+  const alias: Record<string, IncidentRole> = {
+    ic: 'commander',
+    incident_commander: 'commander',
+    comms: 'comms_lead',
+    communications_lead: 'comms_lead',
+    communications: 'comms_lead',
+  };
   const r = alias[s] ?? s;
   if ((ROLES as readonly string[]).includes(r)) return r as IncidentRole;
   throw validation(`${field}: unknown role "${input}" (expected one of ${ROLES.join(', ')})`, field);
@@ -105,8 +118,13 @@ export function checkPerson(value: string, field: string): string {
   return t;
 }
 
-const entry = (at: string, author: string, kind: TimelineKind, text: string, data: Record<string, unknown> | null = null): NewTimelineEntry =>
-  ({ at, author, kind, text, corrects: null, data });
+const entry = (
+  at: string,
+  author: string,
+  kind: TimelineKind,
+  text: string,
+  data: Record<string, unknown> | null = null,
+): NewTimelineEntry => ({ at, author, kind, text, corrects: null, data });
 
 export interface DeclareInput {
   title: string;
@@ -117,22 +135,41 @@ export interface DeclareInput {
 }
 
 /** Builds a new incident (without id/seq, which the store allocates) and its first entries. */
-export function declareIncident(input: DeclareInput, actor: string, now: string): { incident: Omit<Incident, 'id' | 'seq'>; entries: NewTimelineEntry[] } {
+export function declareIncident(
+  input: DeclareInput,
+  actor: string,
+  now: string,
+): { incident: Omit<Incident, 'id' | 'seq'>; entries: NewTimelineEntry[] } {
   const title = checkText(input.title, 'title', TITLE_MAX);
   if (/[\n\r]/.test(title)) throw validation('title: must be a single line', 'title');
   const impact = input.impact ? checkText(input.impact, 'impact') : null;
   const commander = input.commander ? checkPerson(input.commander, 'commander') : null;
   const services = [...new Set((input.services ?? []).map((s, i) => checkPerson(s, `services[${i}]`)))];
   const incident: Omit<Incident, 'id' | 'seq'> = {
-    title, severity: input.severity, status: 'investigating', impact, summary: null, services,
+    title,
+    severity: input.severity,
+    status: 'investigating',
+    impact,
+    summary: null,
+    services,
     roles: { commander, comms_lead: null, scribe: null, responders: [] },
-    createdBy: actor, declaredAt: now,
+    createdBy: actor,
+    declaredAt: now,
     // Naming a commander at declaration acknowledges the incident: someone owns it.
     acknowledgedAt: commander ? now : null,
-    mitigatedAt: null, resolvedAt: null, updatedAt: now,
+    mitigatedAt: null,
+    resolvedAt: null,
+    updatedAt: now,
   };
-  const entries = [entry(now, actor, 'detection', `Incident declared: ${title} (${input.severity})${impact ? ` — impact: ${impact}` : ''}`, { severity: input.severity, impact, services })];
-  if (commander) entries.push(entry(now, actor, 'role_change', `${commander} is incident commander`, { role: 'commander', to: commander, from: null }));
+  const entries = [
+    entry(now, actor, 'detection', `Incident declared: ${title} (${input.severity})${impact ? ` — impact: ${impact}` : ''}`, {
+      severity: input.severity,
+      impact,
+      services,
+    }),
+  ];
+  if (commander)
+    entries.push(entry(now, actor, 'role_change', `${commander} is incident commander`, { role: 'commander', to: commander, from: null }));
   return { incident, entries };
 }
 
@@ -157,18 +194,29 @@ export function resolveIncident(inc: Incident, actor: string, now: string, summa
 }
 
 export function reopenIncident(inc: Incident, actor: string, now: string, reason?: string | null): Change {
-  if (inc.status !== 'resolved') throw invalidTransition(`${inc.id} is not resolved (it is ${inc.status}); only a resolved incident can be reopened`, { from: inc.status, to: 'investigating' });
+  if (inc.status !== 'resolved')
+    throw invalidTransition(`${inc.id} is not resolved (it is ${inc.status}); only a resolved incident can be reopened`, {
+      from: inc.status,
+      to: 'investigating',
+    });
   const r = reason ? checkText(reason, 'reason') : null;
   return {
     incident: { ...inc, status: 'investigating', resolvedAt: null, updatedAt: now },
-    entries: [entry(now, actor, 'status_change', `Reopened: resolved → investigating${r ? `: ${r}` : ''}`, { from: 'resolved', to: 'investigating', reopen: true })],
+    entries: [
+      entry(now, actor, 'status_change', `Reopened: resolved → investigating${r ? `: ${r}` : ''}`, {
+        from: 'resolved',
+        to: 'investigating',
+        reopen: true,
+      }),
+    ],
   };
 }
 
 export function changeSeverity(inc: Incident, to: Severity, actor: string, now: string, reason: string): Change {
   const r = checkText(reason, 'reason');
   if (inc.severity === to) throw conflict(`${inc.id} is already ${to}`);
-  if (inc.status === 'resolved') throw invalidTransition(`${inc.id} is resolved; reopen it before changing its severity`, { from: inc.status });
+  if (inc.status === 'resolved')
+    throw invalidTransition(`${inc.id} is resolved; reopen it before changing its severity`, { from: inc.status });
   return {
     incident: { ...inc, severity: to, updatedAt: now },
     entries: [entry(now, actor, 'severity_change', `Severity ${inc.severity} → ${to}: ${r}`, { from: inc.severity, to, reason: r })],

@@ -5,8 +5,16 @@
 import type { Incident } from './incident.js';
 import { SEVERITIES, type Severity, type SeverityPolicy } from './severity.js';
 import {
-  computeCadence, computeDueAt, isActionOverdue, isReviewOverdue, peakSeverity, requiredReview,
-  type ActionItem, type PostmortemRecord, type PostmortemRules, type SeverityChange,
+  computeCadence,
+  computeDueAt,
+  isActionOverdue,
+  isReviewOverdue,
+  peakSeverity,
+  requiredReview,
+  type ActionItem,
+  type PostmortemRecord,
+  type PostmortemRules,
+  type SeverityChange,
 } from './postmortem.js';
 
 export interface TimingStats {
@@ -71,7 +79,11 @@ function timing(values: number[]): TimingStats {
   if (!values.length) return { count: 0, meanMs: null, medianMs: null };
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return { count: s.length, meanMs: Math.round(s.reduce((a, b) => a + b, 0) / s.length), medianMs: s.length % 2 ? s[mid] : Math.round((s[mid - 1] + s[mid]) / 2) };
+  return {
+    count: s.length,
+    meanMs: Math.round(s.reduce((a, b) => a + b, 0) / s.length),
+    medianMs: s.length % 2 ? s[mid] : Math.round((s[mid - 1] + s[mid]) / 2),
+  };
 }
 
 const perSeverity = <T>(f: () => T) => Object.fromEntries(SEVERITIES.map((s) => [s, f()])) as Record<Severity, T>;
@@ -81,9 +93,16 @@ export function computeInsights(x: InsightInput): Stats {
   const byService: Record<string, number> = {};
   const tta = perSeverity<number[]>(() => []);
   const ttr = perSeverity<number[]>(() => []);
-  let respMet = 0, respTotal = 0, cadMet = 0, cadTotal = 0, open = 0;
+  let respMet = 0,
+    respTotal = 0,
+    cadMet = 0,
+    cadTotal = 0,
+    open = 0;
   const pmStates = { none: 0, draft: 0, in_review: 0, published: 0 };
-  let required = 0, pmDue = 0, pmOnTime = 0, pmOverdue = 0;
+  let required = 0,
+    pmDue = 0,
+    pmOnTime = 0,
+    pmOverdue = 0;
   for (const inc of x.incidents) {
     bySeverity[inc.severity]++;
     for (const s of inc.services) byService[s] = (byService[s] ?? 0) + 1;
@@ -118,17 +137,22 @@ export function computeInsights(x: InsightInput): Stats {
     }
     if (isReviewOverdue({ state: pm?.state ?? 'draft', dueAt }, x.now)) pmOverdue++;
   }
-  let aOpen = 0, aOverdue = 0, aDone = 0;
+  let aOpen = 0,
+    aOverdue = 0,
+    aDone = 0;
   for (const a of x.actionItems) {
     if (a.status === 'done') aDone++;
     else aOpen++;
     if (isActionOverdue(a, x.now)) aOverdue++;
   }
   return {
-    since: x.since, until: x.now,
+    since: x.since,
+    until: x.now,
     incidents: { total: x.incidents.length, open, bySeverity, byService },
-    timeToAcknowledge: perSeverityMap(tta), timeToResolve: perSeverityMap(ttr),
-    responseTarget: ratio(respMet, respTotal), updateCadence: ratio(cadMet, cadTotal),
+    timeToAcknowledge: perSeverityMap(tta),
+    timeToResolve: perSeverityMap(ttr),
+    responseTarget: ratio(respMet, respTotal),
+    updateCadence: ratio(cadMet, cadTotal),
     postmortems: { required, byState: pmStates, onTime: ratio(pmOnTime, pmDue), overdue: pmOverdue },
     actionItems: { open: aOpen, overdue: aOverdue, done: aDone },
   };

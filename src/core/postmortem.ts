@@ -14,7 +14,14 @@ export type PostmortemState = (typeof POSTMORTEM_STATES)[number];
 export type PostmortemLevel = 'full' | 'lightweight';
 
 /** The sections people write (Timeline, Five Whys and Action items have their own shapes). */
-export const SECTION_KEYS = ['summary', 'impact', 'root_cause', 'contributing_factors', 'what_went_well', 'what_could_be_improved'] as const;
+export const SECTION_KEYS = [
+  'summary',
+  'impact',
+  'root_cause',
+  'contributing_factors',
+  'what_went_well',
+  'what_could_be_improved',
+] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
 export const SECTION_TITLES: Record<SectionKey, string> = {
@@ -32,7 +39,8 @@ const LIGHTWEIGHT_SECTIONS: readonly SectionKey[] = ['summary', 'impact', 'root_
 const PROMPTS: Record<SectionKey, string> = {
   summary: 'Say in two or three sentences what happened, when, and what users experienced.',
   impact: 'Who was affected, how many, for how long, and what they could not do (errors, latency, data).',
-  root_cause: 'The fundamental reason the incident occurred, in terms of systems and processes. The last answer of the Five Whys is usually it.',
+  root_cause:
+    'The fundamental reason the incident occurred, in terms of systems and processes. The last answer of the Five Whys is usually it.',
   contributing_factors: 'Other conditions that made the incident possible or worse: missing alerts, slow rollback, unclear runbook, load.',
   what_went_well: 'Effective parts of the response worth keeping: fast detection, a clean rollback, clear updates.',
   what_could_be_improved: 'Gaps in detection, response or tooling. Each one should become an action item with an owner.',
@@ -41,10 +49,23 @@ const PROMPTS: Record<SectionKey, string> = {
 /** Where the 'section' names of the CLI and API come from: root-cause, root_cause and "Root cause" all work. */
 export function parseSectionKey(input: string, field = 'section'): SectionKey {
   const k = String(input).trim().toLowerCase().replace(/[- ]+/g, '_');
-  const alias: Record<string, SectionKey> = { rootcause: 'root_cause', cause: 'root_cause', contributing: 'contributing_factors', factors: 'contributing_factors', went_well: 'what_went_well', well: 'what_went_well', improve: 'what_could_be_improved', improvements: 'what_could_be_improved', could_be_improved: 'what_could_be_improved' };
+  const alias: Record<string, SectionKey> = {
+    rootcause: 'root_cause',
+    cause: 'root_cause',
+    contributing: 'contributing_factors',
+    factors: 'contributing_factors',
+    went_well: 'what_went_well',
+    well: 'what_went_well',
+    improve: 'what_could_be_improved',
+    improvements: 'what_could_be_improved',
+    could_be_improved: 'what_could_be_improved',
+  };
   const key = alias[k] ?? k;
   if ((SECTION_KEYS as readonly string[]).includes(key)) return key as SectionKey;
-  throw validation(`${field}: unknown section "${input}" (expected one of ${SECTION_KEYS.map((s) => s.replace(/_/g, '-')).join(', ')})`, field);
+  throw validation(
+    `${field}: unknown section "${input}" (expected one of ${SECTION_KEYS.map((s) => s.replace(/_/g, '-')).join(', ')})`,
+    field,
+  );
 }
 
 export interface Why {
@@ -116,7 +137,8 @@ export function listSeverityChanges(timeline: TimelineEntry[]): SeverityChange[]
     if (e.kind !== 'severity_change' || !e.data) continue;
     const from = String(e.data.from ?? '');
     const to = String(e.data.to ?? '');
-    if (isSeverity(from) && isSeverity(to)) out.push({ at: e.at, from, to, reason: typeof e.data.reason === 'string' ? e.data.reason : null, author: e.author });
+    if (isSeverity(from) && isSeverity(to))
+      out.push({ at: e.at, from, to, reason: typeof e.data.reason === 'string' ? e.data.reason : null, author: e.author });
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
@@ -136,31 +158,60 @@ export function requiredReview(severity: Severity, policy: SeverityPolicy): 'ful
   return policy[severity].postmortem;
 }
 
-export function computeDueAt(level: PostmortemLevel, required: boolean, resolvedAt: string | null, rules: PostmortemRules = {}): string | null {
+export function computeDueAt(
+  level: PostmortemLevel,
+  required: boolean,
+  resolvedAt: string | null,
+  rules: PostmortemRules = {},
+): string | null {
   if (!required || !resolvedAt) return null;
-  const after = level === 'full' ? rules.dueAfterMs ?? DEFAULT_DUE_AFTER_MS : rules.lightweightDueAfterMs ?? null;
+  const after = level === 'full' ? (rules.dueAfterMs ?? DEFAULT_DUE_AFTER_MS) : (rules.lightweightDueAfterMs ?? null);
   return after === null || after === undefined ? null : new Date(Date.parse(resolvedAt) + after).toISOString();
 }
 
 // ── Lifecycle ────────────────────────────────────────────────────────────────
 
 /** Starts the review of a resolved incident. */
-export function startPostmortem(inc: Incident, timeline: TimelineEntry[], policy: SeverityPolicy, rules: PostmortemRules, actor: string, now: string): PostmortemRecord {
+export function startPostmortem(
+  inc: Incident,
+  timeline: TimelineEntry[],
+  policy: SeverityPolicy,
+  rules: PostmortemRules,
+  actor: string,
+  now: string,
+): PostmortemRecord {
   if (inc.status !== 'resolved' || !inc.resolvedAt) {
-    throw invalidTransition(`${inc.id} is ${inc.status}, not resolved: a post-mortem reviews a resolved incident (run "warroom resolve ${inc.id}" first)`, { field: 'id', status: inc.status });
+    throw invalidTransition(
+      `${inc.id} is ${inc.status}, not resolved: a post-mortem reviews a resolved incident (run "warroom resolve ${inc.id}" first)`,
+      { field: 'id', status: inc.status },
+    );
   }
   const peak = peakSeverity(inc, listSeverityChanges(timeline));
   const req = requiredReview(peak, policy);
   const level: PostmortemLevel = req === 'full' ? 'full' : 'lightweight';
   return {
-    incidentId: inc.id, state: 'draft', level, sections: {}, whys: [],
+    incidentId: inc.id,
+    state: 'draft',
+    level,
+    sections: {},
+    whys: [],
     dueAt: computeDueAt(level, req !== 'none', inc.resolvedAt, rules),
-    createdAt: now, createdBy: actor, updatedAt: now, submittedAt: null, publishedAt: null, publishedBy: null, remindedAt: null,
+    createdAt: now,
+    createdBy: actor,
+    updatedAt: now,
+    submittedAt: null,
+    publishedAt: null,
+    publishedBy: null,
+    remindedAt: null,
   };
 }
 
 function assertEditable(pm: PostmortemRecord): void {
-  if (pm.state === 'published') throw invalidTransition(`the post-mortem of ${pm.incidentId} is published; published reviews are not edited (add an action item or a note instead)`, { state: pm.state });
+  if (pm.state === 'published')
+    throw invalidTransition(
+      `the post-mortem of ${pm.incidentId} is published; published reviews are not edited (add an action item or a note instead)`,
+      { state: pm.state },
+    );
 }
 
 /** Writes a section; an empty text clears it back to its prompt. */
@@ -184,23 +235,30 @@ export function addWhy(pm: PostmortemRecord, why: string, because: string, now: 
 /** Removes the n-th why (1-based, as shown). */
 export function removeWhy(pm: PostmortemRecord, n: number, now: string): PostmortemRecord {
   assertEditable(pm);
-  if (!Number.isInteger(n) || n < 1 || n > pm.whys.length) throw validation(`index: expected a step from 1 to ${pm.whys.length}, got ${n}`, 'index');
+  if (!Number.isInteger(n) || n < 1 || n > pm.whys.length)
+    throw validation(`index: expected a step from 1 to ${pm.whys.length}, got ${n}`, 'index');
   return { ...pm, whys: pm.whys.filter((_, i) => i !== n - 1), updatedAt: now };
 }
 
 /** draft → in_review. A review needs a written root cause, and a full review at least one action item. */
 export function submitForReview(pm: PostmortemRecord, actionItemCount: number, now: string): PostmortemRecord {
-  if (pm.state !== 'draft') throw invalidTransition(`the post-mortem of ${pm.incidentId} is ${pm.state}, not draft`, { from: pm.state, to: 'in_review' });
+  if (pm.state !== 'draft')
+    throw invalidTransition(`the post-mortem of ${pm.incidentId} is ${pm.state}, not draft`, { from: pm.state, to: 'in_review' });
   const missing: string[] = [];
   if (!pm.sections.root_cause) missing.push('root-cause (warroom postmortem ID set root-cause --file rc.md)');
   if (pm.level === 'full' && actionItemCount === 0) missing.push('an action item (warroom action add ID "..." --owner NAME --due DATE)');
-  if (missing.length) throw invalidTransition(`the post-mortem of ${pm.incidentId} cannot go to review yet; it needs ${missing.join(' and ')}`, { missing });
+  if (missing.length)
+    throw invalidTransition(`the post-mortem of ${pm.incidentId} cannot go to review yet; it needs ${missing.join(' and ')}`, { missing });
   return { ...pm, state: 'in_review', submittedAt: now, updatedAt: now };
 }
 
 /** in_review → published. */
 export function publishPostmortem(pm: PostmortemRecord, actor: string, now: string): PostmortemRecord {
-  if (pm.state !== 'in_review') throw invalidTransition(`the post-mortem of ${pm.incidentId} is ${pm.state}; only a review in_review can be published (submit it first)`, { from: pm.state, to: 'published' });
+  if (pm.state !== 'in_review')
+    throw invalidTransition(
+      `the post-mortem of ${pm.incidentId} is ${pm.state}; only a review in_review can be published (submit it first)`,
+      { from: pm.state, to: 'published' },
+    );
   return { ...pm, state: 'published', publishedAt: now, publishedBy: actor, updatedAt: now };
 }
 
@@ -211,7 +269,9 @@ export function isReviewOverdue(pm: Pick<PostmortemRecord, 'state' | 'dueAt'>, n
 // ── Action items ─────────────────────────────────────────────────────────────
 
 export function parseActionKind(input: string | undefined, field = 'kind'): ActionKind {
-  const k = String(input ?? 'fix').trim().toLowerCase();
+  const k = String(input ?? 'fix')
+    .trim()
+    .toLowerCase();
   if ((ACTION_KINDS as readonly string[]).includes(k)) return k as ActionKind;
   throw validation(`${field}: unknown kind "${input}" (expected one of ${ACTION_KINDS.join(', ')})`, field);
 }
@@ -221,7 +281,8 @@ export function parseDueDate(input: string, now: string, field = 'due'): string 
   const s = String(input).trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(s);
   const d = m ? new Date(s.length === 10 ? `${s}T00:00:00Z` : s) : null;
-  if (!m || !d || Number.isNaN(d.getTime())) throw validation(`${field}: "${input}" is not a date (expected YYYY-MM-DD, e.g. 2026-12-01)`, field);
+  if (!m || !d || Number.isNaN(d.getTime()))
+    throw validation(`${field}: "${input}" is not a date (expected YYYY-MM-DD, e.g. 2026-12-01)`, field);
   const day = d.toISOString().slice(0, 10);
   if (s.length === 10 && day !== s) throw validation(`${field}: "${input}" is not a calendar date`, field);
   if (day < now.slice(0, 10)) throw validation(`${field}: ${day} is in the past (today is ${now.slice(0, 10)} UTC)`, field);
@@ -229,7 +290,8 @@ export function parseDueDate(input: string, now: string, field = 'due'): string 
 }
 
 /** Overdue once the due day has passed in UTC. */
-export const isActionOverdue = (a: Pick<ActionItem, 'status' | 'dueDate'>, now: string) => a.status === 'open' && a.dueDate < now.slice(0, 10);
+export const isActionOverdue = (a: Pick<ActionItem, 'status' | 'dueDate'>, now: string) =>
+  a.status === 'open' && a.dueDate < now.slice(0, 10);
 
 // ── Durations and targets ────────────────────────────────────────────────────
 
@@ -286,7 +348,13 @@ export interface CadenceFacts {
  * began; an escalation inside a gap brings the next update due forward (an incident escalated
  * from SEV3 to SEV1 owes an update 15 minutes after the escalation, not 2 hours after the last).
  */
-export function computeCadence(inc: Pick<Incident, 'severity' | 'declaredAt' | 'resolvedAt'>, updateTimes: string[], changes: SeverityChange[], policy: SeverityPolicy, now: string): CadenceFacts {
+export function computeCadence(
+  inc: Pick<Incident, 'severity' | 'declaredAt' | 'resolvedAt'>,
+  updateTimes: string[],
+  changes: SeverityChange[],
+  policy: SeverityPolicy,
+  now: string,
+): CadenceFacts {
   const sorted = [...updateTimes].sort();
   const end = inc.resolvedAt ?? now;
   const initial = changes.length ? changes[0].from : inc.severity;
@@ -313,7 +381,8 @@ export function computeCadence(inc: Pick<Incident, 'severity' | 'declaredAt' | '
       }
     }
     if (gap > maxGap) maxGap = gap;
-    if (from + gap > deadline) misses.push({ from: points[i], to: points[i + 1], gapMs: gap, cadenceMs: policy[sev].updateCadenceMs, severity: sev });
+    if (from + gap > deadline)
+      misses.push({ from: points[i], to: points[i + 1], gapMs: gap, cadenceMs: policy[sev].updateCadenceMs, severity: sev });
   }
   return { updatesSent: sorted.length, maxGapMs: maxGap, met: misses.length === 0, misses };
 }
@@ -449,7 +518,13 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
   const updates: PostmortemModel['updates'] = [];
   const decisions: PostmortemModel['decisions'] = [];
   const roleChanges: PostmortemModel['roleChanges'] = [];
-  const people = new Set<string>([inc.createdBy, ...(inc.roles.commander ? [inc.roles.commander] : []), ...(inc.roles.comms_lead ? [inc.roles.comms_lead] : []), ...(inc.roles.scribe ? [inc.roles.scribe] : []), ...inc.roles.responders]);
+  const people = new Set<string>([
+    inc.createdBy,
+    ...(inc.roles.commander ? [inc.roles.commander] : []),
+    ...(inc.roles.comms_lead ? [inc.roles.comms_lead] : []),
+    ...(inc.roles.scribe ? [inc.roles.scribe] : []),
+    ...inc.roles.responders,
+  ]);
   let status = 'investigating';
   for (let i = 0; i < timeline.length; i++) {
     const e = timeline[i];
@@ -458,7 +533,17 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
     const text = red(e.text);
     const phase: Phase = e.kind === 'detection' ? 'detection' : phaseOf(status);
     const off = Date.parse(e.at) - startMs;
-    rows[i] = { id: e.id, at: e.at, time: formatUtcMinute(e.at), offset: `T${off < 0 ? '-' : '+'}${formatDuration(Math.abs(off))}`, phase, kind: e.kind, author: e.author, text, corrects: e.corrects };
+    rows[i] = {
+      id: e.id,
+      at: e.at,
+      time: formatUtcMinute(e.at),
+      offset: `T${off < 0 ? '-' : '+'}${formatDuration(Math.abs(off))}`,
+      phase,
+      kind: e.kind,
+      author: e.author,
+      text,
+      corrects: e.corrects,
+    };
     const brief = { at: e.at, author: e.author, text };
     if (e.kind === 'finding') findings.push(brief);
     else if (e.kind === 'update') updates.push(brief);
@@ -469,7 +554,13 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
 
   // Targets are judged against the severity declared: that is what the responders were held to.
   const level0 = policy[changes.length ? changes[0].from : inc.severity];
-  const cadence = computeCadence(inc, updates.map((u) => u.at), changes, policy, now);
+  const cadence = computeCadence(
+    inc,
+    updates.map((u) => u.at),
+    changes,
+    policy,
+    now,
+  );
   const tta = durations.tta.ms;
   const responseTargetMet = tta !== null ? tta <= level0.responseTimeMs : null;
 
@@ -485,28 +576,42 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
       ...(durations.ttd.ms && durations.ttd.ms > 0 ? [`Impact began ${durations.ttd.text} before the incident was declared.`] : []),
     ],
     what_went_well: [
-      ...(responseTargetMet === true ? [`Acknowledged in ${durations.tta.text}, within the ${formatDuration(level0.responseTimeMs)} response target.`] : []),
+      ...(responseTargetMet === true
+        ? [`Acknowledged in ${durations.tta.text}, within the ${formatDuration(level0.responseTimeMs)} response target.`]
+        : []),
       ...(cadence.met && cadence.updatesSent > 0 ? [`All ${cadence.updatesSent} updates kept the update cadence.`] : []),
     ],
     what_could_be_improved: [
       ...(responseTargetMet === false ? [`Acknowledgement took ${durations.tta.text}, beyond the response target.`] : []),
       ...(tta === null && input.source !== 'report' ? ['Nobody acknowledged the incident as commander.'] : []),
-      ...cadence.misses.slice(0, 20).map((m) => `${formatDuration(m.gapMs)} without an update from ${formatUtcMinute(m.from)} (${m.severity} cadence ${formatDuration(m.cadenceMs)}).`),
+      ...cadence.misses
+        .slice(0, 20)
+        .map(
+          (m) =>
+            `${formatDuration(m.gapMs)} without an update from ${formatUtcMinute(m.from)} (${m.severity} cadence ${formatDuration(m.cadenceMs)}).`,
+        ),
       ...(cadence.misses.length > 20 ? [`…and ${cadence.misses.length - 20} more stretches without an update.`] : []),
     ],
   };
   const sections: SectionView[] = keys.map((key) => {
     let content: string | null = written[key] ? red(written[key]!) : null;
     let source: SectionView['source'] = content ? 'written' : null;
-    if (!content && key === 'summary' && input.source !== 'report') { content = autoSummary; source = 'record'; }
-    if (!content && key === 'impact' && inc.impact) { content = red(inc.impact); source = 'record'; }
+    if (!content && key === 'summary' && input.source !== 'report') {
+      content = autoSummary;
+      source = 'record';
+    }
+    if (!content && key === 'impact' && inc.impact) {
+      content = red(inc.impact);
+      source = 'record';
+    }
     return { key, title: SECTION_TITLES[key], content, source, prompt: PROMPTS[key], hints: hints[key] };
   });
 
   const whys = (record?.whys ?? []).map((w) => ({ why: red(w.why), because: red(w.because) }));
   const peopleList = [...people];
   const warnings: BlamelessWarning[] = [];
-  for (const key of ['root_cause', 'contributing_factors'] as const) if (written[key]) warnings.push(...checkBlameless(written[key]!, key, { people: peopleList }));
+  for (const key of ['root_cause', 'contributing_factors'] as const)
+    if (written[key]) warnings.push(...checkBlameless(written[key]!, key, { people: peopleList }));
   whys.forEach((w, i) => warnings.push(...checkBlameless(w.because, `whys[${i + 1}].because`, { people: peopleList })));
 
   const dueAt = record?.dueAt ?? computeDueAt(level, req !== 'none', inc.resolvedAt, input.rules);
@@ -515,18 +620,39 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
     source: input.source ?? 'incident',
     generatedAt: now,
     incident: {
-      id: input.source === 'report' ? null : inc.id, title: red(inc.title), severity: inc.severity, peakSeverity: peak, status: inc.status,
-      services: inc.services, roles: inc.roles, createdBy: inc.createdBy, declaredAt: inc.declaredAt, acknowledgedAt: inc.acknowledgedAt,
-      mitigatedAt: inc.mitigatedAt, resolvedAt: inc.resolvedAt, impact: inc.impact ? red(inc.impact) : null, resolutionSummary: inc.summary ? red(inc.summary) : null,
+      id: input.source === 'report' ? null : inc.id,
+      title: red(inc.title),
+      severity: inc.severity,
+      peakSeverity: peak,
+      status: inc.status,
+      services: inc.services,
+      roles: inc.roles,
+      createdBy: inc.createdBy,
+      declaredAt: inc.declaredAt,
+      acknowledgedAt: inc.acknowledgedAt,
+      mitigatedAt: inc.mitigatedAt,
+      resolvedAt: inc.resolvedAt,
+      impact: inc.impact ? red(inc.impact) : null,
+      resolutionSummary: inc.summary ? red(inc.summary) : null,
     },
     postmortem: {
-      state, level, required: req !== 'none', dueAt, overdue: isReviewOverdue({ state, dueAt }, now),
-      createdAt: record?.createdAt ?? null, submittedAt: record?.submittedAt ?? null, publishedAt: record?.publishedAt ?? null, publishedBy: record?.publishedBy ?? null,
+      state,
+      level,
+      required: req !== 'none',
+      dueAt,
+      overdue: isReviewOverdue({ state, dueAt }, now),
+      createdAt: record?.createdAt ?? null,
+      submittedAt: record?.submittedAt ?? null,
+      publishedAt: record?.publishedAt ?? null,
+      publishedBy: record?.publishedBy ?? null,
     },
     durations,
     targets: { responseTimeMs: level0.responseTimeMs, responseTargetMet, updateCadenceMs: level0.updateCadenceMs, cadence },
     severityChanges: changes.map((c) => ({ ...c, reason: c.reason ? red(c.reason) : null })),
-    roleChanges, findings, updates, decisions,
+    roleChanges,
+    findings,
+    updates,
+    decisions,
     timeline: rows,
     sections,
     whys,
@@ -538,7 +664,9 @@ export function buildPostmortemModel(input: BuildModelInput): PostmortemModel {
 
 function summarize(inc: Incident, d: IncidentDurations, peak: Severity, red: (t: string) => string): string {
   const parts = [`${red(inc.title)}.`];
-  parts.push(`A ${peak === inc.severity ? inc.severity : `${peak} (later ${inc.severity})`} incident was declared at ${formatUtcMinute(inc.declaredAt)}${inc.resolvedAt ? ` and resolved at ${formatUtcMinute(inc.resolvedAt)}, ${d.ttr.text} later` : ''}.`);
+  parts.push(
+    `A ${peak === inc.severity ? inc.severity : `${peak} (later ${inc.severity})`} incident was declared at ${formatUtcMinute(inc.declaredAt)}${inc.resolvedAt ? ` and resolved at ${formatUtcMinute(inc.resolvedAt)}, ${d.ttr.text} later` : ''}.`,
+  );
   if (d.ttd.ms) parts.push(`Impact began at ${formatUtcMinute(d.impactStartAt)}.`);
   if (inc.services.length) parts.push(`Affected: ${inc.services.join(', ')}.`);
   const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
@@ -565,19 +693,51 @@ export function buildReportModel(r: ReportInput, policy: SeverityPolicy, now: st
   if (/[\n\r]/.test(title)) throw validation('title: must be a single line', 'title');
   const start = Date.parse(r.startTime);
   const end = Date.parse(r.endTime);
-  if (Number.isNaN(start)) throw validation(`start-time: cannot read "${r.startTime}" as a time (ISO 8601, e.g. 2024-01-15T14:30:00Z)`, 'start_time');
-  if (Number.isNaN(end)) throw validation(`end-time: cannot read "${r.endTime}" as a time (ISO 8601, e.g. 2024-01-15T15:15:00Z)`, 'end_time');
+  if (Number.isNaN(start))
+    throw validation(`start-time: cannot read "${r.startTime}" as a time (ISO 8601, e.g. 2024-01-15T14:30:00Z)`, 'start_time');
+  if (Number.isNaN(end))
+    throw validation(`end-time: cannot read "${r.endTime}" as a time (ISO 8601, e.g. 2024-01-15T15:15:00Z)`, 'end_time');
   if (end < start) throw validation(`end-time: ${r.endTime} is before the start time ${r.startTime}`, 'end_time');
   const s = new Date(start).toISOString();
   const e = new Date(end).toISOString();
   const inc: Incident = {
-    id: 'REPORT', seq: 0, title, severity: r.severity, status: 'resolved', impact: r.impact ? checkText(r.impact, 'impact') : null, summary: null,
-    services: r.services ?? [], roles: { commander: r.commander ?? null, comms_lead: null, scribe: null, responders: [] },
-    createdBy: r.commander ?? 'unknown', declaredAt: s, acknowledgedAt: null, mitigatedAt: null, resolvedAt: e, updatedAt: e,
+    id: 'REPORT',
+    seq: 0,
+    title,
+    severity: r.severity,
+    status: 'resolved',
+    impact: r.impact ? checkText(r.impact, 'impact') : null,
+    summary: null,
+    services: r.services ?? [],
+    roles: { commander: r.commander ?? null, comms_lead: null, scribe: null, responders: [] },
+    createdBy: r.commander ?? 'unknown',
+    declaredAt: s,
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: e,
+    updatedAt: e,
   };
   const timeline: TimelineEntry[] = [
-    { id: 1, incidentId: 'REPORT', at: s, author: inc.createdBy, kind: 'detection', text: `Incident start: ${title} (${r.severity})`, corrects: null, data: { severity: r.severity } },
-    { id: 2, incidentId: 'REPORT', at: e, author: inc.createdBy, kind: 'status_change', text: 'Incident end: resolved', corrects: null, data: { to: 'resolved' } },
+    {
+      id: 1,
+      incidentId: 'REPORT',
+      at: s,
+      author: inc.createdBy,
+      kind: 'detection',
+      text: `Incident start: ${title} (${r.severity})`,
+      corrects: null,
+      data: { severity: r.severity },
+    },
+    {
+      id: 2,
+      incidentId: 'REPORT',
+      at: e,
+      author: inc.createdBy,
+      kind: 'status_change',
+      text: 'Incident end: resolved',
+      corrects: null,
+      data: { to: 'resolved' },
+    },
   ];
   const model = buildPostmortemModel({ incident: inc, timeline, record: null, actionItems: [], policy, now, source: 'report', redact });
   // The standalone report has no record of the response: its summary is a prompt, with the facts as a hint.
@@ -585,4 +745,3 @@ export function buildReportModel(r: ReportInput, policy: SeverityPolicy, now: st
   if (summary) summary.hints = [summarize(inc, model.durations, r.severity, redact ?? ((t) => t))];
   return model;
 }
-

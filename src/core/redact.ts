@@ -20,8 +20,10 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
   [/(hooks\.slack\.com\/services\/)[A-Za-z0-9/]+/g, (_m, pre) => `${pre}${REDACTED}`],
   // key=value and "key": "value" for secret-ish keys
-  [/(["']?\b(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi,
-    (_m, pre, val: string) => `${pre}${val.startsWith('"') ? `"${REDACTED}"` : val.startsWith("'") ? `'${REDACTED}'` : REDACTED}`],
+  [
+    /(["']?\b(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi,
+    (_m, pre, val: string) => `${pre}${val.startsWith('"') ? `"${REDACTED}"` : val.startsWith("'") ? `'${REDACTED}'` : REDACTED}`,
+  ],
 ];
 
 export function redactText(text: string, extra: RegExp[] = []): string {

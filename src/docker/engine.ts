@@ -26,11 +26,21 @@ export function engineRequest(r: EngineRequest): Promise<IncomingMessage> {
   for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) qs.set(k, String(v));
   const path = `/${DOCKER_API_VERSION}${r.path}${qs.size ? `?${qs}` : ''}`;
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: r.method ?? 'GET', headers: { host: 'docker' }, timeout: r.timeoutMs ?? 5000, signal: r.signal }, resolve);
-    req.on('timeout', () => req.destroy(new WarroomError('UNAVAILABLE', `Docker Engine at ${socketPath} did not answer within ${r.timeoutMs ?? 5000} ms`)));
+    const req = request(
+      { socketPath, path, method: r.method ?? 'GET', headers: { host: 'docker' }, timeout: r.timeoutMs ?? 5000, signal: r.signal },
+      resolve,
+    );
+    req.on('timeout', () =>
+      req.destroy(new WarroomError('UNAVAILABLE', `Docker Engine at ${socketPath} did not answer within ${r.timeoutMs ?? 5000} ms`)),
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (e instanceof WarroomError) return reject(e);
-      const why = e.code === 'ENOENT' ? 'no socket there (is Docker running?)' : e.code === 'EACCES' ? 'permission denied (add the user to the docker group)' : e.message;
+      const why =
+        e.code === 'ENOENT'
+          ? 'no socket there (is Docker running?)'
+          : e.code === 'EACCES'
+            ? 'permission denied (add the user to the docker group)'
+            : e.message;
       reject(new WarroomError('UNAVAILABLE', `cannot reach the Docker Engine at ${socketPath}: ${why}`));
     });
     req.end();

@@ -46,18 +46,23 @@ export interface AgentCallRecord {
 export async function recordAgentCall(ctx: AppContext, r: AgentCallRecord): Promise<number> {
   const redact = redactWith(ctx.config.redact ?? []);
   const recCtx: AppContext = hasRole(ctx.actor, 'responder') ? ctx : { ...ctx, actor: { ...ctx.actor, role: 'responder' } };
-  const entry = await addTimelineEntry(recCtx, r.incidentId, { text: redact(r.text).slice(0, 10_000), kind: r.kind }, {
-    data: {
-      via: 'agent',
-      agent: ctx.actor.name,
-      role: ctx.actor.role,
-      transport: r.transport,
-      tool: r.tool,
-      args: redactArgs(r.args, redact),
-      ok: !r.error,
-      error: r.error ? { code: r.error.code, message: redact(r.error.message), field: r.error.field ?? null } : null,
-      ...(r.result && { result: redactArgs(r.result, redact) }),
+  const entry = await addTimelineEntry(
+    recCtx,
+    r.incidentId,
+    { text: redact(r.text).slice(0, 10_000), kind: r.kind },
+    {
+      data: {
+        via: 'agent',
+        agent: ctx.actor.name,
+        role: ctx.actor.role,
+        transport: r.transport,
+        tool: r.tool,
+        args: redactArgs(r.args, redact),
+        ok: !r.error,
+        error: r.error ? { code: r.error.code, message: redact(r.error.message), field: r.error.field ?? null } : null,
+        ...(r.result && { result: redactArgs(r.result, redact) }),
+      },
     },
-  });
+  );
   return entry.id;
 }

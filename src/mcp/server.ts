@@ -44,11 +44,21 @@ export function agentActor(name: string, role: Actor['role']): Actor {
  * (validateToolInput is the SDK's internal hook, called as this.validateToolInput.)
  */
 function acceptRawToolInput(server: McpServer): void {
-  (server as unknown as { validateToolInput: (tool: unknown, args: unknown) => Promise<unknown> }).validateToolInput = async (_tool, args) => args;
+  (server as unknown as { validateToolInput: (tool: unknown, args: unknown) => Promise<unknown> }).validateToolInput = async (
+    _tool,
+    args,
+  ) => args;
 }
 
 export function listToolDefs(o: Pick<WarroomMcpOptions, 'allowRemediation' | 'extraTools'>): ToolDef[] {
-  return [...incidentTools, ...investigateTools, ...(o.extraTools ?? []), ...reviewTools, planTool, ...(o.allowRemediation ? [runTool] : [])];
+  return [
+    ...incidentTools,
+    ...investigateTools,
+    ...(o.extraTools ?? []),
+    ...reviewTools,
+    planTool,
+    ...(o.allowRemediation ? [runTool] : []),
+  ];
 }
 
 /**
@@ -66,47 +76,69 @@ export function createWarroomMcpServer(o: WarroomMcpOptions): McpServer {
   const env: ToolEnv = { ctx: o.ctx, transport: o.transport, allowRemediation: o.allowRemediation, baseDir: o.baseDir };
   for (const def of listToolDefs(o)) registerTool(server, def, env, o);
   registerResources(server, o.ctx);
-  server.registerPrompt('five_minute_triage', {
-    title: "The seed's 5-minute triage",
-    description: 'Walks minutes 0-5 of the incident-response triage with warroom tools: acknowledge and classify, assess scope, recent changes, first communication, begin investigation or mitigate.',
-    argsSchema: {
-      incident: z.string().max(20).optional().describe('an incident already declared (INC-42)'),
-      symptom: z.string().max(500).optional().describe('what was reported, if no incident exists yet'),
+  server.registerPrompt(
+    'five_minute_triage',
+    {
+      title: "The seed's 5-minute triage",
+      description:
+        'Walks minutes 0-5 of the incident-response triage with warroom tools: acknowledge and classify, assess scope, recent changes, first communication, begin investigation or mitigate.',
+      argsSchema: {
+        incident: z.string().max(20).optional().describe('an incident already declared (INC-42)'),
+        symptom: z.string().max(500).optional().describe('what was reported, if no incident exists yet'),
+      },
     },
-  }, (args) => ({
-    description: "The seed's 5-minute triage with warroom",
-    messages: [{ role: 'user', content: { type: 'text', text: triagePromptText(args, o.allowRemediation) } }],
-  }));
+    (args) => ({
+      description: "The seed's 5-minute triage with warroom",
+      messages: [{ role: 'user', content: { type: 'text', text: triagePromptText(args, o.allowRemediation) } }],
+    }),
+  );
   return server;
 }
 
 function registerTool(server: McpServer, def: ToolDef, env: ToolEnv, o: WarroomMcpOptions): void {
   // Checks and diagnoses only look at production; triage also stores its report.
   const readOnly = def.effect === 'read' || ['run_health', 'diagnose', 'analyze_logs'].includes(def.name);
-  server.registerTool(def.name, {
-    title: def.title,
-    description: def.description,
-    inputSchema: def.input,
-    outputSchema: def.output,
-    annotations: { title: def.title, readOnlyHint: readOnly, destructiveHint: def.name === 'run_remediation', idempotentHint: def.effect === 'read', openWorldHint: def.effect === 'run' },
-  }, async (raw: unknown) => {
-    const rawArgs = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-    let result: unknown = null;
-    let error: WarroomError | null = null;
-    let args: Record<string, unknown> = rawArgs;
-    try {
-      args = parseArgs(def.input, rawArgs) as Record<string, unknown>;
-      result = await def.run(env, args as never);
-    } catch (e) {
-      error = toWarroomError(e);
-    }
-    await recordCall(def, env, o, args, result, error);
-    if (!error && def.effect !== 'read') await o.afterWrite?.().catch((e: Error) => o.warn?.(`delivering messages failed: ${e.message}`));
-    return error ? errorResult(error) : okResult(result);
-  });
+  server.registerTool(
+    def.name,
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema: def.input,
+      outputSchema: def.output,
+      annotations: {
+        title: def.title,
+        readOnlyHint: readOnly,
+        destructiveHint: def.name === 'run_remediation',
+        idempotentHint: def.effect === 'read',
+        openWorldHint: def.effect === 'run',
+      },
+    },
+    async (raw: unknown) => {
+      const rawArgs = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+      let result: unknown = null;
+      let error: WarroomError | null = null;
+      let args: Record<string, unknown> = rawArgs;
+      try {
+        args = parseArgs(def.input, rawArgs) as Record<string, unknown>;
+        result = await def.run(env, args as never);
+      } catch (e) {
+        error = toWarroomError(e);
+      }
+      await recordCall(def, env, o, args, result, error);
+      if (!error && def.effect !== 'read') await o.afterWrite?.().catch((e: Error) => o.warn?.(`delivering messages failed: ${e.message}`));
+      return error ? errorResult(error) : okResult(result);
+    },
+  );
 }
 
-async function recordCall(def: ToolDef, env: ToolEnv, o: WarroomMcpOptions, args: Record<string, unknown>, result: unknown, error: WarroomError | null): Promise<void> {
+async function recordCall(
+  def: ToolDef,
+  env: ToolEnv,
+  o: WarroomMcpOptions,
+  args: Record<string, unknown>,
+  result: unknown,
+  error: WarroomError | null,
+): Promise<void> {
   if (def.recordsItself && !error) return;
   let incidentId: string | null = null;
   try {
@@ -117,10 +149,18 @@ async function recordCall(def: ToolDef, env: ToolEnv, o: WarroomMcpOptions, args
   if (!incidentId) return;
   const text = error
     ? `Agent call ${def.name} ${error.code === 'UNAVAILABLE' ? 'failed' : 'refused'}: ${error.code}: ${error.message}`
-    : def.describe ? def.describe(args, result) : `Agent called ${def.name}`;
+    : def.describe
+      ? def.describe(args, result)
+      : `Agent called ${def.name}`;
   try {
     await recordAgentCall(env.ctx, {
-      tool: def.name, args, incidentId, kind: def.effect === 'read' ? 'note' : 'action', text, transport: env.transport, error,
+      tool: def.name,
+      args,
+      incidentId,
+      kind: def.effect === 'read' ? 'note' : 'action',
+      text,
+      transport: env.transport,
+      error,
       result: result && def.keep && !error ? def.keep(result) : undefined,
     });
   } catch (e) {
@@ -131,35 +171,66 @@ async function recordCall(def: ToolDef, env: ToolEnv, o: WarroomMcpOptions, args
 }
 
 function registerResources(server: McpServer, ctx: AppContext): void {
-  server.registerResource('incident-timeline', new ResourceTemplate('warroom://incidents/{id}/timeline', {
-    list: async () => ({
-      resources: (await listIncidents(ctx, { limit: 50 })).map((i) => ({
-        uri: `warroom://incidents/${i.id}/timeline`, name: `${i.id} timeline`, title: `${i.id} ${i.title} (${i.severity}, ${i.status})`, mimeType: 'application/json',
-      })),
+  server.registerResource(
+    'incident-timeline',
+    new ResourceTemplate('warroom://incidents/{id}/timeline', {
+      list: async () => ({
+        resources: (await listIncidents(ctx, { limit: 50 })).map((i) => ({
+          uri: `warroom://incidents/${i.id}/timeline`,
+          name: `${i.id} timeline`,
+          title: `${i.id} ${i.title} (${i.severity}, ${i.status})`,
+          mimeType: 'application/json',
+        })),
+      }),
     }),
-  }), {
-    title: 'Incident timeline',
-    description: 'The append-only timeline of an incident (JSON): every entry with its UTC time, author, kind, text and data.',
-    mimeType: 'application/json',
-  }, async (uri, vars) => {
-    const id = String(Array.isArray(vars.id) ? vars.id[0] : vars.id);
-    const inc = await showIncident(ctx, id);
-    return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ incidentId: inc.id, title: inc.title, severity: inc.severity, status: inc.status, timeline: inc.timeline }, null, 2) }] };
-  });
+    {
+      title: 'Incident timeline',
+      description: 'The append-only timeline of an incident (JSON): every entry with its UTC time, author, kind, text and data.',
+      mimeType: 'application/json',
+    },
+    async (uri, vars) => {
+      const id = String(Array.isArray(vars.id) ? vars.id[0] : vars.id);
+      const inc = await showIncident(ctx, id);
+      return {
+        contents: [
+          {
+            uri: uri.href,
+            mimeType: 'application/json',
+            text: JSON.stringify(
+              { incidentId: inc.id, title: inc.title, severity: inc.severity, status: inc.status, timeline: inc.timeline },
+              null,
+              2,
+            ),
+          },
+        ],
+      };
+    },
+  );
   const triage = async (uri: URL, incident?: string) => {
     const r = await getTriageReport(ctx, 'latest', { incident });
     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(r, null, 2) }] };
   };
-  server.registerResource('latest-triage', 'warroom://triage/latest', {
-    title: 'Latest triage report',
-    description: 'The most recent stored triage report (JSON): findings with cause, evidence, first action and suggested severity; health; recent changes; diagnoses.',
-    mimeType: 'application/json',
-  }, (uri) => triage(uri));
-  server.registerResource('incident-triage', new ResourceTemplate('warroom://incidents/{id}/triage', { list: undefined }), {
-    title: "An incident's latest triage report",
-    description: 'The most recent triage report run for this incident (JSON).',
-    mimeType: 'application/json',
-  }, (uri, vars) => triage(uri, String(Array.isArray(vars.id) ? vars.id[0] : vars.id)));
+  server.registerResource(
+    'latest-triage',
+    'warroom://triage/latest',
+    {
+      title: 'Latest triage report',
+      description:
+        'The most recent stored triage report (JSON): findings with cause, evidence, first action and suggested severity; health; recent changes; diagnoses.',
+      mimeType: 'application/json',
+    },
+    (uri) => triage(uri),
+  );
+  server.registerResource(
+    'incident-triage',
+    new ResourceTemplate('warroom://incidents/{id}/triage', { list: undefined }),
+    {
+      title: "An incident's latest triage report",
+      description: 'The most recent triage report run for this incident (JSON).',
+      mimeType: 'application/json',
+    },
+    (uri, vars) => triage(uri, String(Array.isArray(vars.id) ? vars.id[0] : vars.id)),
+  );
 }
 
 const INSTRUCTIONS = [
@@ -169,4 +240,3 @@ const INSTRUCTIONS = [
   'Remediation that changes production is plan-only (plan_remediation) unless the server was started with the explicit opt-in and your token is commander or admin.',
   'Errors come back as {"error": {"code", "message", "field"}} with stable codes: VALIDATION, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, CONFLICT, INVALID_TRANSITION, UNAVAILABLE.',
 ].join('\n');
-

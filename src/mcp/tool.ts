@@ -63,7 +63,14 @@ export function toWarroomError(e: unknown): WarroomError {
  * (Not structuredContent: clients validate that against the success schema.)
  */
 export function errorResult(err: WarroomError) {
-  const body = { error: { code: err.code, message: redactText(err.message), ...(err.field && { field: err.field }), ...(err.details && { details: err.details }) } };
+  const body = {
+    error: {
+      code: err.code,
+      message: redactText(err.message),
+      ...(err.field && { field: err.field }),
+      ...(err.details && { details: err.details }),
+    },
+  };
   return { isError: true as const, content: [{ type: 'text' as const, text: JSON.stringify(body) }] };
 }
 
@@ -72,4 +79,8 @@ export function okResult(value: unknown) {
 }
 
 /** Optional incident id argument shared by the investigation tools. */
-export const incidentArg = z.string().max(20).optional().describe('Incident id (INC-42): record this call and its findings on that incident\'s timeline');
+export const incidentArg = z
+  .string()
+  .max(20)
+  .optional()
+  .describe("Incident id (INC-42): record this call and its findings on that incident's timeline");

@@ -20,8 +20,11 @@ const argId = (a: Record<string, unknown>) => (typeof a.id === 'string' ? a.id :
 
 export const incidentTools: ToolDef[] = [
   defineTool({
-    name: 'list_incidents', title: 'List incidents', effect: 'read',
-    description: 'Open incidents, newest first (all=true includes resolved ones), with severity, status, commander and derived facts (next update due, overdue).',
+    name: 'list_incidents',
+    title: 'List incidents',
+    effect: 'read',
+    description:
+      'Open incidents, newest first (all=true includes resolved ones), with severity, status, commander and derived facts (next update due, overdue).',
     input: {
       all: z.boolean().optional().describe('include resolved incidents'),
       severity: z.array(z.enum(SEVERITIES)).optional(),
@@ -33,7 +36,9 @@ export const incidentTools: ToolDef[] = [
     run: async ({ ctx }, a) => ({ incidents: await listIncidents(ctx, a) }),
   }),
   defineTool({
-    name: 'show_incident', title: 'Show an incident', effect: 'read',
+    name: 'show_incident',
+    title: 'Show an incident',
+    effect: 'read',
     description: 'One incident with its derived facts and its timeline (optionally only some entry kinds).',
     input: { id: incidentId, kinds: z.array(z.enum(TIMELINE_KINDS)).optional() },
     output: incidentDetailSchema,
@@ -42,8 +47,11 @@ export const incidentTools: ToolDef[] = [
     describe: (a) => `Agent read ${String(a.id)} (show_incident)`,
   }),
   defineTool({
-    name: 'declare_incident', title: 'Declare an incident', effect: 'write',
-    description: "Declare an incident. Severity per the seed's table: SEV1 complete outage, SEV2 major degradation, SEV3 partial, SEV4 minor.",
+    name: 'declare_incident',
+    title: 'Declare an incident',
+    effect: 'write',
+    description:
+      "Declare an incident. Severity per the seed's table: SEV1 complete outage, SEV2 major degradation, SEV3 partial, SEV4 minor.",
     input: {
       title: z.string().min(1).max(200),
       severity: z.enum(SEVERITIES),
@@ -57,22 +65,41 @@ export const incidentTools: ToolDef[] = [
     describe: (a, r) => `Agent declared ${r?.incident.id ?? 'an incident'}: ${String(a.title)} (${String(a.severity)})`,
   }),
   defineTool({
-    name: 'add_timeline_entry', title: 'Add a timeline entry', effect: 'write',
-    description: 'Append a note, finding, action, decision or detection to the incident timeline (append-only; it is authored by the agent).',
+    name: 'add_timeline_entry',
+    title: 'Add a timeline entry',
+    effect: 'write',
+    description:
+      'Append a note, finding, action, decision or detection to the incident timeline (append-only; it is authored by the agent).',
     input: {
       id: incidentId,
       text: z.string().min(1).max(10_000),
       kind: z.enum(NOTE_KINDS).optional().describe('default note'),
     },
     output: timelineEntrySchema,
-    run: ({ ctx, transport }, a) => addTimelineEntry(ctx, a.id, { text: a.text, kind: a.kind ?? 'note' }, {
-      data: { via: 'agent', agent: ctx.actor.name, role: ctx.actor.role, transport, tool: 'add_timeline_entry', args: redactArgs({ kind: a.kind ?? 'note' }, redactWith(ctx.config.redact ?? [])), ok: true },
-    }),
+    run: ({ ctx, transport }, a) =>
+      addTimelineEntry(
+        ctx,
+        a.id,
+        { text: a.text, kind: a.kind ?? 'note' },
+        {
+          data: {
+            via: 'agent',
+            agent: ctx.actor.name,
+            role: ctx.actor.role,
+            transport,
+            tool: 'add_timeline_entry',
+            args: redactArgs({ kind: a.kind ?? 'note' }, redactWith(ctx.config.redact ?? [])),
+            ok: true,
+          },
+        },
+      ),
     incidentOf: argId,
     recordsItself: true,
   }),
   defineTool({
-    name: 'change_status', title: 'Change the status', effect: 'write',
+    name: 'change_status',
+    title: 'Change the status',
+    effect: 'write',
     description: 'Move an incident to investigating, identified, mitigating or resolved (resolved ones need a human to reopen).',
     input: { id: incidentId, status: z.enum(STATUSES), note: z.string().max(10_000).optional().describe('why') },
     output: changeResultSchema,
@@ -81,20 +108,27 @@ export const incidentTools: ToolDef[] = [
     describe: (a) => `Agent changed the status of ${String(a.id)} to ${String(a.status)} (change_status)`,
   }),
   defineTool({
-    name: 'list_deploys', title: 'Deploy history', effect: 'read',
+    name: 'list_deploys',
+    title: 'Deploy history',
+    effect: 'read',
     description: 'Recent deploys, rollbacks and infra changes, newest first: "was there a recent deployment?" (minute 2-3 of the triage).',
     input: {
       service: z.string().max(100).optional(),
       since: z.string().max(60).optional().describe('"1h", "30 minutes ago" or ISO 8601'),
       limit: z.number().int().min(1).max(1000).optional(),
-      incident: z.string().max(20).optional().describe('record this call on that incident\'s timeline'),
+      incident: z.string().max(20).optional().describe("record this call on that incident's timeline"),
     },
     output: deployListSchema,
     run: async ({ ctx }, a) => ({
-      deploys: await listDeploys(ctx, { service: a.service, since: a.since ? parseTimePoint(a.since, ctx.now(), 'since').toISOString() : undefined, limit: a.limit ?? 50 }),
+      deploys: await listDeploys(ctx, {
+        service: a.service,
+        since: a.since ? parseTimePoint(a.since, ctx.now(), 'since').toISOString() : undefined,
+        limit: a.limit ?? 50,
+      }),
     }),
     incidentOf: (a) => (typeof a.incident === 'string' ? a.incident : null),
-    describe: (a, r) => `Agent listed deploys${a.service ? ` of ${String(a.service)}` : ''}${a.since ? ` since ${String(a.since)}` : ''}: ${r ? r.deploys.length : 0} found (list_deploys)`,
+    describe: (a, r) =>
+      `Agent listed deploys${a.service ? ` of ${String(a.service)}` : ''}${a.since ? ` since ${String(a.since)}` : ''}: ${r ? r.deploys.length : 0} found (list_deploys)`,
     keep: (r) => ({ deploys: r.deploys.slice(0, 5).map((d) => `${d.service} ${d.version} ${d.kind} at ${d.at}`) }),
   }),
 ];

@@ -63,18 +63,40 @@ function genericDescription(inc: Incident): string {
   return inc.services.length ? `a problem affecting ${inc.services.join(', ')}` : 'a service disruption';
 }
 
-export function buildStatusPost(config: WarroomConfig, policy: SeverityPolicy, inc: Incident, state: PublicState, at: string, nextDue: string | null, o: { description?: string | null; eta?: string | null } = {}): Omit<StatusPost, 'id'> {
+export function buildStatusPost(
+  config: WarroomConfig,
+  policy: SeverityPolicy,
+  inc: Incident,
+  state: PublicState,
+  at: string,
+  nextDue: string | null,
+  o: { description?: string | null; eta?: string | null } = {},
+): Omit<StatusPost, 'id'> {
   const redact = redactWith(config.redact ?? []);
   const components = inc.services;
-  const text = renderPublicText(state, {
-    description: o.description ?? genericDescription(inc),
-    impact: 'errors or slowness',
-    components: components.length ? components.join(', ') : 'our service',
-    next_update_in: nextDue ? formatDuration(Math.max(60_000, Date.parse(nextDue) - Date.parse(at))) : formatDuration(policy[inc.severity].updateCadenceMs),
-    eta: o.eta ?? 'to be confirmed',
-    organization: config.organization ?? '',
-  }, config.templates ?? {});
-  return { incidentId: inc.id, at, state, title: publicTitle(inc), text: redact(text), components, impact: componentStateFor(inc.severity) };
+  const text = renderPublicText(
+    state,
+    {
+      description: o.description ?? genericDescription(inc),
+      impact: 'errors or slowness',
+      components: components.length ? components.join(', ') : 'our service',
+      next_update_in: nextDue
+        ? formatDuration(Math.max(60_000, Date.parse(nextDue) - Date.parse(at)))
+        : formatDuration(policy[inc.severity].updateCadenceMs),
+      eta: o.eta ?? 'to be confirmed',
+      organization: config.organization ?? '',
+    },
+    config.templates ?? {},
+  );
+  return {
+    incidentId: inc.id,
+    at,
+    state,
+    title: publicTitle(inc),
+    text: redact(text),
+    components,
+    impact: componentStateFor(inc.severity),
+  };
 }
 
 export async function planIncidentEffects(db: Db, config: WarroomConfig, policy: SeverityPolicy, ch: ChangeInput): Promise<EffectsPlan> {
@@ -84,7 +106,11 @@ export async function planIncidentEffects(db: Db, config: WarroomConfig, policy:
   const plan: EffectsPlan = { drafts: [], timers: [], statusPosts: [] };
   const updates = ch.entries.filter((e) => e.kind === 'update');
   const lastFromDb = (await lastUpdateTimes(db, [inc.id])).get(inc.id) ?? null;
-  const lastUpdate = [lastFromDb, ...updates.map((u) => u.at)].filter((x): x is string => !!x).sort().pop() ?? null;
+  const lastUpdate =
+    [lastFromDb, ...updates.map((u) => u.at)]
+      .filter((x): x is string => !!x)
+      .sort()
+      .pop() ?? null;
   const nextDue = deriveFacts(inc, policy, now, lastUpdate).nextUpdateDueAt;
   const view = templateView(config, policy, inc, now, nextDue);
   const team = owningTeam(config, inc);
@@ -96,14 +122,29 @@ export async function planIncidentEffects(db: Db, config: WarroomConfig, policy:
   if (!prev) {
     const esc = planEscalation(policy, inc.severity, contacts, team, now, 0, ch0);
     const mentions = slackMentions(config, [...esc.targets.map((t) => t.person), inc.roles.commander]);
-    const facts: [string, string][] = esc.targets.map((t) => [`${t.action} (${t.role})`, `${t.person}${t.via.length ? ` via ${t.via.join(', ')}` : ''}`]);
+    const facts: [string, string][] = esc.targets.map((t) => [
+      `${t.action} (${t.role})`,
+      `${t.person}${t.via.length ? ` via ${t.via.join(', ')}` : ''}`,
+    ]);
     if (esc.problem) facts.push(['Escalation', esc.problem]);
-    const initial = composeMessage(config, 'declared', 'ic_initial', `${inc.severity} declared: ${inc.title}`, view, inc, now, { mentions, facts });
+    const initial = composeMessage(config, 'declared', 'ic_initial', `${inc.severity} declared: ${inc.title}`, view, inc, now, {
+      mentions,
+      facts,
+    });
     plan.drafts.push(...planRouteDrafts(config, 'incident', initial, `declared:${inc.id}`));
-    const page = composeMessage(config, 'page', 'page', `${inc.severity} ${inc.id}: ${inc.title}`, { ...view, targets: esc.targets.map((t) => t.person).join(', ') || 'nobody' }, inc, now);
+    const page = composeMessage(
+      config,
+      'page',
+      'page',
+      `${inc.severity} ${inc.id}: ${inc.title}`,
+      { ...view, targets: esc.targets.map((t) => t.person).join(', ') || 'nobody' },
+      inc,
+      now,
+    );
     plan.drafts.push(...planPageDrafts(config, esc.targets, team, page, `page:${inc.id}:0`));
     plan.timers.push({ kind: 'reminder', dueAt: nextDue, count: 0 });
-    if (!inc.acknowledgedAt) plan.timers.push({ kind: 'escalation', dueAt: new Date(Date.parse(inc.declaredAt) + level.responseTimeMs).toISOString(), count: 0 });
+    if (!inc.acknowledgedAt)
+      plan.timers.push({ kind: 'escalation', dueAt: new Date(Date.parse(inc.declaredAt) + level.responseTimeMs).toISOString(), count: 0 });
     if (level.publicUpdates) plan.statusPosts.push(buildStatusPost(config, policy, inc, 'investigating', now, nextDue));
     return plan;
   }
@@ -111,53 +152,108 @@ export async function planIncidentEffects(db: Db, config: WarroomConfig, policy:
   // Updates first: the IC's message leads, then what the change implies.
   for (const u of updates) {
     const d = (u.data ?? {}) as { findings?: string; actions?: string; public?: string | null; eta?: string | null; status?: string };
-    const msg = composeMessage(config, 'update', 'ic_update', `Update: ${inc.title} (${view.status})`, { ...view, findings: d.findings ?? '', actions: d.actions ?? '' }, inc, now);
+    const msg = composeMessage(
+      config,
+      'update',
+      'ic_update',
+      `Update: ${inc.title} (${view.status})`,
+      { ...view, findings: d.findings ?? '', actions: d.actions ?? '' },
+      inc,
+      now,
+    );
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `update:${inc.id}:${u.id}`));
     if (d.public || level.publicUpdates || (await hasStatusPosts(db, inc.id))) {
-      plan.statusPosts.push(buildStatusPost(config, policy, inc, publicStateFor(inc.status), u.at, nextDue, { description: d.public, eta: d.eta }));
+      plan.statusPosts.push(
+        buildStatusPost(config, policy, inc, publicStateFor(inc.status), u.at, nextDue, { description: d.public, eta: d.eta }),
+      );
     }
   }
   if (updates.length && !resolvedNow) plan.timers.push({ kind: 'reminder', dueAt: nextDue, count: 0 });
 
   if (prev.severity !== inc.severity && inc.status !== 'resolved') {
     plan.timers.push({ kind: 'reminder', dueAt: nextDue, count: 0 });
-    const msg = composeMessage(config, 'severity', 'ic_initial', `Severity ${prev.severity} → ${inc.severity}: ${inc.title}`, view, inc, now);
+    const msg = composeMessage(
+      config,
+      'severity',
+      'ic_initial',
+      `Severity ${prev.severity} → ${inc.severity}: ${inc.title}`,
+      view,
+      inc,
+      now,
+    );
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `severity:${inc.id}:${now}`));
     if (compareSeverity(inc.severity, prev.severity) < 0) {
       // More severe: the new severity's paging rule applies now.
       const esc = planEscalation(policy, inc.severity, contacts, team, now, 0, ch0);
-      const page = composeMessage(config, 'page', 'page', `${inc.severity} ${inc.id}: ${inc.title}`, { ...view, targets: esc.targets.map((t) => t.person).join(', ') || 'nobody' }, inc, now);
+      const page = composeMessage(
+        config,
+        'page',
+        'page',
+        `${inc.severity} ${inc.id}: ${inc.title}`,
+        { ...view, targets: esc.targets.map((t) => t.person).join(', ') || 'nobody' },
+        inc,
+        now,
+      );
       plan.drafts.push(...planPageDrafts(config, esc.targets, team, page, `page:${inc.id}:${inc.severity}:${now}`));
-      if (!inc.acknowledgedAt) plan.timers.push({ kind: 'escalation', dueAt: new Date(Date.parse(now) + level.responseTimeMs).toISOString(), count: 0 });
+      if (!inc.acknowledgedAt)
+        plan.timers.push({ kind: 'escalation', dueAt: new Date(Date.parse(now) + level.responseTimeMs).toISOString(), count: 0 });
     }
   }
 
   if (!prev.acknowledgedAt && inc.acknowledgedAt) {
     plan.timers.push({ kind: 'escalation', dueAt: null, count: 0 });
     const refs = await listPagedTargets(db, inc.id);
-    const ack = composeMessage(config, 'acknowledged', 'page', `${inc.id} acknowledged by ${inc.roles.commander ?? ch.actor}`, { ...view, targets: '' }, inc, now);
+    const ack = composeMessage(
+      config,
+      'acknowledged',
+      'page',
+      `${inc.id} acknowledged by ${inc.roles.commander ?? ch.actor}`,
+      { ...view, targets: '' },
+      inc,
+      now,
+    );
     plan.drafts.push(...planPagerDutyFollowUp(config, refs, 'acknowledge', ack, `ack:${inc.id}:${now}`));
   } else if (prev.roles.commander !== inc.roles.commander && inc.roles.commander) {
-    const msg = composeMessage(config, 'commander', 'ic_initial', `Commander: ${inc.roles.commander} (${inc.id})`, view, inc, now, { mentions: slackMentions(config, [inc.roles.commander]) });
+    const msg = composeMessage(config, 'commander', 'ic_initial', `Commander: ${inc.roles.commander} (${inc.id})`, view, inc, now, {
+      mentions: slackMentions(config, [inc.roles.commander]),
+    });
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `commander:${inc.id}:${now}`));
   }
 
   if (resolvedNow) {
     plan.timers.push({ kind: 'reminder', dueAt: null, count: 0 }, { kind: 'escalation', dueAt: null, count: 0 });
-    const msg = composeMessage(config, 'resolved', 'ic_resolved', `Resolved: ${inc.title}`, { ...view, summary: inc.summary ?? 'see the timeline' }, inc, now);
+    const msg = composeMessage(
+      config,
+      'resolved',
+      'ic_resolved',
+      `Resolved: ${inc.title}`,
+      { ...view, summary: inc.summary ?? 'see the timeline' },
+      inc,
+      now,
+    );
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `resolved:${inc.id}:${now}`));
     const refs = await listPagedTargets(db, inc.id);
     plan.drafts.push(...planPagerDutyFollowUp(config, refs, 'resolve', msg, `resolve:${inc.id}:${now}`));
     const alreadyPublic = plan.statusPosts.some((p) => p.state === 'resolved');
     if (!alreadyPublic && (plan.statusPosts.length || (await hasStatusPosts(db, inc.id)))) {
-      plan.statusPosts.push(buildStatusPost(config, policy, inc, 'resolved', now, null, { description: 'being analysed in our post-mortem' }));
+      plan.statusPosts.push(
+        buildStatusPost(config, policy, inc, 'resolved', now, null, { description: 'being analysed in our post-mortem' }),
+      );
     }
   } else if (prev.status === 'resolved' && inc.status !== 'resolved') {
     plan.timers.push({ kind: 'reminder', dueAt: nextDue, count: 0 });
     const msg = composeMessage(config, 'reopened', 'ic_initial', `Reopened: ${inc.title}`, view, inc, now);
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `reopened:${inc.id}:${now}`));
   } else if (prev.status !== inc.status && !updates.length) {
-    const msg = composeMessage(config, 'status', 'ic_update', `Status ${prev.status} → ${inc.status}: ${inc.title}`, { ...view, findings: 'see the timeline', actions: 'see the timeline' }, inc, now);
+    const msg = composeMessage(
+      config,
+      'status',
+      'ic_update',
+      `Status ${prev.status} → ${inc.status}: ${inc.title}`,
+      { ...view, findings: 'see the timeline', actions: 'see the timeline' },
+      inc,
+      now,
+    );
     plan.drafts.push(...planRouteDrafts(config, 'incident', msg, `status:${inc.id}:${now}`));
   }
   return plan;

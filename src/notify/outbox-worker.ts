@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { WarroomConfig } from '../config/schema.js';
 import { redactText } from '../core/redact.js';
 import type { Store } from '../store/db.js';
-import { claimRow, findDueHeads, findLaneHead, getOutboxItems, markFailed, markSent, type OutboxDelivery, type OutboxItem } from '../store/outbox.repository.js';
+import {
+  claimRow,
+  findDueHeads,
+  findLaneHead,
+  getOutboxItems,
+  markFailed,
+  markSent,
+  type OutboxDelivery,
+  type OutboxItem,
+} from '../store/outbox.repository.js';
 import { computeBackoffMs } from './outbox.js';
 import { sendOne, type SendRequest, type SendResult } from './senders.js';
 import { coordinationSettings } from './settings.js';
@@ -78,7 +87,10 @@ export class OutboxWorker {
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.o.pollMs ?? 500);
-        this.wakeUp = () => { clearTimeout(t); resolve(); };
+        this.wakeUp = () => {
+          clearTimeout(t);
+          resolve();
+        };
       });
       this.wakeUp = null;
       this.woken = false;
@@ -101,10 +113,12 @@ export class OutboxWorker {
       const claimedAt = this.now();
       const leaseUntil = new Date(claimedAt.getTime() + this.settings.sendTimeoutMs + 15_000).toISOString();
       if (!(await claimRow(db, row.id, this.id, claimedAt.toISOString(), leaseUntil))) continue;
-      const p: Promise<void> = this.deliverLane(row).catch((e) => this.o.onError?.(e)).finally(() => {
-        this.inflight.delete(p);
-        this.wake();
-      });
+      const p: Promise<void> = this.deliverLane(row)
+        .catch((e) => this.o.onError?.(e))
+        .finally(() => {
+          this.inflight.delete(p);
+          this.wake();
+        });
       this.inflight.add(p);
       started.push(p);
     }
@@ -157,8 +171,11 @@ export class OutboxWorker {
     const dead = r.permanent || attempts >= this.settings.maxAttempts;
     const delay = Math.max(r.retryAfterMs ?? 0, computeBackoffMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
     await markFailed(db, id, this.id, done.toISOString(), {
-      error: redactText(`${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`),
-      dead, nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
+      error: redactText(
+        `${r.error}${dead ? (r.permanent ? ' (not retried: the request itself was refused)' : ` (gave up after ${attempts} attempts)`) : ''}`,
+      ),
+      dead,
+      nextAttemptAt: new Date(done.getTime() + delay).toISOString(),
     });
     return dead;
   }

@@ -9,7 +9,15 @@ import type { NotifyMessage } from './message.js';
 import { planRouteDrafts, type OutboxDraft, type Route } from './routing.js';
 
 // The outbox's rows live in src/store/outbox.repository.ts; re-exported for the callers that read the outbox from here.
-export { OUTBOX_STATUSES, countOutbox, getOutboxItems, listOutbox, type OutboxFilter, type OutboxItem, type OutboxStatus } from '../store/outbox.repository.js';
+export {
+  OUTBOX_STATUSES,
+  countOutbox,
+  getOutboxItems,
+  listOutbox,
+  type OutboxFilter,
+  type OutboxItem,
+  type OutboxStatus,
+} from '../store/outbox.repository.js';
 
 /**
  * Inserts drafts; a draft whose idempotency key exists already is skipped (so a retried
@@ -18,11 +26,21 @@ export { OUTBOX_STATUSES, countOutbox, getOutboxItems, listOutbox, type OutboxFi
  */
 export async function enqueueDrafts(trx: Db, drafts: OutboxDraft[], now: string): Promise<number[]> {
   if (!drafts.length) return [];
-  return insertOutboxMessages(trx, drafts.map((d) => ({
-    key: d.key, lane: `${d.channel}:${d.target}`, channel: d.channel, target: d.target, kind: d.kind, incidentId: d.incidentId,
-    // Everything stored is redacted: a pasted token in a finding must not sit in the outbox.
-    summary: redactText(d.summary).slice(0, 500), payload: redactText(JSON.stringify(d.payload)),
-  })), now);
+  return insertOutboxMessages(
+    trx,
+    drafts.map((d) => ({
+      key: d.key,
+      lane: `${d.channel}:${d.target}`,
+      channel: d.channel,
+      target: d.target,
+      kind: d.kind,
+      incidentId: d.incidentId,
+      // Everything stored is redacted: a pasted token in a finding must not sit in the outbox.
+      summary: redactText(d.summary).slice(0, 500),
+      payload: redactText(JSON.stringify(d.payload)),
+    })),
+    now,
+  );
 }
 
 /** What other areas pass to enqueueNotification (documented at the top of docs/coordination.md). */
@@ -51,9 +69,15 @@ export async function enqueueNotification(trx: Db, config: WarroomConfig, n: Not
   if (!n.key.trim()) throw validation('key: an idempotency key is required', 'key');
   const base = config.server?.public_url?.replace(/\/+$/, '');
   const m: NotifyMessage = {
-    kind: n.kind, title: redactText(n.title), text: redactText(n.text), severity: n.severity ?? n.incident?.severity ?? null,
-    incidentId: n.incident?.id ?? null, url: n.incident && base ? `${base}/incidents/${n.incident.id}` : null,
-    facts: n.facts ?? [], mentions: [], at: n.now,
+    kind: n.kind,
+    title: redactText(n.title),
+    text: redactText(n.text),
+    severity: n.severity ?? n.incident?.severity ?? null,
+    incidentId: n.incident?.id ?? null,
+    url: n.incident && base ? `${base}/incidents/${n.incident.id}` : null,
+    facts: n.facts ?? [],
+    mentions: [],
+    at: n.now,
   };
   return { ids: await enqueueDrafts(trx, planRouteDrafts(config, n.route, m, n.key, { slackChannel: n.slackChannel }), n.now) };
 }

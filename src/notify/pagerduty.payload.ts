@@ -22,14 +22,23 @@ export interface PagerDutyEvent {
   links?: { href: string; text: string }[];
 }
 
-const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = { SEV1: 'critical', SEV2: 'error', SEV3: 'warning', SEV4: 'info' };
+const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
+  SEV1: 'critical',
+  SEV2: 'error',
+  SEV3: 'warning',
+  SEV4: 'info',
+};
 
 /**
  * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ — the dedup_key is the
  * incident id, so a re-trigger (escalation) lands on the same PagerDuty incident and
  * acknowledge/resolve close it.
  */
-export function buildPagerDutyEvent(m: NotifyMessage, action: PagerDutyAction, opts: { source?: string; component?: string; details?: Record<string, unknown> } = {}): PagerDutyEvent {
+export function buildPagerDutyEvent(
+  m: NotifyMessage,
+  action: PagerDutyAction,
+  opts: { source?: string; component?: string; details?: Record<string, unknown> } = {},
+): PagerDutyEvent {
   if (!m.incidentId) throw new Error('a PagerDuty event needs an incident id (dedup_key)');
   const ev: PagerDutyEvent = { event_action: action, dedup_key: m.incidentId };
   if (action === 'trigger') {
@@ -41,7 +50,13 @@ export function buildPagerDutyEvent(m: NotifyMessage, action: PagerDutyAction, o
       ...(opts.component && { component: opts.component }),
       group: 'warroom',
       class: m.kind,
-      custom_details: { incident: m.incidentId, severity: m.severity, text: m.text, ...Object.fromEntries(m.facts), ...(opts.details ?? {}) },
+      custom_details: {
+        incident: m.incidentId,
+        severity: m.severity,
+        text: m.text,
+        ...Object.fromEntries(m.facts),
+        ...(opts.details ?? {}),
+      },
     };
     ev.client = 'warroom';
     if (m.url) {

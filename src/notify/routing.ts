@@ -39,18 +39,32 @@ export function slackChannelFor(config: WarroomConfig, route: Route, severity: S
 }
 
 /** Drafts for a chat/broadcast route: Slack, Teams, the generic webhook and email. */
-export function planRouteDrafts(config: WarroomConfig, route: Route, m: NotifyMessage, key: string, opts: { slackChannel?: string | null } = {}): OutboxDraft[] {
+export function planRouteDrafts(
+  config: WarroomConfig,
+  route: Route,
+  m: NotifyMessage,
+  key: string,
+  opts: { slackChannel?: string | null } = {},
+): OutboxDraft[] {
   const c = config.channels ?? {};
   const out: OutboxDraft[] = [];
   const base = { kind: m.kind, incidentId: m.incidentId, summary: m.title };
   if (c.slack) {
     // With a bot token the channel is chosen per message; an incoming webhook posts to its own channel.
     const target = c.slack.bot_token ? slackChannelFor(config, route, m.severity, opts.slackChannel) : 'webhook';
-    out.push({ ...base, channel: 'slack', target, payload: buildSlackPayload(m, c.slack.bot_token ? target : undefined), key: `${key}:slack:${target}` });
+    out.push({
+      ...base,
+      channel: 'slack',
+      target,
+      payload: buildSlackPayload(m, c.slack.bot_token ? target : undefined),
+      key: `${key}:slack:${target}`,
+    });
   }
   if (c.teams) out.push({ ...base, channel: 'teams', target: 'webhook', payload: buildTeamsPayload(m), key: `${key}:teams` });
-  if (c.webhook) out.push({ ...base, channel: 'webhook', target: 'webhook', payload: buildWebhookPayload(m, `${key}:webhook`), key: `${key}:webhook` });
-  if (c.email?.to?.length) out.push({ ...base, channel: 'email', target: c.email.to.join(','), payload: buildEmailPayload(m, c.email.to), key: `${key}:email` });
+  if (c.webhook)
+    out.push({ ...base, channel: 'webhook', target: 'webhook', payload: buildWebhookPayload(m, `${key}:webhook`), key: `${key}:webhook` });
+  if (c.email?.to?.length)
+    out.push({ ...base, channel: 'email', target: c.email.to.join(','), payload: buildEmailPayload(m, c.email.to), key: `${key}:email` });
   return out;
 }
 
@@ -62,34 +76,79 @@ export function pagerDutyRefFor(config: WarroomConfig, person: string, team: str
 }
 
 /** Drafts for paging targets: a PagerDuty trigger per distinct routing key, an email per person. */
-export function planPageDrafts(config: WarroomConfig, targets: EscalationTarget[], team: string | null, m: NotifyMessage, key: string): OutboxDraft[] {
+export function planPageDrafts(
+  config: WarroomConfig,
+  targets: EscalationTarget[],
+  team: string | null,
+  m: NotifyMessage,
+  key: string,
+): OutboxDraft[] {
   const c = config.channels ?? {};
   const out: OutboxDraft[] = [];
   const refs = new Set<string>();
   for (const t of targets) {
     if (t.action === 'ticket') {
-      if (c.ticket) out.push({ channel: 'ticket', target: 'webhook', kind: 'ticket', incidentId: m.incidentId, summary: m.title, payload: buildWebhookPayload(m, `${key}:ticket`, 'ticket'), key: `${key}:ticket` });
+      if (c.ticket)
+        out.push({
+          channel: 'ticket',
+          target: 'webhook',
+          kind: 'ticket',
+          incidentId: m.incidentId,
+          summary: m.title,
+          payload: buildWebhookPayload(m, `${key}:ticket`, 'ticket'),
+          key: `${key}:ticket`,
+        });
       continue;
     }
     if (t.action === 'page' && c.pagerduty) {
       const ref = pagerDutyRefFor(config, t.person, team);
       if (!refs.has(ref)) {
         refs.add(ref);
-        out.push({ channel: 'pagerduty', target: ref, kind: m.kind, incidentId: m.incidentId, summary: `page ${t.person}: ${m.title}`, payload: buildPagerDutyEvent(m, 'trigger', { source: c.pagerduty.source, details: { paged: t.person, role: t.role } }), key: `${key}:pagerduty:${ref}` });
+        out.push({
+          channel: 'pagerduty',
+          target: ref,
+          kind: m.kind,
+          incidentId: m.incidentId,
+          summary: `page ${t.person}: ${m.title}`,
+          payload: buildPagerDutyEvent(m, 'trigger', { source: c.pagerduty.source, details: { paged: t.person, role: t.role } }),
+          key: `${key}:pagerduty:${ref}`,
+        });
       }
     }
     const email = config.contacts?.people?.[t.person]?.email;
     if ((t.action === 'page' || t.action === 'notify') && c.email && email) {
-      out.push({ channel: 'email', target: email, kind: m.kind, incidentId: m.incidentId, summary: `${t.action} ${t.person}: ${m.title}`, payload: buildEmailPayload({ ...m, title: `${t.action === 'page' ? 'PAGE' : 'FYI'}: ${m.title}` }, [email]), key: `${key}:email:${email}` });
+      out.push({
+        channel: 'email',
+        target: email,
+        kind: m.kind,
+        incidentId: m.incidentId,
+        summary: `${t.action} ${t.person}: ${m.title}`,
+        payload: buildEmailPayload({ ...m, title: `${t.action === 'page' ? 'PAGE' : 'FYI'}: ${m.title}` }, [email]),
+        key: `${key}:email:${email}`,
+      });
     }
   }
   return out;
 }
 
 /** Acknowledge/resolve the PagerDuty incident on every routing key that was triggered for it. */
-export function planPagerDutyFollowUp(config: WarroomConfig, refs: string[], action: Exclude<PagerDutyAction, 'trigger'>, m: NotifyMessage, key: string): OutboxDraft[] {
+export function planPagerDutyFollowUp(
+  config: WarroomConfig,
+  refs: string[],
+  action: Exclude<PagerDutyAction, 'trigger'>,
+  m: NotifyMessage,
+  key: string,
+): OutboxDraft[] {
   if (!config.channels?.pagerduty) return [];
-  return refs.map((ref) => ({ channel: 'pagerduty' as const, target: ref, kind: `pagerduty_${action}`, incidentId: m.incidentId, summary: `${action} ${m.incidentId}`, payload: buildPagerDutyEvent(m, action), key: `${key}:pagerduty:${ref}` }));
+  return refs.map((ref) => ({
+    channel: 'pagerduty' as const,
+    target: ref,
+    kind: `pagerduty_${action}`,
+    incidentId: m.incidentId,
+    summary: `${action} ${m.incidentId}`,
+    payload: buildPagerDutyEvent(m, action),
+    key: `${key}:pagerduty:${ref}`,
+  }));
 }
 
 /** Slack member ids of people, for mentions. */

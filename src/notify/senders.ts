@@ -12,9 +12,7 @@ import type { EmailPayload } from './email.payload.js';
  * whether a failure is worth retrying.
  */
 
-export type SendResult =
-  | { ok: true }
-  | { ok: false; permanent: boolean; error: string; retryAfterMs?: number };
+export type SendResult = { ok: true } | { ok: false; permanent: boolean; error: string; retryAfterMs?: number };
 
 export interface SendRequest {
   channel: ChannelName;
@@ -39,7 +37,12 @@ export function signBody(secret: string, timestamp: number, body: string): strin
   return `v1=${createHmac('sha256', secret).update(signatureBase(timestamp, body)).digest('hex')}`;
 }
 
-const fail = (error: string, permanent = false, retryAfterMs?: number): SendResult => ({ ok: false, permanent, error: redactText(error), retryAfterMs });
+const fail = (error: string, permanent = false, retryAfterMs?: number): SendResult => ({
+  ok: false,
+  permanent,
+  error: redactText(error),
+  retryAfterMs,
+});
 
 function retryAfter(h: string | null): number | undefined {
   if (!h) return undefined;
@@ -52,14 +55,25 @@ function retryAfter(h: string | null): number | undefined {
 /** 4xx means the request itself is wrong (bad key, bad URL, bad payload): retrying cannot help, except these. */
 const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
-async function post(url: string, body: string, headers: Record<string, string>, o: SendOptions): Promise<{ status: number; text: string; headers: Headers } | SendResult> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  o: SendOptions,
+): Promise<{ status: number; text: string; headers: Headers } | SendResult> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'warroom', ...headers }, signal: AbortSignal.timeout(o.timeoutMs), redirect: 'error' });
+    res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'warroom', ...headers },
+      signal: AbortSignal.timeout(o.timeoutMs),
+      redirect: 'error',
+    });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
     // Never echo the URL: webhook URLs are secrets.
-    const why = err.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : err.cause?.code ?? err.cause?.message ?? err.message;
+    const why = err.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
     return fail(`request failed: ${why}`);
   }
   const text = await res.text().catch(() => '');
@@ -68,11 +82,29 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 
 function httpFailure(name: string, r: { status: number; text: string; headers: Headers }): SendResult {
   const permanent = r.status >= 400 && r.status < 500 && !RETRYABLE_4XX.has(r.status);
-  return fail(`${name} answered HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 200)}` : ''}`, permanent, retryAfter(r.headers.get('retry-after')));
+  return fail(
+    `${name} answered HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 200)}` : ''}`,
+    permanent,
+    retryAfter(r.headers.get('retry-after')),
+  );
 }
 
 /** Slack Web API errors that no retry will fix. */
-const SLACK_PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'no_permission', 'missing_scope', 'invalid_blocks', 'invalid_arguments', 'is_archived', 'msg_too_long', 'no_text']);
+const SLACK_PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'no_permission',
+  'missing_scope',
+  'invalid_blocks',
+  'invalid_arguments',
+  'is_archived',
+  'msg_too_long',
+  'no_text',
+]);
 
 export async function sendSlack(config: WarroomConfig, req: SendRequest, o: SendOptions): Promise<SendResult> {
   const s = config.channels?.slack;
@@ -91,7 +123,11 @@ export async function sendSlack(config: WarroomConfig, req: SendRequest, o: Send
       return fail('Slack chat.postMessage answered with something that is not JSON');
     }
     if (body.ok) return { ok: true };
-    return fail(`Slack chat.postMessage: ${body.error ?? 'unknown error'}`, SLACK_PERMANENT.has(body.error ?? ''), body.error === 'ratelimited' ? retryAfter(r.headers.get('retry-after')) : undefined);
+    return fail(
+      `Slack chat.postMessage: ${body.error ?? 'unknown error'}`,
+      SLACK_PERMANENT.has(body.error ?? ''),
+      body.error === 'ratelimited' ? retryAfter(r.headers.get('retry-after')) : undefined,
+    );
   }
   if (!s.webhook_url) return fail('channels.slack.webhook_url is not configured', true);
   // Incoming webhooks take no channel override: strip it if present.
@@ -131,7 +167,12 @@ export async function sendSignedWebhook(config: WarroomConfig, req: SendRequest,
   const w = req.channel === 'ticket' ? config.channels?.ticket : config.channels?.webhook;
   if (!w) return fail(`channels.${req.channel} is not configured`, true);
   const ts = (o.nowSeconds ?? (() => Math.floor(Date.now() / 1000)))();
-  const r = await post(w.url, req.payload, { [IDEMPOTENCY_HEADER]: req.key, [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signBody(w.secret, ts, req.payload) }, o);
+  const r = await post(
+    w.url,
+    req.payload,
+    { [IDEMPOTENCY_HEADER]: req.key, [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signBody(w.secret, ts, req.payload) },
+    o,
+  );
   if ('ok' in r) return r;
   return r.status >= 200 && r.status < 300 ? { ok: true } : httpFailure(req.channel === 'ticket' ? 'ticket webhook' : 'webhook', r);
 }
@@ -147,21 +188,31 @@ export async function sendEmail(config: WarroomConfig, req: SendRequest, o: Send
     mailer = {
       signature,
       transport: nodemailer.createTransport({
-        host: e.host, port: e.port ?? (e.secure ? 465 : 587), secure: e.secure ?? false,
+        host: e.host,
+        port: e.port ?? (e.secure ? 465 : 587),
+        secure: e.secure ?? false,
         ...(e.user && { auth: { user: e.user, pass: e.password ?? '' } }),
-        connectionTimeout: o.timeoutMs, greetingTimeout: o.timeoutMs, socketTimeout: o.timeoutMs,
+        connectionTimeout: o.timeoutMs,
+        greetingTimeout: o.timeoutMs,
+        socketTimeout: o.timeoutMs,
         ...(e.insecure && { tls: { rejectUnauthorized: false } }),
       }),
     };
   }
   const p = JSON.parse(req.payload) as EmailPayload;
   try {
-    await mailer.transport.sendMail({ from: e.from, to: p.to, subject: p.subject, text: p.text, headers: { 'X-Warroom-Idempotency-Key': req.key } });
+    await mailer.transport.sendMail({
+      from: e.from,
+      to: p.to,
+      subject: p.subject,
+      text: p.text,
+      headers: { 'X-Warroom-Idempotency-Key': req.key },
+    });
     return { ok: true };
   } catch (err) {
     const x = err as Error & { responseCode?: number; code?: string };
     // 5xx SMTP replies are permanent (bad address, auth refused); 4xx and network errors are not.
-    const permanent = typeof x.responseCode === 'number' && x.responseCode >= 500 || x.code === 'EAUTH';
+    const permanent = (typeof x.responseCode === 'number' && x.responseCode >= 500) || x.code === 'EAUTH';
     return fail(`SMTP: ${x.message}`, permanent);
   }
 }
@@ -173,12 +224,18 @@ export function closeMailer(): void {
 
 export async function sendOne(config: WarroomConfig, req: SendRequest, o: SendOptions): Promise<SendResult> {
   switch (req.channel) {
-    case 'slack': return sendSlack(config, req, o);
-    case 'pagerduty': return sendPagerDuty(config, req, o);
-    case 'teams': return sendTeams(config, req, o);
+    case 'slack':
+      return sendSlack(config, req, o);
+    case 'pagerduty':
+      return sendPagerDuty(config, req, o);
+    case 'teams':
+      return sendTeams(config, req, o);
     case 'webhook':
-    case 'ticket': return sendSignedWebhook(config, req, o);
-    case 'email': return sendEmail(config, req, o);
-    default: return fail(`unknown channel ${String(req.channel)}`, true);
+    case 'ticket':
+      return sendSignedWebhook(config, req, o);
+    case 'email':
+      return sendEmail(config, req, o);
+    default:
+      return fail(`unknown channel ${String(req.channel)}`, true);
   }
 }

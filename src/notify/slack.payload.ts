@@ -34,7 +34,10 @@ export function buildSlackPayload(m: NotifyMessage, channel?: string): SlackPayl
     { type: 'section', text: { type: 'mrkdwn', text: clip(body, 3000) } },
   ];
   if (m.facts.length) {
-    blocks.push({ type: 'section', fields: m.facts.slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: clip(`*${escapeSlack(k)}*\n${escapeSlack(v)}`, 2000) })) });
+    blocks.push({
+      type: 'section',
+      fields: m.facts.slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: clip(`*${escapeSlack(k)}*\n${escapeSlack(v)}`, 2000) })),
+    });
   }
   const ctx = [m.incidentId, m.severity, m.url ? `<${m.url}|open in warroom>` : null].filter(Boolean).join(' · ');
   if (ctx) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ctx }] });

@@ -23,7 +23,12 @@ export function componentStateFor(sev: Severity): ComponentState {
   return sev === 'SEV1' ? 'major_outage' : sev === 'SEV2' ? 'partial_outage' : 'degraded_performance';
 }
 
-const LABEL: Record<ComponentState, string> = { operational: 'Operational', degraded_performance: 'Degraded performance', partial_outage: 'Partial outage', major_outage: 'Major outage' };
+const LABEL: Record<ComponentState, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+};
 export const componentLabel = (s: ComponentState) => LABEL[s];
 
 /** The public title of an incident: derived from affected components, never the internal title. */

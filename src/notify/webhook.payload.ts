@@ -14,9 +14,13 @@ export interface WebhookPayload {
 
 export function buildWebhookPayload(m: NotifyMessage, id: string, type = m.kind): WebhookPayload {
   return {
-    id, type, occurred_at: m.at,
+    id,
+    type,
+    occurred_at: m.at,
     incident: m.incidentId ? { id: m.incidentId, severity: m.severity, url: m.url } : null,
-    title: m.title, text: m.text, facts: Object.fromEntries(m.facts),
+    title: m.title,
+    text: m.text,
+    facts: Object.fromEntries(m.facts),
   };
 }
 

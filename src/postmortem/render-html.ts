@@ -10,7 +10,11 @@ export function escapeHtml(s: string): string {
 
 const e = escapeHtml;
 /** Multi-line user text: escaped, then paragraphs and line breaks. */
-const prose = (s: string) => s.split(/\n{2,}/).map((p) => `<p>${e(p).replace(/\n/g, '<br>')}</p>`).join('\n');
+const prose = (s: string) =>
+  s
+    .split(/\n{2,}/)
+    .map((p) => `<p>${e(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
 
 const CSS = `
 :root{--fg:#1b1f24;--muted:#5b636e;--line:#d6dae0;--accent:#b42318;--prompt:#fff8e1;--warn:#fdecea}
@@ -35,7 +39,8 @@ footer{margin-top:2rem;color:var(--muted);font-size:.8rem}
 function section(s: SectionView | undefined, headingLevel = 2): string {
   if (!s) return '';
   const h = `h${headingLevel}`;
-  const body = s.content !== null ? prose(s.content) : `<div class="prompt" data-prompt="${s.key}"><strong>✍ To write:</strong> ${e(s.prompt)}</div>`;
+  const body =
+    s.content !== null ? prose(s.content) : `<div class="prompt" data-prompt="${s.key}"><strong>✍ To write:</strong> ${e(s.prompt)}</div>`;
   const hints = s.hints.length ? `<ul class="hints">${s.hints.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : '';
   return `<section id="${s.key}"><${h}>${e(s.title)}</${h}>\n${body}\n${hints}</section>`;
 }
@@ -49,40 +54,81 @@ export function renderHtml(m: PostmortemModel): string {
   const met = m.targets.responseTargetMet;
   const state = m.postmortem.state.replace('_', ' ');
   const out: string[] = [];
-  out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
+  out.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+  );
   out.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
   out.push(`<title>Post-mortem: ${e(i.title)}${i.id ? ` (${e(i.id)})` : ''}</title><style>${CSS}</style></head><body>`);
-  out.push(`<header><div class="meta">${m.postmortem.level === 'full' ? 'Post-mortem' : 'Lightweight review'}${i.id ? ` · ${e(i.id)}` : ' · standalone report'}</div>`);
-  out.push(`<h1>${e(i.title)}</h1><div><span class="badge sev">${i.peakSeverity === i.severity ? i.severity : `${i.peakSeverity} → ${i.severity}`}</span><span class="badge" data-state="${m.postmortem.state}">${state}</span>`);
-  if (m.postmortem.dueAt) out.push(`<span class="badge${m.postmortem.overdue ? ' overdue' : ''}">due ${formatUtcMinute(m.postmortem.dueAt)}${m.postmortem.overdue ? ' — overdue' : ''}</span>`);
+  out.push(
+    `<header><div class="meta">${m.postmortem.level === 'full' ? 'Post-mortem' : 'Lightweight review'}${i.id ? ` · ${e(i.id)}` : ' · standalone report'}</div>`,
+  );
+  out.push(
+    `<h1>${e(i.title)}</h1><div><span class="badge sev">${i.peakSeverity === i.severity ? i.severity : `${i.peakSeverity} → ${i.severity}`}</span><span class="badge" data-state="${m.postmortem.state}">${state}</span>`,
+  );
+  if (m.postmortem.dueAt)
+    out.push(
+      `<span class="badge${m.postmortem.overdue ? ' overdue' : ''}">due ${formatUtcMinute(m.postmortem.dueAt)}${m.postmortem.overdue ? ' — overdue' : ''}</span>`,
+    );
   if (!m.postmortem.required) out.push(`<span class="badge">optional for ${i.peakSeverity}</span>`);
-  out.push(`</div><p class="meta">Blameless: this review looks for the conditions in our systems and processes that let the incident happen, not for someone to blame.</p></header>`);
+  out.push(
+    `</div><p class="meta">Blameless: this review looks for the conditions in our systems and processes that let the incident happen, not for someone to blame.</p></header>`,
+  );
   if (m.warnings.length) {
-    out.push(`<div class="warn" id="blameless-warnings"><strong>Blameless check:</strong> some sentences read as blaming a person. Consider a systems framing.<ul>`);
+    out.push(
+      `<div class="warn" id="blameless-warnings"><strong>Blameless check:</strong> some sentences read as blaming a person. Consider a systems framing.<ul>`,
+    );
     for (const w of m.warnings) out.push(`<li><em>${e(w.field)}</em>: “${e(w.sentence)}” — ${e(w.reason)}</li>`);
     out.push(`</ul><p>${e(m.warnings[0].suggestion)}</p></div>`);
   }
   out.push(section(by('summary')));
   out.push(`<table class="facts"><tbody>`);
   const facts: [string, string][] = [
-    ['Declared', formatUtcMinute(i.declaredAt)], ['Impact began', formatUtcMinute(d.impactStartAt)], ['Resolved', i.resolvedAt ? formatUtcMinute(i.resolvedAt) : '—'],
-    ['Services', i.services.length ? e(i.services.join(', ')) : '—'], ['Incident commander', person(i.roles.commander)], ['Communications lead', person(i.roles.comms_lead)],
-    ['Scribe', person(i.roles.scribe)], ['Responders', i.roles.responders.length ? e(i.roles.responders.join(', ')) : '—'],
-    ['Time to detect (TTD)', d.ttd.text], ['Time to acknowledge (TTA)', d.tta.text], ['Time to mitigate (TTM)', d.ttm.text], ['Time to resolve (TTR)', d.ttr.text],
-    ['Response target', met === null ? `not acknowledged (target ${formatDuration(m.targets.responseTimeMs)})` : `${met ? 'met' : 'missed'}: ${d.tta.text} against ${formatDuration(m.targets.responseTimeMs)}`],
-    ['Updates sent', `${m.targets.cadence.updatesSent}; longest gap ${formatDuration(m.targets.cadence.maxGapMs)} (${m.targets.cadence.met ? 'cadence kept' : `cadence missed ${m.targets.cadence.misses.length}×`})`],
+    ['Declared', formatUtcMinute(i.declaredAt)],
+    ['Impact began', formatUtcMinute(d.impactStartAt)],
+    ['Resolved', i.resolvedAt ? formatUtcMinute(i.resolvedAt) : '—'],
+    ['Services', i.services.length ? e(i.services.join(', ')) : '—'],
+    ['Incident commander', person(i.roles.commander)],
+    ['Communications lead', person(i.roles.comms_lead)],
+    ['Scribe', person(i.roles.scribe)],
+    ['Responders', i.roles.responders.length ? e(i.roles.responders.join(', ')) : '—'],
+    ['Time to detect (TTD)', d.ttd.text],
+    ['Time to acknowledge (TTA)', d.tta.text],
+    ['Time to mitigate (TTM)', d.ttm.text],
+    ['Time to resolve (TTR)', d.ttr.text],
+    [
+      'Response target',
+      met === null
+        ? `not acknowledged (target ${formatDuration(m.targets.responseTimeMs)})`
+        : `${met ? 'met' : 'missed'}: ${d.tta.text} against ${formatDuration(m.targets.responseTimeMs)}`,
+    ],
+    [
+      'Updates sent',
+      `${m.targets.cadence.updatesSent}; longest gap ${formatDuration(m.targets.cadence.maxGapMs)} (${m.targets.cadence.met ? 'cadence kept' : `cadence missed ${m.targets.cadence.misses.length}×`})`,
+    ],
   ];
   for (const [k, v] of facts) out.push(`<tr><th scope="row">${k}</th><td data-fact="${e(k)}">${v}</td></tr>`);
   out.push(`</tbody></table>`);
   out.push(section(by('impact'), 3));
-  if (m.severityChanges.length) out.push(`<h3>Severity changes</h3><ul>${m.severityChanges.map((c) => `<li>${formatUtcMinute(c.at)}: ${c.from} → ${c.to}${c.reason ? ` — ${e(c.reason)}` : ''} (${e(c.author)})</li>`).join('')}</ul>`);
-  if (m.findings.length) out.push(`<h3>Triage findings</h3><ul>${m.findings.map((f) => `<li>${formatUtcMinute(f.at)} — ${e(f.text)} (${e(f.author)})</li>`).join('')}</ul>`);
-  if (m.updates.length) out.push(`<h3>Updates sent</h3><ul>${m.updates.map((f) => `<li>${formatUtcMinute(f.at)} — ${e(f.text)} (${e(f.author)})</li>`).join('')}</ul>`);
-  out.push(`<section id="timeline"><h2>Timeline</h2><p class="meta">All times UTC; T+ counts from the start of impact.</p><table><thead><tr><th>Time (UTC)</th><th>T+</th><th>Phase</th><th>What happened</th><th>Who</th></tr></thead><tbody>`);
+  if (m.severityChanges.length)
+    out.push(
+      `<h3>Severity changes</h3><ul>${m.severityChanges.map((c) => `<li>${formatUtcMinute(c.at)}: ${c.from} → ${c.to}${c.reason ? ` — ${e(c.reason)}` : ''} (${e(c.author)})</li>`).join('')}</ul>`,
+    );
+  if (m.findings.length)
+    out.push(
+      `<h3>Triage findings</h3><ul>${m.findings.map((f) => `<li>${formatUtcMinute(f.at)} — ${e(f.text)} (${e(f.author)})</li>`).join('')}</ul>`,
+    );
+  if (m.updates.length)
+    out.push(
+      `<h3>Updates sent</h3><ul>${m.updates.map((f) => `<li>${formatUtcMinute(f.at)} — ${e(f.text)} (${e(f.author)})</li>`).join('')}</ul>`,
+    );
+  out.push(
+    `<section id="timeline"><h2>Timeline</h2><p class="meta">All times UTC; T+ counts from the start of impact.</p><table><thead><tr><th>Time (UTC)</th><th>T+</th><th>Phase</th><th>What happened</th><th>Who</th></tr></thead><tbody>`,
+  );
   const rows = new Array<string>(m.timeline.length);
   for (let i = 0; i < m.timeline.length; i++) {
     const r = m.timeline[i];
-    rows[i] = `<tr data-kind="${r.kind}"><td class="t">${r.time}</td><td class="t">${r.offset}</td><td class="phase-${r.phase}">${r.phase}</td><td>${e(r.text)}${r.corrects ? ` <em>(corrects #${r.corrects})</em>` : ''}</td><td>${e(r.author)}</td></tr>`;
+    rows[i] =
+      `<tr data-kind="${r.kind}"><td class="t">${r.time}</td><td class="t">${r.offset}</td><td class="phase-${r.phase}">${r.phase}</td><td>${e(r.text)}${r.corrects ? ` <em>(corrects #${r.corrects})</em>` : ''}</td><td>${e(r.author)}</td></tr>`;
   }
   out.push(rows.join('\n'));
   out.push(`</tbody></table></section>`);
@@ -90,7 +136,9 @@ export function renderHtml(m: PostmortemModel): string {
   if (m.postmortem.level === 'full' || m.whys.length) {
     out.push(`<section id="five-whys"><h3>Five Whys</h3>`);
     if (m.whys.length) {
-      out.push(`<ol class="whys">${m.whys.map((w) => `<li><strong>Why?</strong> ${e(w.why)}<br>→ Because ${e(w.because)}</li>`).join('')}</ol>`);
+      out.push(
+        `<ol class="whys">${m.whys.map((w) => `<li><strong>Why?</strong> ${e(w.why)}<br>→ Because ${e(w.because)}</li>`).join('')}</ol>`,
+      );
       out.push(`<p><strong>Root cause (last answer):</strong> ${e(m.whys[m.whys.length - 1].because)}</p>`);
     } else out.push(`<div class="prompt" data-prompt="whys"><strong>✍ To write:</strong> ${e(m.whysPrompt)}</div>`);
     out.push(`</section>`);
@@ -101,9 +149,15 @@ export function renderHtml(m: PostmortemModel): string {
   out.push(`<section id="action-items"><h2>Action items</h2>`);
   if (m.actionItems.length) {
     out.push(`<table><thead><tr><th>#</th><th>Action</th><th>Kind</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead><tbody>`);
-    for (const a of m.actionItems) out.push(`<tr><td>${a.id}</td><td>${e(a.title)}</td><td>${a.kind}</td><td>${e(a.owner)}</td><td class="t">${a.dueDate}</td><td>${a.status === 'done' ? 'done' : a.overdue ? '<strong>open — overdue</strong>' : 'open'}</td></tr>`);
+    for (const a of m.actionItems)
+      out.push(
+        `<tr><td>${a.id}</td><td>${e(a.title)}</td><td>${a.kind}</td><td>${e(a.owner)}</td><td class="t">${a.dueDate}</td><td>${a.status === 'done' ? 'done' : a.overdue ? '<strong>open — overdue</strong>' : 'open'}</td></tr>`,
+      );
     out.push(`</tbody></table>`);
-  } else out.push(`<div class="prompt" data-prompt="action_items"><strong>✍ To write:</strong> every finding needs a concrete action item with an owner and a due date: fix the root cause, add monitoring, add tests, update the runbook.</div>`);
+  } else
+    out.push(
+      `<div class="prompt" data-prompt="action_items"><strong>✍ To write:</strong> every finding needs a concrete action item with an owner and a due date: fix the root cause, add monitoring, add tests, update the runbook.</div>`,
+    );
   out.push(`</section><footer>Generated by warroom at ${e(m.generatedAt)}.</footer></body></html>\n`);
   return out.join('\n');
 }

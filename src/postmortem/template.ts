@@ -44,7 +44,10 @@ export function loadTemplate(level: PostmortemLevel, config: WarroomConfig, base
   try {
     text = readFileSync(p, 'utf8');
   } catch (e) {
-    throw validation(`postmortem.${key}: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `postmortem.${key}`);
+    throw validation(
+      `postmortem.${key}: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      `postmortem.${key}`,
+    );
   }
   try {
     Mustache.parse(text);

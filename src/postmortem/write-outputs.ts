@@ -13,9 +13,13 @@ export type Format = (typeof FORMATS)[number];
 /** "md,html" → ['md', 'html']; markdown/htm/pdf aliases accepted; unknown names name the field. */
 export function parseFormats(input: string | undefined, field = 'format'): Format[] {
   const alias: Record<string, Format> = { markdown: 'md', htm: 'html' };
-  const list = splitList(input ?? 'md').map((s) => s.toLowerCase()).map((s) => alias[s] ?? s);
+  const list = splitList(input ?? 'md')
+    .map((s) => s.toLowerCase())
+    .map((s) => alias[s] ?? s);
   if (list.length === 0) throw validation(`${field}: name at least one of ${FORMATS.join(', ')}`, field);
-  for (const f of list) if (!(FORMATS as readonly string[]).includes(f)) throw validation(`${field}: unknown format "${f}" (expected ${FORMATS.join(', ')}, comma-separated)`, field);
+  for (const f of list)
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw validation(`${field}: unknown format "${f}" (expected ${FORMATS.join(', ')}, comma-separated)`, field);
   return [...new Set(list)] as Format[];
 }
 
@@ -32,14 +36,25 @@ export interface WrittenFile {
 
 /** A file-name stem safe on every OS: the title reduced to [a-z0-9-]. */
 export function slugify(s: string, max = 60): string {
-  return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'incident';
+  return (
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, max)
+      .replace(/-+$/, '') || 'incident'
+  );
 }
 
 /**
  * Writes every requested format to dir as <stem>.<ext>. PDF is rendered last (it is the slow
  * one and the only one that can fail for lack of Chromium), after the others are on disk.
  */
-export async function writeOutputs(m: PostmortemModel, o: { dir: string; stem: string; formats: Format[]; template: string; env?: NodeJS.ProcessEnv }): Promise<WrittenFile[]> {
+export async function writeOutputs(
+  m: PostmortemModel,
+  o: { dir: string; stem: string; formats: Format[]; template: string; env?: NodeJS.ProcessEnv },
+): Promise<WrittenFile[]> {
   const dir = resolve(o.dir);
   try {
     mkdirSync(dir, { recursive: true });

@@ -30,7 +30,13 @@ export interface CliCoordination {
  * Teams that use only the CLI on the embedded store still get their messages: the command
  * that caused them delivers them before it exits (bounded), then says what is still queued.
  */
-export function attachCliCoordination(o: { config: WarroomConfig; policy: SeverityPolicy; store: Store; err: (t: string) => void; now?: () => Date }): CliCoordination {
+export function attachCliCoordination(o: {
+  config: WarroomConfig;
+  policy: SeverityPolicy;
+  store: Store;
+  err: (t: string) => void;
+  now?: () => Date;
+}): CliCoordination {
   const hooks = createCoordinationHooks({ config: o.config, policy: o.policy });
   // Messages other use cases enqueue directly (enqueueNotification: post-mortem summaries,
   // review reminders) are delivered too: everything this process enqueued since it started.
@@ -43,7 +49,11 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
     if (!ids.length) return { sent: [], queued: [], dead: [] };
     const worker = new OutboxWorker({ store: o.store, config: o.config });
     const items = await worker.drain(ids, coordinationSettings(o.config).cliWaitMs);
-    return { sent: items.filter((i) => i.status === 'sent'), queued: items.filter((i) => i.status === 'pending'), dead: items.filter((i) => i.status === 'dead') };
+    return {
+      sent: items.filter((i) => i.status === 'sent'),
+      queued: items.filter((i) => i.status === 'pending'),
+      dead: items.filter((i) => i.status === 'dead'),
+    };
   };
   return {
     hooks: {
@@ -58,7 +68,10 @@ export function attachCliCoordination(o: { config: WarroomConfig; policy: Severi
       if (text) o.err(text);
       // Any local command notices reminders nobody sends (the team runs no server).
       const stale = await findStaleTimers(o.store.db, (o.now ?? (() => new Date()))());
-      if (stale.count) o.err(`warning: ${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them; start "warroom serve" (it sends due reminders and retries the outbox).`);
+      if (stale.count)
+        o.err(
+          `warning: ${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them; start "warroom serve" (it sends due reminders and retries the outbox).`,
+        );
     },
   };
 }
@@ -67,14 +80,23 @@ const where = (i: OutboxItem) => `${i.channel}${i.target === 'webhook' ? '' : ` 
 
 export function formatDeliveryReport(r: DeliveryReport): string {
   const lines: string[] = [];
-  if (r.sent.length) lines.push(`Delivered ${r.sent.length} message${r.sent.length > 1 ? 's' : ''}: ${[...new Set(r.sent.map(where))].join(', ')}`);
-  if (r.queued.length) lines.push(`Queued ${r.queued.length} (will retry; run "warroom serve" to keep delivering, "warroom outbox" to see them):\n${r.queued.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? 'not sent yet'}`).join('\n')}`);
-  if (r.dead.length) lines.push(`Failed ${r.dead.length} (dead-lettered; fix the channel, then "warroom outbox retry ID"):\n${r.dead.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? ''}`).join('\n')}`);
+  if (r.sent.length)
+    lines.push(`Delivered ${r.sent.length} message${r.sent.length > 1 ? 's' : ''}: ${[...new Set(r.sent.map(where))].join(', ')}`);
+  if (r.queued.length)
+    lines.push(
+      `Queued ${r.queued.length} (will retry; run "warroom serve" to keep delivering, "warroom outbox" to see them):\n${r.queued.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? 'not sent yet'}`).join('\n')}`,
+    );
+  if (r.dead.length)
+    lines.push(
+      `Failed ${r.dead.length} (dead-lettered; fix the channel, then "warroom outbox retry ID"):\n${r.dead.map((i) => `  #${i.id} ${where(i)}: ${i.lastError ?? ''}`).join('\n')}`,
+    );
   return redactText(lines.join('\n'));
 }
 
 /** Stale timers, for commands that want to tell the user even when they changed nothing. */
 export async function staleTimerWarning(ctx: AppContext): Promise<string | null> {
   const stale = await findStaleTimers(ctx.store.db, ctx.now());
-  return stale.count ? `${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them` : null;
+  return stale.count
+    ? `${stale.count} reminder/escalation timer${stale.count > 1 ? 's are' : ' is'} overdue since ${stale.oldestDueAt} and no "warroom serve" is firing them`
+    : null;
 }

@@ -23,7 +23,10 @@ export function createCoordinationHooks(o: { config: WarroomConfig; policy: Seve
       // Plain timeline entries (notes, findings) cause no message: the channel keeps status updates only.
       if (ev.type === 'entry') return;
       const plan = await planIncidentEffects(trx, o.config, o.policy, {
-        incident: ev.incident, previous: ev.type === 'declared' ? null : ev.previous, entries: ev.entries, actor: ev.actor.name,
+        incident: ev.incident,
+        previous: ev.type === 'declared' ? null : ev.previous,
+        entries: ev.entries,
+        actor: ev.actor.name,
       });
       const now = ev.type === 'declared' ? ev.incident.declaredAt : ev.incident.updatedAt;
       const ids = await applyEffects(trx, ev.incident.id, plan, now);

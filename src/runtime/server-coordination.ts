@@ -19,7 +19,10 @@ export interface CoordinatedDeps {
 export interface ServerCoordination {
   hooks: CoordinatedDeps['hooks'];
   /** Starts the timer and outbox workers (warroom serve only; the in-process test server does not). */
-  start(log?: { warn(o: object, msg: string): void; info(o: object, msg: string): void }, o?: { onFire?: (f: TimerFiring[]) => void }): void;
+  start(
+    log?: { warn(o: object, msg: string): void; info(o: object, msg: string): void },
+    o?: { onFire?: (f: TimerFiring[]) => void },
+  ): void;
   stop(): Promise<void>;
   /** Wakes the outbox worker (after a commit that enqueued). */
   wake(): void;
@@ -46,10 +49,18 @@ export function coordinationFor(deps: CoordinatedDeps): ServerCoordination {
     wake: () => outbox?.wake(),
     start(log, o = {}) {
       if (outbox) return;
-      outbox = new OutboxWorker({ store: deps.store, config: deps.config, now: deps.now, onError: (e) => log?.warn({ err: e }, 'outbox delivery pass failed; retrying') });
+      outbox = new OutboxWorker({
+        store: deps.store,
+        config: deps.config,
+        now: deps.now,
+        onError: (e) => log?.warn({ err: e }, 'outbox delivery pass failed; retrying'),
+      });
       c.outbox = outbox;
       timers = new TimerWorker({
-        store: deps.store, config: deps.config, policy: deps.policy, now: deps.now,
+        store: deps.store,
+        config: deps.config,
+        policy: deps.policy,
+        now: deps.now,
         onEnqueued: () => outbox?.wake(),
         onFire: (f) => {
           o.onFire?.(f);

@@ -43,10 +43,22 @@ export function installAuth(app: FastifyInstance, deps: ServerDeps, extra: Authe
         req.actor = cached;
         return done();
       }
-      authenticateToken(deps.base, token).then((actor) => { req.actor = actor; done(); }, (e: Error) => done(e));
+      authenticateToken(deps.base, token).then(
+        (actor) => {
+          req.actor = actor;
+          done();
+        },
+        (e: Error) => done(e),
+      );
       return;
     }
     if (extra.length === 0) return done();
-    fromExtra(req).then((actor) => { if (actor) req.actor = actor; done(); }, (e: Error) => done(e));
+    fromExtra(req).then(
+      (actor) => {
+        if (actor) req.actor = actor;
+        done();
+      },
+      (e: Error) => done(e),
+    );
   });
 }

@@ -39,7 +39,10 @@ export interface BuildServerOptions {
 export function createDeps(o: Pick<BuildServerOptions, 'store' | 'config' | 'policy' | 'now'>): ServerDeps {
   const now = o.now ?? (() => new Date());
   const deps: ServerDeps = {
-    store: o.store, config: o.config, policy: o.policy, now,
+    store: o.store,
+    config: o.config,
+    policy: o.policy,
+    now,
     base: { store: o.store, now },
     hooks: {},
     contextFor: (actor) => ({ actor, now, store: o.store, config: o.config, policy: o.policy, ...deps.hooks }),

@@ -77,9 +77,22 @@ export function attachApiRegistry(app: FastifyInstance): ApiRegistry {
 
 /** Registers a route with validation, auth and the OpenAPI entry in one place. */
 export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  app: FastifyInstance, deps: ServerDeps, spec: RouteSpec<B, Q>, handler: (a: RouteArgs<Infer<B>, Infer<Q>>) => Promise<unknown>,
+  app: FastifyInstance,
+  deps: ServerDeps,
+  spec: RouteSpec<B, Q>,
+  handler: (a: RouteArgs<Infer<B>, Infer<Q>>) => Promise<unknown>,
 ): void {
-  app.apiRegistry.add({ method: spec.method, url: spec.url, summary: spec.summary, role: spec.role, tags: spec.tags ?? [], body: spec.body, query: spec.query, response: spec.response, status: spec.status ?? 200 });
+  app.apiRegistry.add({
+    method: spec.method,
+    url: spec.url,
+    summary: spec.summary,
+    role: spec.role,
+    tags: spec.tags ?? [],
+    body: spec.body,
+    query: spec.query,
+    response: spec.response,
+    status: spec.status ?? 200,
+  });
   app.route({
     method: spec.method,
     url: spec.url,
@@ -87,13 +100,25 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
     handler: async (req, reply) => {
       const actor = req.actor;
       if (spec.role !== 'public') {
-        if (!actor) throw new WarroomError('UNAUTHORIZED', 'missing or invalid token: send "Authorization: Bearer <token>" (create one with "warroom token create")');
-        if (!hasRole(actor, spec.role)) throw new WarroomError('FORBIDDEN', `${spec.method} ${spec.url} needs the ${spec.role} role; this token has ${actor.role}`);
+        if (!actor)
+          throw new WarroomError(
+            'UNAUTHORIZED',
+            'missing or invalid token: send "Authorization: Bearer <token>" (create one with "warroom token create")',
+          );
+        if (!hasRole(actor, spec.role))
+          throw new WarroomError('FORBIDDEN', `${spec.method} ${spec.url} needs the ${spec.role} role; this token has ${actor.role}`);
       }
       const ctx = deps.contextFor(actor ?? { name: 'anonymous', role: 'viewer', via: 'api' });
       const body = spec.body ? parseInput(spec.body, req.body ?? {}) : undefined;
       const query = spec.query ? parseInput(spec.query, req.query ?? {}) : undefined;
-      const result = await handler({ req, reply, ctx, body: body as Infer<B>, query: query as Infer<Q>, params: (req.params ?? {}) as Record<string, string> });
+      const result = await handler({
+        req,
+        reply,
+        ctx,
+        body: body as Infer<B>,
+        query: query as Infer<Q>,
+        params: (req.params ?? {}) as Record<string, string>,
+      });
       if (reply.sent) return reply;
       reply.status(spec.status ?? 200);
       return result;
@@ -102,5 +127,9 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
 }
 
 /** Query-string helpers: everything arrives as a string. */
-export const qBool = z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1' || v === '');
-export const qInt = (min: number, max: number) => z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max)).optional();
+export const qBool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === '');
+export const qInt = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max)).optional();

@@ -18,20 +18,44 @@ export interface StoredAlert {
 }
 
 /** The newest alert with this fingerprint attached to an incident that is still open. */
-export async function findOpenIncidentAlert(db: Db, source: string, fingerprint: string): Promise<Pick<StoredAlert, 'id' | 'incidentId' | 'status'> | undefined> {
-  const r = await db.selectFrom('alerts').innerJoin('incidents', 'incidents.id', 'alerts.incident_id')
+export async function findOpenIncidentAlert(
+  db: Db,
+  source: string,
+  fingerprint: string,
+): Promise<Pick<StoredAlert, 'id' | 'incidentId' | 'status'> | undefined> {
+  const r = await db
+    .selectFrom('alerts')
+    .innerJoin('incidents', 'incidents.id', 'alerts.incident_id')
     .select(['alerts.id', 'alerts.incident_id', 'alerts.status'])
-    .where('alerts.source', '=', source).where('alerts.fingerprint', '=', fingerprint).where('incidents.status', '!=', 'resolved')
-    .orderBy('alerts.id', 'desc').executeTakeFirst();
+    .where('alerts.source', '=', source)
+    .where('alerts.fingerprint', '=', fingerprint)
+    .where('incidents.status', '!=', 'resolved')
+    .orderBy('alerts.id', 'desc')
+    .executeTakeFirst();
   return r ? { id: Number(r.id), incidentId: r.incident_id, status: r.status as StoredAlert['status'] } : undefined;
 }
 
 /** Inserts a firing alert; undefined when the same alert is already attached to that incident. */
 export async function insertAlert(db: Db, a: Omit<StoredAlert, 'id'>): Promise<number | undefined> {
-  const r = await db.insertInto('alerts').values({
-    source: a.source, fingerprint: a.fingerprint, incident_id: a.incidentId, status: a.status, name: a.name, service: a.service,
-    labels: a.labels, summary: a.summary, starts_at: a.startsAt, ends_at: a.endsAt, first_seen_at: a.firstSeenAt, last_seen_at: a.lastSeenAt,
-  }).onConflict((oc) => oc.columns(['source', 'fingerprint', 'incident_id']).doNothing()).returning('id').executeTakeFirst();
+  const r = await db
+    .insertInto('alerts')
+    .values({
+      source: a.source,
+      fingerprint: a.fingerprint,
+      incident_id: a.incidentId,
+      status: a.status,
+      name: a.name,
+      service: a.service,
+      labels: a.labels,
+      summary: a.summary,
+      starts_at: a.startsAt,
+      ends_at: a.endsAt,
+      first_seen_at: a.firstSeenAt,
+      last_seen_at: a.lastSeenAt,
+    })
+    .onConflict((oc) => oc.columns(['source', 'fingerprint', 'incident_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return r ? Number(r.id) : undefined;
 }
 

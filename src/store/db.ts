@@ -60,7 +60,9 @@ export function redactUrl(url: string): string {
 }
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openSqlite(opts.dataDir ?? process.env.WARROOM_DATA ?? '.warroom');
+  const store = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10)
+    : await openSqlite(opts.dataDir ?? process.env.WARROOM_DATA ?? '.warroom');
   try {
     await migrate(store);
   } catch (e) {
@@ -90,7 +92,9 @@ async function openSqlite(dataDir: string): Promise<Store> {
   const statements = withStatementCache(native, () => checkpointer.wrote());
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return {
-    db, dialect: 'sqlite', location: file,
+    db,
+    dialect: 'sqlite',
+    location: file,
     executeNow<R>(sqlText: string, parameters: readonly unknown[]): QueryResult<R> | undefined {
       // Inside writeTx (BEGIN IMMEDIATE … COMMIT) the statement would join that transaction.
       if (native.inTransaction) return undefined;
@@ -125,7 +129,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
   // bigint columns (ids, counters) fit in a JS number for our purposes.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it */
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
@@ -134,9 +140,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
     throw new WarroomError('UNAVAILABLE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(e as Error).message}`);
   }
   return {
-    db, dialect: 'postgres', location: redactUrl(url),
+    db,
+    dialect: 'postgres',
+    location: redactUrl(url),
     writeTx: (fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
-    async close() { await db.destroy(); },
+    async close() {
+      await db.destroy();
+    },
   };
 }
 
@@ -145,7 +155,10 @@ async function migrate(store: Store): Promise<void> {
   // Fast path for every CLI call after the first: all migrations recorded, nothing to do. The
   // Migrator's own check introspects the whole schema, which costs more than the command.
   try {
-    const done = await store.db.selectFrom('warroom_migrations' as never).select('name' as never).execute();
+    const done = await store.db
+      .selectFrom('warroom_migrations' as never)
+      .select('name' as never)
+      .execute();
     const names = new Set(done.map((r) => (r as { name: string }).name));
     if (Object.keys(migrations).every((n) => names.has(n))) return;
   } catch {
@@ -162,7 +175,10 @@ async function migrate(store: Store): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new WarroomError('UNAVAILABLE', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new WarroomError(
+      'UNAVAILABLE',
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
   }
 }
 
@@ -221,11 +237,18 @@ function backgroundCheckpointer(native: SqliteNative, file: string) {
     try {
       const { Worker } = await import('node:worker_threads');
       if (failed || !native.open) return;
-      const w = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { lib: createRequire(import.meta.url).resolve('better-sqlite3'), file } });
+      const w = new Worker(CHECKPOINT_WORKER, {
+        eval: true,
+        workerData: { lib: createRequire(import.meta.url).resolve('better-sqlite3'), file },
+      });
       w.unref();
-      w.on('message', () => { busy = false; });
+      w.on('message', () => {
+        busy = false;
+      });
       w.on('error', () => {});
-      w.on('exit', () => { if (worker === w) fallBack(); });
+      w.on('exit', () => {
+        if (worker === w) fallBack();
+      });
       native.pragma('wal_autocheckpoint = 0');
       worker = w;
     } catch {

@@ -1,5 +1,12 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import { formatIncidentId, type Incident, type NewTimelineEntry, type Status, type TimelineEntry, type TimelineKind } from '../core/incident.js';
+import {
+  formatIncidentId,
+  type Incident,
+  type NewTimelineEntry,
+  type Status,
+  type TimelineEntry,
+  type TimelineKind,
+} from '../core/incident.js';
 import type { Severity } from '../core/severity.js';
 import { notFound } from '../core/errors.js';
 import type { Database, IncidentsTable, TimelineTable } from './schema.js';
@@ -9,26 +16,54 @@ type Db = Kysely<Database>;
 
 function toIncident(r: Selectable<IncidentsTable>): Incident {
   return {
-    id: r.id, seq: Number(r.seq), title: r.title, severity: r.severity as Severity, status: r.status as Status,
-    impact: r.impact, summary: r.summary, services: JSON.parse(r.services), roles: JSON.parse(r.roles),
-    createdBy: r.created_by, declaredAt: r.declared_at, acknowledgedAt: r.acknowledged_at,
-    mitigatedAt: r.mitigated_at, resolvedAt: r.resolved_at, updatedAt: r.updated_at,
+    id: r.id,
+    seq: Number(r.seq),
+    title: r.title,
+    severity: r.severity as Severity,
+    status: r.status as Status,
+    impact: r.impact,
+    summary: r.summary,
+    services: JSON.parse(r.services),
+    roles: JSON.parse(r.roles),
+    createdBy: r.created_by,
+    declaredAt: r.declared_at,
+    acknowledgedAt: r.acknowledged_at,
+    mitigatedAt: r.mitigated_at,
+    resolvedAt: r.resolved_at,
+    updatedAt: r.updated_at,
   };
 }
 
 function toRow(i: Incident): IncidentsTable {
   return {
-    id: i.id, seq: i.seq, title: i.title, severity: i.severity, status: i.status, impact: i.impact, summary: i.summary,
-    services: JSON.stringify(i.services), roles: JSON.stringify(i.roles), created_by: i.createdBy,
-    declared_at: i.declaredAt, acknowledged_at: i.acknowledgedAt, mitigated_at: i.mitigatedAt,
-    resolved_at: i.resolvedAt, updated_at: i.updatedAt,
+    id: i.id,
+    seq: i.seq,
+    title: i.title,
+    severity: i.severity,
+    status: i.status,
+    impact: i.impact,
+    summary: i.summary,
+    services: JSON.stringify(i.services),
+    roles: JSON.stringify(i.roles),
+    created_by: i.createdBy,
+    declared_at: i.declaredAt,
+    acknowledged_at: i.acknowledgedAt,
+    mitigated_at: i.mitigatedAt,
+    resolved_at: i.resolvedAt,
+    updated_at: i.updatedAt,
   };
 }
 
 export function toEntry(r: Selectable<TimelineTable>): TimelineEntry {
   return {
-    id: Number(r.id), incidentId: r.incident_id, at: r.at, author: r.author, kind: r.kind as TimelineKind,
-    text: r.text, corrects: r.corrects === null ? null : Number(r.corrects), data: r.data ? JSON.parse(r.data) : null,
+    id: Number(r.id),
+    incidentId: r.incident_id,
+    at: r.at,
+    author: r.author,
+    kind: r.kind as TimelineKind,
+    text: r.text,
+    corrects: r.corrects === null ? null : Number(r.corrects),
+    data: r.data ? JSON.parse(r.data) : null,
   };
 }
 
@@ -37,10 +72,20 @@ export function toEntry(r: Selectable<TimelineTable>): TimelineEntry {
  * and gap-free across processes and server instances sharing one database.
  */
 export async function nextSequence(trx: Db, name: string): Promise<number> {
-  const row = await trx.updateTable('counters').set({ value: sql`value + 1` }).where('name', '=', name).returning('value').executeTakeFirst();
+  const row = await trx
+    .updateTable('counters')
+    .set({ value: sql`value + 1` })
+    .where('name', '=', name)
+    .returning('value')
+    .executeTakeFirst();
   if (row) return Number(row.value);
   // First use: insert, tolerating a concurrent first insert.
-  const inserted = await trx.insertInto('counters').values({ name, value: 1 }).onConflict((oc) => oc.column('name').doNothing()).returning('value').executeTakeFirst();
+  const inserted = await trx
+    .insertInto('counters')
+    .values({ name, value: 1 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('value')
+    .executeTakeFirst();
   if (inserted) return 1;
   return nextSequence(trx, name);
 }
@@ -63,7 +108,11 @@ export async function findIncident(db: Db, id: string, opts: { lock?: Dialect } 
 export async function findIncidents(db: Db, ids: string[]): Promise<Map<string, Incident>> {
   const out = new Map<string, Incident>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('incidents').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, toIncident(r));
   }
   return out;
@@ -120,7 +169,11 @@ const singleInsertSql = new WeakMap<object, string>();
 function singleInsert(db: Db, incidentId: string, e: NewTimelineEntry): { sqlText: string; parameters: unknown[] } {
   let sqlText = singleInsertSql.get(db);
   if (!sqlText) {
-    sqlText = db.insertInto('timeline').values({ incident_id: '', at: '', author: '', kind: '', text: '', corrects: null, data: null }).returningAll().compile().sql;
+    sqlText = db
+      .insertInto('timeline')
+      .values({ incident_id: '', at: '', author: '', kind: '', text: '', corrects: null, data: null })
+      .returningAll()
+      .compile().sql;
     singleInsertSql.set(db, sqlText);
   }
   return { sqlText, parameters: [incidentId, e.at, e.author, e.kind, e.text, e.corrects, e.data ? JSON.stringify(e.data) : null] };
@@ -133,10 +186,21 @@ export async function appendEntries(trx: Db, incidentId: string, entries: NewTim
     const { rows } = await trx.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(sqlText, parameters));
     return rows.map(toEntry);
   }
-  const rows = await trx.insertInto('timeline').values(entries.map((e) => ({
-    incident_id: incidentId, at: e.at, author: e.author, kind: e.kind, text: e.text,
-    corrects: e.corrects, data: e.data ? JSON.stringify(e.data) : null,
-  }))).returningAll().execute();
+  const rows = await trx
+    .insertInto('timeline')
+    .values(
+      entries.map((e) => ({
+        incident_id: incidentId,
+        at: e.at,
+        author: e.author,
+        kind: e.kind,
+        text: e.text,
+        corrects: e.corrects,
+        data: e.data ? JSON.stringify(e.data) : null,
+      })),
+    )
+    .returningAll()
+    .execute();
   return rows.map(toEntry);
 }
 
@@ -146,7 +210,9 @@ export async function appendEntries(trx: Db, incidentId: string, entries: NewTim
  */
 export async function appendEntry(store: Store, incidentId: string, e: NewTimelineEntry): Promise<TimelineEntry> {
   const { sqlText, parameters } = singleInsert(store.db, incidentId, e);
-  const { rows } = store.executeNow?.<Selectable<TimelineTable>>(sqlText, parameters) ?? await store.db.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(sqlText, parameters));
+  const { rows } =
+    store.executeNow?.<Selectable<TimelineTable>>(sqlText, parameters) ??
+    (await store.db.executeQuery<Selectable<TimelineTable>>(CompiledQuery.raw(sqlText, parameters)));
   return toEntry(rows[0]);
 }
 
@@ -172,7 +238,13 @@ export async function listTimeline(db: Db, incidentId: string, q: TimelineQuery 
 export async function listTimelineOf(db: Db, incidentIds: string[], kinds: TimelineKind[]): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   for (let i = 0; i < incidentIds.length; i += 500) {
-    const rows = await db.selectFrom('timeline').selectAll().where('incident_id', 'in', incidentIds.slice(i, i + 500)).where('kind', 'in', kinds).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', 'in', incidentIds.slice(i, i + 500))
+      .where('kind', 'in', kinds)
+      .orderBy('id')
+      .execute();
     out.push(...rows.map(toEntry));
   }
   return out;
@@ -187,8 +259,13 @@ export async function findEntry(db: Db, incidentId: string, entryId: number): Pr
 export async function lastUpdateTimes(db: Db, incidentIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (incidentIds.length === 0) return out;
-  const rows = await db.selectFrom('timeline').select(['incident_id', (eb) => eb.fn.max('at').as('last')])
-    .where('kind', '=', 'update').where('incident_id', 'in', incidentIds).groupBy('incident_id').execute();
+  const rows = await db
+    .selectFrom('timeline')
+    .select(['incident_id', (eb) => eb.fn.max('at').as('last')])
+    .where('kind', '=', 'update')
+    .where('incident_id', 'in', incidentIds)
+    .groupBy('incident_id')
+    .execute();
   for (const r of rows) if (r.last) out.set(r.incident_id, String(r.last));
   return out;
 }

@@ -7,24 +7,53 @@ type Db = Kysely<Database>;
 
 function toRecord(r: Selectable<PostmortemsTable>): PostmortemRecord {
   return {
-    incidentId: r.incident_id, state: r.state as PostmortemState, level: r.level as PostmortemLevel,
-    sections: JSON.parse(r.sections), whys: JSON.parse(r.whys), dueAt: r.due_at, createdAt: r.created_at, createdBy: r.created_by,
-    updatedAt: r.updated_at, submittedAt: r.submitted_at, publishedAt: r.published_at, publishedBy: r.published_by, remindedAt: r.reminded_at,
+    incidentId: r.incident_id,
+    state: r.state as PostmortemState,
+    level: r.level as PostmortemLevel,
+    sections: JSON.parse(r.sections),
+    whys: JSON.parse(r.whys),
+    dueAt: r.due_at,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    updatedAt: r.updated_at,
+    submittedAt: r.submitted_at,
+    publishedAt: r.published_at,
+    publishedBy: r.published_by,
+    remindedAt: r.reminded_at,
   };
 }
 
 function toRow(p: PostmortemRecord): PostmortemsTable {
   return {
-    incident_id: p.incidentId, state: p.state, level: p.level, sections: JSON.stringify(p.sections), whys: JSON.stringify(p.whys),
-    due_at: p.dueAt, created_at: p.createdAt, created_by: p.createdBy, updated_at: p.updatedAt, submitted_at: p.submittedAt,
-    published_at: p.publishedAt, published_by: p.publishedBy, reminded_at: p.remindedAt,
+    incident_id: p.incidentId,
+    state: p.state,
+    level: p.level,
+    sections: JSON.stringify(p.sections),
+    whys: JSON.stringify(p.whys),
+    due_at: p.dueAt,
+    created_at: p.createdAt,
+    created_by: p.createdBy,
+    updated_at: p.updatedAt,
+    submitted_at: p.submittedAt,
+    published_at: p.publishedAt,
+    published_by: p.publishedBy,
+    reminded_at: p.remindedAt,
   };
 }
 
 export function toActionItem(r: Selectable<ActionItemsTable>): ActionItem {
   return {
-    id: Number(r.id), incidentId: r.incident_id, title: r.title, owner: r.owner, kind: r.kind as ActionKind, dueDate: r.due_date,
-    status: r.status as ActionStatus, createdAt: r.created_at, createdBy: r.created_by, doneAt: r.done_at, doneBy: r.done_by,
+    id: Number(r.id),
+    incidentId: r.incident_id,
+    title: r.title,
+    owner: r.owner,
+    kind: r.kind as ActionKind,
+    dueDate: r.due_date,
+    status: r.status as ActionStatus,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    doneAt: r.done_at,
+    doneBy: r.done_by,
   };
 }
 
@@ -37,7 +66,11 @@ export async function findPostmortem(db: Db, incidentId: string, opts: { lock?: 
 
 /** Inserts the first version; a concurrent first insert wins and ours is dropped (the caller re-reads). */
 export async function insertPostmortem(trx: Db, p: PostmortemRecord): Promise<void> {
-  await trx.insertInto('postmortems').values(toRow(p)).onConflict((oc) => oc.column('incident_id').doNothing()).execute();
+  await trx
+    .insertInto('postmortems')
+    .values(toRow(p))
+    .onConflict((oc) => oc.column('incident_id').doNothing())
+    .execute();
 }
 
 export async function savePostmortem(trx: Db, p: PostmortemRecord): Promise<void> {
@@ -60,7 +93,11 @@ export async function listPostmortems(db: Db, f: PostmortemFilter = {}): Promise
 
 /** Post-mortems published, all time. */
 export async function countPublishedPostmortems(db: Db): Promise<number> {
-  const r = await db.selectFrom('postmortems').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'published').executeTakeFirst();
+  const r = await db
+    .selectFrom('postmortems')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', '=', 'published')
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -69,10 +106,23 @@ export async function markPostmortemReminded(trx: Db, incidentId: string, at: st
 }
 
 export async function insertActionItem(trx: Db, a: Omit<ActionItem, 'id'>): Promise<ActionItem> {
-  const row = await trx.insertInto('action_items').values({
-    incident_id: a.incidentId, title: a.title, owner: a.owner, kind: a.kind, due_date: a.dueDate, status: a.status,
-    created_at: a.createdAt, created_by: a.createdBy, done_at: a.doneAt, done_by: a.doneBy, reminded_at: null,
-  }).returningAll().executeTakeFirstOrThrow();
+  const row = await trx
+    .insertInto('action_items')
+    .values({
+      incident_id: a.incidentId,
+      title: a.title,
+      owner: a.owner,
+      kind: a.kind,
+      due_date: a.dueDate,
+      status: a.status,
+      created_at: a.createdAt,
+      created_by: a.createdBy,
+      done_at: a.doneAt,
+      done_by: a.doneBy,
+      reminded_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toActionItem(row);
 }
 
@@ -103,13 +153,20 @@ export async function listActionItems(db: Db, f: ActionItemFilter = {}): Promise
   if (f.owner) q = q.where('owner', '=', f.owner);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.dueBefore) q = q.where('status', '=', 'open').where('due_date', '<', f.dueBefore);
-  if (f.remindedBefore) { const rb = f.remindedBefore; q = q.where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', rb)])); }
+  if (f.remindedBefore) {
+    const rb = f.remindedBefore;
+    q = q.where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', rb)]));
+  }
   return (await q.orderBy('due_date', 'asc').orderBy('id', 'asc').execute()).map(toActionItem);
 }
 
 /** Action items completed, all time. */
 export async function countDoneActionItems(db: Db): Promise<number> {
-  const r = await db.selectFrom('action_items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'done').executeTakeFirst();
+  const r = await db
+    .selectFrom('action_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'done')
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

@@ -30,8 +30,11 @@ export async function findDueTimers(trx: Db, now: string, o: { limit: number; lo
 
 /** Sets (or replaces) the timer of that key. */
 export async function upsertTimer(trx: Db, t: Omit<Timer, 'id'>, now: string): Promise<void> {
-  await trx.insertInto('timers').values({ key: t.key, incident_id: t.incidentId, kind: t.kind, due_at: t.dueAt, count: t.count, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ due_at: t.dueAt, count: t.count, updated_at: now })).execute();
+  await trx
+    .insertInto('timers')
+    .values({ key: t.key, incident_id: t.incidentId, kind: t.kind, due_at: t.dueAt, count: t.count, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ due_at: t.dueAt, count: t.count, updated_at: now }))
+    .execute();
 }
 
 export async function deleteTimer(trx: Db, id: number): Promise<void> {
@@ -45,13 +48,20 @@ export async function deleteTimerByKey(trx: Db, key: string): Promise<void> {
 /** Moves timers to one new due time and count: one UPDATE per 500. */
 export async function moveTimers(trx: Db, ids: number[], dueAt: string, count: number, now: string): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
-    await trx.updateTable('timers').set({ due_at: dueAt, count, updated_at: now }).where('id', 'in', ids.slice(i, i + 500)).execute();
+    await trx
+      .updateTable('timers')
+      .set({ due_at: dueAt, count, updated_at: now })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
   }
 }
 
 /** How many timers were due before `before` (ISO time), and the oldest due time among them. */
 export async function countTimersDueBefore(db: Db, before: string): Promise<{ count: number; oldestDueAt: string | null }> {
-  const r = await db.selectFrom('timers').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('due_at').as('oldest')])
-    .where('due_at', '<', before).executeTakeFirst();
+  const r = await db
+    .selectFrom('timers')
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('due_at').as('oldest')])
+    .where('due_at', '<', before)
+    .executeTakeFirst();
   return { count: Number(r?.n ?? 0), oldestDueAt: (r?.oldest as string | null) ?? null };
 }

@@ -20,11 +20,32 @@ export interface StoredToken extends Token {
 }
 
 function toToken(r: Selectable<TokensTable>): StoredToken {
-  return { id: r.id, name: r.name, role: r.role as AccessRole, hash: r.hash, createdAt: r.created_at, createdBy: r.created_by, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as AccessRole,
+    hash: r.hash,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
 }
 
 export async function insertToken(db: Db, t: StoredToken): Promise<void> {
-  await db.insertInto('tokens').values({ id: t.id, name: t.name, role: t.role, hash: t.hash, created_at: t.createdAt, created_by: t.createdBy, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt }).execute();
+  await db
+    .insertInto('tokens')
+    .values({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      hash: t.hash,
+      created_at: t.createdAt,
+      created_by: t.createdBy,
+      last_used_at: t.lastUsedAt,
+      revoked_at: t.revokedAt,
+    })
+    .execute();
 }
 
 /** Every token, oldest first. */
@@ -48,7 +69,11 @@ export async function revokeToken(db: Db, id: string, at: string): Promise<boole
 }
 
 export async function countActiveTokens(db: Db): Promise<number> {
-  const r = await db.selectFrom('tokens').select((eb) => eb.fn.countAll().as('n')).where('revoked_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .selectFrom('tokens')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

@@ -15,15 +15,28 @@ export interface TriageReportRow {
 }
 
 export async function insertTriageReport(db: Db, r: Omit<TriageReportRow, 'id'> & { report: string }): Promise<number> {
-  const row = await db.insertInto('triage_reports').values({
-    created_at: r.createdAt, actor: r.actor, incident_id: r.incident, state: r.state,
-    suggested_severity: r.suggestedSeverity, finding_count: r.findingCount, report: r.report,
-  }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('triage_reports')
+    .values({
+      created_at: r.createdAt,
+      actor: r.actor,
+      incident_id: r.incident,
+      state: r.state,
+      suggested_severity: r.suggestedSeverity,
+      finding_count: r.findingCount,
+      report: r.report,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return Number(row.id);
 }
 
 /** One report's JSON by id, or the newest (of an incident, when given). */
-export async function findTriageReport(db: Db, id: number | 'latest', incident?: string): Promise<{ id: number; report: string } | undefined> {
+export async function findTriageReport(
+  db: Db,
+  id: number | 'latest',
+  incident?: string,
+): Promise<{ id: number; report: string } | undefined> {
   let q = db.selectFrom('triage_reports').select(['id', 'report']);
   if (id === 'latest') {
     if (incident) q = q.where('incident_id', '=', incident);
@@ -36,8 +49,21 @@ export async function findTriageReport(db: Db, id: number | 'latest', incident?:
 }
 
 export async function listTriageReportRows(db: Db, f: { incident?: string; limit?: number } = {}): Promise<TriageReportRow[]> {
-  let q = db.selectFrom('triage_reports').select(['id', 'created_at', 'actor', 'incident_id', 'state', 'suggested_severity', 'finding_count']);
+  let q = db
+    .selectFrom('triage_reports')
+    .select(['id', 'created_at', 'actor', 'incident_id', 'state', 'suggested_severity', 'finding_count']);
   if (f.incident) q = q.where('incident_id', '=', f.incident);
-  const rows = await q.orderBy('id', 'desc').limit(f.limit ?? 20).execute();
-  return rows.map((r) => ({ id: Number(r.id), createdAt: r.created_at, actor: r.actor, incident: r.incident_id, state: r.state, suggestedSeverity: r.suggested_severity, findingCount: Number(r.finding_count) }));
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(f.limit ?? 20)
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    createdAt: r.created_at,
+    actor: r.actor,
+    incident: r.incident_id,
+    state: r.state,
+    suggestedSeverity: r.suggested_severity,
+    findingCount: Number(r.finding_count),
+  }));
 }

@@ -18,16 +18,33 @@ export interface StoredWebSession {
 
 function toSession(r: Selectable<WebSessionsTable>): StoredWebSession {
   return {
-    idHash: r.id_hash, subjectKind: r.subject_kind as StoredWebSession['subjectKind'], subject: r.subject, name: r.name, role: r.role,
-    csrf: r.csrf, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at,
+    idHash: r.id_hash,
+    subjectKind: r.subject_kind as StoredWebSession['subjectKind'],
+    subject: r.subject,
+    name: r.name,
+    role: r.role,
+    csrf: r.csrf,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    expiresAt: r.expires_at,
   };
 }
 
 export async function insertWebSession(db: Db, s: StoredWebSession): Promise<void> {
-  await db.insertInto('web_sessions').values({
-    id_hash: s.idHash, subject_kind: s.subjectKind, subject: s.subject, name: s.name, role: s.role,
-    csrf: s.csrf, created_at: s.createdAt, last_seen_at: s.lastSeenAt, expires_at: s.expiresAt,
-  }).execute();
+  await db
+    .insertInto('web_sessions')
+    .values({
+      id_hash: s.idHash,
+      subject_kind: s.subjectKind,
+      subject: s.subject,
+      name: s.name,
+      role: s.role,
+      csrf: s.csrf,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAt,
+      expires_at: s.expiresAt,
+    })
+    .execute();
 }
 
 export async function findWebSession(db: Db, idHash: string): Promise<StoredWebSession | null> {

@@ -6,7 +6,9 @@ import { createTempStore, DIALECTS, testContext } from '../helpers/store.js';
 import { actionEntries, newIncident } from './helpers.js';
 
 const config = configSchema.parse({
-  runbooks: { hello: { role: 'responder', steps: [{ name: 'say hello', run: [process.execPath, '-e', 'console.log("hello from the runbook")'] }] } },
+  runbooks: {
+    hello: { role: 'responder', steps: [{ name: 'say hello', run: [process.execPath, '-e', 'console.log("hello from the runbook")'] }] },
+  },
 });
 
 describe.each(DIALECTS)('the audit of attempts on %s', (dialect) => {
@@ -21,7 +23,10 @@ describe.each(DIALECTS)('the audit of attempts on %s', (dialect) => {
       const refused = await runAction(viewer, { action: 'hello', incident: inc, confirm: true }).catch((e: unknown) => e);
       expect(isWarroomError(refused) && refused.code).toBe('FORBIDDEN');
       const runs = await listActionRuns(ctx, inc);
-      expect(runs.map((r) => [r.actor, r.status, r.exitCode])).toEqual([['tester', 'succeeded', 0], ['vic', 'refused', null]]);
+      expect(runs.map((r) => [r.actor, r.status, r.exitCode])).toEqual([
+        ['tester', 'succeeded', 0],
+        ['vic', 'refused', null],
+      ]);
       expect(runs[0].data).toMatchObject({ output: '── step 1/1: say hello\nhello from the runbook' });
       expect(runs[0].id).toBe(ok.runId);
       const entries = await actionEntries(ctx, inc);

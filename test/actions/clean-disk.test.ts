@@ -50,7 +50,11 @@ describe('clean-disk (real files in a temp tree)', () => {
 
   it('dry run lists what would go and how much, and removes nothing', async () => {
     const ctx = testContext(ts.store, { config, now: () => NOW });
-    const r = await runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '*.log' }, dry_run: true }, { cwd: root });
+    const r = await runAction(
+      ctx,
+      { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '*.log' }, dry_run: true },
+      { cwd: root },
+    );
     expect(r.plan!.facts).toMatchObject({ files: 2, bytes: 8000, glob: '*.log' });
     expect((r.plan!.facts.sample as { path: string }[]).map((s) => s.path)).toEqual([join('archive', 'older.log'), 'old.log']);
     expect(existsSync(join(logs, 'old.log'))).toBe(true);
@@ -59,7 +63,11 @@ describe('clean-disk (real files in a temp tree)', () => {
   it('removes only matching files older than the age inside the allowed path; never follows symlinks', async () => {
     const ctx = testContext(ts.store, { config, now: () => NOW });
     const inc = await newIncident(ctx, 'Disk full');
-    const r = await runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '*.log*' }, incident: inc, confirm: true }, { cwd: root });
+    const r = await runAction(
+      ctx,
+      { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '*.log*' }, incident: inc, confirm: true },
+      { cwd: root },
+    );
     expect(r.status).toBe('succeeded');
     expect(r.outcome!.facts).toMatchObject({ removed: 3, freedBytes: 9000 });
     expect(existsSync(join(logs, 'old.log'))).toBe(false);
@@ -77,7 +85,9 @@ describe('clean-disk (real files in a temp tree)', () => {
     const ctx = testContext(ts.store, { config, now: () => NOW });
     const inc = await newIncident(ctx);
     for (const path of [outside, join(logs, 'escape'), join(logs, '..', 'etc')]) {
-      const e = await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path, olderThan: '1d' }, incident: inc, confirm: true }, { cwd: root }));
+      const e = await expectRefusal(
+        runAction(ctx, { action: 'clean-disk', options: { path, olderThan: '1d' }, incident: inc, confirm: true }, { cwd: root }),
+      );
       expect(e.code).toBe('FORBIDDEN');
       expect(e.message).toContain('is outside the allowed paths');
     }
@@ -87,12 +97,22 @@ describe('clean-disk (real files in a temp tree)', () => {
 
   it('is disabled without allowed_paths; bad age, glob and missing path are clear errors', async () => {
     const none = testContext(ts.store, { config: {}, now: () => NOW });
-    expect((await expectRefusal(runAction(none, { action: 'clean-disk', options: { path: logs, olderThan: '7d' }, confirm: true }))).message).toMatch(/no directories are listed in remediation.clean_disk.allowed_paths/);
+    expect(
+      (await expectRefusal(runAction(none, { action: 'clean-disk', options: { path: logs, olderThan: '7d' }, confirm: true }))).message,
+    ).toMatch(/no directories are listed in remediation.clean_disk.allowed_paths/);
     const ctx = testContext(ts.store, { config, now: () => NOW });
-    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: 'soon' }, confirm: true }))).toMatchObject({ code: 'VALIDATION', field: 'older-than' });
-    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '10s' }, confirm: true }))).toMatchObject({ field: 'older-than' });
-    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '../*' }, confirm: true }))).toMatchObject({ field: 'glob' });
-    expect(await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: join(logs, 'nope'), olderThan: '7d' }, confirm: true }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: 'soon' }, confirm: true })),
+    ).toMatchObject({ code: 'VALIDATION', field: 'older-than' });
+    expect(
+      await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '10s' }, confirm: true })),
+    ).toMatchObject({ field: 'older-than' });
+    expect(
+      await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: logs, olderThan: '7d', glob: '../*' }, confirm: true })),
+    ).toMatchObject({ field: 'glob' });
+    expect(
+      await expectRefusal(runAction(ctx, { action: 'clean-disk', options: { path: join(logs, 'nope'), olderThan: '7d' }, confirm: true })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(logs, 'old.log'))).toBe(true);
   });
 

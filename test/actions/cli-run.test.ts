@@ -12,7 +12,11 @@ import { listActionRuns } from '../../src/app/run-action.js';
 
 const FAKE = resolve(import.meta.dirname, 'fixtures/fake-deploy.mjs');
 
-interface Entry { kind: string; text: string; data: Record<string, unknown> | null }
+interface Entry {
+  kind: string;
+  text: string;
+  data: Record<string, unknown> | null;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -27,28 +31,32 @@ describe('warroom run through the built binary', () => {
   let cwd: string;
   const log = () => join(cwd, 'calls.jsonl');
   const env = () => ({ FAKE_DEPLOY_LOG: log() });
-  const timeline = async (id: string): Promise<Entry[]> => (await runCli(['show', id, '--json'], { cwd })).json<{ timeline: Entry[] }>().timeline.filter((e) => e.kind === 'action');
+  const timeline = async (id: string): Promise<Entry[]> =>
+    (await runCli(['show', id, '--json'], { cwd })).json<{ timeline: Entry[] }>().timeline.filter((e) => e.kind === 'action');
 
   beforeAll(async () => {
     cwd = tempDir('wr-cli-run-');
-    writeFileSync(join(cwd, 'warroom.yaml'), [
-      'services:',
-      '  worker:',
-      `    restart: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--restart", "{service}"]`,
-      '  cache:',
-      '    redis: redis://127.0.0.1:6379/12',
-      'runbooks:',
-      '  slow-drain:',
-      '    description: waits until stopped',
-      '    steps:',
-      '      - name: drain',
-      `        run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--drain"]`,
-      '        timeout: 5m',
-      '        env:',
-      '          FAKE_DEPLOY_MODE: slow',
-      `          FAKE_DEPLOY_READY: ${JSON.stringify(join(cwd, 'ready'))}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(cwd, 'warroom.yaml'),
+      [
+        'services:',
+        '  worker:',
+        `    restart: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--restart", "{service}"]`,
+        '  cache:',
+        '    redis: redis://127.0.0.1:6379/12',
+        'runbooks:',
+        '  slow-drain:',
+        '    description: waits until stopped',
+        '    steps:',
+        '      - name: drain',
+        `        run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--drain"]`,
+        '        timeout: 5m',
+        '        env:',
+        '          FAKE_DEPLOY_MODE: slow',
+        `          FAKE_DEPLOY_READY: ${JSON.stringify(join(cwd, 'ready'))}`,
+        '',
+      ].join('\n'),
+    );
     const d = await runCli(['declare', 'Workers stuck', '-s', 'SEV2', '--json'], { cwd });
     expect(d.code).toBe(0);
   });
@@ -83,10 +91,22 @@ describe('warroom run through the built binary', () => {
     const r = await runCli(['run', 'restart', '--service', 'worker', '--incident', 'INC-1', '--yes', '--json'], { cwd, env: env() });
     expect(r.code).toBe(0);
     const out = actionRunResultSchema.parse(r.json());
-    expect(out).toMatchObject({ status: 'succeeded', ok: true, dryRun: false, outcome: { exitCode: 0 }, actor: { name: 'tester', via: 'cli' } });
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      ok: true,
+      dryRun: false,
+      outcome: { exitCode: 0 },
+      actor: { name: 'tester', via: 'cli' },
+    });
     expect(out.outcome!.output).toContain('password=[REDACTED]');
-    const calls = readFileSync(log(), 'utf8').trim().split('\n').map((l) => JSON.parse(l).argv);
-    expect(calls).toEqual([['--restart', 'worker'], ['--restart', 'worker']]);
+    const calls = readFileSync(log(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).argv);
+    expect(calls).toEqual([
+      ['--restart', 'worker'],
+      ['--restart', 'worker'],
+    ]);
     expect((await timeline('INC-1')).map((e) => (e.data as { status: string }).status)).toEqual(['refused', 'succeeded', 'succeeded']);
   });
 
@@ -95,7 +115,11 @@ describe('warroom run through the built binary', () => {
     const id = (d.json() as { incident: { id: string } }).incident.id;
     const childEnv: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', FAKE_DEPLOY_LOG: log() };
     for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete childEnv[k];
-    const cli = spawn(process.execPath, [BIN, 'run', 'slow-drain', '--incident', id, '--yes'], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [BIN, 'run', 'slow-drain', '--incident', id, '--yes'], {
+      cwd,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     cli.stdout.setEncoding('utf8').on('data', (x) => (out += x));
@@ -120,30 +144,59 @@ describe('warroom run through the built binary', () => {
   it('bad input: unknown action, unknown service and "*" are clear errors with --json shapes and exit 2', async () => {
     const a = await runCli(['run', 'reboot', '--json'], { cwd });
     expect(a.code).toBe(2);
-    expect(a.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'action', message: expect.stringContaining('unknown action "reboot" (known: rollback, restart, kill-query, flush-keys, clean-disk, slow-drain)') } });
+    expect(a.json()).toMatchObject({
+      error: {
+        code: 'VALIDATION',
+        field: 'action',
+        message: expect.stringContaining(
+          'unknown action "reboot" (known: rollback, restart, kill-query, flush-keys, clean-disk, slow-drain)',
+        ),
+      },
+    });
     const s = await runCli(['run', 'restart', '--service', 'nope', '--yes'], { cwd });
     expect(s.code).toBe(2);
     expect(s.stderr.trim()).toBe('error: service: unknown service "nope" (known: worker, cache)');
     const f = await runCli(['run', 'flush-keys', '--service', 'cache', '--pattern', '*', '--force', '--yes', '--json'], { cwd });
     expect(f.code).toBe(2);
-    expect(f.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'pattern', details: { status: 'refused', runId: expect.any(Number) } } });
+    expect(f.json()).toMatchObject({
+      error: { code: 'VALIDATION', field: 'pattern', details: { status: 'refused', runId: expect.any(Number) } },
+    });
   });
 
   it('on a terminal it asks: "no" refuses and runs nothing, "yes" runs (a real pseudo-terminal via python3 pty, argv only)', async () => {
-    const inTty = (answer: string) => new Promise<{ code: number | null; out: string }>((resolveP) => {
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', FAKE_DEPLOY_LOG: log() };
-      for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete childEnv[k];
-      // pty.spawn takes an argument list: no shell is involved here either.
-      const p = spawn('python3', ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, BIN, 'run', 'restart', '--service', 'worker', '--incident', 'INC-1'], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      p.stdout.setEncoding('utf8').on('data', (x) => {
-        out += x;
-        if (out.includes('Type "yes" to continue') && !p.stdin.writableEnded) p.stdin.end(`${answer}\n`);
+    const inTty = (answer: string) =>
+      new Promise<{ code: number | null; out: string }>((resolveP) => {
+        const childEnv: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', FAKE_DEPLOY_LOG: log() };
+        for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete childEnv[k];
+        // pty.spawn takes an argument list: no shell is involved here either.
+        const p = spawn(
+          'python3',
+          [
+            '-c',
+            'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)',
+            process.execPath,
+            BIN,
+            'run',
+            'restart',
+            '--service',
+            'worker',
+            '--incident',
+            'INC-1',
+          ],
+          { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        p.stdout.setEncoding('utf8').on('data', (x) => {
+          out += x;
+          if (out.includes('Type "yes" to continue') && !p.stdin.writableEnded) p.stdin.end(`${answer}\n`);
+        });
+        p.stderr.resume();
+        const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+        p.on('close', (code) => {
+          clearTimeout(timer);
+          resolveP({ code, out });
+        });
       });
-      p.stderr.resume();
-      const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
-      p.on('close', (code) => { clearTimeout(timer); resolveP({ code, out }); });
-    });
     const before = existsSync(log()) ? readFileSync(log(), 'utf8').trim().split('\n').length : 0;
     const no = await inTty('no');
     expect(no.out).toContain('Run restart on worker? Type "yes" to continue');
@@ -160,7 +213,10 @@ describe('warroom run through the built binary', () => {
   it('--server runs the action through the API: plan from a dry run, refusal without --yes recorded on the server, then the run', async () => {
     const ts = await createTempStore('sqlite');
     const serverLog = join(cwd, 'server-calls.jsonl');
-    const server = await startTestServer(ts.store, configSchema.parse({ services: { worker: { restart: [process.execPath, FAKE, '--restart', '{service}'] } } }));
+    const server = await startTestServer(
+      ts.store,
+      configSchema.parse({ services: { worker: { restart: [process.execPath, FAKE, '--restart', '{service}'] } } }),
+    );
     const prevLog = process.env.FAKE_DEPLOY_LOG;
     // The server runs in this process: the fake script inherits this environment.
     process.env.FAKE_DEPLOY_LOG = serverLog;

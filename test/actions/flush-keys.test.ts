@@ -21,7 +21,10 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
   beforeAll(async () => {
     ts = await createTempStore('sqlite');
     redis = new Redis(REDIS_URL);
-    config = configSchema.parse({ services: { cache: { redis: REDIS_URL } }, remediation: { flush_keys: { max_share: 0.5, batch_size: 7 } } });
+    config = configSchema.parse({
+      services: { cache: { redis: REDIS_URL } },
+      remediation: { flush_keys: { max_share: 0.5, batch_size: 7 } },
+    });
   });
   beforeEach(async () => {
     await redis.flushdb();
@@ -50,7 +53,12 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
   it('deletes only the matching keys in batches with UNLINK, reports memory before and after, and records it', async () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx, 'Redis full');
-    const r = await runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'cache:*' }, incident: inc, confirm: true });
+    const r = await runAction(ctx, {
+      action: 'flush-keys',
+      options: { service: 'cache', pattern: 'cache:*' },
+      incident: inc,
+      confirm: true,
+    });
     expect(r.status).toBe('succeeded');
     expect(r.outcome!.facts).toMatchObject({ deleted: 40, left: 0, totalBefore: 91, totalAfter: 51 });
     expect(typeof r.outcome!.facts.usedMemoryBefore).toBe('number');
@@ -69,7 +77,9 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
     const ctx = testContext(ts.store, { config });
     const inc = await newIncident(ctx);
     for (const pattern of ['*', '**', '*?*']) {
-      const e = await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern, force: true }, incident: inc, confirm: true }));
+      const e = await expectRefusal(
+        runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern, force: true }, incident: inc, confirm: true }),
+      );
       expect(e).toMatchObject({ code: 'VALIDATION', field: 'pattern' });
       expect(e.message).toContain('matches every key');
     }
@@ -81,11 +91,17 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
 
   it('refuses a pattern above max_share without --force, and goes ahead with --force', async () => {
     const ctx = testContext(ts.store, { config });
-    const e = await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'session:*' }, confirm: true }));
+    const e = await expectRefusal(
+      runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'session:*' }, confirm: true }),
+    );
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toContain('it matches 50 of 91 keys (54.9%, above remediation.flush_keys.max_share 50%)');
     expect(await redis.dbsize()).toBe(91);
-    const r = await runAction(ctx, { action: 'flush-keys', options: { service: 'cache', pattern: 'session:*', force: true }, confirm: true });
+    const r = await runAction(ctx, {
+      action: 'flush-keys',
+      options: { service: 'cache', pattern: 'session:*', force: true },
+      confirm: true,
+    });
     expect(r.outcome!.facts).toMatchObject({ deleted: 50 });
     expect(r.plan!.warnings[0]).toContain('--force');
     expect(await redis.dbsize()).toBe(41);
@@ -104,10 +120,18 @@ describe('flush-keys against the real Redis (database 12 only)', () => {
   });
 
   it('unknown service and a service without redis are clear errors', async () => {
-    const ctx = testContext(ts.store, { config: configSchema.parse({ services: { cache: { redis: REDIS_URL }, api: { health: 'http://127.0.0.1:1/health' } } }) });
-    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'nope', pattern: 'a:*' }, confirm: true }))).message).toMatch(/unknown service "nope"/);
-    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'api', pattern: 'a:*' }, confirm: true }))).message).toBe('service: api has no redis URL in warroom.yaml (services.api.redis)');
-    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache' }, confirm: true }))).field).toBe('pattern');
+    const ctx = testContext(ts.store, {
+      config: configSchema.parse({ services: { cache: { redis: REDIS_URL }, api: { health: 'http://127.0.0.1:1/health' } } }),
+    });
+    expect(
+      (await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'nope', pattern: 'a:*' }, confirm: true }))).message,
+    ).toMatch(/unknown service "nope"/);
+    expect(
+      (await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'api', pattern: 'a:*' }, confirm: true }))).message,
+    ).toBe('service: api has no redis URL in warroom.yaml (services.api.redis)');
+    expect((await expectRefusal(runAction(ctx, { action: 'flush-keys', options: { service: 'cache' }, confirm: true }))).field).toBe(
+      'pattern',
+    );
     expect(await redis.dbsize()).toBe(91);
   });
 });

@@ -66,12 +66,25 @@ describe('kill-query against the real PostgreSQL', () => {
     const waiter = await connect(appUrl, 'checkout');
     const waiterPid = Number((await waiter.query('select pg_backend_pid() as pid')).rows[0].pid);
     let waiterDone = false;
-    const blockedUpdate = waiter.query('update orders set total = total + 10 where id = 1').then((r) => { waiterDone = true; return r; });
-    await until(async () => (await admin.query('select pg_blocking_pids($1::int) as b', [waiterPid])).rows[0].b.map(Number).includes(blockerPid), 'the waiter to block');
+    const blockedUpdate = waiter.query('update orders set total = total + 10 where id = 1').then((r) => {
+      waiterDone = true;
+      return r;
+    });
+    await until(
+      async () => (await admin.query('select pg_blocking_pids($1::int) as b', [waiterPid])).rows[0].b.map(Number).includes(blockerPid),
+      'the waiter to block',
+    );
     expect(waiterDone).toBe(false);
 
     const dry = await runAction(ctx, { action: 'kill-query', options: { pid: String(blockerPid) }, incident: inc, dry_run: true });
-    expect(dry.plan!.facts.session).toMatchObject({ pid: blockerPid, user: role, application: 'batch-job', state: 'idle in transaction', superuser: false, blocking: [waiterPid] });
+    expect(dry.plan!.facts.session).toMatchObject({
+      pid: blockerPid,
+      user: role,
+      application: 'batch-job',
+      state: 'idle in transaction',
+      superuser: false,
+      blocking: [waiterPid],
+    });
     expect(dry.plan!.steps.map((s) => s.description)[0]).toContain(`pg_cancel_backend(${blockerPid})`);
     // Literals in the query are hidden, as in triage reports.
     expect((dry.plan!.facts.session as { query: string }).query).toBe('update orders set total = total + ? where id = ?');
@@ -81,7 +94,10 @@ describe('kill-query against the real PostgreSQL', () => {
     const r = await runAction(ctx, { action: 'kill-query', options: { pid: blockerPid }, incident: inc, confirm: true });
     expect(r.status).toBe('succeeded');
     expect(r.outcome!.facts).toMatchObject({ method: 'terminate', sessionGone: true });
-    expect(r.outcome!.steps.map((s) => [s.description, s.status])).toEqual([[`pg_cancel_backend(${blockerPid})`, 'failed'], [`pg_terminate_backend(${blockerPid})`, 'succeeded']]);
+    expect(r.outcome!.steps.map((s) => [s.description, s.status])).toEqual([
+      [`pg_cancel_backend(${blockerPid})`, 'failed'],
+      [`pg_terminate_backend(${blockerPid})`, 'succeeded'],
+    ]);
     expect(r.outcome!.verification).toMatchObject({ ok: true, facts: { blockedBefore: [waiterPid], stillBlocked: [] } });
     const res = await blockedUpdate;
     expect(res.rowCount).toBe(1);
@@ -97,8 +113,14 @@ describe('kill-query against the real PostgreSQL', () => {
     const inc = await newIncident(ctx);
     const su = await connect(db.url, 'psql-admin');
     const suPid = Number((await su.query('select pg_backend_pid() as pid')).rows[0].pid);
-    const sleeping = su.query('select pg_sleep(60)').then(() => 'finished', (e: Error) => e.message);
-    await until(async () => (await admin.query("select state from pg_stat_activity where pid = $1", [suPid])).rows[0]?.state === 'active', 'pg_sleep to run');
+    const sleeping = su.query('select pg_sleep(60)').then(
+      () => 'finished',
+      (e: Error) => e.message,
+    );
+    await until(
+      async () => (await admin.query('select state from pg_stat_activity where pid = $1', [suPid])).rows[0]?.state === 'active',
+      'pg_sleep to run',
+    );
     const e = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: suPid }, incident: inc, confirm: true }));
     expect(e.code).toBe('FORBIDDEN');
     expect(e.message).toBe(`refusing to kill pid ${suPid} on db: it belongs to superuser postgres; pass --force if you are sure`);
@@ -121,7 +143,9 @@ describe('kill-query against the real PostgreSQL', () => {
     const nf = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: 2_000_000_000 }, incident: inc, confirm: true }));
     expect(nf.code).toBe('NOT_FOUND');
     expect(nf.message).toBe('pid: no session with pid 2000000000 on db (it may have finished; see pg_stat_activity)');
-    const bad = await expectRefusal(runAction(ctx, { action: 'kill-query', options: { pid: '12; drop table orders' }, incident: inc, confirm: true }));
+    const bad = await expectRefusal(
+      runAction(ctx, { action: 'kill-query', options: { pid: '12; drop table orders' }, incident: inc, confirm: true }),
+    );
     expect(bad).toMatchObject({ code: 'VALIDATION', field: 'pid' });
     expect((await admin.query('select count(*)::int as n from orders')).rows[0].n).toBe(1);
     const entries = await actionEntries(ctx, inc);

@@ -17,7 +17,10 @@ const FAKE = resolve(import.meta.dirname, 'fixtures/fake-deploy.mjs');
 /** A real HTTP endpoint that answers 503 while up is false. */
 async function startStuckEndpoint() {
   const state = { up: false };
-  const server = createServer((_req, res) => { res.writeHead(state.up ? 200 : 503); res.end(); });
+  const server = createServer((_req, res) => {
+    res.writeHead(state.up ? 200 : 503);
+    res.end();
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
   return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
@@ -32,7 +35,13 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   let config: WarroomConfig;
   const marker = () => join(dir, 'deployed');
   const log = () => join(dir, 'calls.jsonl');
-  const calls = () => (existsSync(log()) ? readFileSync(log(), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+  const calls = () =>
+    existsSync(log())
+      ? readFileSync(log(), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      : [];
 
   beforeAll(async () => {
     ts = await createTempStore('sqlite');
@@ -43,8 +52,14 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     // Parsed like warroom.yaml, so durations such as "20s" become milliseconds.
     config = configSchema.parse({
       services: {
-        backend: { health: health.url, rollback: [process.execPath, FAKE, '--rollback', '--env', 'production', '--service', '{service}', '--version', '{version}'] },
-        worker: { rollback: [process.execPath, FAKE, '--version', '{version}'], restart: [process.execPath, FAKE, '--restart', '{service}'] },
+        backend: {
+          health: health.url,
+          rollback: [process.execPath, FAKE, '--rollback', '--env', 'production', '--service', '{service}', '--version', '{version}'],
+        },
+        worker: {
+          rollback: [process.execPath, FAKE, '--version', '{version}'],
+          restart: [process.execPath, FAKE, '--restart', '{service}'],
+        },
         web: { container: { name: 'app-backend', socket: engine.socket } },
         ghost: { container: { name: 'no-such-container', socket: engine.socket } },
         bare: { description: 'nothing to restart with' },
@@ -77,7 +92,11 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const entries = await actionEntries(ctx, inc);
     expect(entries).toHaveLength(1);
     expect(entries[0].text).toMatch(/rollback.*refused.*no deploys of backend/);
-    expect(entries[0].data).toMatchObject({ status: 'refused', actor: { name: 'tester', role: 'admin' }, error: { code: 'VALIDATION', field: 'to' } });
+    expect(entries[0].data).toMatchObject({
+      status: 'refused',
+      actor: { name: 'tester', role: 'admin' },
+      error: { code: 'VALIDATION', field: 'to' },
+    });
   });
 
   it('dry run shows the exact argv with the previous recorded version and touches nothing', async () => {
@@ -89,7 +108,17 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(r.status).toBe('planned');
     expect(r.runId).toBeNull();
     expect(r.plan!.summary).toBe('roll back backend from v42 to v41');
-    expect(r.plan!.steps[0].argv).toEqual([process.execPath, FAKE, '--rollback', '--env', 'production', '--service', 'backend', '--version', 'v41']);
+    expect(r.plan!.steps[0].argv).toEqual([
+      process.execPath,
+      FAKE,
+      '--rollback',
+      '--env',
+      'production',
+      '--service',
+      'backend',
+      '--version',
+      'v41',
+    ]);
     expect(calls()).toHaveLength(0);
     expect(await actionEntries(ctx, inc)).toHaveLength(0);
     expect((await listDeploys(ctx, { service: 'backend' })).map((d) => d.version)).toEqual(['v42', 'v41']);
@@ -110,7 +139,11 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const inc = await newIncident(ctx);
     expect(existsSync(marker())).toBe(false);
     const lines: string[] = [];
-    const r = await runAction(ctx, { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true }, { onLine: (l) => lines.push(l) });
+    const r = await runAction(
+      ctx,
+      { action: 'rollback', options: { service: 'backend' }, incident: inc, confirm: true },
+      { onLine: (l) => lines.push(l) },
+    );
     expect(r.status).toBe('succeeded');
     expect(r.ok).toBe(true);
     expect(calls().at(-1).argv).toEqual(['--rollback', '--env', 'production', '--service', 'backend', '--version', 'v41']);
@@ -123,7 +156,13 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const [entry] = await actionEntries(ctx, inc);
     expect(entry.id).toBe(r.timelineEntryId);
     expect(entry.author).toBe('tester');
-    expect(entry.data).toMatchObject({ action: 'rollback', status: 'succeeded', exitCode: 0, actor: { name: 'tester' }, verification: { ok: true } });
+    expect(entry.data).toMatchObject({
+      action: 'rollback',
+      status: 'succeeded',
+      exitCode: 0,
+      actor: { name: 'tester' },
+      verification: { ok: true },
+    });
     expect(typeof entry.data!.durationMs).toBe('number');
     expect(entry.data!.output).toContain('rolling back to v41');
     // The script printed a password: it must not reach the timeline or the audit log.
@@ -143,7 +182,9 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(r.status).toBe('succeeded');
     expect(calls().at(-1).argv.at(-1)).toBe(weird);
     expect(existsSync(join(dir, 'PWNED'))).toBe(false);
-    const bad = await expectRefusal(runAction(ctx, { action: 'rollback', options: { service: 'backend', to: '--force-push' }, incident: inc, confirm: true }));
+    const bad = await expectRefusal(
+      runAction(ctx, { action: 'rollback', options: { service: 'backend', to: '--force-push' }, incident: inc, confirm: true }),
+    );
     expect(bad).toMatchObject({ code: 'VALIDATION', field: 'to' });
   });
 
@@ -166,7 +207,9 @@ describe('rollback and restart (real child processes, a real health endpoint, th
   });
 
   it('a rollback that outlives its time limit is stopped (SIGTERM then SIGKILL) and recorded as timed out', async () => {
-    const ctx = testContext(ts.store, { config: { ...config, remediation: { ...config.remediation, command_timeout: 2000, kill_grace: 300 } } });
+    const ctx = testContext(ts.store, {
+      config: { ...config, remediation: { ...config.remediation, command_timeout: 2000, kill_grace: 300 } },
+    });
     const inc = await newIncident(ctx);
     process.env.FAKE_DEPLOY_MODE = 'hang';
     try {
@@ -191,7 +234,10 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(r.status).toBe('succeeded');
     expect(engine.requests).toContain('POST /v1.41/containers/app-backend/restart?t=10');
     expect(r.outcome!.verification).toMatchObject({ ok: true, facts: { attempts: 2 } });
-    expect(r.outcome!.facts).toMatchObject({ startedAtBefore: '2026-11-27T10:00:00.000000000Z', startedAtAfter: '2026-11-27T11:00:01.000000000Z' });
+    expect(r.outcome!.facts).toMatchObject({
+      startedAtBefore: '2026-11-27T10:00:00.000000000Z',
+      startedAtAfter: '2026-11-27T11:00:01.000000000Z',
+    });
     expect((await actionEntries(ctx, inc)).at(-1)!.data).toMatchObject({ action: 'restart', status: 'succeeded' });
   });
 
@@ -218,7 +264,13 @@ describe('rollback and restart (real child processes, a real health endpoint, th
 
   it('a restart whose service does not recover within health_timeout is reported and recorded as not ok', async () => {
     stuckHealth.up = false;
-    const ctx = testContext(ts.store, { config: { ...config, services: { ...config.services, stuck: { ...config.services!.stuck, health: { url: stuckHealth.url } } }, remediation: { ...config.remediation, health_timeout: 2500 } } });
+    const ctx = testContext(ts.store, {
+      config: {
+        ...config,
+        services: { ...config.services, stuck: { ...config.services!.stuck, health: { url: stuckHealth.url } } },
+        remediation: { ...config.remediation, health_timeout: 2500 },
+      },
+    });
     const inc = await newIncident(ctx);
     const r = await runAction(ctx, { action: 'restart', options: { service: 'stuck' }, incident: inc, confirm: true });
     expect(r.status).toBe('succeeded');
@@ -234,7 +286,18 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     const inc = await newIncident(ctx);
     const before = calls().length;
     const shown: string[] = [];
-    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: inc }, { confirm: async (p) => { shown.push(p.summary); return false; } }));
+    const e = await expectRefusal(
+      runAction(
+        ctx,
+        { action: 'restart', options: { service: 'worker' }, incident: inc },
+        {
+          confirm: async (p) => {
+            shown.push(p.summary);
+            return false;
+          },
+        },
+      ),
+    );
     expect(e.message).toBe('not confirmed: restart was not run');
     expect(shown).toEqual(['restart worker with its configured restart command']);
     expect(calls().length).toBe(before);
@@ -252,7 +315,9 @@ describe('rollback and restart (real child processes, a real health endpoint, th
     expect(a.message).toContain('known: rollback, restart, kill-query, flush-keys, clean-disk');
     const s = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'nope' }, incident: inc, confirm: true }));
     expect(s.message).toBe('service: unknown service "nope" (known: backend, worker, web, ghost, bare, stuck)');
-    const o = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'web', pattern: 'x' }, incident: inc, confirm: true }));
+    const o = await expectRefusal(
+      runAction(ctx, { action: 'restart', options: { service: 'web', pattern: 'x' }, incident: inc, confirm: true }),
+    );
     expect(o).toMatchObject({ field: 'pattern' });
     const entries = await actionEntries(ctx, inc);
     expect(entries.map((e) => (e.data as { status: string }).status)).toEqual(['refused', 'refused', 'refused']);
@@ -272,7 +337,9 @@ describe('rollback and restart (real child processes, a real health endpoint, th
 
   it('an attempt against an unknown incident is refused and still kept in the audit log', async () => {
     const ctx = testContext(ts.store, { config });
-    const e = await expectRefusal(runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: 'INC-9999', confirm: true }));
+    const e = await expectRefusal(
+      runAction(ctx, { action: 'restart', options: { service: 'worker' }, incident: 'INC-9999', confirm: true }),
+    );
     expect(e.code).toBe('NOT_FOUND');
     const row = await ts.store.db.selectFrom('action_runs').selectAll().where('incident_id', '=', 'INC-9999').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ action: 'restart', status: 'refused', actor: 'tester' });

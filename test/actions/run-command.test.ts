@@ -53,7 +53,11 @@ describe('runCommand (real child processes)', () => {
   it("passes the step's env, but not warroom's own token", async () => {
     process.env.WARROOM_TOKEN = 'wr_should_not_leak';
     try {
-      const r = await runCommand({ argv: [node, '-e', 'console.log(`${process.env.WARROOM_TOKEN ?? "none"} ${process.env.STEP_VAR}`)'], env: { STEP_VAR: 'from-step' }, timeoutMs: 10_000 });
+      const r = await runCommand({
+        argv: [node, '-e', 'console.log(`${process.env.WARROOM_TOKEN ?? "none"} ${process.env.STEP_VAR}`)'],
+        env: { STEP_VAR: 'from-step' },
+        timeoutMs: 10_000,
+      });
       expect(r.output).toBe('none from-step');
     } finally {
       delete process.env.WARROOM_TOKEN;
@@ -74,7 +78,12 @@ describe('runCommand (real child processes)', () => {
   it('on timeout sends SIGTERM, then SIGKILL to the whole process group (grandchildren included)', async () => {
     const dir = tempDir('wr-run-');
     const childPidFile = join(dir, 'child.pid');
-    const r = await runCommand({ argv: [node, FAKE], env: { FAKE_DEPLOY_MODE: 'hang', FAKE_DEPLOY_CHILD_PID: childPidFile }, timeoutMs: 3000, killGraceMs: 300 });
+    const r = await runCommand({
+      argv: [node, FAKE],
+      env: { FAKE_DEPLOY_MODE: 'hang', FAKE_DEPLOY_CHILD_PID: childPidFile },
+      timeoutMs: 3000,
+      killGraceMs: 300,
+    });
     expect(r.status).toBe('timed_out');
     expect(r.signal).toBe('SIGKILL');
     expect(r.output).toContain('got SIGTERM, ignoring it');
@@ -90,7 +99,12 @@ describe('runCommand (real child processes)', () => {
     const dir = tempDir('wr-run-');
     const ready = join(dir, 'ready');
     const ac = new AbortController();
-    const p = runCommand({ argv: [node, FAKE], env: { FAKE_DEPLOY_MODE: 'slow', FAKE_DEPLOY_READY: ready }, timeoutMs: 60_000, signal: ac.signal });
+    const p = runCommand({
+      argv: [node, FAKE],
+      env: { FAKE_DEPLOY_MODE: 'slow', FAKE_DEPLOY_READY: ready },
+      timeoutMs: 60_000,
+      signal: ac.signal,
+    });
     await waitForFile(ready);
     ac.abort();
     const r = await p;

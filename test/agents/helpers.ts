@@ -32,10 +32,21 @@ export async function call(client: Client, name: string, args: Record<string, un
 }
 
 /** The SDK's own client over stdio, spawning the built `warroom mcp` in `cwd`. */
-export async function stdioClient(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string; close(): Promise<void> }> {
+export async function stdioClient(
+  cwd: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ client: Client; stderr: () => string; close(): Promise<void> }> {
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA'].includes(k)) childEnv[k] = v;
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', ...args], cwd, env: { ...childEnv, NO_COLOR: '1', ...env }, stderr: 'pipe' });
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA'].includes(k)) childEnv[k] = v;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', ...args],
+    cwd,
+    env: { ...childEnv, NO_COLOR: '1', ...env },
+    stderr: 'pipe',
+  });
   let err = '';
   transport.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const client = new Client({ name: 'warroom-agents-test', version: '1.0.0' });
@@ -45,7 +56,10 @@ export async function stdioClient(cwd: string, args: string[] = [], env: Record<
 
 /** The SDK's own client over Streamable HTTP against a listening server's /mcp. */
 export async function httpClient(url: string, token: string | null): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {});
+  const transport = new StreamableHTTPClientTransport(
+    new URL(`${url}/mcp`),
+    token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {},
+  );
   const client = new Client({ name: 'warroom-agents-test', version: '1.0.0' });
   await client.connect(transport, { timeout: 30_000 });
   return client;
@@ -55,28 +69,37 @@ export async function httpClient(url: string, token: string | null): Promise<Cli
 export function writeAgentConfig(dir: string): { path: string; marker: string } {
   const marker = join(dir, 'runbook-ran.txt');
   const path = join(dir, 'warroom.yaml');
-  writeFileSync(path, [
-    'services:',
-    '  db:',
-    `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
-    '  cache:',
-    `    redis: ${JSON.stringify(REDIS_URL)}`,
-    '  backend:',
-    '    depends_on: [db, cache]',
-    `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
-    'runbooks:',
-    '  leave-marker:',
-    '    description: writes a marker file (stands in for a production change)',
-    '    steps:',
-    '      - name: write marker',
-    `        run: [${JSON.stringify(process.execPath)}, "-e", "require('fs').writeFileSync(process.argv[1], 'ran')", ${JSON.stringify(marker)}]`,
-    '        timeout: 20s',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path,
+    [
+      'services:',
+      '  db:',
+      `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
+      '  cache:',
+      `    redis: ${JSON.stringify(REDIS_URL)}`,
+      '  backend:',
+      '    depends_on: [db, cache]',
+      `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
+      'runbooks:',
+      '  leave-marker:',
+      '    description: writes a marker file (stands in for a production change)',
+      '    steps:',
+      '      - name: write marker',
+      `        run: [${JSON.stringify(process.execPath)}, "-e", "require('fs').writeFileSync(process.argv[1], 'ran')", ${JSON.stringify(marker)}]`,
+      '        timeout: 20s',
+      '',
+    ].join('\n'),
+  );
   return { path, marker };
 }
 
-export interface Entry { id: number; author: string; kind: string; text: string; data: Record<string, unknown> | null }
+export interface Entry {
+  id: number;
+  author: string;
+  kind: string;
+  text: string;
+  data: Record<string, unknown> | null;
+}
 
 /** Timeline entries that record an agent's call of one tool. */
 export const recordsOf = (timeline: Entry[], tool: string) => timeline.filter((e) => e.data?.via === 'agent' && e.data?.tool === tool);

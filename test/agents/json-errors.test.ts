@@ -47,7 +47,22 @@ describe('every command answers bad input with a JSON error in --json mode', () 
     [['outbox', 'retry', '999'], null],
     [['contacts'], 'VALIDATION'],
     [['postmortem', 'INC-999'], 'NOT_FOUND'],
-    [['report', '--title', 'x', '--severity', 'SEV9', '--start-time', '2024-01-15T14:30:00Z', '--end-time', '2024-01-15T15:00:00Z', '--output-dir', 'r'], 'VALIDATION'],
+    [
+      [
+        'report',
+        '--title',
+        'x',
+        '--severity',
+        'SEV9',
+        '--start-time',
+        '2024-01-15T14:30:00Z',
+        '--end-time',
+        '2024-01-15T15:00:00Z',
+        '--output-dir',
+        'r',
+      ],
+      'VALIDATION',
+    ],
     [['action', 'done', '999'], 'NOT_FOUND'],
     [['stats', '--since', 'forever'], 'VALIDATION'],
     [['run', 'bogus'], 'VALIDATION'],
@@ -60,23 +75,26 @@ describe('every command answers bad input with a JSON error in --json mode', () 
     const failures: string[] = [];
     // A few at a time: each is a process start on a loaded machine.
     for (let i = 0; i < cases.length; i += 4) {
-      await Promise.all(cases.slice(i, i + 4).map(async ([argv, expected]) => {
-        const r = await runCli([...argv, '--json'], { cwd: dir, timeoutMs: 60_000 });
-        type ErrorBody = { error?: { code?: string; message?: string } };
-        let body: ErrorBody;
-        try {
-          body = JSON.parse(r.stdout) as ErrorBody;
-        } catch {
-          failures.push(`${argv.join(' ')}: stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}`);
-          return;
-        }
-        const code = body.error?.code;
-        if (!code || !CODES.includes(code)) return void failures.push(`${argv.join(' ')}: no stable error code: ${r.stdout.slice(0, 300)}`);
-        if (expected && code !== expected) failures.push(`${argv.join(' ')}: expected ${expected}, got ${code}: ${body.error?.message}`);
-        if (!body.error?.message) failures.push(`${argv.join(' ')}: empty message`);
-        const exit = code === 'VALIDATION' ? 2 : 1;
-        if (r.code !== exit) failures.push(`${argv.join(' ')}: ${code} should exit ${exit}, exited ${r.code}`);
-      }));
+      await Promise.all(
+        cases.slice(i, i + 4).map(async ([argv, expected]) => {
+          const r = await runCli([...argv, '--json'], { cwd: dir, timeoutMs: 60_000 });
+          type ErrorBody = { error?: { code?: string; message?: string } };
+          let body: ErrorBody;
+          try {
+            body = JSON.parse(r.stdout) as ErrorBody;
+          } catch {
+            failures.push(`${argv.join(' ')}: stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}`);
+            return;
+          }
+          const code = body.error?.code;
+          if (!code || !CODES.includes(code))
+            return void failures.push(`${argv.join(' ')}: no stable error code: ${r.stdout.slice(0, 300)}`);
+          if (expected && code !== expected) failures.push(`${argv.join(' ')}: expected ${expected}, got ${code}: ${body.error?.message}`);
+          if (!body.error?.message) failures.push(`${argv.join(' ')}: empty message`);
+          const exit = code === 'VALIDATION' ? 2 : 1;
+          if (r.code !== exit) failures.push(`${argv.join(' ')}: ${code} should exit ${exit}, exited ${r.code}`);
+        }),
+      );
     }
     expect(failures).toEqual([]);
   }, 300_000);

@@ -57,20 +57,33 @@ describe('/mcp over Streamable HTTP', () => {
   });
 
   it('refuses a request without a valid bearer token', async () => {
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } } });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
+    });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const none = await fetch(`${plain}/mcp`, { method: 'POST', headers, body });
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-    const wrong = await fetch(`${plain}/mcp`, { method: 'POST', headers: { ...headers, authorization: 'Bearer wr_000000000000_nottherealtokennottherealtokennottherealtok' }, body });
+    const wrong = await fetch(`${plain}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer wr_000000000000_nottherealtokennottherealtokennottherealtok' },
+      body,
+    });
     expect(wrong.status).toBe(401);
     await expect(httpClient(plain, null)).rejects.toThrow();
-    const ok = await fetch(`${plain}/mcp`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${await token('viewer', 'curl-viewer')}` }, body });
+    const ok = await fetch(`${plain}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${await token('viewer', 'curl-viewer')}` },
+      body,
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ result: { serverInfo: { name: 'warroom' } } });
   }, 120_000);
 
-  it('lets a responder token declare, record and read; the entries carry the token\'s agent identity', async () => {
+  it("lets a responder token declare, record and read; the entries carry the token's agent identity", async () => {
     const c = await client(plain, 'responder', 'ops-bot');
     const names = (await c.listTools()).tools.map((t) => t.name);
     expect(names).toContain('declare_incident');
@@ -87,7 +100,7 @@ describe('/mcp over Streamable HTTP', () => {
     expect(recordsOf(inc.timeline as Entry[], 'change_status')[0]).toMatchObject({ author: 'ops-bot', kind: 'action' });
   }, 120_000);
 
-  it('bounds tools by the token\'s role: a viewer reads, but may not declare', async () => {
+  it("bounds tools by the token's role: a viewer reads, but may not declare", async () => {
     const c = await client(plain, 'viewer');
     expect((await call(c, 'list_incidents', {})).isError).toBe(false);
     const refused = await call(c, 'declare_incident', { title: 'should not exist', severity: 'SEV4' });
@@ -160,7 +173,11 @@ describe('warroom serve --allow-agent-remediation (the real process)', () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA']) delete env[k];
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--allow-agent-remediation'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--allow-agent-remediation'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     const url = `http://127.0.0.1:${port}`;
@@ -169,7 +186,13 @@ describe('warroom serve --allow-agent-remediation (the real process)', () => {
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${err}`);
-        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`${url}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         if (Date.now() > deadline) throw new Error(`serve did not start: ${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }

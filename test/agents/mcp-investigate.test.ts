@@ -19,22 +19,28 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     writeFileSync(log, '');
     const now = Date.now();
     for (let i = 0; i < 40; i++) {
-      const ts = new Date(now - (5 * 60_000) + i * 5000).toISOString();
+      const ts = new Date(now - 5 * 60_000 + i * 5000).toISOString();
       const err = i % 4 === 0;
-      appendFileSync(log, `${JSON.stringify({ ts, level: err ? 'ERROR' : 'INFO', path: `/orders/${1000 + i}`, method: 'POST', status: err ? 500 : 200, msg: err ? `pool timeout after 30s for order ${i} password=hunter2secret` : 'ok' })}\n`);
+      appendFileSync(
+        log,
+        `${JSON.stringify({ ts, level: err ? 'ERROR' : 'INFO', path: `/orders/${1000 + i}`, method: 'POST', status: err ? 500 : 200, msg: err ? `pool timeout after 30s for order ${i} password=hunter2secret` : 'ok' })}\n`,
+      );
     }
-    writeFileSync(join(dir, 'warroom.yaml'), [
-      'services:',
-      '  db:',
-      `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
-      '  cache:',
-      `    redis: ${JSON.stringify(REDIS_URL)}`,
-      '  backend:',
-      '    depends_on: [db, cache]',
-      '    logs:',
-      `      file: ${JSON.stringify(log)}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'warroom.yaml'),
+      [
+        'services:',
+        '  db:',
+        `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
+        '  cache:',
+        `    redis: ${JSON.stringify(REDIS_URL)}`,
+        '  backend:',
+        '    depends_on: [db, cache]',
+        '    logs:',
+        `      file: ${JSON.stringify(log)}`,
+        '',
+      ].join('\n'),
+    );
     agent = await stdioClient(dir, [], { WARROOM_USER: 'triage-agent' });
   }, 60_000);
 
@@ -48,7 +54,12 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     const id = (d.structured!.incident as { id: string }).id;
     const t = await call(agent.client, 'run_triage', { services: ['db', 'cache'], incident: id, timeout_ms: 5000 });
     expect(t.isError, t.text.slice(0, 500)).toBe(false);
-    const report = t.structured as { id: number; state: string; health: { services: { service: string; state: string }[] }; diagnoses: { postgres: Record<string, { version?: string }>; redis: Record<string, unknown> } };
+    const report = t.structured as {
+      id: number;
+      state: string;
+      health: { services: { service: string; state: string }[] };
+      diagnoses: { postgres: Record<string, { version?: string }>; redis: Record<string, unknown> };
+    };
     expect(report.id).toBeGreaterThan(0);
     expect(report.health.services.map((s) => `${s.service}:${s.state}`).sort()).toEqual(['cache:up', 'db:up']);
     expect(Object.keys(report.diagnoses.postgres)).toHaveLength(1);
@@ -85,7 +96,10 @@ describe('warroom mcp: triage, diagnose and logs against real systems', () => {
     const id = (d.structured!.incident as { id: string }).id;
     const r = await call(agent.client, 'analyze_logs', { service: 'backend', since: '30m', incident: id });
     expect(r.isError, r.text.slice(0, 500)).toBe(false);
-    const a = r.structured as { errorEvents: number; topFailingEndpoints: { endpoint?: string; path?: string; count?: number; errors?: number }[] };
+    const a = r.structured as {
+      errorEvents: number;
+      topFailingEndpoints: { endpoint?: string; path?: string; count?: number; errors?: number }[];
+    };
     expect(a.errorEvents).toBe(10);
     expect(JSON.stringify(a.topFailingEndpoints[0])).toContain('/orders/:id');
     expect(r.text).not.toContain('hunter2secret');

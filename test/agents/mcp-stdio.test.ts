@@ -28,7 +28,25 @@ describe('warroom mcp over stdio', () => {
   it('lists tools with JSON-schema inputs and structured outputs, a timeline resource and the triage prompt', async () => {
     const { tools } = await agent.client.listTools();
     const names = tools.map((t) => t.name);
-    for (const n of ['list_incidents', 'show_incident', 'declare_incident', 'add_timeline_entry', 'change_status', 'list_deploys', 'run_health', 'run_triage', 'diagnose', 'analyze_logs', 'draft_update', 'post_update', 'generate_postmortem', 'list_action_items', 'add_action_item', 'plan_remediation']) expect(names).toContain(n);
+    for (const n of [
+      'list_incidents',
+      'show_incident',
+      'declare_incident',
+      'add_timeline_entry',
+      'change_status',
+      'list_deploys',
+      'run_health',
+      'run_triage',
+      'diagnose',
+      'analyze_logs',
+      'draft_update',
+      'post_update',
+      'generate_postmortem',
+      'list_action_items',
+      'add_action_item',
+      'plan_remediation',
+    ])
+      expect(names).toContain(n);
     // Without --allow-remediation nothing that changes production is exposed.
     expect(names).not.toContain('run_remediation');
     for (const t of tools) {
@@ -43,12 +61,16 @@ describe('warroom mcp over stdio', () => {
     expect(prompts.map((p) => p.name)).toContain('five_minute_triage');
   }, 120_000);
 
-  it('declares and records through MCP, and the CLI sees the agent\'s entries with its identity', async () => {
+  it("declares and records through MCP, and the CLI sees the agent's entries with its identity", async () => {
     const d = await call(agent.client, 'declare_incident', { title: 'Checkout returns 500', severity: 'SEV2', impact: 'Users cannot pay' });
     expect(d.isError).toBe(false);
     const id = (d.structured!.incident as { id: string }).id;
     expect(id).toMatch(/^INC-\d+$/);
-    const e = await call(agent.client, 'add_timeline_entry', { id, text: 'pool exhausted on backend: 100/100 connections', kind: 'finding' });
+    const e = await call(agent.client, 'add_timeline_entry', {
+      id,
+      text: 'pool exhausted on backend: 100/100 connections',
+      kind: 'finding',
+    });
     expect(e.isError).toBe(false);
     expect(e.structured).toMatchObject({ incidentId: id, author: 'claude-ops', kind: 'finding' });
 
@@ -74,7 +96,11 @@ describe('warroom mcp over stdio', () => {
     const id = (d.structured!.incident as { id: string }).id;
     const h = await call(agent.client, 'run_health', { services: ['db', 'cache'], incident: id, timeout_ms: 5000 });
     expect(h.isError, h.text).toBe(false);
-    const services = h.structured!.services as { service: string; state: string; checks: { kind: string; state: string; target: string }[] }[];
+    const services = h.structured!.services as {
+      service: string;
+      state: string;
+      checks: { kind: string; state: string; target: string }[];
+    }[];
     expect(services.map((s) => s.service).sort()).toEqual(['cache', 'db']);
     expect(services.find((s) => s.service === 'db')!.checks[0]).toMatchObject({ kind: 'postgres', state: 'up' });
     expect(services.find((s) => s.service === 'cache')!.checks[0]).toMatchObject({ kind: 'redis', state: 'up' });
@@ -153,7 +179,19 @@ describe('warroom mcp over stdio', () => {
     expect(body.timeline[0].kind).toBe('detection');
     const p = await agent.client.getPrompt({ name: 'five_minute_triage', arguments: { incident: id } });
     const text = (p.messages[0].content as { text: string }).text;
-    for (const m of ['MINUTE 0-1', 'MINUTE 1-2', 'MINUTE 2-3', 'MINUTE 3-4', 'MINUTE 4-5', 'run_health', 'list_deploys', 'draft_update', 'plan_remediation', id]) expect(text).toContain(m);
+    for (const m of [
+      'MINUTE 0-1',
+      'MINUTE 1-2',
+      'MINUTE 2-3',
+      'MINUTE 3-4',
+      'MINUTE 4-5',
+      'run_health',
+      'list_deploys',
+      'draft_update',
+      'plan_remediation',
+      id,
+    ])
+      expect(text).toContain(m);
   }, 120_000);
 });
 

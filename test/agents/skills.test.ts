@@ -9,7 +9,11 @@ import { REDIS_URL } from './helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a program with an argument array (no shell). */
 function runProgram(cmd: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
@@ -47,38 +51,47 @@ async function teamDir(prefix: string): Promise<{ dir: string; env: NodeJS.Proce
   const now = Date.now();
   for (let i = 0; i < 30; i++) {
     const err = i % 5 === 0;
-    appendFileSync(log, `${JSON.stringify({ ts: new Date(now - 8 * 60_000 + i * 10_000).toISOString(), level: err ? 'ERROR' : 'INFO', method: 'POST', path: `/orders/${i + 100}`, status: err ? 500 : 200, msg: err ? 'TimeoutError: pool exhausted' : 'ok' })}\n`);
+    appendFileSync(
+      log,
+      `${JSON.stringify({ ts: new Date(now - 8 * 60_000 + i * 10_000).toISOString(), level: err ? 'ERROR' : 'INFO', method: 'POST', path: `/orders/${i + 100}`, status: err ? 500 : 200, msg: err ? 'TimeoutError: pool exhausted' : 'ok' })}\n`,
+    );
   }
-  writeFileSync(join(dir, 'warroom.yaml'), [
-    'services:',
-    '  db:',
-    `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
-    '  cache:',
-    `    redis: ${JSON.stringify(REDIS_URL)}`,
-    '  backend:',
-    '    team: platform',
-    '    depends_on: [db, cache]',
-    `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
-    '    logs:',
-    `      file: ${JSON.stringify(log)}`,
-    `    rollback: [${JSON.stringify(process.execPath)}, "-e", "console.log('rolled back to ' + process.argv[1])", "{version}"]`,
-    'contacts:',
-    '  default_team: platform',
-    '  teams:',
-    '    platform:',
-    '      oncall: alice',
-    '      manager: bob',
-    '      channel: "#platform"',
-    '  people:',
-    '    alice:',
-    '      email: alice@example.com',
-    '    bob:',
-    '      email: bob@example.com',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'warroom.yaml'),
+    [
+      'services:',
+      '  db:',
+      `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
+      '  cache:',
+      `    redis: ${JSON.stringify(REDIS_URL)}`,
+      '  backend:',
+      '    team: platform',
+      '    depends_on: [db, cache]',
+      `    postgres: ${JSON.stringify(PG_ADMIN_URL)}`,
+      '    logs:',
+      `      file: ${JSON.stringify(log)}`,
+      `    rollback: [${JSON.stringify(process.execPath)}, "-e", "console.log('rolled back to ' + process.argv[1])", "{version}"]`,
+      'contacts:',
+      '  default_team: platform',
+      '  teams:',
+      '    platform:',
+      '      oncall: alice',
+      '      manager: bob',
+      '      channel: "#platform"',
+      '  people:',
+      '    alice:',
+      '      email: alice@example.com',
+      '    bob:',
+      '      email: bob@example.com',
+      '',
+    ].join('\n'),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, WARROOM_USER: 'skill-agent', NO_COLOR: '1' };
   for (const k of ['DATABASE_URL', 'WARROOM_URL', 'WARROOM_TOKEN', 'WARROOM_CONFIG', 'WARROOM_DATA', 'WARROOM_BIN']) delete env[k];
-  for (const [version, at] of [['v41', '2 hours ago'], ['v42', '20 minutes ago']]) {
+  for (const [version, at] of [
+    ['v41', '2 hours ago'],
+    ['v42', '20 minutes ago'],
+  ]) {
     const r = await runCli(['deploy', 'record', '--service', 'backend', '--version', version, '--at', at], { cwd: dir });
     expect(r.stdout).toContain(`Recorded deploy ${version}`);
     expect(r.code, r.stderr).toBe(0);
@@ -116,7 +129,14 @@ describe('skills/incident-response: the seed skill, working', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const out = r.json<{ dir: string; files: { path: string; kind: string; written: boolean }[] }>();
     expect(out.dir).toBe('skills/incident-response');
-    for (const f of ['SKILL.md', 'scripts/fetch-logs.sh', 'scripts/health-check-all-services.sh', 'scripts/generate-incident-report.sh', 'references/escalation-contacts.md', 'references/post-mortem-template.md']) {
+    for (const f of [
+      'SKILL.md',
+      'scripts/fetch-logs.sh',
+      'scripts/health-check-all-services.sh',
+      'scripts/generate-incident-report.sh',
+      'references/escalation-contacts.md',
+      'references/post-mortem-template.md',
+    ]) {
       expect(existsSync(join(skill, f)), f).toBe(true);
     }
     expect(readFileSync(join(skill, 'SKILL.md'), 'utf8')).toBe(readFileSync(join(REPO, 'skills/incident-response/SKILL.md'), 'utf8'));
@@ -134,28 +154,62 @@ describe('skills/incident-response: the seed skill, working', () => {
   it("runs each script with the seed's own example flags", async () => {
     const script = (n: string) => join(skill, 'scripts', n);
     const seedExamples: [string, string[], (r: Run) => void][] = [
-      ['health-check-all-services.sh', ['--output-dir', './incident-triage/'], () => {
-        const h = JSON.parse(readFileSync(join(dir, 'incident-triage/health.json'), 'utf8')) as { state: string; services: { service: string }[] };
-        expect(h.state).toBe('up');
-        expect(h.services.map((s) => s.service).sort()).toEqual(['backend', 'cache', 'db']);
-      }],
+      [
+        'health-check-all-services.sh',
+        ['--output-dir', './incident-triage/'],
+        () => {
+          const h = JSON.parse(readFileSync(join(dir, 'incident-triage/health.json'), 'utf8')) as {
+            state: string;
+            services: { service: string }[];
+          };
+          expect(h.state).toBe('up');
+          expect(h.services.map((s) => s.service).sort()).toEqual(['backend', 'cache', 'db']);
+        },
+      ],
       ['health-check-all-services.sh', ['--output-dir', './health/'], () => expect(existsSync(join(dir, 'health/health.md'))).toBe(true)],
-      ['fetch-logs.sh', ['--service', 'backend', '--since', '15 minutes ago', '--output-dir', './incident-logs/'], (r) => {
-        expect(readdirSync(join(dir, 'incident-logs')).length).toBeGreaterThan(0);
-        expect(r.stdout).toContain('/orders/:id');
-      }],
-      ['fetch-logs.sh', ['--service', 'backend', '--since', '30m', '--output-dir', './logs/'], () => expect(readdirSync(join(dir, 'logs')).length).toBeGreaterThan(0)],
-      ['generate-incident-report.sh', ['--title', 'Database connection pool exhaustion', '--severity', 'SEV2', '--start-time', '2024-01-15T14:30:00Z', '--end-time', '2024-01-15T15:15:00Z', '--output-dir', './post-mortems/'], () => {
-        const md = readdirSync(join(dir, 'post-mortems')).filter((f) => f.endsWith('.md'));
-        expect(md.length).toBe(1);
-        const text = readFileSync(join(dir, 'post-mortems', md[0]), 'utf8');
-        expect(text).toContain('Database connection pool exhaustion');
-        expect(text).toContain('2024-01-15 14:30');
-      }],
-      ['generate-incident-report.sh', ['--title', '...', '--severity', 'SEV1', '--output-dir', './reports/'], (r) => {
-        expect(readdirSync(join(dir, 'reports')).some((f) => f.endsWith('.md'))).toBe(true);
-        expect(r.stderr).toContain('no --start-time');
-      }],
+      [
+        'fetch-logs.sh',
+        ['--service', 'backend', '--since', '15 minutes ago', '--output-dir', './incident-logs/'],
+        (r) => {
+          expect(readdirSync(join(dir, 'incident-logs')).length).toBeGreaterThan(0);
+          expect(r.stdout).toContain('/orders/:id');
+        },
+      ],
+      [
+        'fetch-logs.sh',
+        ['--service', 'backend', '--since', '30m', '--output-dir', './logs/'],
+        () => expect(readdirSync(join(dir, 'logs')).length).toBeGreaterThan(0),
+      ],
+      [
+        'generate-incident-report.sh',
+        [
+          '--title',
+          'Database connection pool exhaustion',
+          '--severity',
+          'SEV2',
+          '--start-time',
+          '2024-01-15T14:30:00Z',
+          '--end-time',
+          '2024-01-15T15:15:00Z',
+          '--output-dir',
+          './post-mortems/',
+        ],
+        () => {
+          const md = readdirSync(join(dir, 'post-mortems')).filter((f) => f.endsWith('.md'));
+          expect(md.length).toBe(1);
+          const text = readFileSync(join(dir, 'post-mortems', md[0]), 'utf8');
+          expect(text).toContain('Database connection pool exhaustion');
+          expect(text).toContain('2024-01-15 14:30');
+        },
+      ],
+      [
+        'generate-incident-report.sh',
+        ['--title', '...', '--severity', 'SEV1', '--output-dir', './reports/'],
+        (r) => {
+          expect(readdirSync(join(dir, 'reports')).some((f) => f.endsWith('.md'))).toBe(true);
+          expect(r.stderr).toContain('no --start-time');
+        },
+      ],
     ];
     for (const [name, args, check] of seedExamples) {
       const r = await runProgram(script(name), args, { cwd: dir, env });
@@ -171,7 +225,22 @@ describe('skills/incident-response: the seed skill, working', () => {
     const noService = await runProgram(join(skill, 'scripts/fetch-logs.sh'), ['--since', '30m'], { cwd: dir, env });
     expect(noService.code).toBe(2);
     const title = 'Pool"; touch pwned; echo "$(touch pwned2)';
-    const r = await runProgram(join(skill, 'scripts/generate-incident-report.sh'), ['--title', title, '--severity', 'SEV3', '--start-time', '2024-02-01T10:00:00Z', '--end-time', '2024-02-01T10:30:00Z', '--output-dir', './literal/'], { cwd: dir, env });
+    const r = await runProgram(
+      join(skill, 'scripts/generate-incident-report.sh'),
+      [
+        '--title',
+        title,
+        '--severity',
+        'SEV3',
+        '--start-time',
+        '2024-02-01T10:00:00Z',
+        '--end-time',
+        '2024-02-01T10:30:00Z',
+        '--output-dir',
+        './literal/',
+      ],
+      { cwd: dir, env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
     expect(existsSync(join(dir, 'pwned2'))).toBe(false);
@@ -204,11 +273,17 @@ describe('skills/warroom: the agent skill, working for a shell-only and a curl+j
   });
 
   it('runs every command in its SKILL.md examples as written (CLI blocks locally, curl blocks against the server)', async () => {
-    await runBlocks(join(REPO, 'skills/warroom/SKILL.md'), dir, (block) => (block.includes('$WARROOM_URL') ? { ...env, WARROOM_URL: server.url, WARROOM_TOKEN: token } : env));
+    await runBlocks(join(REPO, 'skills/warroom/SKILL.md'), dir, (block) =>
+      block.includes('$WARROOM_URL') ? { ...env, WARROOM_URL: server.url, WARROOM_TOKEN: token } : env,
+    );
     const shown = await runCli(['show', 'INC-1', '--json'], { cwd: dir });
     const inc = shown.json<{ timeline: { author: string; kind: string; text: string }[] }>();
     expect(inc.timeline.some((e) => e.author === 'skill-agent' && e.kind === 'finding' && e.text.startsWith('Pool exhausted'))).toBe(true);
     const viaApi = await runCli(['show', 'INC-2', '--json'], { cwd: dir });
-    expect(viaApi.json<{ timeline: { author: string; text: string }[] }>().timeline.some((e) => e.author === 'curl-agent' && e.text === 'p99 latency 10 s on GET /search')).toBe(true);
+    expect(
+      viaApi
+        .json<{ timeline: { author: string; text: string }[] }>()
+        .timeline.some((e) => e.author === 'curl-agent' && e.text === 'p99 latency 10 s on GET /search'),
+    ).toBe(true);
   }, 300_000);
 });

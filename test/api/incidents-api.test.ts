@@ -25,7 +25,11 @@ for (const dialect of DIALECTS) {
       await t?.cleanup();
     });
 
-    const call = async (method: string, path: string, opts: { token?: string; body?: unknown; raw?: Buffer | string; contentType?: string } = {}) => {
+    const call = async (
+      method: string,
+      path: string,
+      opts: { token?: string; body?: unknown; raw?: Buffer | string; contentType?: string } = {},
+    ) => {
       const headers: Record<string, string> = {};
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
       let body: string | Buffer | undefined;
@@ -41,8 +45,14 @@ for (const dialect of DIALECTS) {
       return { status: r.statusCode, json: text ? JSON.parse(text) : null, headers: r.headers };
     };
     const count = async () => ({
-      incidents: (await t.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())!.n,
-      timeline: (await t.store.db.selectFrom('timeline').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())!.n,
+      incidents: (await t.store.db
+        .selectFrom('incidents')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst())!.n,
+      timeline: (await t.store.db
+        .selectFrom('timeline')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst())!.n,
     });
 
     it('answers liveness, readiness and the OpenAPI document', async () => {
@@ -51,28 +61,62 @@ for (const dialect of DIALECTS) {
       const doc = await call('GET', '/api/v1/openapi.json');
       expect(doc.status).toBe(200);
       expect(doc.json.openapi).toBe('3.0.3');
-      expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/api/v1/incidents', '/api/v1/incidents/{id}', '/api/v1/incidents/{id}/timeline', '/api/v1/deploys', '/api/v1/tokens']));
-      expect(doc.json.paths['/api/v1/incidents'].post.requestBody.content['application/json'].schema.properties.severity.enum).toEqual(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+      expect(Object.keys(doc.json.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/incidents',
+          '/api/v1/incidents/{id}',
+          '/api/v1/incidents/{id}/timeline',
+          '/api/v1/deploys',
+          '/api/v1/tokens',
+        ]),
+      );
+      expect(doc.json.paths['/api/v1/incidents'].post.requestBody.content['application/json'].schema.properties.severity.enum).toEqual([
+        'SEV1',
+        'SEV2',
+        'SEV3',
+        'SEV4',
+      ]);
     });
 
     it('runs the incident verbs with documented shapes', async () => {
-      const d = await call('POST', '/api/v1/incidents', { token: responder, body: { title: 'Redis full', severity: 'SEV2', services: ['backend'] } });
+      const d = await call('POST', '/api/v1/incidents', {
+        token: responder,
+        body: { title: 'Redis full', severity: 'SEV2', services: ['backend'] },
+      });
       expect(d.status).toBe(201);
       const { incident } = changeResultSchema.parse(d.json);
       expect(incident.createdBy).toBe('responder-token');
-      const e = await call('POST', `/api/v1/incidents/${incident.id}/timeline`, { token: responder, body: { text: 'used_memory 100%', kind: 'finding' } });
+      const e = await call('POST', `/api/v1/incidents/${incident.id}/timeline`, {
+        token: responder,
+        body: { text: 'used_memory 100%', kind: 'finding' },
+      });
       expect(e.status).toBe(201);
       timelineEntrySchema.parse(e.json);
-      expect((await call('POST', `/api/v1/incidents/${incident.id}/status`, { token: responder, body: { status: 'mitigating' } })).status).toBe(200);
-      expect((await call('POST', `/api/v1/incidents/${incident.id}/severity`, { token: responder, body: { severity: 'SEV1', reason: 'checkout down' } })).status).toBe(200);
-      expect((await call('POST', `/api/v1/incidents/${incident.id}/roles`, { token: responder, body: { role: 'commander', to: 'alice' } })).status).toBe(200);
+      expect(
+        (await call('POST', `/api/v1/incidents/${incident.id}/status`, { token: responder, body: { status: 'mitigating' } })).status,
+      ).toBe(200);
+      expect(
+        (
+          await call('POST', `/api/v1/incidents/${incident.id}/severity`, {
+            token: responder,
+            body: { severity: 'SEV1', reason: 'checkout down' },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call('POST', `/api/v1/incidents/${incident.id}/roles`, { token: responder, body: { role: 'commander', to: 'alice' } }))
+          .status,
+      ).toBe(200);
       const list = incidentListSchema.parse((await call('GET', '/api/v1/incidents?severity=SEV1', { token: viewer })).json);
       expect(list.incidents.map((i) => i.id)).toContain(incident.id);
       const show = incidentDetailSchema.parse((await call('GET', `/api/v1/incidents/${incident.id}`, { token: viewer })).json);
       expect(show.timeline).toHaveLength(5);
       const after = (await call('GET', `/api/v1/incidents/${incident.id}/timeline?after=${show.timeline[2].id}`, { token: viewer })).json;
       expect(after.entries).toHaveLength(2);
-      const r = await call('POST', `/api/v1/incidents/${incident.id}/resolve`, { token: responder, body: { summary: 'evicted cache keys' } });
+      const r = await call('POST', `/api/v1/incidents/${incident.id}/resolve`, {
+        token: responder,
+        body: { summary: 'evicted cache keys' },
+      });
       expect(r.json.incident.status).toBe('resolved');
       const bad = await call('POST', `/api/v1/incidents/${incident.id}/status`, { token: responder, body: { status: 'identified' } });
       expect(bad.status).toBe(409);
@@ -83,15 +127,36 @@ for (const dialect of DIALECTS) {
       const before = await count();
       const cases: [string, string, Parameters<typeof call>[2], number, RegExp][] = [
         ['no token', '/api/v1/incidents', { body: { title: 'x', severity: 'SEV1' } }, 401, /token/],
-        ['bad token', '/api/v1/incidents', { token: 'wr_000000000000_' + 'a'.repeat(43), body: { title: 'x', severity: 'SEV1' } }, 401, /token/],
+        [
+          'bad token',
+          '/api/v1/incidents',
+          { token: 'wr_000000000000_' + 'a'.repeat(43), body: { title: 'x', severity: 'SEV1' } },
+          401,
+          /token/,
+        ],
         ['viewer writes', '/api/v1/incidents', { token: viewer, body: { title: 'x', severity: 'SEV1' } }, 403, /responder role/],
         ['unknown severity', '/api/v1/incidents', { token: responder, body: { title: 'x', severity: 'SEV5' } }, 400, /severity/],
         ['empty title', '/api/v1/incidents', { token: responder, body: { title: '', severity: 'SEV1' } }, 400, /title/],
         ['100 KB title', '/api/v1/incidents', { token: responder, body: { title: 'x'.repeat(100_000), severity: 'SEV1' } }, 400, /title/],
-        ['unknown field', '/api/v1/incidents', { token: responder, body: { title: 'x', severity: 'SEV1', priority: 'high' } }, 400, /unknown field "priority"/],
+        [
+          'unknown field',
+          '/api/v1/incidents',
+          { token: responder, body: { title: 'x', severity: 'SEV1', priority: 'high' } },
+          400,
+          /unknown field "priority"/,
+        ],
         ['missing field', '/api/v1/incidents', { token: responder, body: { title: 'x' } }, 400, /severity: is required/],
         ['malformed JSON', '/api/v1/incidents', { token: responder, raw: '{"title": "x",' }, 400, /malformed JSON/],
-        ['invalid UTF-8', '/api/v1/incidents', { token: responder, raw: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","severity":"SEV1"}')]) }, 400, /UTF-8/],
+        [
+          'invalid UTF-8',
+          '/api/v1/incidents',
+          {
+            token: responder,
+            raw: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","severity":"SEV1"}')]),
+          },
+          400,
+          /UTF-8/,
+        ],
         ['wrong type', '/api/v1/incidents', { token: responder, body: { title: 42, severity: 'SEV1' } }, 400, /title/],
         ['not found', '/api/v1/incidents/INC-9999/timeline', { token: responder, body: { text: 'x' } }, 404, /not found/],
         ['bad id', '/api/v1/incidents/robert;drop/timeline', { token: responder, body: { text: 'x' } }, 400, /not an incident id/],
@@ -129,7 +194,10 @@ for (const dialect of DIALECTS) {
         expect((await runCli(['note', id, 'from the CLI', '--json'], { cwd, env })).code).toBe(0);
         const s = incidentDetailSchema.parse((await runCli(['show', id, '--json'], { cwd, env })).json());
         expect(s.timeline.map((e) => e.text)).toContain('from the CLI');
-        const denied = await runCli(['declare', 'nope', '-s', 'SEV1', '--json'], { cwd, env: { WARROOM_URL: srv.url, WARROOM_TOKEN: viewer } });
+        const denied = await runCli(['declare', 'nope', '-s', 'SEV1', '--json'], {
+          cwd,
+          env: { WARROOM_URL: srv.url, WARROOM_TOKEN: viewer },
+        });
         expect(denied.code).toBe(1);
         expect(denied.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
         const bad = await runCli(['status', id, 'bogus'], { cwd, env });

@@ -107,7 +107,9 @@ describe('layer rules (eslint.config.js)', () => {
     const typeOnly = "import type { Incident } from '@contract';\nexport type I = Incident;\n";
     expect(await allMessages('web/src/pages/planted.tsx', typeOnly)).toEqual([]);
     const value = "import { incidentSchema } from '@contract';\nexport const s = incidentSchema;\n";
-    expect(await allMessages('web/src/pages/planted.tsx', value)).toEqual([expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*web imports only types/)]);
+    expect(await allMessages('web/src/pages/planted.tsx', value)).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*web imports only types/),
+    ]);
   });
 
   it('a lazy import() that runs back up fails too', async () => {
@@ -117,12 +119,16 @@ describe('layer rules (eslint.config.js)', () => {
   });
 
   it('type-only and re-export forms are caught like imports', async () => {
-    expect(await layerErrors('src/actions/planted.ts', "import type { AppContext } from '../app/context.js';\nexport type C = AppContext;\n")).toHaveLength(1);
+    expect(
+      await layerErrors('src/actions/planted.ts', "import type { AppContext } from '../app/context.js';\nexport type C = AppContext;\n"),
+    ).toHaveLength(1);
     expect(await layerErrors('src/app/planted.ts', "export type { ServerDeps } from '../server/deps.js';\n")).toHaveLength(1);
   });
 
   it('the one shim that runs back up (src/notify/server-coordination.ts) fails without its disable comment', async () => {
-    expect(await layerErrors('src/notify/server-coordination.ts', "export { coordinationFor } from '../runtime/server-coordination.js';\n")).toHaveLength(1);
+    expect(
+      await layerErrors('src/notify/server-coordination.ts', "export { coordinationFor } from '../runtime/server-coordination.js';\n"),
+    ).toHaveLength(1);
   });
 });
 
@@ -134,9 +140,9 @@ const PLANTED_QUERIES: [string, string][] = [
   ['src/app/planted.ts', "export const f = (ctx: { store: { db: any } }) => ctx.store.db.insertInto('tokens').values({}).execute();\n"],
   ['src/notify/planted.ts', "export const f = (trx: any) => trx.updateTable('outbox').set({ status: 'sent' }).execute();\n"],
   ['src/runtime/planted.ts', "export const f = (db: any) => db.deleteFrom('timers').execute();\n"],
-  ['src/server/routes/planted.ts', "declare const sql: any;\nexport const ping = (db: unknown) => sql`select 1`.execute(db);\n"],
+  ['src/server/routes/planted.ts', 'declare const sql: any;\nexport const ping = (db: unknown) => sql`select 1`.execute(db);\n'],
   ['src/cli/commands/planted.ts', "export const f = (db: any) => db.selectFrom('users').select('name').execute();\n"],
-  ['src/mcp/planted.ts', "declare const sql: any;\nexport const raw = sql.raw`select 1`;\n"],
+  ['src/mcp/planted.ts', 'declare const sql: any;\nexport const raw = sql.raw`select 1`;\n'],
   ['src/app/planted.ts', "import type { Kysely } from 'kysely';\nexport type D = Kysely<never>;\n"],
   ['src/notify/planted.ts', "import { sql } from 'kysely';\nexport const s = sql;\n"],
   ['src/cli/planted.ts', "export { sql } from 'kysely';\n"],
@@ -148,17 +154,20 @@ describe('the store rule (eslint.config.js): no SQL outside src/store', () => {
   });
 
   it('a planted query beside a back-up import fails twice', async () => {
-    const text = "import type { AppContext } from '../app/context.js';\nexport const f = (ctx: AppContext) => ctx.store.db.selectFrom('incidents').selectAll().execute();\n";
+    const text =
+      "import type { AppContext } from '../app/context.js';\nexport const f = (ctx: AppContext) => ctx.store.db.selectFrom('incidents').selectAll().execute();\n";
     const errors = await layerErrors('src/notify/planted.ts', text);
     expect(errors).toHaveLength(2);
     expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/Layer adapters:/), expect.stringMatching(QUERY)]));
   });
 
   it('src/store may query and import kysely, and the Db type may be imported anywhere', async () => {
-    const repo = "import { sql } from 'kysely';\nimport type { Db } from './db.js';\nexport const ping = (db: Db) => sql`select 1`.execute(db);\nexport const all = (db: Db) => db.selectFrom('incidents').selectAll().execute();\n";
+    const repo =
+      "import { sql } from 'kysely';\nimport type { Db } from './db.js';\nexport const ping = (db: Db) => sql`select 1`.execute(db);\nexport const all = (db: Db) => db.selectFrom('incidents').selectAll().execute();\n";
     expect(await allMessages('src/store/planted.repository.ts', repo)).toEqual([]);
     expect(await allMessages('src/store/migrations/planted.ts', repo.replace('./db.js', '../db.js'))).toEqual([]);
-    const user = "import type { Db } from '../store/db.js';\nimport { listIncidents } from '../store/incident.repository.js';\nexport const f = (db: Db) => listIncidents(db);\n";
+    const user =
+      "import type { Db } from '../store/db.js';\nimport { listIncidents } from '../store/incident.repository.js';\nexport const f = (db: Db) => listIncidents(db);\n";
     expect(await allMessages('src/app/planted.ts', user)).toEqual([]);
   });
 });

@@ -17,12 +17,20 @@ export function mountFullTmpfs(): { dir: string; cleanup(): void } {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
   }
-  return { dir, cleanup() { execFileSync('umount', [dir]); rmdirSync(dir); } };
+  return {
+    dir,
+    cleanup() {
+      execFileSync('umount', [dir]);
+      rmdirSync(dir);
+    },
+  };
 }
 
 describe('disk check (statfs)', () => {
   let full: ReturnType<typeof mountFullTmpfs>;
-  beforeAll(() => { full = mountFullTmpfs(); });
+  beforeAll(() => {
+    full = mountFullTmpfs();
+  });
   afterAll(() => full?.cleanup());
 
   it('is down on a real full filesystem, with free bytes and inodes in the evidence', async () => {
@@ -62,8 +70,14 @@ describe('container check through the Docker Engine API', () => {
   beforeAll(async () => {
     engine = await startFakeDockerEngine({
       'app-backend': inspectBody('app-backend', { Health: { Status: 'healthy', FailingStreak: 0, Log: [] } }, { RestartCount: 0 }),
-      'app-worker': inspectBody('app-worker', { Status: 'exited', Running: false, OOMKilled: true, ExitCode: 137, FinishedAt: '2024-01-15T14:31:00Z' }, { RestartCount: 5 }),
-      'app-sick': inspectBody('app-sick', { Health: { Status: 'unhealthy', FailingStreak: 4, Log: [{ ExitCode: 1, Output: 'curl: (7) Failed to connect' }] } }),
+      'app-worker': inspectBody(
+        'app-worker',
+        { Status: 'exited', Running: false, OOMKilled: true, ExitCode: 137, FinishedAt: '2024-01-15T14:31:00Z' },
+        { RestartCount: 5 },
+      ),
+      'app-sick': inspectBody('app-sick', {
+        Health: { Status: 'unhealthy', FailingStreak: 4, Log: [{ ExitCode: 1, Output: 'curl: (7) Failed to connect' }] },
+      }),
       'app-loop': inspectBody('app-loop', { Status: 'restarting', Running: true, Restarting: true }, { RestartCount: 12 }),
     });
   });

@@ -11,12 +11,21 @@ beforeAll(async () => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'ok', checks: { database: 'ok', redis: { status: 'up' } }, token: 'abc123secretvalue' }));
   });
-  failing = await startHttp((_req, res) => { res.statusCode = 503; res.setHeader('content-type', 'application/json'); res.end('{"status":"error","checks":{"database":"down: connection refused"}}'); });
-  degraded = await startHttp((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"status":"ok","dependencies":[{"name":"redis","healthy":false},{"name":"db","healthy":true}]}'); });
+  failing = await startHttp((_req, res) => {
+    res.statusCode = 503;
+    res.setHeader('content-type', 'application/json');
+    res.end('{"status":"error","checks":{"database":"down: connection refused"}}');
+  });
+  degraded = await startHttp((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"status":"ok","dependencies":[{"name":"redis","healthy":false},{"name":"db","healthy":true}]}');
+  });
   hanging = await startHangingListener();
   dead = await refusedPort();
 });
-afterAll(async () => { await Promise.all([ok, failing, degraded, hanging].map((p) => p?.close())); });
+afterAll(async () => {
+  await Promise.all([ok, failing, degraded, hanging].map((p) => p?.close()));
+});
 
 describe('http check against real loopback servers', () => {
   it('is up on 2xx with readiness fields in the evidence, secrets in the payload redacted', async () => {
@@ -72,11 +81,16 @@ describe('http check against real loopback servers', () => {
 
   it('reads the IETF draft shape and Spring components', () => {
     // "name:measure" keys are the dependency "name" (so it can be matched to a service).
-    expect(readReadiness({ status: 'pass', checks: { 'db:responseTime': [{ status: 'fail', output: 'timeout after 1s' }] } })).toMatchObject({ status: 'pass', dependencies: { db: 'fail' }, details: { db: { error: 'timeout after 1s' } } });
-    expect(readReadiness({ status: 'UP', components: { db: { status: 'DOWN' } } })).toMatchObject({ status: 'up', dependencies: { db: 'down' } });
+    expect(
+      readReadiness({ status: 'pass', checks: { 'db:responseTime': [{ status: 'fail', output: 'timeout after 1s' }] } }),
+    ).toMatchObject({ status: 'pass', dependencies: { db: 'fail' }, details: { db: { error: 'timeout after 1s' } } });
+    expect(readReadiness({ status: 'UP', components: { db: { status: 'DOWN' } } })).toMatchObject({
+      status: 'up',
+      dependencies: { db: 'down' },
+    });
   });
 
-  it('reads each dependency\'s error text and pool numbers, in the shapes apps use', () => {
+  it("reads each dependency's error text and pool numbers, in the shapes apps use", () => {
     const r = readReadiness({
       status: 'degraded',
       checks: {
@@ -85,23 +99,51 @@ describe('http check against real loopback servers', () => {
         search: { healthy: true, latency_ms: 4 },
       },
     });
-    expect(r.dependencies).toEqual({ database: 'down', cache: "down: outofmemoryerror: oom command not allowed when used memory > 'maxmemory'.", search: 'ok' });
-    expect(r.details.database).toEqual({ error: 'TimeoutError: pool acquire timed out', pool: { size: 10, idle: 0, max: 10, inUse: null, waiting: null }, latencyMs: null });
+    expect(r.dependencies).toEqual({
+      database: 'down',
+      cache: "down: outofmemoryerror: oom command not allowed when used memory > 'maxmemory'.",
+      search: 'ok',
+    });
+    expect(r.details.database).toEqual({
+      error: 'TimeoutError: pool acquire timed out',
+      pool: { size: 10, idle: 0, max: 10, inUse: null, waiting: null },
+      latencyMs: null,
+    });
     expect(r.details.cache.error).toBe("OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.");
     expect(r.details.search).toEqual({ error: null, pool: null, latencyMs: 4 });
     // SQLAlchemy-style numbers at the top of the payload, HikariCP-style names.
     expect(readReadiness({ status: 'ok', pool: { pool_size: 5, checked_out: 5, overflow: 0 } }).pool).toMatchObject({ size: 5, inUse: 5 });
-    expect(readReadiness({ status: 'ok', checks: { db: { status: 'up', connections: { active: 9, idle: 1, max: 10, threadsAwaitingConnection: 3 } } } }).details.db.pool).toMatchObject({ idle: 1, max: 10, inUse: 9 });
+    expect(
+      readReadiness({
+        status: 'ok',
+        checks: { db: { status: 'up', connections: { active: 9, idle: 1, max: 10, threadsAwaitingConnection: 3 } } },
+      }).details.db.pool,
+    ).toMatchObject({ idle: 1, max: 10, inUse: 9 });
     // Checks at the top level, beside the app's own fields (version, uptime), which are not dependencies.
-    const flat = readReadiness({ status: 'unhealthy', version: '2.3.1', uptime: 812, database: { status: 'down', error: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00' }, redis: 'ok', host: 'api-7' });
+    const flat = readReadiness({
+      status: 'unhealthy',
+      version: '2.3.1',
+      uptime: 812,
+      database: { status: 'down', error: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00' },
+      redis: 'ok',
+      host: 'api-7',
+    });
     expect(flat.dependencies).toEqual({ database: 'down', redis: 'ok' });
     expect(flat.details.database.error).toMatch(/^QueuePool limit/);
   });
 
   it('a payload that is HTML, huge, or nested without end is evidence, never a crash', async () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
-    for (const body of ['<html><body>502 Bad Gateway</body></html>', `{"status":"ok","pad":"${'x'.repeat(10 * 1024 * 1024)}"}`, deep, `{"checks":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`]) {
-      const peer = await startHttp((_q, res) => { res.setHeader('content-type', 'application/json'); res.end(body); });
+    for (const body of [
+      '<html><body>502 Bad Gateway</body></html>',
+      `{"status":"ok","pad":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+      deep,
+      `{"checks":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    ]) {
+      const peer = await startHttp((_q, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(body);
+      });
       try {
         const r = await checkHttp('api', { url: peer.url }, { timeoutMs: 5000 });
         expect(['up', 'degraded', 'down']).toContain(r.state);
@@ -132,12 +174,15 @@ describe('checkService and runHealth', () => {
 
   it('never holds the report past the deadline, even with a service timeout longer than it', async () => {
     const t0 = performance.now();
-    const r = await runHealth({
-      good: { health: { url: ok.url } },
-      wedged: { health: { url: hanging.url }, timeout: 60_000 },
-      gone: { health: { url: `http://127.0.0.1:${dead}/` } },
-      nothing: { description: 'logs only' },
-    }, { timeoutMs: 2000, deadlineMs: 400 });
+    const r = await runHealth(
+      {
+        good: { health: { url: ok.url } },
+        wedged: { health: { url: hanging.url }, timeout: 60_000 },
+        gone: { health: { url: `http://127.0.0.1:${dead}/` } },
+        nothing: { description: 'logs only' },
+      },
+      { timeoutMs: 2000, deadlineMs: 400 },
+    );
     const took = performance.now() - t0;
     // The bound is the deadline plus scheduling slack, not the 60 s service timeout.
     expect(took).toBeLessThan(5000);

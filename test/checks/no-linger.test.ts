@@ -12,7 +12,13 @@ import { refusedPort, startHangingListener, type Peer } from './peers.js';
  */
 const LINGER_BOUND_MS = 1000;
 
-interface Timed { code: number | null; stdout: string; stderr: string; lastOutputAt: number; exitAt: number }
+interface Timed {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  lastOutputAt: number;
+  exitAt: number;
+}
 
 function runTimed(args: string[], cwd: string): Promise<Timed> {
   return new Promise((resolve, reject) => {
@@ -22,13 +28,18 @@ function runTimed(args: string[], cwd: string): Promise<Timed> {
     let stdout = '';
     let stderr = '';
     let lastOutputAt = NaN;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; lastOutputAt = performance.now(); });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      lastOutputAt = performance.now();
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     // 'exit' is the moment the process ends; 'close' follows once its pipes are drained.
     let exitAt = NaN;
-    child.on('exit', () => { exitAt = performance.now(); });
+    child.on('exit', () => {
+      exitAt = performance.now();
+    });
     child.on('close', (code) => {
       clearTimeout(killer);
       resolve({ code, stdout, stderr, lastOutputAt, exitAt });
@@ -45,7 +56,9 @@ async function expectPromptExit(args: string[], cwd: string): Promise<Record<str
     throw new Error(`not JSON (exit ${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   }
   expect(r.code, r.stderr).toBe(1);
-  expect(r.exitAt - r.lastOutputAt, `exited ${Math.round(r.exitAt - r.lastOutputAt)} ms after printing its answer`).toBeLessThan(LINGER_BOUND_MS);
+  expect(r.exitAt - r.lastOutputAt, `exited ${Math.round(r.exitAt - r.lastOutputAt)} ms after printing its answer`).toBeLessThan(
+    LINGER_BOUND_MS,
+  );
   return report;
 }
 
@@ -64,12 +77,36 @@ describe('no lingering after the answer when Redis and PostgreSQL are down', () 
   });
 
   it('health: refused ports', async () => {
-    const report = await expectPromptExit(['health', '--redis', `redis://127.0.0.1:${refused}`, '--postgres', `postgres://x@127.0.0.1:${refused}/db`, '--timeout', '3s', '--json'], cwd);
+    const report = await expectPromptExit(
+      [
+        'health',
+        '--redis',
+        `redis://127.0.0.1:${refused}`,
+        '--postgres',
+        `postgres://x@127.0.0.1:${refused}/db`,
+        '--timeout',
+        '3s',
+        '--json',
+      ],
+      cwd,
+    );
     expect(report).toMatchObject({ state: 'down', counts: { down: 2 } });
   });
 
   it('health: a listener that accepts and never answers', async () => {
-    const report = await expectPromptExit(['health', '--redis', `redis://127.0.0.1:${hanging.port}`, '--postgres', `postgres://x@127.0.0.1:${hanging.port}/db`, '--timeout', '3s', '--json'], cwd);
+    const report = await expectPromptExit(
+      [
+        'health',
+        '--redis',
+        `redis://127.0.0.1:${hanging.port}`,
+        '--postgres',
+        `postgres://x@127.0.0.1:${hanging.port}/db`,
+        '--timeout',
+        '3s',
+        '--json',
+      ],
+      cwd,
+    );
     expect(report).toMatchObject({ state: 'down', counts: { down: 2 } });
   });
 
@@ -79,7 +116,19 @@ describe('no lingering after the answer when Redis and PostgreSQL are down', () 
   });
 
   it('triage (health and both diagnoses): refused ports', async () => {
-    const report = await expectPromptExit(['triage', '--redis', `redis://127.0.0.1:${refused}`, '--postgres', `postgres://x@127.0.0.1:${refused}/db`, '--timeout', '3s', '--json'], cwd);
+    const report = await expectPromptExit(
+      [
+        'triage',
+        '--redis',
+        `redis://127.0.0.1:${refused}`,
+        '--postgres',
+        `postgres://x@127.0.0.1:${refused}/db`,
+        '--timeout',
+        '3s',
+        '--json',
+      ],
+      cwd,
+    );
     expect(report).toMatchObject({ state: 'down' });
   });
 });

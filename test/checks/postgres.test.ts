@@ -42,14 +42,19 @@ async function waitFor(what: string, sql: string, params: unknown[], ok: (rows: 
 beforeAll(async () => {
   db = await createPgDatabase('wr_diag');
   const setup = await session('test-setup');
-  await setup.query("create table accounts (id int primary key, owner text, balance int); insert into accounts values (1, 'alice', 100), (2, 'bob', 50)");
+  await setup.query(
+    "create table accounts (id int primary key, owner text, balance int); insert into accounts values (1, 'alice', 100), (2, 'bob', 50)",
+  );
   const holder = await session('billing-worker');
   holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid;
   await holder.query('begin');
   await holder.query("update accounts set balance = balance - 10, owner = 'secret-literal-value' where id = 1");
   const w1 = await session('api-request');
   const w2 = await session('api-request');
-  waiterPids = [(await w1.query('select pg_backend_pid() as pid')).rows[0].pid, (await w2.query('select pg_backend_pid() as pid')).rows[0].pid];
+  waiterPids = [
+    (await w1.query('select pg_backend_pid() as pid')).rows[0].pid,
+    (await w2.query('select pg_backend_pid() as pid')).rows[0].pid,
+  ];
   pending.push(w1.query('update accounts set balance = balance + 1 where id = 1').catch(() => {}));
   pending.push(w2.query('update accounts set balance = balance + 2 where id = 1').catch(() => {}));
   const sleeper = await session('report-job');
@@ -59,10 +64,14 @@ beforeAll(async () => {
   leakPid = (await leak.query('select pg_backend_pid() as pid')).rows[0].pid;
   await leak.query('begin');
   await leak.query('select count(*) from accounts where balance > 10');
-  await waitFor('two lock waiters and a running sleep', `select count(*) filter (where wait_event_type = 'Lock') as waiters,
+  await waitFor(
+    'two lock waiters and a running sleep',
+    `select count(*) filter (where wait_event_type = 'Lock') as waiters,
       count(*) filter (where pid = $1 and now() - query_start > interval '700 milliseconds') as sleeping
-      from pg_stat_activity where datname = current_database()`, [sleeperPid],
-  (rows) => Number(rows[0].waiters) === 2 && Number(rows[0].sleeping) === 1);
+      from pg_stat_activity where datname = current_database()`,
+    [sleeperPid],
+    (rows) => Number(rows[0].waiters) === 2 && Number(rows[0].sleeping) === 1,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -71,7 +80,13 @@ afterAll(async () => {
   await Promise.allSettled(pending);
 });
 
-const flatten = (n: LockNode[], acc: LockNode[] = []): LockNode[] => { for (const x of n) { acc.push(x); flatten(x.blocks, acc); } return acc; };
+const flatten = (n: LockNode[], acc: LockNode[] = []): LockNode[] => {
+  for (const x of n) {
+    acc.push(x);
+    flatten(x.blocks, acc);
+  }
+  return acc;
+};
 
 describe('diagnose postgres against real contention', () => {
   it('builds the lock tree with pg_blocking_pids: the holder is the root, both waiters below it', async () => {
@@ -95,7 +110,7 @@ describe('diagnose postgres against real contention', () => {
     expect(d.facts.blocked_count).toBe(2);
     expect(d.facts.root_blocker_count).toBe(1);
     // Literals are redacted in every query text shown.
-    expect(root.query).toBe("update accounts set balance = balance - ?, owner = ? where id = ?");
+    expect(root.query).toBe('update accounts set balance = balance - ?, owner = ? where id = ?');
     expect(JSON.stringify(d)).not.toContain('secret-literal-value');
   });
 
@@ -172,7 +187,9 @@ describe('postgres check and failures, with the password never shown', () => {
 
 describe('redactSql', () => {
   it('replaces string, escaped, dollar-quoted and numeric literals, keeps identifiers and $n', () => {
-    expect(redactSql("select * from users2 where email = 'a@b.c' and id = 42 and x = $1")).toBe('select * from users2 where email = ? and id = ? and x = $1');
+    expect(redactSql("select * from users2 where email = 'a@b.c' and id = 42 and x = $1")).toBe(
+      'select * from users2 where email = ? and id = ? and x = $1',
+    );
     expect(redactSql("insert into t values (E'it''s', -3.5e2, $$body$$)")).toBe('insert into t values (?, ?, ?)');
     expect(redactSql("alter role app password 'hunter2'")).not.toContain('hunter2');
     expect(redactSql('x'.repeat(500))!.length).toBe(300);

@@ -11,11 +11,16 @@ describe('diagnose redis on the shared instance (db 11)', () => {
   let r: Redis;
   beforeAll(async () => {
     r = new Redis(SHARED, { maxRetriesPerRequest: 1 });
-    await r.flushdb().catch((e) => { throw new Error(`Redis is not answering at ${SHARED}: ${e.message}`); });
+    await r.flushdb().catch((e) => {
+      throw new Error(`Redis is not answering at ${SHARED}: ${e.message}`);
+    });
     for (let i = 0; i < 25; i++) await r.set(`cache:item:${i}`, 'v', 'EX', 600);
     await r.set('session:1', 'x');
   });
-  afterAll(async () => { await r?.flushdb(); r?.disconnect(); });
+  afterAll(async () => {
+    await r?.flushdb();
+    r?.disconnect();
+  });
 
   it('reports PING latency, memory, clients and the keyspace of db11', async () => {
     const d = await diagnoseRedis(SHARED);
@@ -43,7 +48,16 @@ describe('a memory-limited Redis of our own', () => {
   let inst: Awaited<ReturnType<typeof startRedis>>;
   beforeAll(async () => {
     // 2 MiB maxmemory with noeviction: writes fail with OOM once full. Every command goes to SLOWLOG.
-    inst = await startRedis(['--maxmemory', '2mb', '--maxmemory-policy', 'noeviction', '--slowlog-log-slower-than', '0', '--slowlog-max-len', '128']);
+    inst = await startRedis([
+      '--maxmemory',
+      '2mb',
+      '--maxmemory-policy',
+      'noeviction',
+      '--slowlog-log-slower-than',
+      '0',
+      '--slowlog-max-len',
+      '128',
+    ]);
     const c = new Redis(inst.url, { maxRetriesPerRequest: 0 });
     c.on('error', () => {});
     let oom = false;
@@ -51,7 +65,8 @@ describe('a memory-limited Redis of our own', () => {
       try {
         await c.set(`cache:blob:${i}`, 'x'.repeat(16 * 1024));
       } catch (e) {
-        if (/OOM/.test((e as Error).message)) oom = true; else throw e;
+        if (/OOM/.test((e as Error).message)) oom = true;
+        else throw e;
       }
     }
     if (!oom) throw new Error('the test instance never reported OOM');
@@ -83,7 +98,9 @@ describe('a memory-limited Redis of our own', () => {
 
 describe('wrong credentials and a full client table', () => {
   let inst: Awaited<ReturnType<typeof startRedis>>;
-  beforeAll(async () => { inst = await startRedis(['--requirepass', 'right-pass-77', '--maxclients', '3']); }, 30_000);
+  beforeAll(async () => {
+    inst = await startRedis(['--requirepass', 'right-pass-77', '--maxclients', '3']);
+  }, 30_000);
   afterAll(() => inst?.stop());
 
   it('reports authentication failure without printing the password', async () => {
@@ -103,7 +120,10 @@ describe('wrong credentials and a full client table', () => {
       const c = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
       c.on('error', () => {});
       held.push(c);
-      await c.connect().then(() => c.ping()).catch(() => {});
+      await c
+        .connect()
+        .then(() => c.ping())
+        .catch(() => {});
     }
     held.pop()!.disconnect();
     held.pop()!.disconnect();
@@ -118,7 +138,11 @@ describe('wrong credentials and a full client table', () => {
 
 describe('pure helpers', () => {
   it('parses INFO sections and hides AUTH arguments', () => {
-    expect(parseRedisInfo('# Memory\r\nused_memory:100\r\nmaxmemory:0\r\n\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n')).toEqual({ used_memory: '100', maxmemory: '0', db0: 'keys=1,expires=0,avg_ttl=0' });
+    expect(parseRedisInfo('# Memory\r\nused_memory:100\r\nmaxmemory:0\r\n\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n')).toEqual({
+      used_memory: '100',
+      maxmemory: '0',
+      db0: 'keys=1,expires=0,avg_ttl=0',
+    });
     expect(describeSlowCommand(['AUTH', 'user', 'secret'])).toBe('AUTH (arguments hidden)');
     expect(describeSlowCommand(['keys', '*'])).toBe('KEYS *');
   });

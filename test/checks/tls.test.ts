@@ -15,7 +15,9 @@ beforeAll(async () => {
   fine = await startHttps(fineCert);
   hanging = await startHangingListener();
 }, 60_000);
-afterAll(async () => { await Promise.all([soon, expired, fine, hanging].map((p) => p?.close())); });
+afterAll(async () => {
+  await Promise.all([soon, expired, fine, hanging].map((p) => p?.close()));
+});
 
 describe('tls check against real local HTTPS servers with generated certificates', () => {
   it('finds a certificate expiring in 3 days (trusted through its CA) as degraded', async () => {

@@ -19,11 +19,22 @@ describe('CLI on the embedded store', () => {
     expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version);
     const h = await cli('--help');
     expect(h.code).toBe(0);
-    for (const c of ['declare', 'list', 'show', 'note', 'status', 'severity', 'assign', 'resolve', 'reopen', 'serve', 'token', 'init']) expect(h.stdout).toContain(c);
+    for (const c of ['declare', 'list', 'show', 'note', 'status', 'severity', 'assign', 'resolve', 'reopen', 'serve', 'token', 'init'])
+      expect(h.stdout).toContain(c);
   });
 
   it('declares, notes, changes and resolves with --json shapes', async () => {
-    const d = await cli('declare', 'Checkout returns 500', '--severity', 'SEV2', '--commander', 'alice', '--impact', 'Users cannot pay', '--json');
+    const d = await cli(
+      'declare',
+      'Checkout returns 500',
+      '--severity',
+      'SEV2',
+      '--commander',
+      'alice',
+      '--impact',
+      'Users cannot pay',
+      '--json',
+    );
     expect(d.code).toBe(0);
     const declared = changeResultSchema.parse(d.json());
     expect(declared.incident.id).toBe('INC-1');
@@ -41,7 +52,15 @@ describe('CLI on the embedded store', () => {
     const s = await cli('show', 'INC-1', '--json');
     const shown = incidentDetailSchema.parse(s.json());
     expect(shown).toMatchObject({ severity: 'SEV1', status: 'identified', roles: { commander: 'bob', responders: ['dan'] } });
-    expect(shown.timeline.map((e) => e.kind)).toEqual(['detection', 'role_change', 'finding', 'status_change', 'severity_change', 'role_change', 'role_change']);
+    expect(shown.timeline.map((e) => e.kind)).toEqual([
+      'detection',
+      'role_change',
+      'finding',
+      'status_change',
+      'severity_change',
+      'role_change',
+      'role_change',
+    ]);
 
     const human = await cli('show', 'INC-1');
     expect(human.stdout).toContain('Checkout returns 500');
@@ -113,7 +132,10 @@ describe('CLI on the embedded store', () => {
     const ok = await cli('config', 'check');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/valid: 3 services/);
-    writeFileSync(join(cwd, 'bad.yaml'), 'services:\n  backend:\n    health: not-a-url\n    depends_on: [ghost]\n  db:\n    postgres: postgres://u@h/db\n    colour: blue\n');
+    writeFileSync(
+      join(cwd, 'bad.yaml'),
+      'services:\n  backend:\n    health: not-a-url\n    depends_on: [ghost]\n  db:\n    postgres: postgres://u@h/db\n    colour: blue\n',
+    );
     const bad = await cli('config', 'check', 'bad.yaml');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/services\.backend\.health: expected a URL .*line 3/);

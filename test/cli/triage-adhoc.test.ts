@@ -6,7 +6,13 @@ import { refusedPort } from '../checks/peers.js';
 
 interface Report {
   state: string;
-  health: { services: { service: string; state: string; checks: { kind: string; target: string; state: string; evidence: Record<string, unknown>; error?: string }[] }[] };
+  health: {
+    services: {
+      service: string;
+      state: string;
+      checks: { kind: string; target: string; state: string; evidence: Record<string, unknown>; error?: string }[];
+    }[];
+  };
 }
 
 /** `warroom triage` with the same ad hoc target flags as `warroom health`: no warroom.yaml needed. */
@@ -33,7 +39,16 @@ describe('triage with ad hoc targets', () => {
   });
 
   it('checks a --redis target, next to a --tcp one', async () => {
-    const r = await cli('triage', '--redis', `redis://127.0.0.1:${port}`, '--tcp', `127.0.0.1:${port}`, '--logs', join(cwd, 'app.log'), '--json');
+    const r = await cli(
+      'triage',
+      '--redis',
+      `redis://127.0.0.1:${port}`,
+      '--tcp',
+      `127.0.0.1:${port}`,
+      '--logs',
+      join(cwd, 'app.log'),
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(1);
     const report = r.json<Report>();
     expect(report.state).toBe('down');
@@ -45,10 +60,16 @@ describe('triage with ad hoc targets', () => {
   });
 
   it('refuses ad hoc targets and log files with --server, naming the flag', async () => {
-    for (const [flag, value] of [['--redis', `redis://127.0.0.1:${port}`], ['--postgres', `postgres://u@127.0.0.1:${port}/db`], ['--logs', 'app.log']]) {
+    for (const [flag, value] of [
+      ['--redis', `redis://127.0.0.1:${port}`],
+      ['--postgres', `postgres://u@127.0.0.1:${port}/db`],
+      ['--logs', 'app.log'],
+    ]) {
       const r = await cli('triage', flag, value, '--server', `http://127.0.0.1:${port}`, '--json');
       expect(r.code).toBe(2);
-      expect(r.json()).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringContaining(`${flag}: ad hoc targets cannot be sent to a server`) } });
+      expect(r.json()).toMatchObject({
+        error: { code: 'VALIDATION', message: expect.stringContaining(`${flag}: ad hoc targets cannot be sent to a server`) },
+      });
     }
   });
 

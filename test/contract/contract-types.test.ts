@@ -1,7 +1,15 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createToken, listTokens, type TokenInfo } from '../../src/app/manage-tokens.js';
 import { addUser, listUsers } from '../../src/app/manage-users.js';
-import { createdTokenSchema, tokenSchema, userSchema, type CreatedToken, type Me, type Token, type User } from '../../src/contract/access.js';
+import {
+  createdTokenSchema,
+  tokenSchema,
+  userSchema,
+  type CreatedToken,
+  type Me,
+  type Token,
+  type User,
+} from '../../src/contract/access.js';
 import { ERROR_CODES, type ErrorBody } from '../../src/contract/errors.js';
 import type { Actor } from '../../src/core/actor.js';
 import { HTTP_STATUS } from '../../src/server/errors.js';

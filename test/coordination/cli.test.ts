@@ -13,7 +13,9 @@ describe('CLI: update, outbox, contacts, delivery before exit (embedded store, n
   beforeAll(async () => {
     hook = await startReceiver('webhook', { secret: WEBHOOK_SECRET });
     dir = tempDir();
-    writeFileSync(join(dir, 'warroom.yaml'), `
+    writeFileSync(
+      join(dir, 'warroom.yaml'),
+      `
 organization: Acme
 services:
   checkout: { team: payments }
@@ -37,9 +39,12 @@ coordination:
   retry_max: 1s
   send_timeout: 500ms
   cli_wait: 1s
-`);
+`,
+    );
   });
-  afterAll(async () => { await hook.close(); });
+  afterAll(async () => {
+    await hook.close();
+  });
 
   const cli = (args: string[]) => runCli(args, { cwd: dir, env: { HOOK_SECRET: WEBHOOK_SECRET } });
 
@@ -52,7 +57,11 @@ coordination:
 
     const u = await cli(['update', 'INC-1', '--status', 'identified', '--findings', 'bad deploy', '--actions', 'rolling back', '--json']);
     expect(u.code).toBe(0);
-    const j = u.json<{ incident: { id: string; status: string; derived: { nextUpdateDueAt: string } }; entries: { kind: string }[]; delivery: { sent: { channel: string; kind: string; status: string }[]; queued: unknown[]; dead: unknown[] } }>();
+    const j = u.json<{
+      incident: { id: string; status: string; derived: { nextUpdateDueAt: string } };
+      entries: { kind: string }[];
+      delivery: { sent: { channel: string; kind: string; status: string }[]; queued: unknown[]; dead: unknown[] };
+    }>();
     expect(j.incident).toMatchObject({ id: 'INC-1', status: 'identified' });
     expect(j.entries.map((e) => e.kind)).toEqual(['status_change', 'update']);
     expect(j.delivery.sent).toEqual([expect.objectContaining({ channel: 'webhook', kind: 'update', status: 'sent' })]);
@@ -65,7 +74,12 @@ coordination:
     const before = hook.received.length;
     const r = await cli(['update', 'INC-1', '--findings', 'f', '--actions', 'a', '--public', 'slow checkout', '--dry-run', '--json']);
     expect(r.code).toBe(0);
-    const j = r.json<{ dryRun: boolean; messages: { channel: string; target: string; kind: string; text: string }[]; statusPage: { state: string; text: string }[]; nextUpdateDueAt: string }>();
+    const j = r.json<{
+      dryRun: boolean;
+      messages: { channel: string; target: string; kind: string; text: string }[];
+      statusPage: { state: string; text: string }[];
+      nextUpdateDueAt: string;
+    }>();
     expect(j.dryRun).toBe(true);
     expect(j.messages).toEqual([expect.objectContaining({ channel: 'webhook', target: 'webhook', kind: 'update' })]);
     expect(j.messages[0].text).toContain('INCIDENT UPDATE: Checkout failing');
@@ -83,7 +97,10 @@ coordination:
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Queued #\d+ webhook: webhook answered HTTP 500/);
     const list = await cli(['outbox', '--json']);
-    const l = list.json<{ counts: { pending: number; sent: number; dead: number }; items: { id: number; status: string; channel: string; lastError: string; attempts: number }[] }>();
+    const l = list.json<{
+      counts: { pending: number; sent: number; dead: number };
+      items: { id: number; status: string; channel: string; lastError: string; attempts: number }[];
+    }>();
     expect(l.counts.pending).toBe(1);
     expect(l.items[0]).toMatchObject({ status: 'pending', channel: 'webhook' });
     expect(l.items[0].attempts).toBeGreaterThanOrEqual(1);
@@ -102,10 +119,20 @@ coordination:
   it('contacts: who is paged right now, from the rotation', async () => {
     const r = await cli(['contacts', '--severity', 'SEV1', '--json']);
     expect(r.code).toBe(0);
-    const j = r.json<{ teams: { team: string; oncall: { person: string; until: string }; severities: { severity: string; targets: { person: string; action: string; role: string }[] }[] }[]; channels: string[] }>();
+    const j = r.json<{
+      teams: {
+        team: string;
+        oncall: { person: string; until: string };
+        severities: { severity: string; targets: { person: string; action: string; role: string }[] }[];
+      }[];
+      channels: string[];
+    }>();
     const expected = Math.floor((Date.now() - Date.parse('2026-01-05T09:00:00Z')) / (7 * 86400_000)) % 2 === 0 ? 'alice' : 'bob';
     expect(j.teams[0].oncall.person).toBe(expected);
-    expect(j.teams[0].severities[0].targets.map((t) => [t.person, t.action, t.role])).toEqual([[expected, 'page', 'oncall'], ['carol', 'page', 'manager']]);
+    expect(j.teams[0].severities[0].targets.map((t) => [t.person, t.action, t.role])).toEqual([
+      [expected, 'page', 'oncall'],
+      ['carol', 'page', 'manager'],
+    ]);
     expect(j.channels).toEqual(['webhook']);
     const text = await cli(['contacts']);
     expect(text.stdout).toContain('Team payments');
@@ -129,8 +156,13 @@ coordination:
     const none = await runCli(['contacts'], { cwd: bad });
     expect(none.code).toBe(2);
     const unknownTeam = tempDir();
-    writeFileSync(join(unknownTeam, 'warroom.yaml'), 'services:\n  api: { team: platfrom }\ncontacts:\n  teams:\n    platform: { oncall: alice }\n');
+    writeFileSync(
+      join(unknownTeam, 'warroom.yaml'),
+      'services:\n  api: { team: platfrom }\ncontacts:\n  teams:\n    platform: { oncall: alice }\n',
+    );
     const e = await runCli(['config', 'check', '--json'], { cwd: unknownTeam });
-    expect(e.json<{ valid: boolean; problems: { path: string; message: string; line: number }[] }>().problems).toEqual([{ path: 'services.api.team', message: 'unknown team "platfrom" (contacts.teams: platform)', line: 2 }]);
+    expect(e.json<{ valid: boolean; problems: { path: string; message: string; line: number }[] }>().problems).toEqual([
+      { path: 'services.api.team', message: 'unknown team "platfrom" (contacts.teams: platform)', line: 2 },
+    ]);
   });
 });

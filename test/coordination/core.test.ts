@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, DEFAULT_TEMPLATES, postUpdate, renderTemplate, TEMPLATE_NAMES, buildIncidentView } from '../../src/core/communication.js';
+import {
+  checkTemplate,
+  DEFAULT_TEMPLATES,
+  postUpdate,
+  renderTemplate,
+  TEMPLATE_NAMES,
+  buildIncidentView,
+} from '../../src/core/communication.js';
 import { planEscalation, resolveOnCall, teamForIncident, type ContactsMatrix } from '../../src/core/escalation.js';
 import { declareIncident } from '../../src/core/incident.js';
 import { buildSeverityPolicy } from '../../src/core/severity.js';
@@ -9,13 +16,25 @@ import type { NotifyMessage } from '../../src/notify/message.js';
 
 const policy = buildSeverityPolicy();
 const NOW = '2026-03-01T12:00:00.000Z';
-const incident = () => ({ ...declareIncident({ title: 'Checkout down', severity: 'SEV1', commander: 'alice', impact: 'Payments fail', services: ['checkout'] }, 'bob', NOW).incident, id: 'INC-7', seq: 7 });
+const incident = () => ({
+  ...declareIncident(
+    { title: 'Checkout down', severity: 'SEV1', commander: 'alice', impact: 'Payments fail', services: ['checkout'] },
+    'bob',
+    NOW,
+  ).incident,
+  id: 'INC-7',
+  seq: 7,
+});
 
 describe('communication templates', () => {
   it('renders the seed IC templates from the incident', () => {
     const view = buildIncidentView(incident(), policy, '2026-03-01T12:42:10.000Z', { nextUpdateDueAt: '2026-03-01T12:15:00.000Z' });
-    expect(renderTemplate('ic_initial', view)).toBe('INCIDENT DECLARED: Checkout down\nSeverity: SEV1\nCommander: alice\nStart time: 2026-03-01 12:00 UTC\nImpact: Payments fail\nStatus: Investigating\nNext update: 2026-03-01 12:15 UTC');
-    expect(renderTemplate('ic_update', { ...view, findings: 'bad <deploy>', actions: 'rollback' })).toBe('INCIDENT UPDATE: Checkout down\nSeverity: SEV1\nDuration: 42m 10s\nStatus: Investigating\nCurrent findings: bad <deploy>\nActions in progress: rollback\nNext update: 2026-03-01 12:15 UTC');
+    expect(renderTemplate('ic_initial', view)).toBe(
+      'INCIDENT DECLARED: Checkout down\nSeverity: SEV1\nCommander: alice\nStart time: 2026-03-01 12:00 UTC\nImpact: Payments fail\nStatus: Investigating\nNext update: 2026-03-01 12:15 UTC',
+    );
+    expect(renderTemplate('ic_update', { ...view, findings: 'bad <deploy>', actions: 'rollback' })).toBe(
+      'INCIDENT UPDATE: Checkout down\nSeverity: SEV1\nDuration: 42m 10s\nStatus: Investigating\nCurrent findings: bad <deploy>\nActions in progress: rollback\nNext update: 2026-03-01 12:15 UTC',
+    );
   });
   it('every default template is valid; unknown fields, partials and syntax errors are refused', () => {
     for (const n of TEMPLATE_NAMES) expect(checkTemplate(n, DEFAULT_TEMPLATES[n])).toBeNull();
@@ -30,7 +49,12 @@ describe('communication templates', () => {
     expect(renderTemplate('ic_initial', view, { ic_initial: 'Custom: {{title}} ({{priority}})' })).toBe('Custom: Checkout down (P1)');
   });
   it('postUpdate appends an update entry (and the status change) and refuses resolved incidents', () => {
-    const c = postUpdate(incident(), { status: 'identified', findings: 'f', actions: 'a', publicText: 'p' }, 'alice', '2026-03-01T12:10:00.000Z');
+    const c = postUpdate(
+      incident(),
+      { status: 'identified', findings: 'f', actions: 'a', publicText: 'p' },
+      'alice',
+      '2026-03-01T12:10:00.000Z',
+    );
     expect(c.entries.map((e) => e.kind)).toEqual(['status_change', 'update']);
     expect(c.entries[1].data).toEqual({ status: 'identified', findings: 'f', actions: 'a', public: 'p', eta: null });
     expect(c.incident.status).toBe('identified');
@@ -44,7 +68,11 @@ describe('escalation', () => {
   const contacts: ContactsMatrix = {
     default_team: 'payments',
     teams: {
-      payments: { rotation: { members: ['alice', 'bob', 'cy'], start: '2026-01-05T09:00:00Z', every: 7 * 86400_000 }, manager: 'carol', escalation: ['dave'] },
+      payments: {
+        rotation: { members: ['alice', 'bob', 'cy'], start: '2026-01-05T09:00:00Z', every: 7 * 86400_000 },
+        manager: 'carol',
+        escalation: ['dave'],
+      },
       search: { oncall: 'sam' },
     },
     people: { alice: { email: 'a@x' } },
@@ -60,7 +88,8 @@ describe('escalation', () => {
   });
   it("applies the seed's rule per severity, then escalates through the chain", () => {
     const at = '2026-01-06T10:00:00Z';
-    const p = (sev: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4', level = 0) => planEscalation(policy, sev, contacts, 'payments', at, level, ch).targets.map((t) => `${t.action}:${t.person}`);
+    const p = (sev: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4', level = 0) =>
+      planEscalation(policy, sev, contacts, 'payments', at, level, ch).targets.map((t) => `${t.action}:${t.person}`);
     expect(p('SEV1')).toEqual(['page:alice', 'page:carol']);
     expect(p('SEV2')).toEqual(['page:alice', 'notify:carol']);
     expect(p('SEV3')).toEqual(['chat:alice']);
@@ -81,7 +110,17 @@ describe('escalation', () => {
 });
 
 describe('payload builders', () => {
-  const m: NotifyMessage = { kind: 'declared', title: 'x'.repeat(200), text: 'a <b> & c', severity: 'SEV2', incidentId: 'INC-1', url: 'https://w/incidents/INC-1', facts: [['Paged', 'alice']], mentions: ['U1'], at: NOW };
+  const m: NotifyMessage = {
+    kind: 'declared',
+    title: 'x'.repeat(200),
+    text: 'a <b> & c',
+    severity: 'SEV2',
+    incidentId: 'INC-1',
+    url: 'https://w/incidents/INC-1',
+    facts: [['Paged', 'alice']],
+    mentions: ['U1'],
+    at: NOW,
+  };
   it('Slack: escaped mrkdwn, header within 150 characters, channel only for chat.postMessage', () => {
     expect(escapeSlack('<@here> & co')).toBe('&lt;@here&gt; &amp; co');
     const p = buildSlackPayload(m);
@@ -92,7 +131,12 @@ describe('payload builders', () => {
   });
   it('PagerDuty: trigger has payload and dedup_key; acknowledge/resolve carry only the key', () => {
     const t = buildPagerDutyEvent(m, 'trigger');
-    expect(t).toMatchObject({ event_action: 'trigger', dedup_key: 'INC-1', payload: { severity: 'error', source: 'warroom' }, client_url: 'https://w/incidents/INC-1' });
+    expect(t).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: 'INC-1',
+      payload: { severity: 'error', source: 'warroom' },
+      client_url: 'https://w/incidents/INC-1',
+    });
     expect(buildPagerDutyEvent(m, 'resolve')).toEqual({ event_action: 'resolve', dedup_key: 'INC-1' });
   });
 });

@@ -15,7 +15,13 @@ describe.each(DIALECTS)('delivery to five channels (%s)', (dialect) => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   beforeAll(async () => {
     ts = await createTempStore(dialect);
-    [slack, pd, teams, hook, smtp] = await Promise.all([startReceiver('slack-api', { token: SLACK_TOKEN }), startReceiver('pagerduty'), startReceiver('teams'), startReceiver('webhook', { secret: WEBHOOK_SECRET }), startSmtp()]);
+    [slack, pd, teams, hook, smtp] = await Promise.all([
+      startReceiver('slack-api', { token: SLACK_TOKEN }),
+      startReceiver('pagerduty'),
+      startReceiver('teams'),
+      startReceiver('webhook', { secret: WEBHOOK_SECRET }),
+      startSmtp(),
+    ]);
   });
   afterAll(async () => {
     closeMailer();
@@ -23,24 +29,30 @@ describe.each(DIALECTS)('delivery to five channels (%s)', (dialect) => {
     await ts.cleanup();
   });
 
-  const config = () => parseConfig({
-    organization: 'Acme',
-    server: { public_url: 'https://warroom.example.com' },
-    services: { checkout: { team: 'payments' } },
-    contacts: contactsFixture(),
-    channels: {
-      slack: { bot_token: SLACK_TOKEN, api_url: slack.url },
-      pagerduty: { routing_key: 'R0123456789abcdef0123456789abcd', events_url: `${pd.url}/v2/enqueue` },
-      teams: { webhook_url: `${teams.url}/webhookb2/abc` },
-      webhook: { url: `${hook.url}/hook`, secret: WEBHOOK_SECRET },
-      email: { host: '127.0.0.1', port: smtp.port, from: 'warroom@example.com', to: ['incidents@example.com'] },
-    },
-  });
+  const config = () =>
+    parseConfig({
+      organization: 'Acme',
+      server: { public_url: 'https://warroom.example.com' },
+      services: { checkout: { team: 'payments' } },
+      contacts: contactsFixture(),
+      channels: {
+        slack: { bot_token: SLACK_TOKEN, api_url: slack.url },
+        pagerduty: { routing_key: 'R0123456789abcdef0123456789abcd', events_url: `${pd.url}/v2/enqueue` },
+        teams: { webhook_url: `${teams.url}/webhookb2/abc` },
+        webhook: { url: `${hook.url}/hook`, secret: WEBHOOK_SECRET },
+        email: { host: '127.0.0.1', port: smtp.port, from: 'warroom@example.com', to: ['incidents@example.com'] },
+      },
+    });
 
   it('declare SEV1 → #incidents, PagerDuty trigger (dedup_key = id), Teams, signed webhook, email; ack and resolve follow', async () => {
     const cfg = config();
     const ctx = coordinationContext(ts.store, cfg);
-    const ev = await declareIncident(ctx, { title: 'Checkout <down> & failing', severity: 'SEV1', services: ['checkout'], impact: 'Users cannot pay' });
+    const ev = await declareIncident(ctx, {
+      title: 'Checkout <down> & failing',
+      severity: 'SEV1',
+      services: ['checkout'],
+      impact: 'Users cannot pay',
+    });
     await deliverAll(ts.store, cfg);
 
     for (const r of [slack, pd, teams, hook]) for (const x of r.received) expect(x.problems).toEqual([]);
@@ -57,7 +69,12 @@ describe.each(DIALECTS)('delivery to five channels (%s)', (dialect) => {
     expect(section).toMatch(/Next update: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
 
     expect(pd.received).toHaveLength(1);
-    const trig = pd.received[0].json as { event_action: string; dedup_key: string; routing_key: string; payload: { severity: string; summary: string } };
+    const trig = pd.received[0].json as {
+      event_action: string;
+      dedup_key: string;
+      routing_key: string;
+      payload: { severity: string; summary: string };
+    };
     expect(trig).toMatchObject({ event_action: 'trigger', dedup_key: ev.incident.id, routing_key: 'R0123456789abcdef0123456789abcd' });
     expect(trig.payload.severity).toBe('critical');
 

@@ -33,16 +33,34 @@ export interface Clock {
 
 export function clock(start = '2026-03-01T12:00:00.000Z'): Clock {
   let t = Date.parse(start);
-  return { now: () => new Date(t), set: (iso) => { t = Date.parse(iso); }, advance: (ms) => { t += ms; } };
+  return {
+    now: () => new Date(t),
+    set: (iso) => {
+      t = Date.parse(iso);
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** A use-case context with the coordination hooks, as `warroom serve` and the CLI build it. */
-export function coordinationContext(store: Store, config: WarroomConfig, o: { now?: () => Date; actor?: Actor } = {}): AppContext & { takeEnqueued(): number[] } {
+export function coordinationContext(
+  store: Store,
+  config: WarroomConfig,
+  o: { now?: () => Date; actor?: Actor } = {},
+): AppContext & { takeEnqueued(): number[] } {
   const policy = policyFromConfig(config);
   const hooks = createCoordinationHooks({ config, policy });
   return {
-    actor: o.actor ?? { name: 'tester', role: 'admin', via: 'cli' }, now: o.now ?? (() => new Date()), store, config, policy,
-    onIncidentChange: hooks.onIncidentChange, afterCommit: hooks.afterCommit, takeEnqueued: hooks.takeEnqueued,
+    actor: o.actor ?? { name: 'tester', role: 'admin', via: 'cli' },
+    now: o.now ?? (() => new Date()),
+    store,
+    config,
+    policy,
+    onIncidentChange: hooks.onIncidentChange,
+    afterCommit: hooks.afterCommit,
+    takeEnqueued: hooks.takeEnqueued,
   };
 }
 

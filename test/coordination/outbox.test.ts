@@ -30,15 +30,33 @@ describe.each(DIALECTS)('durable outbox (%s)', (dialect) => {
   });
 
   it('a receiver that fails with 500, then times out, then recovers gets everything once, in order', async () => {
-    const config = parseConfig({ channels: { webhook: { url: hook.url, secret: WEBHOOK_SECRET } }, coordination: { retry_base: 20, retry_max: 100, send_timeout: 1000, max_attempts: 100 } });
+    const config = parseConfig({
+      channels: { webhook: { url: hook.url, secret: WEBHOOK_SECRET } },
+      coordination: { retry_base: 20, retry_max: 100, send_timeout: 1000, max_attempts: 100 },
+    });
     // Three 500s, then three requests that never answer, then healthy. (The send timeout is generous: a
     // healthy answer that arrives after the timeout is, by design, retried — receivers dedupe on the key.)
     hook.behave((n) => (n < 3 ? 'error500' : n < 6 ? 'hang' : 'ok'));
     const now = new Date().toISOString();
     await ts.store.writeTx(async (trx) => {
-      for (let i = 1; i <= 5; i++) await enqueueNotification(trx, config, { route: 'post_incident', kind: 'summary', key: `order-test:${i}`, title: `Message ${i}`, text: `body ${i}`, now });
+      for (let i = 1; i <= 5; i++)
+        await enqueueNotification(trx, config, {
+          route: 'post_incident',
+          kind: 'summary',
+          key: `order-test:${i}`,
+          title: `Message ${i}`,
+          text: `body ${i}`,
+          now,
+        });
       // The same key again is not enqueued twice.
-      await enqueueNotification(trx, config, { route: 'post_incident', kind: 'summary', key: 'order-test:1', title: 'Message 1 again', text: 'dup', now });
+      await enqueueNotification(trx, config, {
+        route: 'post_incident',
+        kind: 'summary',
+        key: 'order-test:1',
+        title: 'Message 1 again',
+        text: 'dup',
+        now,
+      });
     });
     const w = new OutboxWorker({ store: ts.store, config, pollMs: 20 });
     w.start();
@@ -57,7 +75,10 @@ describe.each(DIALECTS)('durable outbox (%s)', (dialect) => {
   });
 
   it('dead-letters a refused message, lets its lane move on, and delivers it on manual retry', async () => {
-    const config = parseConfig({ channels: { teams: { webhook_url: teams.url } }, coordination: { retry_base: 10, retry_max: 20, send_timeout: 500, max_attempts: 3 } });
+    const config = parseConfig({
+      channels: { teams: { webhook_url: teams.url } },
+      coordination: { retry_base: 10, retry_max: 20, send_timeout: 500, max_attempts: 3 },
+    });
     const ctx = testContext(ts.store, { config });
     teams.behave((n) => (n === 0 ? 'bad_request' : n < 4 ? 'error500' : 'ok'));
     const now = new Date().toISOString();
@@ -88,6 +109,8 @@ describe.each(DIALECTS)('durable outbox (%s)', (dialect) => {
     expect(teams.received).toHaveLength(1);
     await expect(retryOutboxMessage(ctx, refused.id)).rejects.toThrow(/not sent twice/);
     await expect(retryOutboxMessage(ctx, 999_999)).rejects.toThrow(/not found/);
-    await expect(retryOutboxMessage(testContext(ts.store, { config, actor: { name: 'v', role: 'viewer', via: 'api' } }), refused.id)).rejects.toThrow(/commander role/);
+    await expect(
+      retryOutboxMessage(testContext(ts.store, { config, actor: { name: 'v', role: 'viewer', via: 'api' } }), refused.id),
+    ).rejects.toThrow(/commander role/);
   });
 });

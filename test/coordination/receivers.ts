@@ -60,12 +60,19 @@ export async function startReceiver(flavour: Flavour, opts: { secret?: string; t
       } catch {
         problems.push('body is not JSON');
       }
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${req.headers['content-type']}`);
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+        problems.push(`content-type ${req.headers['content-type']}`);
       if (req.method !== 'POST') problems.push(`method ${req.method}`);
       problems.push(...check(flavour, req, body, json, opts));
       received.push({ path: req.url ?? '', headers: req.headers, body, json, problems, at: Date.now() });
-      if (flavour === 'slack-api') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C0123', ts: `${Date.now() / 1000}` }));
-      else if (flavour === 'pagerduty') res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: json.dedup_key }));
+      if (flavour === 'slack-api')
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, channel: 'C0123', ts: `${Date.now() / 1000}` }));
+      else if (flavour === 'pagerduty')
+        res
+          .writeHead(202, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: json.dedup_key }));
       else if (flavour === 'teams') res.writeHead(200, { 'content-type': 'text/plain' }).end('1');
       else if (flavour === 'slack-webhook') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       else res.writeHead(204).end();
@@ -76,7 +83,9 @@ export async function startReceiver(flavour: Flavour, opts: { secret?: string; t
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    behave: (fn) => { behaviour = fn; },
+    behave: (fn) => {
+      behaviour = fn;
+    },
     async close() {
       for (const h of hanging) h();
       server.closeAllConnections();
@@ -98,7 +107,8 @@ function checkBlocks(blocks: unknown): string[] {
       if (text?.type !== 'plain_text' || !text.text || text.text.length > 150) p.push('header needs plain_text ≤ 150');
     } else if (t === 'section') {
       const text = b.text as { type?: string; text?: string } | undefined;
-      if (text && (!['mrkdwn', 'plain_text'].includes(text.type ?? '') || !text.text || text.text.length > 3000)) p.push('section text invalid');
+      if (text && (!['mrkdwn', 'plain_text'].includes(text.type ?? '') || !text.text || text.text.length > 3000))
+        p.push('section text invalid');
       if (!text && !Array.isArray(b.fields)) p.push('section needs text or fields');
       if (Array.isArray(b.fields) && b.fields.length > 10) p.push('section has more than 10 fields');
     } else if (t === 'context') {
@@ -108,7 +118,13 @@ function checkBlocks(blocks: unknown): string[] {
   return p;
 }
 
-function check(flavour: Flavour, req: IncomingMessage, body: string, j: Record<string, unknown>, opts: { secret?: string; token?: string }): string[] {
+function check(
+  flavour: Flavour,
+  req: IncomingMessage,
+  body: string,
+  j: Record<string, unknown>,
+  opts: { secret?: string; token?: string },
+): string[] {
   const p: string[] = [];
   switch (flavour) {
     case 'slack-webhook':
@@ -152,7 +168,9 @@ function check(flavour: Flavour, req: IncomingMessage, body: string, j: Record<s
       const ts = Number(req.headers['x-warroom-timestamp']);
       const sig = String(req.headers['x-warroom-signature'] ?? '');
       if (!Number.isInteger(ts)) p.push('timestamp header missing');
-      const expected = `v1=${createHmac('sha256', opts.secret ?? '').update(`${ts}.${body}`).digest('hex')}`;
+      const expected = `v1=${createHmac('sha256', opts.secret ?? '')
+        .update(`${ts}.${body}`)
+        .digest('hex')}`;
       if (sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) p.push('signature does not verify');
       if (Math.abs(Date.now() / 1000 - ts) > 300) p.push('timestamp too old');
       if (typeof j.id !== 'string' || typeof j.type !== 'string' || typeof j.text !== 'string') p.push('webhook body needs id, type, text');
@@ -173,13 +191,19 @@ export interface Mail {
 export async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, session, cb) {
       let raw = '';
       stream.setEncoding('utf8');
       stream.on('data', (d) => (raw += d));
       stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        });
         cb();
       });
     },

@@ -14,8 +14,12 @@ import { WEBHOOK_SECRET } from './fixtures.js';
 // Real `warroom serve` processes (built binary: run "npm run build" first).
 describe('timers in warroom serve: restart and two instances', () => {
   let hook: Receiver;
-  beforeAll(async () => { hook = await startReceiver('webhook', { secret: WEBHOOK_SECRET }); });
-  afterAll(async () => { await hook.close(); });
+  beforeAll(async () => {
+    hook = await startReceiver('webhook', { secret: WEBHOOK_SECRET });
+  });
+  afterAll(async () => {
+    await hook.close();
+  });
 
   const yaml = (cadence: string, extra = '') => `
 channels:
@@ -36,7 +40,8 @@ ${extra}`;
     expect(d.code).toBe(0);
     const due = Date.parse(d.json<{ incident: { derived: { nextUpdateDueAt: string } } }>().incident.derived.nextUpdateDueAt);
     await a.stop('SIGKILL');
-    const reminders = () => hook.received.filter((r) => r.json.type === 'reminder_due' && (r.json.incident as { id: string }).id === 'INC-1');
+    const reminders = () =>
+      hook.received.filter((r) => r.json.type === 'reminder_due' && (r.json.incident as { id: string }).id === 'INC-1');
     expect(reminders()).toHaveLength(0);
     // Start again only once the reminder is overdue: it must have survived in the database.
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now() + 200)));
@@ -66,7 +71,7 @@ ${extra}`;
     try {
       // Migrate first so the two instances do not race to create the schema.
       store = await openStore({ databaseUrl: pg.url });
-      servers.push(...await Promise.all([0, 1].map(() => startServeProcess({ cwd: dir, env: { DATABASE_URL: pg.url } }))));
+      servers.push(...(await Promise.all([0, 1].map(() => startServeProcess({ cwd: dir, env: { DATABASE_URL: pg.url } })))));
       const before = hook.received.length;
       const ids: string[] = [];
       // 500 open incidents declared 8 s ago minus a little, so their reminders come due together
@@ -77,12 +82,30 @@ ${extra}`;
           const { incident } = decide({ title: `Load ${i}`, severity: 'SEV3' }, 'tester', declaredAt);
           const inc = await insertIncident(trx, incident);
           ids.push(inc.id);
-          await setTimer(trx, inc.id, { kind: 'reminder', dueAt: new Date(Date.parse(declaredAt) + 8000).toISOString(), count: 0 }, declaredAt);
+          await setTimer(
+            trx,
+            inc.id,
+            { kind: 'reminder', dueAt: new Date(Date.parse(declaredAt) + 8000).toISOString(), count: 0 },
+            declaredAt,
+          );
         }
       });
       const mine = () => hook.received.slice(before).filter((r) => r.json.type === 'reminder_due');
       // Fired exactly once each, whichever instance took it: one outbox row per incident.
-      await waitFor(async () => Number((await store!.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'reminder_due').executeTakeFirst())?.n) >= 500, 30_000, '500 reminders fired');
+      await waitFor(
+        async () =>
+          Number(
+            (
+              await store!.db
+                .selectFrom('outbox')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('kind', '=', 'reminder_due')
+                .executeTakeFirst()
+            )?.n,
+          ) >= 500,
+        30_000,
+        '500 reminders fired',
+      );
       // Delivery to one webhook is in order, one message at a time: allow for a loaded machine.
       await waitFor(() => mine().length >= 500, 150_000, '500 reminders delivered');
       await new Promise((r) => setTimeout(r, 1000));

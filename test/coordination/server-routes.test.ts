@@ -14,12 +14,15 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
   let viewer: string;
   beforeAll(async () => {
     ts = await createTempStore('sqlite');
-    srv = await startTestServer(ts.store, parseConfig({
-      organization: 'Acme',
-      services: { checkout: {}, api: {}, search: {}, payments: {} },
-      status_page: { title: 'Acme status' },
-      alerts: { severity_map: { warning: 'SEV2' } },
-    }));
+    srv = await startTestServer(
+      ts.store,
+      parseConfig({
+        organization: 'Acme',
+        services: { checkout: {}, api: {}, search: {}, payments: {} },
+        status_page: { title: 'Acme status' },
+        alerts: { severity_map: { warning: 'SEV2' } },
+      }),
+    );
     responder = await srv.token('responder');
     viewer = await srv.token('viewer');
   });
@@ -29,19 +32,39 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
   });
 
   const api = async (method: string, path: string, body?: unknown, token: string | null = responder) => {
-    const res = await fetch(`${srv.url}${path}`, { method, headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${srv.url}${path}`, {
+      method,
+      headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let json: Record<string, unknown> = {};
-    try { json = JSON.parse(text); } catch { /* html/atom */ }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* html/atom */
+    }
     return { status: res.status, json, text, type: res.headers.get('content-type') ?? '' };
   };
 
   it('public status page shows public updates only: no internal title, names, findings or notes; user text escaped', async () => {
-    const d = await api('POST', '/api/v1/incidents', { title: INTERNAL_TITLE, severity: 'SEV1', commander: 'alice', services: ['checkout'], impact: 'Payments fail' });
+    const d = await api('POST', '/api/v1/incidents', {
+      title: INTERNAL_TITLE,
+      severity: 'SEV1',
+      commander: 'alice',
+      services: ['checkout'],
+      impact: 'Payments fail',
+    });
     expect(d.status).toBe(201);
     const id = (d.json.incident as { id: string }).id;
     await api('POST', `/api/v1/incidents/${id}/timeline`, { text: NOTE });
-    const u = await api('POST', `/api/v1/incidents/${id}/updates`, { status: 'identified', findings: FINDING, actions: 'restarting pgbouncer', public: '<script>alert(1)</script> a database capacity problem', eta: 'within 1 hour' });
+    const u = await api('POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'identified',
+      findings: FINDING,
+      actions: 'restarting pgbouncer',
+      public: '<script>alert(1)</script> a database capacity problem',
+      eta: 'within 1 hour',
+    });
     expect(u.status).toBe(201);
     expect((u.json.entries as { kind: string }[]).map((e) => e.kind)).toEqual(['status_change', 'update']);
 
@@ -58,11 +81,21 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
     expect(atom.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
     expect((atom.text.match(/<entry>/g) ?? []).length).toBe(2);
     for (const body of [html.text, json.text, atom.text]) {
-      for (const secret of [INTERNAL_TITLE, 'alice', FINDING, 'restarting pgbouncer', NOTE, 'Globex', id, 'Payments fail', 'tester']) expect(body).not.toContain(secret);
+      for (const secret of [INTERNAL_TITLE, 'alice', FINDING, 'restarting pgbouncer', NOTE, 'Globex', id, 'Payments fail', 'tester'])
+        expect(body).not.toContain(secret);
     }
-    const status = json.json as { overall: string; components: { name: string; state: string }[]; incidents: { state: string; updates: unknown[] }[] };
+    const status = json.json as {
+      overall: string;
+      components: { name: string; state: string }[];
+      incidents: { state: string; updates: unknown[] }[];
+    };
     expect(status.overall).toBe('major_outage');
-    expect(status.components).toEqual([{ name: 'checkout', state: 'major_outage' }, { name: 'api', state: 'operational' }, { name: 'search', state: 'operational' }, { name: 'payments', state: 'operational' }]);
+    expect(status.components).toEqual([
+      { name: 'checkout', state: 'major_outage' },
+      { name: 'api', state: 'operational' },
+      { name: 'search', state: 'operational' },
+      { name: 'payments', state: 'operational' },
+    ]);
     expect(status.incidents[0].state).toBe('identified');
 
     await api('POST', `/api/v1/incidents/${id}/resolve`, { summary: 'fixed' });
@@ -77,8 +110,16 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
     const before = ((await api('GET', '/status.json', undefined, null)).json.incidents as unknown[]).length;
     await api('POST', `/api/v1/incidents/${id}/updates`, { findings: 'index rebuild', actions: 'waiting' });
     expect(((await api('GET', '/status.json', undefined, null)).json.incidents as unknown[]).length).toBe(before);
-    await api('POST', `/api/v1/incidents/${id}/updates`, { status: 'mitigating', findings: 'rebuilt', actions: 'watching', public: 'slow search results' });
-    const s = (await api('GET', '/status.json', undefined, null)).json as { incidents: { state: string; updates: { text: string }[] }[]; components: { name: string; state: string }[] };
+    await api('POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'mitigating',
+      findings: 'rebuilt',
+      actions: 'watching',
+      public: 'slow search results',
+    });
+    const s = (await api('GET', '/status.json', undefined, null)).json as {
+      incidents: { state: string; updates: { text: string }[] }[];
+      components: { name: string; state: string }[];
+    };
     expect(s.incidents[0].state).toBe('monitoring');
     expect(s.incidents[0].updates[0].text).toContain('A fix has been implemented for slow search results');
     expect(s.components.find((c) => c.name === 'search')!.state).toBe('degraded_performance');
@@ -102,38 +143,88 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
     expect(shown.json.timeline).toEqual([]);
   });
 
-  const am = (status: 'firing' | 'resolved', alerts: { name: string; fp: string; severity?: string; service?: string; status?: 'firing' | 'resolved' }[]) => ({
-    version: '4', groupKey: '{}:{alertname="x"}', truncatedAlerts: 0, status, receiver: 'warroom',
-    groupLabels: { alertname: alerts[0].name }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093',
+  const am = (
+    status: 'firing' | 'resolved',
+    alerts: { name: string; fp: string; severity?: string; service?: string; status?: 'firing' | 'resolved' }[],
+  ) => ({
+    version: '4',
+    groupKey: '{}:{alertname="x"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'warroom',
+    groupLabels: { alertname: alerts[0].name },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
     alerts: alerts.map((a) => ({
-      status: a.status ?? status, labels: { alertname: a.name, ...(a.severity && { severity: a.severity }), ...(a.service && { service: a.service }) },
-      annotations: { summary: `${a.name} is firing` }, startsAt: '2026-03-01T12:00:00Z', endsAt: status === 'resolved' ? '2026-03-01T12:30:00Z' : '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus:9090/graph', fingerprint: a.fp,
+      status: a.status ?? status,
+      labels: { alertname: a.name, ...(a.severity && { severity: a.severity }), ...(a.service && { service: a.service }) },
+      annotations: { summary: `${a.name} is firing` },
+      startsAt: '2026-03-01T12:00:00Z',
+      endsAt: status === 'resolved' ? '2026-03-01T12:30:00Z' : '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: a.fp,
     })),
   });
 
   it('Alertmanager: a firing group opens an incident; repeats dedupe; same service attaches; all resolved tells the IC and leaves it open', async () => {
-    expect((await api('POST', '/api/v1/alerts/alertmanager', am('firing', [{ name: 'HighErrorRate', fp: 'aaa1' }]), null)).status).toBe(401);
-    const first = await api('POST', '/api/v1/alerts/alertmanager', am('firing', [{ name: 'HighErrorRate', fp: 'aaa1', severity: 'critical', service: 'payments' }, { name: 'HighLatency', fp: 'aaa2', severity: 'warning', service: 'payments' }]));
+    expect((await api('POST', '/api/v1/alerts/alertmanager', am('firing', [{ name: 'HighErrorRate', fp: 'aaa1' }]), null)).status).toBe(
+      401,
+    );
+    const first = await api(
+      'POST',
+      '/api/v1/alerts/alertmanager',
+      am('firing', [
+        { name: 'HighErrorRate', fp: 'aaa1', severity: 'critical', service: 'payments' },
+        { name: 'HighLatency', fp: 'aaa2', severity: 'warning', service: 'payments' },
+      ]),
+    );
     expect(first.status).toBe(200);
     expect(first.json.alerts).toMatchObject({ new: 2, duplicate: 0 });
     const [{ id, action }] = first.json.incidents as { id: string; action: string }[];
     expect(action).toBe('declared');
-    const inc = (await api('GET', `/api/v1/incidents/${id}`, undefined, viewer)).json as { severity: string; services: string[]; timeline: { kind: string; text: string }[] };
+    const inc = (await api('GET', `/api/v1/incidents/${id}`, undefined, viewer)).json as {
+      severity: string;
+      services: string[];
+      timeline: { kind: string; text: string }[];
+    };
     expect(inc.severity).toBe('SEV1');
     expect(inc.services).toEqual(['payments']);
     expect(inc.timeline.filter((e) => e.text.startsWith('Alert firing')).length).toBe(2);
 
-    const again = await api('POST', '/api/v1/alerts/alertmanager', am('firing', [{ name: 'HighErrorRate', fp: 'aaa1', severity: 'critical', service: 'payments' }, { name: 'HighLatency', fp: 'aaa2', severity: 'warning', service: 'payments' }]));
+    const again = await api(
+      'POST',
+      '/api/v1/alerts/alertmanager',
+      am('firing', [
+        { name: 'HighErrorRate', fp: 'aaa1', severity: 'critical', service: 'payments' },
+        { name: 'HighLatency', fp: 'aaa2', severity: 'warning', service: 'payments' },
+      ]),
+    );
     expect(again.json.alerts).toMatchObject({ new: 0, duplicate: 2 });
     expect(again.json.incidents).toEqual([]);
 
-    const third = await api('POST', '/api/v1/alerts/alertmanager', am('firing', [{ name: 'DiskFull', fp: 'bbb1', severity: 'bogus-level', service: 'payments' }]));
+    const third = await api(
+      'POST',
+      '/api/v1/alerts/alertmanager',
+      am('firing', [{ name: 'DiskFull', fp: 'bbb1', severity: 'bogus-level', service: 'payments' }]),
+    );
     expect(third.json.incidents).toEqual([{ id, action: 'attached' }]);
     expect(third.json.notes).toEqual(['label severity="bogus-level" is not mapped (alerts.severity_map); used SEV3']);
 
-    await api('POST', '/api/v1/alerts/alertmanager', am('resolved', [{ name: 'HighErrorRate', fp: 'aaa1' }, { name: 'HighLatency', fp: 'aaa2' }]));
-    let outbox = await ts.store.db.selectFrom('outbox').select('kind').where('incident_id', '=', id).where('kind', '=', 'alerts_resolved').execute();
+    await api(
+      'POST',
+      '/api/v1/alerts/alertmanager',
+      am('resolved', [
+        { name: 'HighErrorRate', fp: 'aaa1' },
+        { name: 'HighLatency', fp: 'aaa2' },
+      ]),
+    );
+    let outbox = await ts.store.db
+      .selectFrom('outbox')
+      .select('kind')
+      .where('incident_id', '=', id)
+      .where('kind', '=', 'alerts_resolved')
+      .execute();
     expect(outbox).toEqual([]);
     const last = await api('POST', '/api/v1/alerts/alertmanager', am('resolved', [{ name: 'DiskFull', fp: 'bbb1' }]));
     expect(last.json.alerts).toMatchObject({ resolved: 1 });
@@ -150,17 +241,42 @@ describe('status page, updates API and alert intake (sqlite, in-process server)'
 
   it('Grafana: severity mapped from config; unknown severity values are noted, not fatal', async () => {
     const body = {
-      receiver: 'warroom', status: 'firing', orgId: 1, groupKey: 'g', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://grafana:3000/', version: '1', title: '[FIRING:1]', message: 'x',
-      alerts: [{ status: 'firing', labels: { alertname: 'CPUHigh', severity: 'warning', service: 'search' }, annotations: { summary: 'CPU above 90%' }, startsAt: '2026-03-01T12:00:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint: 'g-1' }],
+      receiver: 'warroom',
+      status: 'firing',
+      orgId: 1,
+      groupKey: 'g',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://grafana:3000/',
+      version: '1',
+      title: '[FIRING:1]',
+      message: 'x',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'CPUHigh', severity: 'warning', service: 'search' },
+          annotations: { summary: 'CPU above 90%' },
+          startsAt: '2026-03-01T12:00:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: 'g-1',
+        },
+      ],
     };
     const r = await api('POST', '/api/v1/alerts/grafana', body);
     expect(r.status).toBe(200);
     const id = (r.json.incidents as { id: string }[])[0].id;
     // search already has an open SEV3 incident from an earlier test: the alert attaches to it.
     expect((r.json.incidents as { action: string }[])[0].action).toBe('attached');
-    const odd = await api('POST', '/api/v1/alerts/grafana', { ...body, alerts: [{ ...body.alerts[0], fingerprint: 'g-2', labels: { alertname: 'Odd', severity: 'apocalyptic', service: 'nowhere' } }] });
+    const odd = await api('POST', '/api/v1/alerts/grafana', {
+      ...body,
+      alerts: [{ ...body.alerts[0], fingerprint: 'g-2', labels: { alertname: 'Odd', severity: 'apocalyptic', service: 'nowhere' } }],
+    });
     expect(odd.status).toBe(200);
-    expect(odd.json.notes).toEqual(['label severity="apocalyptic" is not mapped (alerts.severity_map); used SEV3', 'label service="nowhere" is not a configured service; the incident names no service for it']);
+    expect(odd.json.notes).toEqual([
+      'label severity="apocalyptic" is not mapped (alerts.severity_map); used SEV3',
+      'label service="nowhere" is not a configured service; the incident names no service for it',
+    ]);
     expect((odd.json.incidents as { id: string; action: string }[])[0]).toMatchObject({ action: 'declared' });
     expect((odd.json.incidents as { id: string }[])[0].id).not.toBe(id);
   });

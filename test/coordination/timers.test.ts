@@ -13,18 +13,33 @@ const MIN = 60_000;
 
 describe.each(DIALECTS)('durable timers: cadence reminders and escalation (%s)', (dialect) => {
   let ts: TempStore;
-  beforeAll(async () => { ts = await createTempStore(dialect); });
-  afterAll(async () => { await ts.cleanup(); });
+  beforeAll(async () => {
+    ts = await createTempStore(dialect);
+  });
+  afterAll(async () => {
+    await ts.cleanup();
+  });
 
   const config = parseConfig({
     services: { checkout: { team: 'payments' } },
     contacts: { ...contactsFixture(), people: { ...contactsFixture().people, erin: { slack: 'U0ERIN001' } } },
-    channels: { slack: { bot_token: SLACK_TOKEN, api_url: 'http://127.0.0.1:9' }, pagerduty: { routing_key: 'rk-default-0000000000000000', events_url: 'http://127.0.0.1:9/v2/enqueue' } },
+    channels: {
+      slack: { bot_token: SLACK_TOKEN, api_url: 'http://127.0.0.1:9' },
+      pagerduty: { routing_key: 'rk-default-0000000000000000', events_url: 'http://127.0.0.1:9/v2/enqueue' },
+    },
     coordination: { overdue_repeat: '5m' },
   });
 
   const rowsSince = async (id: number) => ts.store.db.selectFrom('outbox').selectAll().where('id', '>', id).orderBy('id').execute();
-  const maxId = async () => Number((await ts.store.db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
+  const maxId = async () =>
+    Number(
+      (
+        await ts.store.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.max('id').as('m'))
+          .executeTakeFirst()
+      )?.m ?? 0,
+    );
 
   it('escalates when unacknowledged, reminds when due, repeats when overdue (comms lead too), resets on update, recomputes on severity change', async () => {
     const c = clock();
@@ -55,7 +70,9 @@ describe.each(DIALECTS)('durable timers: cadence reminders and escalation (%s)',
     c.set('2026-03-01T12:06:00.000Z');
     await acknowledgeIncident(ctx, incident.id);
     await assignRole(ctx, incident.id, { role: 'comms_lead', to: 'erin' });
-    expect(await ts.store.db.selectFrom('timers').select('kind').where('incident_id', '=', incident.id).execute()).toEqual([{ kind: 'reminder' }]);
+    expect(await ts.store.db.selectFrom('timers').select('kind').where('incident_id', '=', incident.id).execute()).toEqual([
+      { kind: 'reminder' },
+    ]);
 
     c.set('2026-03-01T12:15:00.000Z');
     mark = await maxId();

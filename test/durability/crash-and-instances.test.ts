@@ -31,7 +31,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       let server = await startServeProcess({ cwd, env });
       const dispatcher = new Agent({ connections: 200, pipelining: 1 });
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const d = await request(`${server.url}/api/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title: 'load', severity: 'SEV3' }), dispatcher });
+      const d = await request(`${server.url}/api/v1/incidents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: 'load', severity: 'SEV3' }),
+        dispatcher,
+      });
       const id = ((await d.body.json()) as { incident: { id: string } }).incident.id;
 
       const acked: string[] = [];
@@ -42,7 +47,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           const text = `c${c}-n${n}`;
           attempted++;
           try {
-            const r = await request(`${server.url}/api/v1/incidents/${id}/timeline`, { method: 'POST', headers, body: JSON.stringify({ text }), dispatcher, headersTimeout: 5000, bodyTimeout: 5000 });
+            const r = await request(`${server.url}/api/v1/incidents/${id}/timeline`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ text }),
+              dispatcher,
+              headersTimeout: 5000,
+              bodyTimeout: 5000,
+            });
             await r.body.text();
             if (r.statusCode === 201) acked.push(text);
           } catch {
@@ -81,10 +93,16 @@ describe('several server instances on one PostgreSQL', () => {
     const b = await startServeProcess({ cwd, env });
     try {
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const results = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
-        const r = await request(`${(i % 2 ? a : b).url}/api/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title: `instance test ${i}`, severity: 'SEV4' }) });
-        return { status: r.statusCode, body: (await r.body.json()) as { incident: { id: string } } };
-      }));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const r = await request(`${(i % 2 ? a : b).url}/api/v1/incidents`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ title: `instance test ${i}`, severity: 'SEV4' }),
+          });
+          return { status: r.statusCode, body: (await r.body.json()) as { incident: { id: string } } };
+        }),
+      );
       expect(results.filter((r) => r.status !== 201)).toEqual([]);
       const ids = new Set(results.map((r) => r.body.incident.id));
       expect(ids.size).toBe(100);
@@ -103,12 +121,21 @@ describe('graceful shutdown', () => {
     const { cwd, env, token } = await setup('sqlite');
     const server = await startServeProcess({ cwd, env });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const d = await request(`${server.url}/api/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title: 'shutdown', severity: 'SEV4' }) });
+    const d = await request(`${server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'shutdown', severity: 'SEV4' }),
+    });
     const id = ((await d.body.json()) as { incident: { id: string } }).incident.id;
     const dispatcher = new Agent({ connections: 50 });
     const inflight = Array.from({ length: 50 }, async (_, i) => {
       try {
-        const r = await request(`${server.url}/api/v1/incidents/${id}/timeline`, { method: 'POST', headers, body: JSON.stringify({ text: `inflight ${i}` }), dispatcher });
+        const r = await request(`${server.url}/api/v1/incidents/${id}/timeline`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ text: `inflight ${i}` }),
+          dispatcher,
+        });
         await r.body.text();
         return r.statusCode;
       } catch {

@@ -21,8 +21,10 @@ describe('network guard (test set-up)', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('knows loopback from the rest', () => {
-    for (const h of ['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1', 'app.localhost']) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ['192.0.2.1', '10.0.0.1', '0.0.0.0', 'example.com', 'hooks.slack.com', '::ffff:192.0.2.1', '2001:db8::1', '128.0.0.1']) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1', 'app.localhost'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['192.0.2.1', '10.0.0.1', '0.0.0.0', 'example.com', 'hooks.slack.com', '::ffff:192.0.2.1', '2001:db8::1', '128.0.0.1'])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
 
   it('reads every form of Socket#connect', () => {

@@ -19,9 +19,22 @@ export function tempDir(prefix = 'warroom-cli-'): string {
 }
 
 /** Runs the built binary (npm test builds first) with an argument array; never a shell. */
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolveP, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', DATABASE_URL: undefined, WARROOM_URL: undefined, WARROOM_TOKEN: undefined, WARROOM_CONFIG: undefined, WARROOM_DATA: undefined, ...opts.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WARROOM_USER: 'tester',
+      NO_COLOR: '1',
+      DATABASE_URL: undefined,
+      WARROOM_URL: undefined,
+      WARROOM_TOKEN: undefined,
+      WARROOM_CONFIG: undefined,
+      WARROOM_DATA: undefined,
+      ...opts.env,
+    };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -33,7 +46,9 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     child.on('close', (code) => {
       clearTimeout(timer);
       resolveP({
-        code: code ?? -1, stdout, stderr,
+        code: code ?? -1,
+        stdout,
+        stderr,
         json<T>() {
           try {
             return JSON.parse(stdout) as T;

@@ -23,11 +23,14 @@ export async function startTestServer(store: Store, config: WarroomConfig = {}):
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address() as { port: number };
   return {
-    app, url: `http://127.0.0.1:${addr.port}`,
+    app,
+    url: `http://127.0.0.1:${addr.port}`,
     async token(role, name = `${role}-token`) {
       return (await createToken(testContext(store), { name, role })).token;
     },
-    async close() { await app.close(); },
+    async close() {
+      await app.close();
+    },
   };
 }
 
@@ -36,9 +39,18 @@ export async function startTestServer(store: Store, config: WarroomConfig = {}):
  * picks one below the kernel's ephemeral range (where outgoing connections would take it) and,
  * should another process hold it anyway, tries another.
  */
-export interface ServeProcess { child: ChildProcess; url: string; stderr: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
 
-export async function startServeProcess(opts: { cwd: string; env?: Record<string, string | undefined>; port?: number }): Promise<ServeProcess> {
+export async function startServeProcess(opts: {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  port?: number;
+}): Promise<ServeProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? 20000 + Math.floor(Math.random() * 12000);
     try {
@@ -64,7 +76,9 @@ async function spawnServe(opts: { cwd: string; env?: Record<string, string | und
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`warroom serve did not start: ${err}`);
@@ -72,7 +86,9 @@ async function spawnServe(opts: { cwd: string; env?: Record<string, string | und
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    child, url, stderr: () => err,
+    child,
+    url,
+    stderr: () => err,
     stop(signal = 'SIGTERM') {
       return new Promise((resolve) => {
         // Already gone (exited, or killed by a signal): 'exit' will not fire again.

@@ -26,7 +26,9 @@ export async function createPgDatabase(prefix = 'wr_test'): Promise<{ url: strin
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect().catch((e) => {
-    throw new Error(`PostgreSQL is not answering at ${PG_ADMIN_URL} (${e.message}). Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
+    throw new Error(
+      `PostgreSQL is not answering at ${PG_ADMIN_URL} (${e.message}). Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
+    );
   });
   await admin.query(`create database "${name}"`);
   await admin.end();
@@ -46,11 +48,26 @@ export async function createTempStore(dialect: TestDialect): Promise<TempStore> 
   if (dialect === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'warroom-test-'));
     const store = await openStore({ dataDir });
-    return { store, url: dataDir, dataDir, async cleanup() { await store.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+    return {
+      store,
+      url: dataDir,
+      dataDir,
+      async cleanup() {
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const db = await createPgDatabase();
   const store = await openStore({ databaseUrl: db.url });
-  return { store, url: db.url, async cleanup() { await store.close(); await db.drop(); } };
+  return {
+    store,
+    url: db.url,
+    async cleanup() {
+      await store.close();
+      await db.drop();
+    },
+  };
 }
 
 export const adminActor: Actor = { name: 'tester', role: 'admin', via: 'cli' };

@@ -12,7 +12,15 @@ import { incidentDetailSchema } from '../../src/contract/incidents.js';
  * real CLI, then its post-mortem is generated, edited, reviewed and published.
  */
 const CHROMIUM = process.env.WARROOM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let dir: string;
 const cli = (...args: string[]) => runCli(args, { cwd: dir, env: { WARROOM_USER: 'alice' }, timeoutMs: 60_000 });
@@ -40,7 +48,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
   it('writes md, html and json drafts whose durations and timeline match the record', async () => {
     const r = ok(await cli('postmortem', 'INC-1', '--format', 'md,html,json', '--output-dir', 'pm', '--json'));
-    const out = r.json<{ incidentId: string; state: string; level: string; created: boolean; dueAt: string; files: { format: string; path: string }[]; prompts: string[] }>();
+    const out = r.json<{
+      incidentId: string;
+      state: string;
+      level: string;
+      created: boolean;
+      dueAt: string;
+      files: { format: string; path: string }[];
+      prompts: string[];
+    }>();
     expect(out).toMatchObject({ incidentId: 'INC-1', state: 'draft', level: 'full', created: true });
     expect(out.files.map((f) => f.format)).toEqual(['md', 'html', 'json']);
     expect(out.prompts).toEqual(['root_cause', 'contributing_factors', 'what_went_well', 'what_could_be_improved', 'whys', 'action_items']);
@@ -69,7 +85,19 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
     expect(model.findings.map((f) => f.text)).toEqual(['Connection pool at 100/100 | pgbouncer saturated']);
 
     const md = readFileSync(join(dir, 'pm', 'INC-1-post-mortem.md'), 'utf8');
-    const order = ['## Summary', '### Impact', '### Severity changes', '### Triage findings', '## Timeline', '## Root cause', '### Five Whys', '## Contributing factors', '## What went well', '## What could be improved', '## Action items'];
+    const order = [
+      '## Summary',
+      '### Impact',
+      '### Severity changes',
+      '### Triage findings',
+      '## Timeline',
+      '## Root cause',
+      '### Five Whys',
+      '## Contributing factors',
+      '## What went well',
+      '## What could be improved',
+      '## Action items',
+    ];
     const positions = order.map((h) => md.indexOf(`\n${h}\n`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
@@ -96,14 +124,23 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
   });
 
   it('edits sections, warns on blaming language, tracks action items and publishes', async () => {
-    writeFileSync(join(dir, 'rc.md'), `Bob forgot to release the connections. ${EVIL}\n\nThe new endpoint opened sessions without a context manager.`);
+    writeFileSync(
+      join(dir, 'rc.md'),
+      `Bob forgot to release the connections. ${EVIL}\n\nThe new endpoint opened sessions without a context manager.`,
+    );
     const set = ok(await cli('postmortem', 'INC-1', 'set', 'root-cause', '--file', 'rc.md'));
     expect(set.stderr).toContain('Blameless check');
     expect(set.stderr).toContain('"Bob forgot to release the connections."');
-    const cf = editResultSchema.parse(ok(await cli('postmortem', 'INC-1', 'set', 'contributing-factors', 'No alert on pool saturation.', '--json')).json());
+    const cf = editResultSchema.parse(
+      ok(await cli('postmortem', 'INC-1', 'set', 'contributing-factors', 'No alert on pool saturation.', '--json')).json(),
+    );
     expect(cf.warnings).toEqual([]);
     expect(cf.postmortem.sections.contributing_factors).toBe('No alert on pool saturation.');
-    const why = editResultSchema.parse(ok(await cli('postmortem', 'INC-1', 'add-why', 'Why did users see 500 errors?', 'Because database connections timed out.', '--json')).json());
+    const why = editResultSchema.parse(
+      ok(
+        await cli('postmortem', 'INC-1', 'add-why', 'Why did users see 500 errors?', 'Because database connections timed out.', '--json'),
+      ).json(),
+    );
     expect(why.postmortem.whys).toHaveLength(1);
     ok(await cli('postmortem', 'INC-1', 'add-why', 'Why did connections time out?', 'Because the pool was exhausted.'));
 
@@ -122,9 +159,29 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
     const noIncident = await cli('action', 'add', 'INC-42', 'Add alert', '--owner', 'carol', '--due', future);
     expect(noIncident.code).toBe(1);
     expect(noIncident.stderr).toContain('INC-42 not found');
-    const a1 = actionItemSchema.parse(ok(await cli('action', 'add', 'INC-1', 'Add pool-exhaustion alert', '--owner', 'carol', '--due', future, '--kind', 'monitoring', '--json')).json());
+    const a1 = actionItemSchema.parse(
+      ok(
+        await cli(
+          'action',
+          'add',
+          'INC-1',
+          'Add pool-exhaustion alert',
+          '--owner',
+          'carol',
+          '--due',
+          future,
+          '--kind',
+          'monitoring',
+          '--json',
+        ),
+      ).json(),
+    );
     expect(a1).toMatchObject({ incidentId: 'INC-1', kind: 'monitoring', owner: 'carol', dueDate: future, status: 'open', overdue: false });
-    const a2 = actionItemSchema.parse(ok(await cli('action', 'add', 'INC-1', 'Release sessions with a context manager', '--owner', 'dave', '--due', future, '--json')).json());
+    const a2 = actionItemSchema.parse(
+      ok(
+        await cli('action', 'add', 'INC-1', 'Release sessions with a context manager', '--owner', 'dave', '--due', future, '--json'),
+      ).json(),
+    );
     expect(a2.kind).toBe('fix');
     const byOwner = ok(await cli('action', 'list', '--owner', 'carol', '--json')).json<{ actionItems: unknown[] }>();
     expect(byOwner.actionItems.map((x) => actionItemSchema.parse(x).id)).toEqual([a1.id]);
@@ -148,7 +205,11 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
     const again = await cli('action', 'done', String(a1.id), '--json');
     expect(again.code).toBe(1);
     expect(again.json<{ error: { code: string } }>().error.code).toBe('CONFLICT');
-    expect(ok(await cli('action', 'list', '--json')).json<{ actionItems: { id: number }[] }>().actionItems.map((x) => x.id)).toEqual([a2.id]);
+    expect(
+      ok(await cli('action', 'list', '--json'))
+        .json<{ actionItems: { id: number }[] }>()
+        .actionItems.map((x) => x.id),
+    ).toEqual([a2.id]);
     expect(ok(await cli('action', 'list', '--all', '--json')).json<{ actionItems: unknown[] }>().actionItems).toHaveLength(2);
 
     const shown = postmortemModelSchema.parse(ok(await cli('postmortem', 'INC-1', 'show', '--json')).json());
@@ -167,9 +228,13 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
       page.on('pageerror', (e) => problems.push(e.message));
-      page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`external request ${r.url()}`); });
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) problems.push(`external request ${r.url()}`);
+      });
       await page.goto(pathToFileURL(join(dir, 'pm', 'INC-1-post-mortem.html')).href);
       expect(await page.title()).toContain('Checkout down <script>');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -191,7 +256,10 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
     const file = r.json<{ files: { format: string; path: string; bytes: number }[] }>().files[0];
     expect(file.format).toBe('pdf');
     expect(readFileSync(file.path).subarray(0, 5).toString()).toBe('%PDF-');
-    const missing = await runCli(['postmortem', 'INC-1', '--format', 'md,pdf', '--output-dir', 'nopdf'], { cwd: dir, env: { WARROOM_CHROMIUM: '/nonexistent/chromium' } });
+    const missing = await runCli(['postmortem', 'INC-1', '--format', 'md,pdf', '--output-dir', 'nopdf'], {
+      cwd: dir,
+      env: { WARROOM_CHROMIUM: '/nonexistent/chromium' },
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('PDF needs Chromium, which is not installed');
     // The other formats were still written.
@@ -201,7 +269,10 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
   it('uses a team template from config, and names the key when it is broken', async () => {
     const cfgDir = tempDir('warroom-pm-cfg-');
     try {
-      writeFileSync(join(cfgDir, 'ours.md'), '# {{title}} / {{incidentId}}\nTTR={{ttr}}\n{{#root_cause}}{{^hasContent}}TODO: {{prompt}}{{/hasContent}}{{/root_cause}}\n');
+      writeFileSync(
+        join(cfgDir, 'ours.md'),
+        '# {{title}} / {{incidentId}}\nTTR={{ttr}}\n{{#root_cause}}{{^hasContent}}TODO: {{prompt}}{{/hasContent}}{{/root_cause}}\n',
+      );
       writeFileSync(join(cfgDir, 'warroom.yaml'), 'postmortem:\n  template: ours.md\n  due_after: 24h\n');
       const env = { WARROOM_USER: 'alice', WARROOM_CONFIG: join(cfgDir, 'warroom.yaml') };
       ok(await runCli(['declare', 'Cache stampede', '-s', 'SEV2'], { cwd: cfgDir, env }));
@@ -225,12 +296,47 @@ describe('warroom postmortem (CLI)', { timeout: 240_000 }, () => {
 
 describe('warroom report (standalone)', { timeout: 120_000 }, () => {
   it("writes the seed's report with the same sections, no store needed", async () => {
-    const r = ok(await cli('report', '--title', 'Database connection pool exhaustion', '--severity', 'SEV2', '--start-time', '2024-01-15T14:30:00Z', '--end-time', '2024-01-15T15:15:00Z', '--output-dir', 'reports', '--format', 'md,json', '--json'));
-    const out = r.json<{ severity: string; level: string; duration: { ms: number; text: string }; files: { format: string; path: string }[] }>();
+    const r = ok(
+      await cli(
+        'report',
+        '--title',
+        'Database connection pool exhaustion',
+        '--severity',
+        'SEV2',
+        '--start-time',
+        '2024-01-15T14:30:00Z',
+        '--end-time',
+        '2024-01-15T15:15:00Z',
+        '--output-dir',
+        'reports',
+        '--format',
+        'md,json',
+        '--json',
+      ),
+    );
+    const out = r.json<{
+      severity: string;
+      level: string;
+      duration: { ms: number; text: string };
+      files: { format: string; path: string }[];
+    }>();
     expect(out).toMatchObject({ severity: 'SEV2', level: 'full', duration: { ms: 45 * 60_000, text: '45m 00s' } });
-    expect(out.files.map((f) => f.path)).toEqual([join(dir, 'reports', '2024-01-15-database-connection-pool-exhaustion.md'), join(dir, 'reports', '2024-01-15-database-connection-pool-exhaustion.json')]);
+    expect(out.files.map((f) => f.path)).toEqual([
+      join(dir, 'reports', '2024-01-15-database-connection-pool-exhaustion.md'),
+      join(dir, 'reports', '2024-01-15-database-connection-pool-exhaustion.json'),
+    ]);
     const md = readFileSync(out.files[0].path, 'utf8');
-    for (const h of ['## Summary', '## Timeline', '## Root cause', '### Five Whys', '## Contributing factors', '## What went well', '## What could be improved', '## Action items']) expect(md).toContain(`\n${h}\n`);
+    for (const h of [
+      '## Summary',
+      '## Timeline',
+      '## Root cause',
+      '### Five Whys',
+      '## Contributing factors',
+      '## What went well',
+      '## What could be improved',
+      '## Action items',
+    ])
+      expect(md).toContain(`\n${h}\n`);
     expect(md).toContain('| 2024-01-15 14:30 UTC | T+0s | detection |');
     expect(md).toContain('| 2024-01-15 15:15 UTC | T+45m 00s | resolution |');
   });

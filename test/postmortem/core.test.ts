@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { buildSeverityPolicy } from '../../src/core/severity.js';
 import type { Incident, TimelineEntry } from '../../src/core/incident.js';
 import {
-  addWhy, buildPostmortemModel, buildReportModel, computeCadence, listSeverityChanges, parseDueDate, parseSectionKey,
-  publishPostmortem, removeWhy, setSection, startPostmortem, submitForReview, type ActionItem,
+  addWhy,
+  buildPostmortemModel,
+  buildReportModel,
+  computeCadence,
+  listSeverityChanges,
+  parseDueDate,
+  parseSectionKey,
+  publishPostmortem,
+  removeWhy,
+  setSection,
+  startPostmortem,
+  submitForReview,
+  type ActionItem,
 } from '../../src/core/postmortem.js';
 import { checkBlameless } from '../../src/core/blameless.js';
 import { computeInsights } from '../../src/core/insights.js';
@@ -19,15 +30,33 @@ const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
 
 function incident(over: Partial<Incident> = {}): Incident {
   return {
-    id: 'INC-7', seq: 7, title: 'Checkout returns 500', severity: 'SEV2', status: 'resolved', impact: 'Users cannot pay', summary: 'Rolled back v2.3',
-    services: ['checkout', 'db'], roles: { commander: 'alice', comms_lead: 'bob', scribe: null, responders: ['carol'] }, createdBy: 'dave',
-    declaredAt: at(0), acknowledgedAt: at(3), mitigatedAt: at(20), resolvedAt: at(45), updatedAt: at(45), ...over,
+    id: 'INC-7',
+    seq: 7,
+    title: 'Checkout returns 500',
+    severity: 'SEV2',
+    status: 'resolved',
+    impact: 'Users cannot pay',
+    summary: 'Rolled back v2.3',
+    services: ['checkout', 'db'],
+    roles: { commander: 'alice', comms_lead: 'bob', scribe: null, responders: ['carol'] },
+    createdBy: 'dave',
+    declaredAt: at(0),
+    acknowledgedAt: at(3),
+    mitigatedAt: at(20),
+    resolvedAt: at(45),
+    updatedAt: at(45),
+    ...over,
   };
 }
 
 let nextId = 1;
-const e = (min: number, kind: TimelineEntry['kind'], text: string, data: Record<string, unknown> | null = null, author = 'alice'): TimelineEntry =>
-  ({ id: nextId++, incidentId: 'INC-7', at: at(min), author, kind, text, corrects: null, data });
+const e = (
+  min: number,
+  kind: TimelineEntry['kind'],
+  text: string,
+  data: Record<string, unknown> | null = null,
+  author = 'alice',
+): TimelineEntry => ({ id: nextId++, incidentId: 'INC-7', at: at(min), author, kind, text, corrects: null, data });
 
 function timeline(): TimelineEntry[] {
   nextId = 1;
@@ -45,8 +74,18 @@ function timeline(): TimelineEntry[] {
 }
 
 const item = (over: Partial<ActionItem> = {}): ActionItem => ({
-  id: 1, incidentId: 'INC-7', title: 'Add pool-exhaustion alert', owner: 'carol', kind: 'monitoring', dueDate: '2026-01-20', status: 'open',
-  createdAt: at(60), createdBy: 'alice', doneAt: null, doneBy: null, ...over,
+  id: 1,
+  incidentId: 'INC-7',
+  title: 'Add pool-exhaustion alert',
+  owner: 'carol',
+  kind: 'monitoring',
+  dueDate: '2026-01-20',
+  status: 'open',
+  createdAt: at(60),
+  createdBy: 'alice',
+  doneAt: null,
+  doneBy: null,
+  ...over,
 });
 
 describe('post-mortem model', () => {
@@ -56,7 +95,16 @@ describe('post-mortem model', () => {
     expect(m.timeline[0].text).toBe('Error-rate alert fired');
     expect(m.timeline[0].offset).toBe('T+0s');
     expect(m.timeline[0].time).toBe('2026-01-10 14:24 UTC');
-    expect(m.timeline.map((r) => r.phase)).toEqual(['detection', 'detection', 'investigation', 'investigation', 'investigation', 'investigation', 'mitigation', 'resolution']);
+    expect(m.timeline.map((r) => r.phase)).toEqual([
+      'detection',
+      'detection',
+      'investigation',
+      'investigation',
+      'investigation',
+      'investigation',
+      'mitigation',
+      'resolution',
+    ]);
     expect(m.durations.impactStartAt).toBe(at(-6));
     expect(m.durations.ttd).toEqual({ ms: 6 * 60_000, text: '6m 00s' });
     expect(m.durations.tta.ms).toBe(3 * 60_000);
@@ -69,7 +117,10 @@ describe('post-mortem model', () => {
 
   it('uses the peak severity for the review level and the seed deadline of 48 h after resolution', () => {
     const inc = incident({ severity: 'SEV3' });
-    const tl = [...timeline(), e(30, 'severity_change', 'Severity SEV1 → SEV3: contained', { from: 'SEV1', to: 'SEV3', reason: 'contained' })];
+    const tl = [
+      ...timeline(),
+      e(30, 'severity_change', 'Severity SEV1 → SEV3: contained', { from: 'SEV1', to: 'SEV3', reason: 'contained' }),
+    ];
     const m = buildPostmortemModel({ incident: inc, timeline: tl, record: null, actionItems: [], policy, now: at(60) });
     expect(m.incident.peakSeverity).toBe('SEV1');
     expect(m.postmortem.level).toBe('full');
@@ -79,14 +130,36 @@ describe('post-mortem model', () => {
 
   it('gives SEV3 the lightweight sections and SEV4 an optional review with no deadline', () => {
     nextId = 1;
-    const sev3 = buildPostmortemModel({ incident: incident({ severity: 'SEV3' }), timeline: [e(0, 'detection', 'x')], record: null, actionItems: [], policy, now: at(60) });
+    const sev3 = buildPostmortemModel({
+      incident: incident({ severity: 'SEV3' }),
+      timeline: [e(0, 'detection', 'x')],
+      record: null,
+      actionItems: [],
+      policy,
+      now: at(60),
+    });
     expect(sev3.postmortem.level).toBe('lightweight');
     expect(sev3.postmortem.required).toBe(true);
     expect(sev3.postmortem.dueAt).toBeNull();
     expect(sev3.sections.map((s) => s.key)).toEqual(['summary', 'impact', 'root_cause', 'what_could_be_improved']);
-    const sev3Due = buildPostmortemModel({ incident: incident({ severity: 'SEV3' }), timeline: [], record: null, actionItems: [], policy, now: at(60), rules: { lightweightDueAfterMs: 5 * 86_400_000 } });
+    const sev3Due = buildPostmortemModel({
+      incident: incident({ severity: 'SEV3' }),
+      timeline: [],
+      record: null,
+      actionItems: [],
+      policy,
+      now: at(60),
+      rules: { lightweightDueAfterMs: 5 * 86_400_000 },
+    });
     expect(sev3Due.postmortem.dueAt).toBe(new Date(T0 + 45 * 60_000 + 5 * 86_400_000).toISOString());
-    const sev4 = buildPostmortemModel({ incident: incident({ severity: 'SEV4' }), timeline: [], record: null, actionItems: [], policy, now: at(60) });
+    const sev4 = buildPostmortemModel({
+      incident: incident({ severity: 'SEV4' }),
+      timeline: [],
+      record: null,
+      actionItems: [],
+      policy,
+      now: at(60),
+    });
     expect(sev4.postmortem.required).toBe(false);
     expect(sev4.postmortem.dueAt).toBeNull();
   });
@@ -109,7 +182,12 @@ describe('post-mortem model', () => {
   it('redacts secrets from user text', () => {
     nextId = 1;
     const m = buildPostmortemModel({
-      incident: incident(), timeline: [e(1, 'note', 'used postgres://app:hunter2@db/prod to check')], record: null, actionItems: [], policy, now: at(60),
+      incident: incident(),
+      timeline: [e(1, 'note', 'used postgres://app:hunter2@db/prod to check')],
+      record: null,
+      actionItems: [],
+      policy,
+      now: at(60),
       redact: (t) => t.replace(/hunter2/g, '[REDACTED]'),
     });
     expect(m.timeline[0].text).not.toContain('hunter2');
@@ -119,7 +197,9 @@ describe('post-mortem model', () => {
 describe('review lifecycle', () => {
   const inc = incident();
   it('refuses an unresolved incident', () => {
-    expect(() => startPostmortem(incident({ status: 'mitigating', resolvedAt: null }), [], policy, {}, 'alice', at(50))).toThrow(/INC-7 is mitigating, not resolved/);
+    expect(() => startPostmortem(incident({ status: 'mitigating', resolvedAt: null }), [], policy, {}, 'alice', at(50))).toThrow(
+      /INC-7 is mitigating, not resolved/,
+    );
   });
 
   it('goes draft → in_review → published with the seed requirements', () => {
@@ -175,7 +255,10 @@ describe('update cadence', () => {
     // SEV3 cadence is 2 h: the first 40 minutes are fine; after the SEV1 escalation at 12m, 15 min applies.
     const c = computeCadence({ severity: 'SEV1', declaredAt: at(0), resolvedAt: at(60) }, [at(10), at(40)], changes, policy, at(90));
     expect(c.updatesSent).toBe(2);
-    expect(c.misses.map((m) => [m.from, m.severity])).toEqual([[at(10), 'SEV1'], [at(40), 'SEV1']]);
+    expect(c.misses.map((m) => [m.from, m.severity])).toEqual([
+      [at(10), 'SEV1'],
+      [at(40), 'SEV1'],
+    ]);
     expect(c.maxGapMs).toBe(30 * 60_000);
     expect(c.met).toBe(false);
   });
@@ -183,9 +266,15 @@ describe('update cadence', () => {
 
 describe('blameless check', () => {
   it('flags a person as the cause and blame words, but not systems', () => {
-    const w = checkBlameless('Bob forgot to release the connections. The endpoint opened sessions without a context manager. Kafka did not accept writes. It was human error. carol didn\'t run the migration.', 'root_cause', { people: ['carol'] });
+    const w = checkBlameless(
+      "Bob forgot to release the connections. The endpoint opened sessions without a context manager. Kafka did not accept writes. It was human error. carol didn't run the migration.",
+      'root_cause',
+      { people: ['carol'] },
+    );
     expect(w.map((x) => x.sentence)).toEqual([
-      'Bob forgot to release the connections.', 'It was human error.', "carol didn't run the migration.",
+      'Bob forgot to release the connections.',
+      'It was human error.',
+      "carol didn't run the migration.",
     ]);
     expect(w[0]).toMatchObject({ field: 'root_cause', reason: 'names Bob as the cause' });
     expect(w[0].suggestion).toMatch(/condition/);
@@ -197,16 +286,33 @@ describe('blameless check', () => {
 describe('renderers', () => {
   const evil = '<script>alert(1)</script> | pipe';
   const m = buildPostmortemModel({
-    incident: incident({ title: evil }), timeline: [...timeline(), e(30, 'note', `${evil}\nsecond line`)],
-    record: { ...startPostmortem(incident(), [], policy, {}, 'alice', at(50)), sections: { root_cause: `${evil}\n\nBob forgot to check.` }, whys: [{ why: evil, because: evil }] },
-    actionItems: [item({ title: evil })], policy, now: at(60),
+    incident: incident({ title: evil }),
+    timeline: [...timeline(), e(30, 'note', `${evil}\nsecond line`)],
+    record: {
+      ...startPostmortem(incident(), [], policy, {}, 'alice', at(50)),
+      sections: { root_cause: `${evil}\n\nBob forgot to check.` },
+      whys: [{ why: evil, because: evil }],
+    },
+    actionItems: [item({ title: evil })],
+    policy,
+    now: at(60),
   });
 
   it('escapes user text in Markdown, keeping tables intact', () => {
     const md = renderMarkdown(m, readFileSync(shippedTemplatePath('full'), 'utf8'));
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script>alert(1)&lt;/script> \\| pipe second line');
-    for (const h of ['## Summary', '## Timeline', '## Root cause', '### Five Whys', '## Contributing factors', '## What went well', '## What could be improved', '## Action items']) expect(md).toContain(h);
+    for (const h of [
+      '## Summary',
+      '## Timeline',
+      '## Root cause',
+      '### Five Whys',
+      '## Contributing factors',
+      '## What went well',
+      '## What could be improved',
+      '## Action items',
+    ])
+      expect(md).toContain(h);
     expect(md).toContain('> ✍️ **To write:** Other conditions');
     expect(md).toContain('Blameless check');
     // Each timeline row is one table line.
@@ -225,16 +331,31 @@ describe('renderers', () => {
 describe('standalone report', () => {
   it('names the field for an end before the start and builds the same sections otherwise', () => {
     try {
-      buildReportModel({ title: 'DB pool', severity: 'SEV2', startTime: '2024-01-15T15:00:00Z', endTime: '2024-01-15T14:30:00Z' }, policy, at(0));
+      buildReportModel(
+        { title: 'DB pool', severity: 'SEV2', startTime: '2024-01-15T15:00:00Z', endTime: '2024-01-15T14:30:00Z' },
+        policy,
+        at(0),
+      );
       expect.unreachable();
     } catch (err) {
       expect((err as WarroomError).field).toBe('end_time');
     }
-    const m = buildReportModel({ title: 'DB pool', severity: 'SEV2', startTime: '2024-01-15T14:30:00Z', endTime: '2024-01-15T15:15:00Z' }, policy, at(0));
+    const m = buildReportModel(
+      { title: 'DB pool', severity: 'SEV2', startTime: '2024-01-15T14:30:00Z', endTime: '2024-01-15T15:15:00Z' },
+      policy,
+      at(0),
+    );
     expect(m.source).toBe('report');
     expect(m.incident.id).toBeNull();
     expect(m.durations.ttr.text).toBe('45m 00s');
-    expect(m.sections.map((s) => s.key)).toEqual(['summary', 'impact', 'root_cause', 'contributing_factors', 'what_went_well', 'what_could_be_improved']);
+    expect(m.sections.map((s) => s.key)).toEqual([
+      'summary',
+      'impact',
+      'root_cause',
+      'contributing_factors',
+      'what_went_well',
+      'what_could_be_improved',
+    ]);
     expect(m.sections[0].content).toBeNull();
   });
 });
@@ -244,11 +365,25 @@ describe('insights', () => {
     const now = at(10 * 24 * 60);
     const a = incident({ id: 'INC-1', severity: 'SEV1', services: ['api'], acknowledgedAt: at(2), resolvedAt: at(60) });
     const b = incident({ id: 'INC-2', severity: 'SEV1', services: ['api', 'db'], acknowledgedAt: at(10), resolvedAt: at(120) });
-    const c = incident({ id: 'INC-3', severity: 'SEV3', services: [], status: 'investigating', acknowledgedAt: null, mitigatedAt: null, resolvedAt: null });
+    const c = incident({
+      id: 'INC-3',
+      severity: 'SEV3',
+      services: [],
+      status: 'investigating',
+      acknowledgedAt: null,
+      mitigatedAt: null,
+      resolvedAt: null,
+    });
     const pmA = { ...startPostmortem(a, [], policy, {}, 'x', at(61)), state: 'published' as const, publishedAt: at(62) };
     const s = computeInsights({
-      incidents: [a, b, c], updates: new Map([['INC-1', [at(10), at(20), at(30), at(40), at(50)]]]), severityChanges: new Map(), postmortems: new Map([['INC-1', pmA]]),
-      actionItems: [item({ id: 1, dueDate: '2026-01-12' }), item({ id: 2, dueDate: '2026-01-30' }), item({ id: 3, status: 'done' })], policy, since: at(-1000), now,
+      incidents: [a, b, c],
+      updates: new Map([['INC-1', [at(10), at(20), at(30), at(40), at(50)]]]),
+      severityChanges: new Map(),
+      postmortems: new Map([['INC-1', pmA]]),
+      actionItems: [item({ id: 1, dueDate: '2026-01-12' }), item({ id: 2, dueDate: '2026-01-30' }), item({ id: 3, status: 'done' })],
+      policy,
+      since: at(-1000),
+      now,
     });
     expect(s.incidents).toEqual({ total: 3, open: 1, bySeverity: { SEV1: 2, SEV2: 0, SEV3: 1, SEV4: 0 }, byService: { api: 2, db: 1 } });
     expect(s.timeToAcknowledge.SEV1).toEqual({ count: 2, meanMs: 6 * 60_000, medianMs: 6 * 60_000 });
@@ -258,7 +393,12 @@ describe('insights', () => {
     // Only INC-1 kept the 15-minute cadence.
     expect(s.updateCadence.met).toBe(1);
     // INC-1 published on time; INC-2 due 48 h after resolution and never written.
-    expect(s.postmortems).toMatchObject({ required: 3, onTime: { total: 2, met: 1, percent: 50 }, overdue: 1, byState: { none: 2, draft: 0, in_review: 0, published: 1 } });
+    expect(s.postmortems).toMatchObject({
+      required: 3,
+      onTime: { total: 2, met: 1, percent: 50 },
+      overdue: 1,
+      byState: { none: 2, draft: 0, in_review: 0, published: 1 },
+    });
     expect(s.actionItems).toEqual({ open: 2, overdue: 1, done: 1 });
   });
 });

@@ -43,7 +43,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('declares with sequential ids and reads it back', async () => {
-      const a = await declareIncident(ctx, { title: 'API down', severity: 'SEV1', commander: 'alice', services: ['backend'], impact: 'all 500' });
+      const a = await declareIncident(ctx, {
+        title: 'API down',
+        severity: 'SEV1',
+        commander: 'alice',
+        services: ['backend'],
+        impact: 'all 500',
+      });
       const b = await declareIncident(ctx, { title: 'Slow search', severity: 'SEV3' });
       expect(b.incident.seq).toBe(a.incident.seq + 1);
       expect(a.incident.id).toBe(`INC-${a.incident.seq}`);
@@ -69,7 +75,16 @@ for (const dialect of DIALECTS) {
       expect(d.severity).toBe('SEV1');
       expect(d.roles.commander).toBe('carol');
       expect(d.summary).toBe('restarted backend');
-      expect(d.timeline.map((e) => e.kind)).toEqual(['detection', 'finding', 'finding', 'status_change', 'severity_change', 'role_change', 'role_change', 'status_change']);
+      expect(d.timeline.map((e) => e.kind)).toEqual([
+        'detection',
+        'finding',
+        'finding',
+        'status_change',
+        'severity_change',
+        'role_change',
+        'role_change',
+        'status_change',
+      ]);
       expect(d.timeline[2].corrects).toBe(f.id);
       expect(d.timeline[1].text).toBe('connections at 100%');
       const ids = d.timeline.map((e) => e.id);
@@ -118,7 +133,10 @@ for (const dialect of DIALECTS) {
       const v = (await showIncident(ctx, incident.id)).derived;
       expect(Date.parse(v.nextUpdateDueAt!) - Date.parse(incident.declaredAt)).toBe(15 * 60_000);
       const at = new Date(Date.parse(incident.declaredAt) + 60_000).toISOString();
-      await t.store.db.insertInto('timeline').values({ incident_id: incident.id, at, author: 'x', kind: 'update', text: 'update', corrects: null, data: null }).execute();
+      await t.store.db
+        .insertInto('timeline')
+        .values({ incident_id: incident.id, at, author: 'x', kind: 'update', text: 'update', corrects: null, data: null })
+        .execute();
       const w = (await showIncident(ctx, incident.id)).derived;
       expect(w.lastUpdateAt).toBe(at);
       expect(Date.parse(w.nextUpdateDueAt!) - Date.parse(at)).toBe(15 * 60_000);
@@ -133,11 +151,26 @@ for (const dialect of DIALECTS) {
     it('commits a note added while a write transaction is open on its own, not inside that transaction', async () => {
       const { incident } = await declareIncident(ctx, { title: 'Note during a transaction', severity: 'SEV3' });
       let opened!: () => void;
-      const isOpen = new Promise<void>((r) => { opened = r; });
+      const isOpen = new Promise<void>((r) => {
+        opened = r;
+      });
       let release!: () => void;
-      const held = new Promise<void>((r) => { release = r; });
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
       const tx = t.store.writeTx(async (trx) => {
-        await trx.insertInto('timeline').values({ incident_id: incident.id, at: new Date().toISOString(), author: 'tx', kind: 'note', text: 'rolled back', corrects: null, data: null }).execute();
+        await trx
+          .insertInto('timeline')
+          .values({
+            incident_id: incident.id,
+            at: new Date().toISOString(),
+            author: 'tx',
+            kind: 'note',
+            text: 'rolled back',
+            corrects: null,
+            data: null,
+          })
+          .execute();
         opened();
         await held;
         throw new Error('roll back');
@@ -153,20 +186,25 @@ for (const dialect of DIALECTS) {
     });
 
     // SQLite only (PostgreSQL has no WAL file of ours): defined only there, so no run reports a skip.
-    if (dialect === 'sqlite') it('checkpoints the WAL in a worker thread once the store writes a lot', async () => {
-      const { incident } = await declareIncident(ctx, { title: 'Busy incident', severity: 'SEV3' });
-      const notes = async (n: number) => {
-        for (let i = 0; i < n; i++) await addTimelineEntry(ctx, incident.id, { text: `note ${i} ${'x'.repeat(200)}` });
-      };
-      await notes(2 * CHECKPOINT_EVERY_WRITES);
-      // The worker has taken over: the main connection no longer checkpoints inside statements.
-      await vi.waitFor(async () => expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(t.store.db)).rows[0].wal_autocheckpoint).toBe(0));
-      const size = statSync(t.store.location).size;
-      await notes(3 * CHECKPOINT_EVERY_WRITES);
-      // …so the database file grows only because the worker copies the WAL into it.
-      await vi.waitFor(() => expect(statSync(t.store.location).size).toBeGreaterThan(size), { timeout: 10_000 });
-      expect((await showIncident(ctx, incident.id)).timeline.filter((e) => e.kind === 'note')).toHaveLength(5 * CHECKPOINT_EVERY_WRITES);
-    });
+    if (dialect === 'sqlite')
+      it('checkpoints the WAL in a worker thread once the store writes a lot', async () => {
+        const { incident } = await declareIncident(ctx, { title: 'Busy incident', severity: 'SEV3' });
+        const notes = async (n: number) => {
+          for (let i = 0; i < n; i++) await addTimelineEntry(ctx, incident.id, { text: `note ${i} ${'x'.repeat(200)}` });
+        };
+        await notes(2 * CHECKPOINT_EVERY_WRITES);
+        // The worker has taken over: the main connection no longer checkpoints inside statements.
+        await vi.waitFor(async () =>
+          expect(
+            (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(t.store.db)).rows[0].wal_autocheckpoint,
+          ).toBe(0),
+        );
+        const size = statSync(t.store.location).size;
+        await notes(3 * CHECKPOINT_EVERY_WRITES);
+        // …so the database file grows only because the worker copies the WAL into it.
+        await vi.waitFor(() => expect(statSync(t.store.location).size).toBeGreaterThan(size), { timeout: 10_000 });
+        expect((await showIncident(ctx, incident.id)).timeline.filter((e) => e.kind === 'note')).toHaveLength(5 * CHECKPOINT_EVERY_WRITES);
+      });
 
     it('stores tokens hashed, authenticates and revokes', async () => {
       const t1 = await createToken(ctx, { name: 'ci', role: 'responder' });

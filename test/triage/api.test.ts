@@ -12,18 +12,28 @@ let viewer: string, responder: string;
 
 beforeAll(async () => {
   store = await createTempStore('sqlite');
-  ok = await startHttp((_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); });
+  ok = await startHttp((_q, r) => {
+    r.setHeader('content-type', 'application/json');
+    r.end('{"status":"ok"}');
+  });
   const dead = await refusedPort();
   server = await startTestServer(store.store, { services: { api: { health: { url: ok.url } }, gone: { tcp: [`127.0.0.1:${dead}`] } } });
   viewer = await server.token('viewer');
   responder = await server.token('responder');
 });
-afterAll(async () => { await server?.close(); await ok?.close(); await store?.cleanup(); });
-
-const call = (method: string, path: string, token?: string, body?: unknown) => fetch(`${server.url}${path}`, {
-  method, headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-  body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+afterAll(async () => {
+  await server?.close();
+  await ok?.close();
+  await store?.cleanup();
 });
+
+const call = (method: string, path: string, token?: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
 
 describe('GET /api/v1/health', () => {
   it('needs a token, serves viewers the documented shape', async () => {
@@ -31,10 +41,16 @@ describe('GET /api/v1/health', () => {
     const res = await call('GET', '/api/v1/health', viewer);
     expect(res.status).toBe(200);
     const report = healthReportSchema.parse(await res.json());
-    expect(report.services.map((s) => [s.service, s.state])).toEqual([['api', 'up'], ['gone', 'down']]);
+    expect(report.services.map((s) => [s.service, s.state])).toEqual([
+      ['api', 'up'],
+      ['gone', 'down'],
+    ]);
   });
   it('concurrent polls share one run instead of multiplying the probes', async () => {
-    const [a, b] = await Promise.all([call('GET', '/api/v1/health?service=gone', viewer), call('GET', '/api/v1/health?service=gone', viewer)]);
+    const [a, b] = await Promise.all([
+      call('GET', '/api/v1/health?service=gone', viewer),
+      call('GET', '/api/v1/health?service=gone', viewer),
+    ]);
     expect((await a.json()).startedAt).toBe((await b.json()).startedAt);
   });
   it('filters by service and rejects unknown ones and bad durations', async () => {

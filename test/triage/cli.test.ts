@@ -15,7 +15,10 @@ let app: Awaited<ReturnType<typeof startFastApi>>;
 const pwUrl = () => pgdb.url.replace('postgres://postgres@', 'postgres://postgres:Cli-Secret-Pw@');
 
 beforeAll(async () => {
-  ok = await startHttp((_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); });
+  ok = await startHttp((_q, r) => {
+    r.setHeader('content-type', 'application/json');
+    r.end('{"status":"ok"}');
+  });
   hanging = await startHangingListener();
   dead = await refusedPort();
   pgdb = await createPgDatabase('wr_cli_triage');
@@ -36,7 +39,23 @@ function writeConfig(dir: string, body: string) {
 describe('warroom health', () => {
   it('checks ad hoc URLs with no config: JSON shape, exit 1 when one is down, files in --output-dir', async () => {
     const cwd = tempDir();
-    const r = await runCli(['health', '--json', '--url', `${ok.url}/health`, '--url', `${hanging.url}/x`, '--tcp', `127.0.0.1:${dead}`, '--timeout', '500ms', '--output-dir', 'out'], { cwd });
+    const r = await runCli(
+      [
+        'health',
+        '--json',
+        '--url',
+        `${ok.url}/health`,
+        '--url',
+        `${hanging.url}/x`,
+        '--tcp',
+        `127.0.0.1:${dead}`,
+        '--timeout',
+        '500ms',
+        '--output-dir',
+        'out',
+      ],
+      { cwd },
+    );
     expect(r.code).toBe(1);
     const report = healthReportSchema.parse(r.json());
     expect(report.counts).toEqual({ up: 1, degraded: 0, down: 2 });
@@ -90,7 +109,8 @@ describe('warroom diagnose', () => {
     const d = json.json<{ reachable: boolean; facts: { server_version: string }; target: string }>();
     expect(d.reachable).toBe(true);
     expect(d.target).toBe(pwUrl().replace(':Cli-Secret-Pw', ''));
-    for (const out of [text.stdout, text.stderr, json.stdout, readFileSync(join(cwd, 'd/diagnose-postgres.md'), 'utf8')]) expect(out).not.toContain('Cli-Secret-Pw');
+    for (const out of [text.stdout, text.stderr, json.stdout, readFileSync(join(cwd, 'd/diagnose-postgres.md'), 'utf8')])
+      expect(out).not.toContain('Cli-Secret-Pw');
   });
 
   it('redis on a refused port: exit 1 with the reason; an unknown kind is a usage error', async () => {
@@ -109,7 +129,11 @@ describe('warroom diagnose', () => {
     writeConfig(cwd, `services:\n  backend:\n    health: ${app.url}/health/ready\n`);
     const r = await runCli(['diagnose', 'app', 'backend', '--json'], { cwd });
     expect(r.code).toBe(0);
-    const d = r.json<{ state: string; facts: { http_status: number; readiness_status: string }; payload: { checks: Record<string, string> } }>();
+    const d = r.json<{
+      state: string;
+      facts: { http_status: number; readiness_status: string };
+      payload: { checks: Record<string, string> };
+    }>();
     expect(d.state).toBe('up');
     expect(d.facts.http_status).toBe(200);
     expect(d.payload.checks).toEqual({ database: 'ok', redis: 'ok' });
@@ -128,7 +152,10 @@ describe('warroom diagnose', () => {
 describe('warroom triage with the example FastAPI app', () => {
   it('finds nothing on the healthy stack, then names the cause when Redis dies', async () => {
     const cwd = tempDir();
-    writeConfig(cwd, `services:\n  backend:\n    health: ${app.url}/health/ready\n    depends_on: [db, cache]\n  db:\n    postgres: ${pwUrl()}\n  cache:\n    redis: ${redis.url}\n`);
+    writeConfig(
+      cwd,
+      `services:\n  backend:\n    health: ${app.url}/health/ready\n    depends_on: [db, cache]\n  db:\n    postgres: ${pwUrl()}\n  cache:\n    redis: ${redis.url}\n`,
+    );
     const healthy = await runCli(['triage', '--json'], { cwd });
     expect(healthy.code).toBe(0);
     const h = triageReportSchema.parse(healthy.json());
@@ -147,12 +174,18 @@ describe('warroom triage with the example FastAPI app', () => {
     expect(b.findings[0].explains.join('\n')).toMatch(/backend readiness HTTP 503 \(reports redis: /);
     expect(b.findings.some((f) => f.service === 'backend')).toBe(false);
     expect(existsSync(join(cwd, 'triage/triage.md'))).toBe(true);
-    expect(readFileSync(join(cwd, 'triage/triage.md'), 'utf8')).toMatch(/### \[SEV1\] cache: Redis not reachable\n\n- Likely cause: .*\n- Explains: backend readiness HTTP 503/);
+    expect(readFileSync(join(cwd, 'triage/triage.md'), 'utf8')).toMatch(
+      /### \[SEV1\] cache: Redis not reachable\n\n- Likely cause: .*\n- Explains: backend readiness HTTP 503/,
+    );
     expect(broken.stdout).not.toContain('Cli-Secret-Pw');
 
     const shown = await runCli(['show', incident, '--json'], { cwd });
     const timeline = shown.json<{ timeline: { kind: string; text: string }[] }>().timeline.filter((e) => e.kind === 'finding');
-    expect(timeline.some((e) => /cache: Redis not reachable — Redis cache is not reachable: .* Explains: backend readiness HTTP 503/.test(e.text))).toBe(true);
+    expect(
+      timeline.some((e) =>
+        /cache: Redis not reachable — Redis cache is not reachable: .* Explains: backend readiness HTTP 503/.test(e.text),
+      ),
+    ).toBe(true);
     expect(timeline.at(-1)!.text).toContain(join(cwd, 'triage/triage.md'));
 
     const latest = await runCli(['triage', '--show', 'latest', '--json'], { cwd });

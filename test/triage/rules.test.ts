@@ -1,15 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_RULES } from '../../src/core/triage/built-in-rules.js';
-import { evaluateCondition, evaluateRules, mergeRules, renderTemplate, suggestSeverity, triageRuleSchema, type TriageRule } from '../../src/core/triage/rules.js';
+import {
+  evaluateCondition,
+  evaluateRules,
+  mergeRules,
+  renderTemplate,
+  suggestSeverity,
+  triageRuleSchema,
+  type TriageRule,
+} from '../../src/core/triage/rules.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 
 describe('conditions over facts', () => {
-  const facts = { postgres: { saturation_pct: 93.5, blocked_count: 0 }, thresholds: { pool_saturation_pct: 90 }, service: { state: 'down', root_causes: ['db'] } };
+  const facts = {
+    postgres: { saturation_pct: 93.5, blocked_count: 0 },
+    thresholds: { pool_saturation_pct: 90 },
+    service: { state: 'down', root_causes: ['db'] },
+  };
   it('compares with literals and with other facts, records what it read', () => {
     const seen: Record<string, unknown> = {};
-    expect(evaluateCondition({ fact: 'postgres.saturation_pct', op: 'gte', ref: 'thresholds.pool_saturation_pct' }, facts, seen)).toBe(true);
+    expect(evaluateCondition({ fact: 'postgres.saturation_pct', op: 'gte', ref: 'thresholds.pool_saturation_pct' }, facts, seen)).toBe(
+      true,
+    );
     expect(seen).toEqual({ 'postgres.saturation_pct': 93.5, 'thresholds.pool_saturation_pct': 90 });
-    expect(evaluateCondition({ all: [{ fact: 'service.state', op: 'eq', value: 'down' }, { not: { fact: 'postgres.blocked_count', op: 'gt', value: 0 } }] }, facts)).toBe(true);
+    expect(
+      evaluateCondition(
+        { all: [{ fact: 'service.state', op: 'eq', value: 'down' }, { not: { fact: 'postgres.blocked_count', op: 'gt', value: 0 } }] },
+        facts,
+      ),
+    ).toBe(true);
     expect(evaluateCondition({ any: [{ fact: 'service.root_causes', op: 'contains', value: 'db' }] }, facts)).toBe(true);
     expect(evaluateCondition({ fact: 'service.state', op: 'in', value: ['up', 'degraded'] }, facts)).toBe(false);
   });
@@ -21,13 +40,25 @@ describe('conditions over facts', () => {
 
 describe('rules', () => {
   const rule: TriageRule = {
-    id: 'queue-backlog', title: 'Queue backlog', when: { fact: 'queue.depth', op: 'gt', value: 1000 },
-    cause: '{{queue.depth}} messages waiting on {{service.name}}', evidence: ['depth {{queue.depth}}', '{{missing.value}}'], action: 'Scale the consumers of {{service.name}}', severity: 'SEV3',
+    id: 'queue-backlog',
+    title: 'Queue backlog',
+    when: { fact: 'queue.depth', op: 'gt', value: 1000 },
+    cause: '{{queue.depth}} messages waiting on {{service.name}}',
+    evidence: ['depth {{queue.depth}}', '{{missing.value}}'],
+    action: 'Scale the consumers of {{service.name}}',
+    severity: 'SEV3',
     escalate: { when: { fact: 'queue.depth', op: 'gt', value: 10000 }, severity: 'SEV2' },
   };
   it('renders cause, evidence and action from facts, escalates, sorts by severity', () => {
-    const f = evaluateRules([rule], { worker: { service: { name: 'worker' }, queue: { depth: 20000 } }, mailer: { service: { name: 'mailer' }, queue: { depth: 1500 } }, idle: { service: { name: 'idle' }, queue: { depth: 3 } } });
-    expect(f.map((x) => [x.service, x.severity])).toEqual([['worker', 'SEV2'], ['mailer', 'SEV3']]);
+    const f = evaluateRules([rule], {
+      worker: { service: { name: 'worker' }, queue: { depth: 20000 } },
+      mailer: { service: { name: 'mailer' }, queue: { depth: 1500 } },
+      idle: { service: { name: 'idle' }, queue: { depth: 3 } },
+    });
+    expect(f.map((x) => [x.service, x.severity])).toEqual([
+      ['worker', 'SEV2'],
+      ['mailer', 'SEV3'],
+    ]);
     expect(f[0].cause).toBe('20000 messages waiting on worker');
     expect(f[0].evidence).toEqual(['depth 20000']); // an empty line (missing fact) is dropped
     expect(f[0].facts).toEqual({ 'queue.depth': 20000 });

@@ -7,7 +7,16 @@ import { declareIncident } from '../../src/app/declare-incident.js';
 import { showIncident } from '../../src/app/list-incidents.js';
 import type { WarroomConfig } from '../../src/config/schema.js';
 import { createPgDatabase, createTempStore, testContext, type TempStore } from '../helpers/store.js';
-import { inspectBody, makeCert, refusedPort, startFakeDockerEngine, startHttp, startHttps, startRedis, type Peer } from '../checks/peers.js';
+import {
+  inspectBody,
+  makeCert,
+  refusedPort,
+  startFakeDockerEngine,
+  startHttp,
+  startHttps,
+  startRedis,
+  type Peer,
+} from '../checks/peers.js';
 import { mountFullTmpfs } from '../checks/disk-dns-container.test.js';
 
 /**
@@ -42,11 +51,14 @@ beforeAll(async () => {
   holderPid = (await holder.query('select pg_backend_pid() as pid')).rows[0].pid;
   await holder.query('begin');
   await holder.query("update orders set state = 'paid' where id = 1");
-  for (let i = 0; i < 2; i++) pending.push((await session('api')).query("update orders set state = 'shipped' where id = 1").catch(() => {}));
+  for (let i = 0; i < 2; i++)
+    pending.push((await session('api')).query("update orders set state = 'shipped' where id = 1").catch(() => {}));
   pending.push((await session('report-job')).query('select pg_sleep(60)').catch(() => {}));
   const poll = await session('poll');
   for (let i = 0; ; i++) {
-    const r = await poll.query("select count(*) filter (where wait_event_type = 'Lock') as w, count(*) filter (where application_name = 'report-job' and now() - query_start > interval '1200 milliseconds') as s from pg_stat_activity where datname = current_database()");
+    const r = await poll.query(
+      "select count(*) filter (where wait_event_type = 'Lock') as w, count(*) filter (where application_name = 'report-job' and now() - query_start > interval '1200 milliseconds') as s from pg_stat_activity where datname = current_database()",
+    );
     if (Number(r.rows[0].w) === 2 && Number(r.rows[0].s) === 1) break;
     if (i > 300) throw new Error('contention did not build up');
     await new Promise((res) => setTimeout(res, 50));
@@ -57,27 +69,53 @@ beforeAll(async () => {
   stops.push(full.stop);
   const fc = new Redis(full.url, { maxRetriesPerRequest: 0 });
   fc.on('error', () => {});
-  for (let i = 0; i < 400; i++) { try { await fc.set(`cache:${i}`, 'x'.repeat(16384)); } catch { break; } }
+  for (let i = 0; i < 400; i++) {
+    try {
+      await fc.set(`cache:${i}`, 'x'.repeat(16384));
+    } catch {
+      break;
+    }
+  }
   fc.disconnect();
   const crowded = await startRedis(['--maxclients', '2']);
   stops.push(crowded.stop);
   const held: Redis[] = [];
-  for (let i = 0; i < 3; i++) { const c = new Redis(crowded.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }); c.on('error', () => {}); held.push(c); await c.connect().then(() => c.ping()).catch(() => {}); }
+  for (let i = 0; i < 3; i++) {
+    const c = new Redis(crowded.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => {});
+    held.push(c);
+    await c
+      .connect()
+      .then(() => c.ping())
+      .catch(() => {});
+  }
   // The hog stays connected for the triage: a client crowd that is gone is the past, not a cause.
   stops.push(() => held.forEach((c) => c.disconnect()));
 
   const gone = await refusedPort();
-  const backend = await startHttp((_q, r) => { r.statusCode = 503; r.setHeader('content-type', 'application/json'); r.end(JSON.stringify({ status: 'error', checks: { database: 'down' } })); });
-  const web = await startHttp((_q, r) => { r.setHeader('content-type', 'application/json'); r.end(JSON.stringify({ status: 'ok', checks: { search: 'down', db: 'ok' } })); });
+  const backend = await startHttp((_q, r) => {
+    r.statusCode = 503;
+    r.setHeader('content-type', 'application/json');
+    r.end(JSON.stringify({ status: 'error', checks: { database: 'down' } }));
+  });
+  const web = await startHttp((_q, r) => {
+    r.setHeader('content-type', 'application/json');
+    r.end(JSON.stringify({ status: 'ok', checks: { search: 'down', db: 'ok' } }));
+  });
   const slow = await startHttp((_q, r) => setTimeout(() => r.end('ok'), 400));
-  const deployed = await startHttp((_q, r) => { r.statusCode = 500; r.end('Internal Server Error'); });
+  const deployed = await startHttp((_q, r) => {
+    r.statusCode = 500;
+    r.end('Internal Server Error');
+  });
   const soon = await startHttps(await makeCert(-10, 3));
   const old = await startHttps(await makeCert(-40, -3));
   peers.push(backend, web, slow, deployed, soon, old);
   const disk = mountFullTmpfs();
   stops.push(() => disk.cleanup());
   // No Docker engine runs here: the peer replays the Engine API's wire format on a unix socket.
-  const engine = await startFakeDockerEngine({ 'app-worker': inspectBody('app-worker', { Status: 'exited', Running: false, OOMKilled: true, ExitCode: 137 }, { RestartCount: 4 }) });
+  const engine = await startFakeDockerEngine({
+    'app-worker': inspectBody('app-worker', { Status: 'exited', Running: false, OOMKilled: true, ExitCode: 137 }, { RestartCount: 4 }),
+  });
   stops.push(engine.close);
 
   const ctx = testContext(store.store);
@@ -102,10 +140,17 @@ beforeAll(async () => {
     },
     triage: {
       thresholds: { long_query_s: 1, idle_in_transaction_s: 0, lock_wait_s: 0, latency_ms: 250, pool_saturation_pct: 1 },
-      rules: [{
-        id: 'orders-lock-storm', title: 'Orders lock storm', when: { fact: 'postgres.blocked_count', op: 'gte', value: 2 },
-        cause: '{{postgres.blocked_count}} sessions queue behind pid {{postgres.root_blocker_pid}}', evidence: [], action: 'Page the billing team', severity: 'SEV2',
-      }],
+      rules: [
+        {
+          id: 'orders-lock-storm',
+          title: 'Orders lock storm',
+          when: { fact: 'postgres.blocked_count', op: 'gte', value: 2 },
+          cause: '{{postgres.blocked_count}} sessions queue behind pid {{postgres.root_blocker_pid}}',
+          evidence: [],
+          action: 'Page the billing team',
+          severity: 'SEV2',
+        },
+      ],
     },
   };
 }, 90_000);
@@ -129,7 +174,11 @@ describe('triage against a broken estate', () => {
       expect(f, `${rule} on ${service}; fired: ${r.findings.map((x) => `${x.rule}@${x.service}`).join(', ')}`).toBeDefined();
       return f!;
     };
-    expect(fired('lock-contention', 'db').cause).toMatch(new RegExp(`pid ${holderPid} \\(billing-worker as postgres, idle in transaction, transaction open [\\d.]+ s\\) holds a lock on orders that blocks 2 session\\(s\\) \\(pids \\d+, \\d+: api\\)`));
+    expect(fired('lock-contention', 'db').cause).toMatch(
+      new RegExp(
+        `pid ${holderPid} \\(billing-worker as postgres, idle in transaction, transaction open [\\d.]+ s\\) holds a lock on orders that blocks 2 session\\(s\\) \\(pids \\d+, \\d+: api\\)`,
+      ),
+    );
     // The blocker is a superuser's session: kill-query asks for --force, and the finding says so.
     expect(fired('lock-contention', 'db').action).toContain(`warroom run kill-query --service db --pid ${holderPid} --force`);
     // The two blocked updates are the lock's victims, not long queries of their own: only the pg_sleep is.
@@ -140,7 +189,9 @@ describe('triage against a broken estate', () => {
     expect(fired('orders-lock-storm', 'db').cause).toBe(`2 sessions queue behind pid ${holderPid}`);
     // backend's readiness says "database: down": its 503 is explained by what is wrong in db, not reported on its own.
     expect(r.findings.some((f) => f.service === 'backend')).toBe(false);
-    expect(r.findings.find((f) => f.service === 'db' && f.explains.some((e) => /^backend readiness HTTP 503 \(reports database/.test(e)))).toBeDefined();
+    expect(
+      r.findings.find((f) => f.service === 'db' && f.explains.some((e) => /^backend readiness HTTP 503 \(reports database/.test(e))),
+    ).toBeDefined();
     expect(fired('service-not-listening', 'gone').severity).toBe('SEV1');
     expect(fired('service-not-listening', 'gone').cause).toMatch(/^Nothing is listening on 127\.0\.0\.1:\d+: gone is not running/);
     expect(fired('dependency-failing', 'web').cause).toBe("web's readiness reports search failing: down");
@@ -171,11 +222,17 @@ describe('triage against a broken estate', () => {
     // Stored, and on the incident's timeline with a pointer to the report.
     expect(r.id).toBeGreaterThan(0);
     expect((await getTriageReport(ctx, 'latest')).id).toBe(r.id);
-    expect((await listTriageReports(ctx, { incident: inc.incident.id }))[0]).toMatchObject({ id: r.id, findingCount: causes.length, suggestedSeverity: 'SEV1' });
+    expect((await listTriageReports(ctx, { incident: inc.incident.id }))[0]).toMatchObject({
+      id: r.id,
+      findingCount: causes.length,
+      suggestedSeverity: 'SEV1',
+    });
     const shown = await showIncident(ctx, inc.incident.id);
     const findings = shown.timeline.filter((e) => e.kind === 'finding');
     expect(findings.length).toBe(Math.min(10, causes.length) + 1);
-    expect(findings.at(-1)!.text).toMatch(new RegExp(`^Triage #${r.id}: ${causes.length} finding\\(s\\).*Full report: warroom triage --show ${r.id}`));
+    expect(findings.at(-1)!.text).toMatch(
+      new RegExp(`^Triage #${r.id}: ${causes.length} finding\\(s\\).*Full report: warroom triage --show ${r.id}`),
+    );
     expect(findings[0].data).toMatchObject({ triage: r.id });
   }, 60_000);
 
@@ -188,11 +245,22 @@ describe('triage against a broken estate', () => {
 
 describe('triage on a healthy estate', () => {
   it('finds nothing when everything is fine', async () => {
-    const ok = await startHttp((_q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok","checks":{"db":"ok","redis":"ok"}}'); });
+    const ok = await startHttp((_q, r) => {
+      r.setHeader('content-type', 'application/json');
+      r.end('{"status":"ok","checks":{"db":"ok","redis":"ok"}}');
+    });
     const quiet = await createPgDatabase('wr_triage_ok');
     const red = await startRedis();
     try {
-      const ctx = testContext(store.store, { config: { services: { api: { health: { url: ok.url }, depends_on: ['db', 'cache'] }, db: { postgres: quiet.url }, cache: { redis: red.url } } } });
+      const ctx = testContext(store.store, {
+        config: {
+          services: {
+            api: { health: { url: ok.url }, depends_on: ['db', 'cache'] },
+            db: { postgres: quiet.url },
+            cache: { redis: red.url },
+          },
+        },
+      });
       const r = await runTriage(ctx, {});
       expect(r.state).toBe('up');
       expect(r.findings).toEqual([]);

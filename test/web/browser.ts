@@ -6,7 +6,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by .ci/run); never `npx playwright install`. */
 export const CHROMIUM = process.env.WARROOM_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Screenshots land here (git-ignored). */
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/web');
@@ -22,7 +30,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
 
 /**
  * Runs axe-core in the page. Injected through the DevTools protocol (page.evaluate), because

@@ -17,13 +17,18 @@ const MARKERS = {
   'missing or invalid token': 'src/server/route.ts',
 };
 
-const read = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8'));
+const read = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
 
 describe('web app bundle contents', () => {
   it('holds no zod and no server code', () => {
     const web = read(join(DIST, 'web', 'assets'));
     expect(web.length).toBeGreaterThan(0);
-    const found = Object.entries(MARKERS).filter(([m]) => web.some((js) => js.includes(m))).map(([m, what]) => `${m}: ${what}`);
+    const found = Object.entries(MARKERS)
+      .filter(([m]) => web.some((js) => js.includes(m)))
+      .map(([m, what]) => `${m}: ${what}`);
     expect(found).toEqual([]);
   });
 

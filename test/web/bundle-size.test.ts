@@ -9,7 +9,10 @@ const BUDGET_GZIP = 200 * 1024;
 /** The JavaScript the first page loads: the entry script and every chunk it preloads (run `npm run build` first). */
 function firstLoadScripts(): string[] {
   const html = readFileSync(join(WEB, 'index.html'), 'utf8');
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1]);
+  const srcs = [
+    ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g),
+  ].map((m) => m[1]);
   return [...new Set(srcs)];
 }
 

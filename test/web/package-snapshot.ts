@@ -15,13 +15,25 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export function snapshotPackage(): { bin: string; cleanup(): void } {
   if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run "npm run build" first');
   const dir = mkdtempSync(join(tmpdir(), 'warroom-pkg-'));
-  for (const p of ['bin', 'dist', 'templates', 'package.json']) if (existsSync(join(ROOT, p))) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  for (const p of ['bin', 'dist', 'templates', 'package.json'])
+    if (existsSync(join(ROOT, p))) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { bin: join(dir, 'bin/warroom.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, WARROOM_USER: 'tester', NO_COLOR: '1', LOG_LEVEL: 'warn', DATABASE_URL: undefined, WARROOM_URL: undefined, WARROOM_TOKEN: undefined, WARROOM_CONFIG: undefined, WARROOM_DATA: undefined, ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WARROOM_USER: 'tester',
+    NO_COLOR: '1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: undefined,
+    WARROOM_URL: undefined,
+    WARROOM_TOKEN: undefined,
+    WARROOM_CONFIG: undefined,
+    WARROOM_DATA: undefined,
+    ...extra,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return env;
 }
@@ -37,15 +49,30 @@ export function runBin(bin: string, args: string[], opts: { cwd: string; input?:
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolveP({ code: code ?? -1, stdout, stderr, json<T>() { return JSON.parse(stdout) as T; } });
+      resolveP({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json<T>() {
+          return JSON.parse(stdout) as T;
+        },
+      });
     });
     child.stdin.end(opts.input ?? '');
   });
 }
 
 /** `warroom serve` from the snapshot on a loopback port; resolves once /healthz answers. */
-export async function serveBin(bin: string, cwd: string, port = 20000 + Math.floor(Math.random() * 20000)): Promise<{ url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function serveBin(
+  bin: string,
+  cwd: string,
+  port = 20000 + Math.floor(Math.random() * 20000),
+): Promise<{ url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+    cwd,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
   child.stdout!.resume();
@@ -55,7 +82,9 @@ export async function serveBin(bin: string, cwd: string, port = 20000 + Math.flo
     if (child.exitCode !== null) throw new Error(`warroom serve exited ${child.exitCode}: ${err}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`warroom serve did not start: ${err}`);
@@ -63,11 +92,14 @@ export async function serveBin(bin: string, cwd: string, port = 20000 + Math.flo
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, child, stderr: () => err,
-    stop: () => new Promise<void>((r) => {
-      if (child.exitCode !== null) return r();
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-    }),
+    url,
+    child,
+    stderr: () => err,
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
   };
 }

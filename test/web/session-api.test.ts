@@ -25,8 +25,14 @@ afterAll(async () => {
 });
 
 async function signIn(url: string, body: unknown) {
-  const r = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await r.json()) as { session: { csrfToken: string; name: string; role: string } } & { error?: { code: string; field?: string; message: string } };
+  const r = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await r.json()) as { session: { csrfToken: string; name: string; role: string } } & {
+    error?: { code: string; field?: string; message: string };
+  };
   const setCookie = r.headers.get('set-cookie') ?? '';
   return { status: r.status, json, setCookie, cookie: setCookie.split(';')[0] };
 }
@@ -67,18 +73,43 @@ describe('web session', () => {
   it('requires the CSRF token on state-changing cookie requests, on every instance', async () => {
     const s = await signIn(a.url, { username: 'alice', password: 'correct horse battery' });
     const body = JSON.stringify({ title: 'Checkout down', severity: 'SEV2' });
-    const noCsrf = await fetch(`${b.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json' }, body });
+    const noCsrf = await fetch(`${b.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json' },
+      body,
+    });
     expect(noCsrf.status).toBe(403);
     expect(((await noCsrf.json()) as { error: { message: string } }).error.message).toMatch(/CSRF/);
-    const wrong = await fetch(`${b.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(43) }, body });
+    const wrong = await fetch(`${b.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(43) },
+      body,
+    });
     expect(wrong.status).toBe(403);
-    const crossSite = await fetch(`${b.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken, origin: 'https://evil.example' }, body });
+    const crossSite = await fetch(`${b.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: {
+        cookie: s.cookie,
+        'content-type': 'application/json',
+        'x-csrf-token': s.json.session.csrfToken,
+        origin: 'https://evil.example',
+      },
+      body,
+    });
     expect(crossSite.status).toBe(403);
-    const ok = await fetch(`${b.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken, origin: b.url }, body });
+    const ok = await fetch(`${b.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken, origin: b.url },
+      body,
+    });
     expect(ok.status).toBe(201);
     // Bearer tokens carry no ambient authority: no CSRF token needed.
     const token = await a.token('responder');
-    const bearer = await fetch(`${a.url}/api/v1/incidents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const bearer = await fetch(`${a.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
     expect(bearer.status).toBe(201);
   });
 
@@ -94,7 +125,11 @@ describe('web session', () => {
   });
 
   it('refuses login from another origin (login CSRF)', async () => {
-    const r = await fetch(`${a.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }) });
+    const r = await fetch(`${a.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }),
+    });
     expect(r.status).toBe(403);
     expect(r.headers.get('set-cookie')).toBeNull();
   });
@@ -103,16 +138,25 @@ describe('web session', () => {
     const s = await signIn(a.url, { username: 'victor', password: 'viewer password 1' });
     const list = await fetch(`${a.url}/api/v1/incidents`, { headers: { cookie: s.cookie } });
     expect(list.status).toBe(200);
-    const w = await fetch(`${a.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken }, body: JSON.stringify({ title: 'x', severity: 'SEV4' }) });
+    const w = await fetch(`${a.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken },
+      body: JSON.stringify({ title: 'x', severity: 'SEV4' }),
+    });
     expect(w.status).toBe(403);
   });
 
   it('sign-out ends the session on every instance and clears the cookie', async () => {
     const s = await signIn(a.url, { username: 'alice', password: 'correct horse battery' });
-    expect((await fetch(`${b.url}/api/v1/session`, { headers: { cookie: s.cookie } }).then((r) => r.json()))).toMatchObject({ session: { name: 'alice' } });
+    expect(await fetch(`${b.url}/api/v1/session`, { headers: { cookie: s.cookie } }).then((r) => r.json())).toMatchObject({
+      session: { name: 'alice' },
+    });
     const noCsrf = await fetch(`${a.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie } });
     expect(noCsrf.status).toBe(403);
-    const out = await fetch(`${a.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie, 'x-csrf-token': s.json.session.csrfToken } });
+    const out = await fetch(`${a.url}/api/v1/session`, {
+      method: 'DELETE',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.json.session.csrfToken },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^warroom_session=; .*Max-Age=0/);
     expect(await fetch(`${b.url}/api/v1/session`, { headers: { cookie: s.cookie } }).then((r) => r.json())).toEqual({ session: null });
@@ -125,7 +169,16 @@ describe('web session', () => {
       const s = await signIn(tls.url, { username: 'alice', password: 'correct horse battery' });
       expect(s.setCookie).toMatch(/; Secure$/);
       // The configured public origin is accepted by the Origin check as well.
-      const r = await fetch(`${tls.url}/api/v1/incidents`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.json.session.csrfToken, origin: 'https://warroom.example.com' }, body: JSON.stringify({ title: 'via proxy', severity: 'SEV4' }) });
+      const r = await fetch(`${tls.url}/api/v1/incidents`, {
+        method: 'POST',
+        headers: {
+          cookie: s.cookie,
+          'content-type': 'application/json',
+          'x-csrf-token': s.json.session.csrfToken,
+          origin: 'https://warroom.example.com',
+        },
+        body: JSON.stringify({ title: 'via proxy', severity: 'SEV4' }),
+      });
       expect(r.status).toBe(201);
     } finally {
       await tls.close();
@@ -171,7 +224,10 @@ describe('incident event stream (SSE)', () => {
     ac.abort();
     // Resuming after that id sends nothing older.
     const ac2 = new AbortController();
-    const r2 = await fetch(`${a.url}/api/v1/incidents/${id}/events?after=${e.id}`, { headers: { authorization: `Bearer ${token}` }, signal: ac2.signal });
+    const r2 = await fetch(`${a.url}/api/v1/incidents/${id}/events?after=${e.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: ac2.signal,
+    });
     const reader2 = r2.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buf2 = '';
     while (!/event: incident\n/.test(buf2)) buf2 += (await reader2.read()).value ?? '';

@@ -57,7 +57,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleProblems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleProblems.push(m.text());
+  });
   page.on('pageerror', (e) => consoleProblems.push(e.message));
 });
 
@@ -115,14 +117,18 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     // The server knows the configured services: its refusal shows beside the field.
     await form.getByLabel('Affected services (optional)').fill('checkout');
     await form.getByRole('button', { name: 'Declare incident' }).click();
-    await expect(form.locator('.field-error').filter({ hasText: 'unknown service "checkout" (configured: warroom-self)' })).toBeVisibleSoon();
+    await expect(
+      form.locator('.field-error').filter({ hasText: 'unknown service "checkout" (configured: warroom-self)' }),
+    ).toBeVisibleSoon();
     await form.getByLabel('Affected services (optional)').fill('warroom-self');
     await form.getByRole('button', { name: 'Declare incident' }).click();
     await page.waitForURL(/\/incidents\/INC-\d+$/);
     incidentId = /INC-\d+/.exec(page.url())![0];
     await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Checkout returns 502' }).waitFor();
 
-    const listed = (await cli(['--json', 'list'])).json<{ incidents: { id: string; title: string; severity: string; roles: { commander: string } }[] }>();
+    const listed = (await cli(['--json', 'list'])).json<{
+      incidents: { id: string; title: string; severity: string; roles: { commander: string } }[];
+    }>();
     const inc = listed.incidents.find((i) => i.id === incidentId);
     expect(inc).toMatchObject({ title: XSS_TITLE, severity: 'SEV2', roles: { commander: 'alice' } });
 
@@ -134,7 +140,9 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('shows a finding added in the CLI without a reload (SSE), and adds one with Enter', async () => {
-    await page.evaluate(() => { (window as unknown as { __sameDocument: boolean }).__sameDocument = true; });
+    await page.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
     await expect(page.locator('.live-live')).toBeVisibleSoon();
     await cli(['note', incidentId, 'connection pool exhausted: 100/100 in use', '--kind', 'finding']);
     await expect(page.getByTestId('timeline').getByText('connection pool exhausted: 100/100 in use')).toBeVisibleSoon(10_000);
@@ -149,7 +157,9 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     await expect(page.getByTestId('timeline').getByText('<script>window.__xss=2</script> p99 latency 4s')).toBeVisibleSoon();
     expect(await input.inputValue()).toBe('');
     const shown = (await cli(['--json', 'show', incidentId])).json<{ timeline: { text: string; kind: string; author: string }[] }>();
-    expect(shown.timeline).toContainEqual(expect.objectContaining({ kind: 'finding', author: 'alice', text: '<script>window.__xss=2</script> p99 latency 4s' }));
+    expect(shown.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'finding', author: 'alice', text: '<script>window.__xss=2</script> p99 latency 4s' }),
+    );
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
@@ -190,7 +200,10 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
   it('resolves the incident and the dashboard moves it to recently resolved', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await expect(page.getByTestId('open-incidents').getByText('Checkout returns 502')).toBeVisibleSoon();
-    await page.getByTestId('open-incidents').getByRole('link', { name: /Checkout returns 502/ }).click();
+    await page
+      .getByTestId('open-incidents')
+      .getByRole('link', { name: /Checkout returns 502/ })
+      .click();
     const status = page.locator('form[aria-labelledby="status-heading"]');
     await status.getByLabel('New status').selectOption('resolved');
     await status.getByLabel('Resolution summary (optional)').fill('pool size raised, deploy rolled back');
@@ -231,13 +244,20 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
       await signIn(v, 'victor', 'victor password 1');
       await expect(v.getByTestId('open-incidents')).toBeVisibleSoon();
       expect(await v.getByRole('button', { name: 'Declare incident' }).count()).toBe(0);
-      await v.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+      await v
+        .getByTestId('open-incidents')
+        .getByRole('link', { name: /Search is slow/ })
+        .click();
       await v.getByRole('heading', { name: 'Timeline', exact: true }).waitFor();
       expect(await v.locator('form').count()).toBe(0);
       expect(await v.getByRole('button', { name: /IC|Acknowledge|Add|Post/ }).count()).toBe(0);
       const status = await v.evaluate(async () => {
         const s = (await (await fetch('/api/v1/session')).json()) as { session: { csrfToken: string } };
-        const r = await fetch('/api/v1/incidents', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.session.csrfToken }, body: JSON.stringify({ title: 'sneaky', severity: 'SEV4' }) });
+        const r = await fetch('/api/v1/incidents', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': s.session.csrfToken },
+          body: JSON.stringify({ title: 'sneaky', severity: 'SEV4' }),
+        });
         return r.status;
       });
       expect(status).toBe(403);
@@ -250,7 +270,16 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('refuses a state-changing request without the CSRF token even with a valid cookie', async () => {
-    const status = await page.evaluate(async () => (await fetch('/api/v1/incidents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'no csrf', severity: 'SEV4' }) })).status);
+    const status = await page.evaluate(
+      async () =>
+        (
+          await fetch('/api/v1/incidents', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ title: 'no csrf', severity: 'SEV4' }),
+          })
+        ).status,
+    );
     expect(status).toBe(403);
   });
 
@@ -295,7 +324,10 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
       const overflow = async () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(await overflow()).toBeLessThanOrEqual(0);
       await screenshot(p, '06-phone-dashboard');
-      await p.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+      await p
+        .getByTestId('open-incidents')
+        .getByRole('link', { name: /Search is slow/ })
+        .click();
       await p.getByRole('heading', { name: 'Timeline', exact: true }).waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       await screenshot(p, '07-phone-incident-room');
@@ -317,8 +349,20 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
       const ev = await declareIncident(testContext(store), { title: 'Five thousand entries', severity: 'SEV3' });
       id = ev.incident.id;
       const base = Date.parse(ev.incident.declaredAt);
-      const rows = Array.from({ length: 5000 }, (_, i) => ({ incident_id: id, at: new Date(base + (i + 1) * 1000).toISOString(), author: 'loadgen', kind: i % 3 === 0 ? 'finding' : 'note', text: `entry number ${i + 1}`, corrects: null, data: null }));
-      for (let i = 0; i < rows.length; i += 500) await store.db.insertInto('timeline').values(rows.slice(i, i + 500)).execute();
+      const rows = Array.from({ length: 5000 }, (_, i) => ({
+        incident_id: id,
+        at: new Date(base + (i + 1) * 1000).toISOString(),
+        author: 'loadgen',
+        kind: i % 3 === 0 ? 'finding' : 'note',
+        text: `entry number ${i + 1}`,
+        corrects: null,
+        data: null,
+      }));
+      for (let i = 0; i < rows.length; i += 500)
+        await store.db
+          .insertInto('timeline')
+          .values(rows.slice(i, i + 500))
+          .execute();
     } finally {
       await store.close();
     }
@@ -328,19 +372,26 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     const inDom = await tl.locator('[role="listitem"]').count();
     expect(inDom).toBeGreaterThan(5);
     expect(inDom).toBeLessThan(100);
-    await tl.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await tl.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await expect(tl.getByText(/^Incident declared: Five thousand entries/)).toBeVisibleSoon();
     expect(await tl.locator('[role="listitem"]').count()).toBeLessThan(100);
     // Filtering by kind keeps working on the large list.
     await page.getByRole('checkbox', { name: /note/ }).uncheck();
-    await tl.evaluate((el) => { el.scrollTop = 0; });
+    await tl.evaluate((el) => {
+      el.scrollTop = 0;
+    });
     await expect(tl.getByText('entry number 4999', { exact: true })).toBeVisibleSoon();
     expect(await tl.getByText('entry number 5000', { exact: true }).count()).toBe(0);
   });
 
   it('posts an update from the composer and its public text appears on /status (internal text does not)', async () => {
     await page.goto(`${server.url}/`);
-    await page.getByTestId('open-incidents').getByRole('link', { name: /Search is slow/ }).click();
+    await page
+      .getByTestId('open-incidents')
+      .getByRole('link', { name: /Search is slow/ })
+      .click();
     // Triage from the room: its summary lands on the timeline live, the report in the findings panel.
     await page.getByRole('button', { name: 'Run triage now' }).click();
     await expect(page.getByTestId('timeline').getByText(/^Triage #\d+: no findings; all 1 services up/)).toBeVisibleSoon(15_000);
@@ -353,7 +404,9 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
     await composer.getByLabel(/Public description/).fill('slow search results');
     // The preview is the server's own dry run once it answers.
     await expect(composer.getByTestId('preview-public')).toHaveTextSoon(/We are investigating reports of slow search results\./);
-    await expect(composer.getByTestId('preview-timeline')).toHaveTextSoon('Update (Investigating): findings: Elasticsearch node es-3 is out of heap — actions: Restarting es-3 with a larger heap');
+    await expect(composer.getByTestId('preview-timeline')).toHaveTextSoon(
+      'Update (Investigating): findings: Elasticsearch node es-3 is out of heap — actions: Restarting es-3 with a larger heap',
+    );
     await screenshot(page, '08-update-composer');
     await composer.getByRole('button', { name: 'Post update (internal + status page)' }).click();
     await expect(composer.getByText('Update posted.')).toBeVisibleSoon();
@@ -367,7 +420,8 @@ describe('web app in Chromium', { timeout: 90_000 }, () => {
   it('edits the post-mortem of the resolved incident section by section', async () => {
     await page.goto(`${server.url}/incidents/${incidentId}/postmortem`);
     await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Post-mortem' }).waitFor();
-    if (await page.getByRole('button', { name: 'Start the review' }).count()) await page.getByRole('button', { name: 'Start the review' }).click();
+    if (await page.getByRole('button', { name: 'Start the review' }).count())
+      await page.getByRole('button', { name: 'Start the review' }).click();
     await expect(page.getByTestId('pm-state')).toHaveTextSoon(/^Draft/);
     await page.getByRole('button', { name: 'Edit root cause' }).click();
     await page.getByLabel('Root cause text').fill('A new endpoint opened database sessions without the async context manager.');
@@ -422,7 +476,11 @@ expect.extend({
     const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
-      last = (await locator.first().textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+      last =
+        (await locator
+          .first()
+          .textContent({ timeout: timeoutMs })
+          .catch(() => '')) ?? '';
       const ok = typeof expected === 'string' ? last.trim() === expected : expected.test(last);
       if (ok) return { pass: true, message: () => 'matched' };
       if (Date.now() > deadline) return { pass: false, message: () => `expected ${locator} to have text ${expected}, last seen "${last}"` };

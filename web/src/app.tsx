@@ -29,47 +29,101 @@ export function App() {
     return onUnauthorized(() => adopt(null));
   }, [adopt]);
 
-  const state = useMemo<SessionState | null>(() => session ? {
-    session,
-    canWrite: session.role !== 'viewer',
-    async signOut() {
-      await api.signOut();
-      adopt(null);
-      navigate('/signin');
-    },
-  } : null, [session, adopt]);
+  const state = useMemo<SessionState | null>(
+    () =>
+      session
+        ? {
+            session,
+            canWrite: session.role !== 'viewer',
+            async signOut() {
+              await api.signOut();
+              adopt(null);
+              navigate('/signin');
+            },
+          }
+        : null,
+    [session, adopt],
+  );
 
   useEffect(() => {
-    const titles: Record<string, string> = { dashboard: 'Dashboard', signin: 'Sign in', health: 'Health board', insights: 'Insights', notfound: 'Not found' };
-    const t = route.page === 'incident' || route.page === 'postmortem' ? `${route.id}${route.page === 'postmortem' ? ' post-mortem' : ''}` : titles[route.page];
+    const titles: Record<string, string> = {
+      dashboard: 'Dashboard',
+      signin: 'Sign in',
+      health: 'Health board',
+      insights: 'Insights',
+      notfound: 'Not found',
+    };
+    const t =
+      route.page === 'incident' || route.page === 'postmortem'
+        ? `${route.id}${route.page === 'postmortem' ? ' post-mortem' : ''}`
+        : titles[route.page];
     document.title = `${t} · warroom`;
   }, [route]);
 
-  if (loadError) return <main className="page"><h1>warroom</h1><ErrorBanner error={loadError} /></main>;
-  if (session === undefined) return <main className="page" aria-busy="true"><p>Loading…</p></main>;
+  if (loadError)
+    return (
+      <main className="page">
+        <h1>warroom</h1>
+        <ErrorBanner error={loadError} />
+      </main>
+    );
+  if (session === undefined)
+    return (
+      <main className="page" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
   if (!state) {
-    return <SignInPage onSignedIn={(s) => {
-      adopt(s);
-      if (route.page === 'signin') navigate('/', { replace: true });
-    }} />;
+    return (
+      <SignInPage
+        onSignedIn={(s) => {
+          adopt(s);
+          if (route.page === 'signin') navigate('/', { replace: true });
+        }}
+      />
+    );
   }
   if (route.page === 'signin') return <RedirectHome />;
   return (
     <SessionContext.Provider value={state}>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
-        <Link href="/" className="brand">warroom</Link>
+        <Link href="/" className="brand">
+          warroom
+        </Link>
         <nav aria-label="Main">
           <ul>
-            <li><Link href="/" aria-current={route.page === 'dashboard' ? 'page' : undefined}>Dashboard</Link></li>
-            <li><Link href="/health-board" aria-current={route.page === 'health' ? 'page' : undefined}>Health board</Link></li>
-            <li><Link href="/insights" aria-current={route.page === 'insights' ? 'page' : undefined}>Insights</Link></li>
-            <li><a href="/status">Status page</a></li>
+            <li>
+              <Link href="/" aria-current={route.page === 'dashboard' ? 'page' : undefined}>
+                Dashboard
+              </Link>
+            </li>
+            <li>
+              <Link href="/health-board" aria-current={route.page === 'health' ? 'page' : undefined}>
+                Health board
+              </Link>
+            </li>
+            <li>
+              <Link href="/insights" aria-current={route.page === 'insights' ? 'page' : undefined}>
+                Insights
+              </Link>
+            </li>
+            <li>
+              <a href="/status">Status page</a>
+            </li>
           </ul>
         </nav>
         <div className="who">
-          <span>{state.session.name} <span className="role">({state.session.role})</span></span>
-          {state.session.via === 'web' && <button type="button" className="link-button" onClick={() => void state.signOut()}>Sign out</button>}
+          <span>
+            {state.session.name} <span className="role">({state.session.role})</span>
+          </span>
+          {state.session.via === 'web' && (
+            <button type="button" className="link-button" onClick={() => void state.signOut()}>
+              Sign out
+            </button>
+          )}
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>
@@ -79,7 +133,14 @@ export function App() {
           {route.page === 'postmortem' && <PostmortemPage id={route.id} />}
           {route.page === 'health' && <HealthBoardPage />}
           {route.page === 'insights' && <InsightsPage />}
-          {route.page === 'notfound' && <><h1>Page not found</h1><p><Link href="/">Back to the dashboard</Link></p></>}
+          {route.page === 'notfound' && (
+            <>
+              <h1>Page not found</h1>
+              <p>
+                <Link href="/">Back to the dashboard</Link>
+              </p>
+            </>
+          )}
         </Suspense>
       </main>
     </SessionContext.Provider>

@@ -8,7 +8,13 @@ import { oneOf, parseOptions } from '../options.js';
 
 // The due date is checked by the use case (or the server): a date, today or later.
 const addOptions = z.object({ owner: z.string(), due: z.string(), kind: oneOf(ACTION_KINDS).default('fix') });
-const listOptions = z.object({ overdue: z.boolean().optional(), owner: z.string().optional(), incident: z.string().optional(), all: z.boolean().optional(), done: z.boolean().optional() });
+const listOptions = z.object({
+  overdue: z.boolean().optional(),
+  owner: z.string().optional(),
+  incident: z.string().optional(),
+  all: z.boolean().optional(),
+  done: z.boolean().optional(),
+});
 
 const row = (io: Runtime['io'], a: ActionItemView) => {
   const p = paint(io);
@@ -24,10 +30,22 @@ export async function add(rt: Runtime, incident: string, title: string, raw: unk
 
 export async function list(rt: Runtime, raw: unknown) {
   const o = parseOptions(listOptions, raw);
-  const items = await (await backendFor(rt)).listActions({ overdue: !!o.overdue, owner: o.owner, incident: o.incident, status: o.all ? 'all' : o.done ? 'done' : 'open' });
+  const items = await (
+    await backendFor(rt)
+  ).listActions({ overdue: !!o.overdue, owner: o.owner, incident: o.incident, status: o.all ? 'all' : o.done ? 'done' : 'open' });
   if (rt.io.json) return printJson(rt.io, { actionItems: items });
-  if (!items.length) return rt.io.out(o.overdue ? 'No overdue action items.' : 'No action items. Add one with "warroom action add INC-ID "..." --owner NAME --due YYYY-MM-DD".');
-  rt.io.out(table(items.map((a) => row(rt.io, a)), ['ID', 'INCIDENT', 'KIND', 'OWNER', 'DUE', 'STATUS', 'ACTION']));
+  if (!items.length)
+    return rt.io.out(
+      o.overdue
+        ? 'No overdue action items.'
+        : 'No action items. Add one with "warroom action add INC-ID "..." --owner NAME --due YYYY-MM-DD".',
+    );
+  rt.io.out(
+    table(
+      items.map((a) => row(rt.io, a)),
+      ['ID', 'INCIDENT', 'KIND', 'OWNER', 'DUE', 'STATUS', 'ACTION'],
+    ),
+  );
 }
 
 export async function done(rt: Runtime, id: string) {

@@ -19,6 +19,8 @@ export async function run(rt: Runtime, file?: string) {
     return 1;
   }
   const services = Object.keys(config?.services ?? {});
-  rt.io.out(`${path} is valid: ${services.length} service${services.length === 1 ? '' : 's'}${services.length ? ` (${services.join(', ')})` : ''}.`);
+  rt.io.out(
+    `${path} is valid: ${services.length} service${services.length === 1 ? '' : 's'}${services.length ? ` (${services.join(', ')})` : ''}.`,
+  );
   return 0;
 }

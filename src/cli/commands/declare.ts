@@ -18,5 +18,9 @@ export async function run(rt: Runtime, title: string, raw: unknown) {
   const backend = await backendFor(rt);
   const r = await backend.declare({ title, severity: o.severity, commander: o.commander, impact: o.impact, services: o.service });
   const due = r.incident.derived.nextUpdateDueAt;
-  printChange(rt.io, r, `Declared ${r.incident.id} (${r.incident.severity}): ${r.incident.title}${due ? `\nNext update due ${due} (every ${formatDuration(Date.parse(due) - Date.parse(r.incident.declaredAt))})` : ''}`);
+  printChange(
+    rt.io,
+    r,
+    `Declared ${r.incident.id} (${r.incident.severity}): ${r.incident.title}${due ? `\nNext update due ${due} (every ${formatDuration(Date.parse(due) - Date.parse(r.incident.declaredAt))})` : ''}`,
+  );
 }

@@ -16,5 +16,10 @@ export async function run(rt: Runtime, raw: unknown) {
   const deploys = await backend.listDeploys({ service: o.service, since: o.since, limit: o.limit });
   if (rt.io.json) return printJson(rt.io, { deploys });
   if (!deploys.length) return rt.io.out('No deploys recorded. Record one with "warroom deploy record --service NAME --version V".');
-  rt.io.out(table(deploys.map((d) => [String(d.id), d.at, d.kind, d.service, d.version, d.by, d.description ?? '']), ['ID', 'AT', 'KIND', 'SERVICE', 'VERSION', 'BY', 'DESCRIPTION']));
+  rt.io.out(
+    table(
+      deploys.map((d) => [String(d.id), d.at, d.kind, d.service, d.version, d.by, d.description ?? '']),
+      ['ID', 'AT', 'KIND', 'SERVICE', 'VERSION', 'BY', 'DESCRIPTION'],
+    ),
+  );
 }

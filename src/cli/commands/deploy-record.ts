@@ -17,7 +17,14 @@ const options = z.object({
 export async function run(rt: Runtime, raw: unknown) {
   const o = parseOptions(options, raw);
   const backend = await backendFor(rt);
-  const d = await backend.recordDeploy({ service: o.service, version: o.version, kind: o.kind, at: o.at, by: o.by, description: o.description });
+  const d = await backend.recordDeploy({
+    service: o.service,
+    version: o.version,
+    kind: o.kind,
+    at: o.at,
+    by: o.by,
+    description: o.description,
+  });
   if (rt.io.json) return printJson(rt.io, d);
   rt.io.out(`Recorded ${d.kind} ${d.version} of ${d.service} at ${d.at} by ${d.by} (#${d.id})`);
 }

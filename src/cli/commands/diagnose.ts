@@ -22,19 +22,29 @@ export interface DiagnoseOptions {
 const KINDS = ['postgres', 'redis', 'app', 'network'] as const;
 
 export async function run(rt: Runtime, kind: string, service: string | undefined, o: DiagnoseOptions): Promise<number> {
-  if (!(KINDS as readonly string[]).includes(kind)) throw validation(`unknown diagnosis "${kind}" (expected one of ${KINDS.join(', ')})`, 'kind');
+  if (!(KINDS as readonly string[]).includes(kind))
+    throw validation(`unknown diagnosis "${kind}" (expected one of ${KINDS.join(', ')})`, 'kind');
   const svc = o.service ?? service;
   const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
   // Only the app diagnosis reads the store (recent deploys, to line log spikes up against them).
   const ctx = kind === 'app' ? await rt.openContext() : checksContext(rt);
   const p = paint(rt.io);
-  const out = (summary: string[]) => { for (const s of summary) rt.io.out(`  ${s}`); };
-  const files = (name: string, json: unknown, md: string) => (o.outputDir ? writeReportFiles(rt.io.cwd, o.outputDir, { [`${name}.json`]: `${JSON.stringify(json, null, 2)}\n`, [`${name}.md`]: md }) : []);
-  const done = (written: string[]) => { for (const f of written) rt.io.out(p.dim(`wrote ${f}`)); };
+  const out = (summary: string[]) => {
+    for (const s of summary) rt.io.out(`  ${s}`);
+  };
+  const files = (name: string, json: unknown, md: string) =>
+    o.outputDir
+      ? writeReportFiles(rt.io.cwd, o.outputDir, { [`${name}.json`]: `${JSON.stringify(json, null, 2)}\n`, [`${name}.md`]: md })
+      : [];
+  const done = (written: string[]) => {
+    for (const f of written) rt.io.out(p.dim(`wrote ${f}`));
+  };
 
   if (kind === 'postgres') {
     const d = await runPostgresDiagnosis(ctx, {
-      service: svc, url: o.url, timeoutMs,
+      service: svc,
+      url: o.url,
+      timeoutMs,
       longQueryMs: o.longQuery ? parseDuration(o.longQuery, 'long-query') : undefined,
       idleInTransactionMs: o.idleInTransaction ? parseDuration(o.idleInTransaction, 'idle-in-transaction') : undefined,
     });
@@ -43,14 +53,33 @@ export async function run(rt: Runtime, kind: string, service: string | undefined
     else {
       rt.io.out(p.bold(`PostgreSQL ${d.target}${d.service ? ` (${d.service})` : ''}`));
       out(d.summary);
-      if (d.lockTree.length) { rt.io.out(p.bold('\nLock tree')); for (const l of lockTreeLines(d.lockTree)) rt.io.out(`  ${l}`); }
+      if (d.lockTree.length) {
+        rt.io.out(p.bold('\nLock tree'));
+        for (const l of lockTreeLines(d.lockTree)) rt.io.out(`  ${l}`);
+      }
       if (d.longQueries.length) {
         rt.io.out(p.bold(`\nQueries running longer than ${d.facts.long_query_threshold_s} s`));
-        rt.io.out(table(d.longQueries.map((q) => [String(q.pid), `${q.queryAgeS} s`, q.state ?? '', [q.waitEventType, q.waitEvent].filter(Boolean).join(':'), q.query ?? '']), ['PID', 'DURATION', 'STATE', 'WAIT', 'QUERY']));
+        rt.io.out(
+          table(
+            d.longQueries.map((q) => [
+              String(q.pid),
+              `${q.queryAgeS} s`,
+              q.state ?? '',
+              [q.waitEventType, q.waitEvent].filter(Boolean).join(':'),
+              q.query ?? '',
+            ]),
+            ['PID', 'DURATION', 'STATE', 'WAIT', 'QUERY'],
+          ),
+        );
       }
       if (d.idleInTransaction.length) {
         rt.io.out(p.bold('\nIdle in transaction'));
-        rt.io.out(table(d.idleInTransaction.map((q) => [String(q.pid), `${q.stateAgeS} s`, `${q.xactAgeS} s`, q.application ?? '', q.query ?? '']), ['PID', 'IDLE', 'XACT AGE', 'APPLICATION', 'LAST QUERY']));
+        rt.io.out(
+          table(
+            d.idleInTransaction.map((q) => [String(q.pid), `${q.stateAgeS} s`, `${q.xactAgeS} s`, q.application ?? '', q.query ?? '']),
+            ['PID', 'IDLE', 'XACT AGE', 'APPLICATION', 'LAST QUERY'],
+          ),
+        );
       }
       done(written);
     }
@@ -65,7 +94,12 @@ export async function run(rt: Runtime, kind: string, service: string | undefined
       out(d.summary);
       if (d.slowlog.length) {
         rt.io.out(p.bold('\nSLOWLOG (slowest first)'));
-        rt.io.out(table(d.slowlog.map((e) => [String(e.id), e.at, `${e.durationUs} µs`, e.command]), ['ID', 'AT', 'DURATION', 'COMMAND']));
+        rt.io.out(
+          table(
+            d.slowlog.map((e) => [String(e.id), e.at, `${e.durationUs} µs`, e.command]),
+            ['ID', 'AT', 'DURATION', 'COMMAND'],
+          ),
+        );
       }
       done(written);
     }
@@ -73,7 +107,11 @@ export async function run(rt: Runtime, kind: string, service: string | undefined
   }
   if (kind === 'app') {
     const d = await runAppDiagnosis(ctx, { service: svc, url: o.url, timeoutMs, since: o.since });
-    const written = files('diagnose-app', d, genericMarkdown(`App diagnosis: ${d.service}`, d.summary, { facts: d.facts, payload: d.payload }));
+    const written = files(
+      'diagnose-app',
+      d,
+      genericMarkdown(`App diagnosis: ${d.service}`, d.summary, { facts: d.facts, payload: d.payload }),
+    );
     if (rt.io.json) printJson(rt.io, d);
     else {
       rt.io.out(p.bold(`App ${d.service}: ${d.state}`));

@@ -8,8 +8,14 @@ import type { Runtime } from '../runtime.js';
 // Severities and statuses are checked by the use case (or the server), which names the bad one.
 const options = z.object({
   all: z.boolean().optional(),
-  severity: z.string().optional().transform((v) => splitList(v)),
-  status: z.string().optional().transform((v) => splitList(v)),
+  severity: z
+    .string()
+    .optional()
+    .transform((v) => splitList(v)),
+  status: z
+    .string()
+    .optional()
+    .transform((v) => splitList(v)),
   service: z.string().optional(),
 });
 

@@ -22,7 +22,8 @@ interface Options {
 
 function wholeNumber(v: string, field: string, min: number, max: number): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max) throw validation(`--${field}: expected a whole number from ${min} to ${max}, got "${v}"`, field);
+  if (!/^\d+$/.test(v) || n < min || n > max)
+    throw validation(`--${field}: expected a whole number from ${min} to ${max}, got "${v}"`, field);
   return n;
 }
 
@@ -48,7 +49,9 @@ export async function run(rt: Runtime, files: string[], o: Options) {
   const now = new Date();
   // A service is read for a window (default the last 15 minutes); files are read whole unless one is given.
   const wantWindow = !!(o.since || o.until || o.service);
-  const window = wantWindow ? { since: parseTimePoint(o.since ?? '15m', now, 'since'), until: o.until ? parseTimePoint(o.until, now, 'until') : now } : null;
+  const window = wantWindow
+    ? { since: parseTimePoint(o.since ?? '15m', now, 'since'), until: o.until ? parseTimePoint(o.until, now, 'until') : now }
+    : null;
   if (window && window.since.getTime() > window.until.getTime()) throw validation('--since: must be before --until', 'since');
   const { config } = rt.config();
   const opts: AnalyzeOptions = { window, redact: config.redact, workers, top };
@@ -62,8 +65,19 @@ export async function run(rt: Runtime, files: string[], o: Options) {
     const svc = config.services?.[o.service];
     if (!svc) throw validation(`--service: no service "${o.service}" in ${rt.config().path ?? 'warroom.yaml (none found)'}`, 'service');
     const src = svc.logs;
-    if (!src || (!src.file && !src.docker && !src.journald && !src.command)) throw validation(`services.${o.service}.logs: no log source configured (set file, docker, journald or command)`, `services.${o.service}.logs`);
-    if (src.file) partial = mergePartials(partial, await scanFiles(resolveLogFiles(src.file, { since: window!.since, cwd: rt.io.cwd, field: `services.${o.service}.logs.file` }), opts));
+    if (!src || (!src.file && !src.docker && !src.journald && !src.command))
+      throw validation(
+        `services.${o.service}.logs: no log source configured (set file, docker, journald or command)`,
+        `services.${o.service}.logs`,
+      );
+    if (src.file)
+      partial = mergePartials(
+        partial,
+        await scanFiles(
+          resolveLogFiles(src.file, { since: window!.since, cwd: rt.io.cwd, field: `services.${o.service}.logs.file` }),
+          opts,
+        ),
+      );
     for (const s of streamSources(svc, window!, { service: o.service })) partial = mergePartials(partial, await scanStream(s.open(), opts));
   }
   const from = window ? window.since.getTime() : partial.firstMs;
@@ -77,25 +91,66 @@ function renderText(rt: Runtime, a: LogAnalysis): string {
   const p = paint(rt.io);
   const t = a.totals;
   const out: string[] = [];
-  const span = t.firstTimestamp && t.lastTimestamp ? `${t.firstTimestamp} → ${t.lastTimestamp} (${formatDuration(Date.parse(t.lastTimestamp) - Date.parse(t.firstTimestamp))})` : 'no timestamps';
-  const formats = Object.entries(t.formats).map(([k, v]) => `${k} ${v}`).join(', ');
-  out.push(p.bold(`${t.linesInWindow.toLocaleString('en')} lines${a.window ? ` in window (of ${t.lines.toLocaleString('en')} read)` : ''}, ${(t.bytes / 1048576).toFixed(1)} MiB, ${span}`));
-  out.push(`formats: ${formats || 'none'}${t.malformed ? `; ${p.yellow(`${t.malformed} malformed lines skipped`)}` : ''}${t.undated ? `; ${t.undated} undated` : ''}`);
+  const span =
+    t.firstTimestamp && t.lastTimestamp
+      ? `${t.firstTimestamp} → ${t.lastTimestamp} (${formatDuration(Date.parse(t.lastTimestamp) - Date.parse(t.firstTimestamp))})`
+      : 'no timestamps';
+  const formats = Object.entries(t.formats)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  out.push(
+    p.bold(
+      `${t.linesInWindow.toLocaleString('en')} lines${a.window ? ` in window (of ${t.lines.toLocaleString('en')} read)` : ''}, ${(t.bytes / 1048576).toFixed(1)} MiB, ${span}`,
+    ),
+  );
+  out.push(
+    `formats: ${formats || 'none'}${t.malformed ? `; ${p.yellow(`${t.malformed} malformed lines skipped`)}` : ''}${t.undated ? `; ${t.undated} undated` : ''}`,
+  );
   const rate = t.linesInWindow ? ` (${((a.errorEvents / t.linesInWindow) * 100).toFixed(2)}% of lines)` : '';
   out.push(`${a.errorEvents ? p.red(`${a.errorEvents.toLocaleString('en')} error events`) : p.green('no error events')}${rate}`);
   if (a.spike) out.push('', p.bold(p.red(`Spike: ${a.spike.summary}`)));
-  if (a.errorRatePerMinute.length) out.push('', p.bold('Errors per minute (UTC)'), renderErrorChart(a.errorRatePerMinute, { mark: a.spike?.minute ?? null }));
+  if (a.errorRatePerMinute.length)
+    out.push('', p.bold('Errors per minute (UTC)'), renderErrorChart(a.errorRatePerMinute, { mark: a.spike?.minute ?? null }));
   if (a.topFailingEndpoints.length) {
     out.push('', p.bold('Top failing endpoints'));
-    out.push(table(a.topFailingEndpoints.map((e) => [String(e.errors), e.endpoint, Object.entries(e.statuses).sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s}×${n}`).join(' '), e.requests ? `${((e.errors / e.requests) * 100).toFixed(1)}% of ${e.requests}` : '']), ['ERRORS', 'ENDPOINT', 'STATUSES', 'RATE']));
+    out.push(
+      table(
+        a.topFailingEndpoints.map((e) => [
+          String(e.errors),
+          e.endpoint,
+          Object.entries(e.statuses)
+            .sort((x, y) => y[1] - x[1])
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' '),
+          e.requests ? `${((e.errors / e.requests) * 100).toFixed(1)}% of ${e.requests}` : '',
+        ]),
+        ['ERRORS', 'ENDPOINT', 'STATUSES', 'RATE'],
+      ),
+    );
   }
   if (a.signatures.length) {
     out.push('', p.bold('Error signatures'));
-    out.push(table(a.signatures.map((s) => [String(s.count), s.type, truncate(s.template, 70), s.firstSeen?.slice(11, 19) ?? '', s.lastSeen?.slice(11, 19) ?? '']), ['COUNT', 'TYPE', 'MESSAGE', 'FIRST', 'LAST']));
+    out.push(
+      table(
+        a.signatures.map((s) => [
+          String(s.count),
+          s.type,
+          truncate(s.template, 70),
+          s.firstSeen?.slice(11, 19) ?? '',
+          s.lastSeen?.slice(11, 19) ?? '',
+        ]),
+        ['COUNT', 'TYPE', 'MESSAGE', 'FIRST', 'LAST'],
+      ),
+    );
   }
   if (a.latency.length) {
     out.push('', p.bold('Latency (ms)'));
-    out.push(table(a.latency.map((l) => [l.endpoint, String(l.count), fmt(l.p50), fmt(l.p95), fmt(l.p99), fmt(l.max)]), ['ENDPOINT', 'COUNT', 'P50', 'P95', 'P99', 'MAX']));
+    out.push(
+      table(
+        a.latency.map((l) => [l.endpoint, String(l.count), fmt(l.p50), fmt(l.p95), fmt(l.p99), fmt(l.max)]),
+        ['ENDPOINT', 'COUNT', 'P50', 'P95', 'P99', 'MAX'],
+      ),
+    );
   }
   return out.join('\n');
 }

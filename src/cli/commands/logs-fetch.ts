@@ -16,7 +16,19 @@ export async function run(rt: Runtime, o: { service: string; since: string; unti
   else {
     const p = paint(rt.io);
     rt.io.out(`Logs of ${o.service} from ${manifest.window.since} to ${manifest.window.until} → ${manifest.outputDir}`);
-    rt.io.out(table(manifest.sources.map((s) => [s.source, s.error ? p.red('failed') : 'ok', String(s.lines), String(s.bytes), s.file ?? '', s.error ?? s.target]), ['SOURCE', 'STATUS', 'LINES', 'BYTES', 'FILE', 'DETAIL']));
+    rt.io.out(
+      table(
+        manifest.sources.map((s) => [
+          s.source,
+          s.error ? p.red('failed') : 'ok',
+          String(s.lines),
+          String(s.bytes),
+          s.file ?? '',
+          s.error ?? s.target,
+        ]),
+        ['SOURCE', 'STATUS', 'LINES', 'BYTES', 'FILE', 'DETAIL'],
+      ),
+    );
   }
   // Partial success still writes what it could; the exit code says something is missing.
   return failed ? 1 : 0;

@@ -11,14 +11,23 @@ import type { Runtime } from '../runtime.js';
  * stdout belongs to the protocol; everything else goes to stderr.
  */
 export async function run(rt: Runtime, o: { allowRemediation?: boolean }) {
-  if (rt.serverUrl()) throw validation('warroom mcp serves the local store; for a running server, point the agent at its /mcp endpoint (Streamable HTTP) with a token instead of --server/WARROOM_URL', 'server');
+  if (rt.serverUrl())
+    throw validation(
+      'warroom mcp serves the local store; for a running server, point the agent at its /mcp endpoint (Streamable HTTP) with a token instead of --server/WARROOM_URL',
+      'server',
+    );
   const name = (rt.opts.as ?? rt.io.env.WARROOM_USER ?? '').trim() || 'agent';
   const base = await rt.openContext();
   const ctx = { ...base, actor: agentActor(name, 'commander') };
   const { path } = rt.config();
   const server = createWarroomMcpServer({
-    ctx, transport: 'stdio', allowRemediation: !!o.allowRemediation, baseDir: configDir(path, rt.io.cwd),
-    afterWrite: async () => { await rt.coordination?.deliverNow(); },
+    ctx,
+    transport: 'stdio',
+    allowRemediation: !!o.allowRemediation,
+    baseDir: configDir(path, rt.io.cwd),
+    afterWrite: async () => {
+      await rt.coordination?.deliverNow();
+    },
     warn: (m) => rt.io.err(`warroom mcp: ${m}`),
   });
   const transport = new StdioServerTransport();
@@ -31,7 +40,9 @@ export async function run(rt: Runtime, o: { allowRemediation?: boolean }) {
     process.once('SIGINT', () => resolve());
   });
   await server.connect(transport);
-  rt.io.err(`warroom mcp: serving over stdio as ${name} (agent)${o.allowRemediation ? ', remediation allowed' : ', remediation plan-only'}`);
+  rt.io.err(
+    `warroom mcp: serving over stdio as ${name} (agent)${o.allowRemediation ? ', remediation allowed' : ', remediation plan-only'}`,
+  );
   await closed;
   await server.close().catch(() => {});
 }

@@ -26,10 +26,21 @@ export async function list(rt: Runtime, raw: unknown) {
     rt.io.out(o.status ? `No ${o.status} messages.` : 'Nothing waiting: every message was delivered.');
     return;
   }
-  rt.io.out(table(r.items.map((i) => [
-    `#${i.id}`, i.status === 'dead' ? p.red(i.status) : i.status === 'pending' ? p.yellow(i.status) : i.status, `${i.channel}${i.target === 'webhook' ? '' : ` ${i.target}`}`,
-    i.incidentId ?? '-', i.kind, String(i.attempts), i.status === 'pending' ? `next ${i.nextAttemptAt}` : i.sentAt ?? '', redactText(i.lastError ?? i.summary).slice(0, 80),
-  ]), ['ID', 'STATUS', 'CHANNEL', 'INCIDENT', 'KIND', 'TRIES', 'WHEN', 'LAST ERROR / SUMMARY']));
+  rt.io.out(
+    table(
+      r.items.map((i) => [
+        `#${i.id}`,
+        i.status === 'dead' ? p.red(i.status) : i.status === 'pending' ? p.yellow(i.status) : i.status,
+        `${i.channel}${i.target === 'webhook' ? '' : ` ${i.target}`}`,
+        i.incidentId ?? '-',
+        i.kind,
+        String(i.attempts),
+        i.status === 'pending' ? `next ${i.nextAttemptAt}` : (i.sentAt ?? ''),
+        redactText(i.lastError ?? i.summary).slice(0, 80),
+      ]),
+      ['ID', 'STATUS', 'CHANNEL', 'INCIDENT', 'KIND', 'TRIES', 'WHEN', 'LAST ERROR / SUMMARY'],
+    ),
+  );
   if (c.dead) rt.io.out(`Retry a dead message after fixing its channel: warroom outbox retry ID`);
 }
 

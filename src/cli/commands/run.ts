@@ -63,16 +63,23 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await backend.runAction({
-      action, options: buildOptions(o), incident: o.incident ?? null, dry_run: !!o.dryRun, confirm: !!o.yes,
-    }, {
-      cwd: io.cwd,
-      signal: abort.signal,
-      onPlan: io.json ? undefined : (plan) => printPlan(io, plan, !!o.dryRun),
-      onLine: io.json ? undefined : (line) => io.out(`  ${c.dim('│')} ${line}`),
-      // Without a terminal there is nobody to ask: the run is refused unless --yes was given.
-      confirm: io.interactive && !io.json ? (plan) => ask(io, plan, abort.signal) : undefined,
-    });
+    const result = await backend.runAction(
+      {
+        action,
+        options: buildOptions(o),
+        incident: o.incident ?? null,
+        dry_run: !!o.dryRun,
+        confirm: !!o.yes,
+      },
+      {
+        cwd: io.cwd,
+        signal: abort.signal,
+        onPlan: io.json ? undefined : (plan) => printPlan(io, plan, !!o.dryRun),
+        onLine: io.json ? undefined : (line) => io.out(`  ${c.dim('│')} ${line}`),
+        // Without a terminal there is nobody to ask: the run is refused unless --yes was given.
+        confirm: io.interactive && !io.json ? (plan) => ask(io, plan, abort.signal) : undefined,
+      },
+    );
     if (io.json) printJson(io, result);
     else printResult(io, result);
     if (result.status === 'interrupted') return EXIT_INTERRUPTED;
@@ -89,11 +96,13 @@ export async function run(rt: Runtime, action: string, o: RunOptions) {
  */
 async function runOnServer(rt: Runtime, action: string, o: RunOptions): Promise<number> {
   const io = rt.io;
-  if (!o.incident) throw validation('incident: required with --server (the API runs actions for an incident: --incident INC-N)', 'incident');
+  if (!o.incident)
+    throw validation('incident: required with --server (the API runs actions for an incident: --incident INC-N)', 'incident');
   const { parseIncidentId } = await import('../../core/incident.js');
   const incident = parseIncidentId(o.incident, 'incident');
   const backend = await backendFor(rt);
-  const post = (body: { dry_run?: boolean; confirm?: boolean }) => backend.runAction({ action, options: buildOptions(o), incident, ...body });
+  const post = (body: { dry_run?: boolean; confirm?: boolean }) =>
+    backend.runAction({ action, options: buildOptions(o), incident, ...body });
   const planned = await post({ dry_run: true });
   if (!io.json) printPlan(io, planned.plan!, !!o.dryRun);
   if (o.dryRun) {
@@ -130,7 +139,11 @@ function printPlan(io: CliIo, plan: ActionPlan, dryRun: boolean): void {
 function ask(io: CliIo, plan: ActionPlan, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const done = (v: boolean) => { rl.close(); signal.removeEventListener('abort', no); resolve(v); };
+    const done = (v: boolean) => {
+      rl.close();
+      signal.removeEventListener('abort', no);
+      resolve(v);
+    };
     const no = () => done(false);
     rl.on('SIGINT', no);
     signal.addEventListener('abort', no, { once: true });
@@ -143,11 +156,22 @@ function printResult(io: CliIo, r: ActionRunResult, streamed = true): void {
   const c = paint(io);
   const o = r.outcome;
   const mark = r.ok ? c.green('✔') : r.status === 'interrupted' ? c.yellow('■') : c.red('✘');
-  const lines = [`${mark} ${o.summary}`, `  status: ${r.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''}, ${(r.durationMs / 1000).toFixed(1)}s`];
-  if (o.verification.ok !== null || o.verification.detail) lines.push(`  check: ${o.verification.ok === true ? c.green('ok') : o.verification.ok === false ? c.red('failed') : c.dim('n/a')} — ${o.verification.detail}`);
+  const lines = [
+    `${mark} ${o.summary}`,
+    `  status: ${r.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''}, ${(r.durationMs / 1000).toFixed(1)}s`,
+  ];
+  if (o.verification.ok !== null || o.verification.detail)
+    lines.push(
+      `  check: ${o.verification.ok === true ? c.green('ok') : o.verification.ok === false ? c.red('failed') : c.dim('n/a')} — ${o.verification.detail}`,
+    );
   if (o.error) lines.push(`  error: ${o.error}`);
   // Actions without a streamed command (SQL, Redis, files) print their report here.
-  if (o.output && (!streamed || !o.steps.some((s) => s.exitCode !== undefined))) lines.push(...o.output.split('\n').map((l) => `  ${c.dim('│')} ${l}`));
-  lines.push(r.incidentId ? `  recorded on ${r.incidentId} (timeline entry #${r.timelineEntryId}, run #${r.runId})` : `  recorded as run #${r.runId} (no incident: pass --incident INC-N to put it on a timeline)`);
+  if (o.output && (!streamed || !o.steps.some((s) => s.exitCode !== undefined)))
+    lines.push(...o.output.split('\n').map((l) => `  ${c.dim('│')} ${l}`));
+  lines.push(
+    r.incidentId
+      ? `  recorded on ${r.incidentId} (timeline entry #${r.timelineEntryId}, run #${r.runId})`
+      : `  recorded as run #${r.runId} (no incident: pass --incident INC-N to put it on a timeline)`,
+  );
   io.out(lines.join('\n'));
 }

@@ -13,7 +13,10 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
   const host = o.host ?? config.server?.host ?? '127.0.0.1';
   const ctx = await rt.openContext();
   const { app, deps } = await buildServer({
-    store: ctx.store, config, policy, allowAgentRemediation: !!o.allowAgentRemediation,
+    store: ctx.store,
+    config,
+    policy,
+    allowAgentRemediation: !!o.allowAgentRemediation,
     logger: {
       level: rt.io.env.LOG_LEVEL ?? 'info',
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[REDACTED]' },
@@ -55,13 +58,21 @@ export async function run(rt: Runtime, o: { port?: string; host?: string; allowA
   setTimeout(remind, 10_000).unref();
   const addr = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr ? addr.port : port}`;
-  app.log.info({ url, store: ctx.store.dialect, location: redactText(ctx.store.location), config: path ?? '(none: zero set-up defaults)' }, 'warroom listening');
+  app.log.info(
+    { url, store: ctx.store.dialect, location: redactText(ctx.store.location), config: path ?? '(none: zero set-up defaults)' },
+    'warroom listening',
+  );
 
   // First start with no credentials at all: mint one admin token so the owner can get in.
   if ((await countActiveTokens(deps.base)) === 0) {
     if (!(await hasUsers(ctx))) {
-      const t = await createToken({ ...ctx, actor: { name: 'bootstrap', role: 'admin', via: 'system' } }, { name: 'bootstrap-admin', role: 'admin' });
-      rt.io.err(`\nNo API tokens or users exist yet, so warroom created an admin token (shown once):\n\n  export WARROOM_URL=${url} WARROOM_TOKEN=${t.token}\n\nRevoke it with "warroom token revoke ${t.id}" once you have your own.\n`);
+      const t = await createToken(
+        { ...ctx, actor: { name: 'bootstrap', role: 'admin', via: 'system' } },
+        { name: 'bootstrap-admin', role: 'admin' },
+      );
+      rt.io.err(
+        `\nNo API tokens or users exist yet, so warroom created an admin token (shown once):\n\n  export WARROOM_URL=${url} WARROOM_TOKEN=${t.token}\n\nRevoke it with "warroom token revoke ${t.id}" once you have your own.\n`,
+      );
     }
   }
 

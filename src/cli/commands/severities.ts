@@ -7,8 +7,20 @@ import type { Runtime } from '../runtime.js';
 export async function run(rt: Runtime) {
   const { policy } = rt.config();
   if (rt.io.json) return printJson(rt.io, { severities: SEVERITIES.map((s) => policy[s]) });
-  rt.io.out(table(SEVERITIES.map((s) => {
-    const l = policy[s];
-    return [severityLabel(rt.io, s), l.impact, l.examples.join(', '), `< ${formatDuration(l.responseTimeMs)}`, `every ${formatDuration(l.updateCadenceMs)}`, l.escalation];
-  }), ['SEV', 'IMPACT', 'EXAMPLES', 'RESPONSE', 'UPDATES', 'ESCALATION']));
+  rt.io.out(
+    table(
+      SEVERITIES.map((s) => {
+        const l = policy[s];
+        return [
+          severityLabel(rt.io, s),
+          l.impact,
+          l.examples.join(', '),
+          `< ${formatDuration(l.responseTimeMs)}`,
+          `every ${formatDuration(l.updateCadenceMs)}`,
+          l.escalation,
+        ];
+      }),
+      ['SEV', 'IMPACT', 'EXAMPLES', 'RESPONSE', 'UPDATES', 'ESCALATION'],
+    ),
+  );
 }

@@ -5,7 +5,12 @@ import { printIncident } from '../format-incident.js';
 import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-const options = z.object({ kind: z.string().optional().transform((v) => splitList(v)) });
+const options = z.object({
+  kind: z
+    .string()
+    .optional()
+    .transform((v) => splitList(v)),
+});
 
 export async function run(rt: Runtime, id: string, raw: unknown) {
   const o = parseOptions(options, raw);

@@ -13,7 +13,9 @@ export async function create(rt: Runtime, raw: unknown) {
   const t = await createToken(ctx, { name: o.name, role: o.role });
   if (rt.io.json) return printJson(rt.io, t);
   rt.io.out(t.token);
-  rt.io.err(`Created ${t.role} token ${t.id} (${t.name}). It is shown once; store it now. Use it as WARROOM_TOKEN or "Authorization: Bearer <token>".`);
+  rt.io.err(
+    `Created ${t.role} token ${t.id} (${t.name}). It is shown once; store it now. Use it as WARROOM_TOKEN or "Authorization: Bearer <token>".`,
+  );
 }
 
 export async function list(rt: Runtime) {
@@ -21,7 +23,12 @@ export async function list(rt: Runtime) {
   const tokens = await listTokens(ctx);
   if (rt.io.json) return printJson(rt.io, { tokens });
   if (!tokens.length) return rt.io.out('No tokens. Create one with "warroom token create --role responder".');
-  rt.io.out(table(tokens.map((t) => [t.id, t.name, t.role, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active']), ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'STATE']));
+  rt.io.out(
+    table(
+      tokens.map((t) => [t.id, t.name, t.role, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active']),
+      ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'STATE'],
+    ),
+  );
 }
 
 export async function revoke(rt: Runtime, id: string) {

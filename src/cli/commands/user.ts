@@ -11,13 +11,19 @@ const addOptions = z.object({ role: oneOf(ACCESS_ROLES), passwordStdin: z.boolea
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function add(rt: Runtime, name: string, raw: unknown) {
   const o = parseOptions(addOptions, raw);
   const password = o.passwordStdin ? await readStdin() : rt.io.env.WARROOM_PASSWORD;
-  if (!password) throw validation('password: give it on standard input with --password-stdin, or in $WARROOM_PASSWORD (never as an argument, where ps would show it)', 'password');
+  if (!password)
+    throw validation(
+      'password: give it on standard input with --password-stdin, or in $WARROOM_PASSWORD (never as an argument, where ps would show it)',
+      'password',
+    );
   const ctx = await rt.openContext();
   const u = await addUser(ctx, { name, role: o.role, password });
   if (rt.io.json) return printJson(rt.io, u);
@@ -29,7 +35,12 @@ export async function list(rt: Runtime) {
   const users = await listUsers(ctx);
   if (rt.io.json) return printJson(rt.io, { users });
   if (!users.length) return rt.io.out('No users. Add one with "warroom user add NAME --role responder --password-stdin".');
-  rt.io.out(table(users.map((u) => [u.name, u.role, u.createdAt]), ['NAME', 'ROLE', 'CREATED']));
+  rt.io.out(
+    table(
+      users.map((u) => [u.name, u.role, u.createdAt]),
+      ['NAME', 'ROLE', 'CREATED'],
+    ),
+  );
 }
 
 export async function remove(rt: Runtime, name: string) {

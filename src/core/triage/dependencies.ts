@@ -29,7 +29,12 @@ export function kindOfKey(key: string, errorText?: string | null): 'postgres' | 
   return errorText ? dependencyKindOfText(errorText) : null;
 }
 
-export function matchDependency(key: string, errorText: string | null, self: string, services: Record<string, ServiceSpec>): { service: string | null; kind: 'postgres' | 'redis' | null } {
+export function matchDependency(
+  key: string,
+  errorText: string | null,
+  self: string,
+  services: Record<string, ServiceSpec>,
+): { service: string | null; kind: 'postgres' | 'redis' | null } {
   const names = Object.keys(services).filter((n) => n !== self);
   const k = norm(key);
   const exact = names.find((n) => norm(n) === k);

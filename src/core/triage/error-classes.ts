@@ -57,7 +57,12 @@ export function classifyError(type: string, message: string): ErrorClass {
   const text = `${type}: ${message}`;
   if (POOL.some((r) => r.test(text)) && !/too many clients already|remaining connection slots/i.test(text)) return 'pool';
   if (REDIS_UNAVAILABLE.some((r) => r.test(text)) && !/WRONGTYPE/.test(text)) return 'redis';
-  if (POSTGRES_UNAVAILABLE.some((r) => r.test(text)) && (POSTGRES_HINT.test(text) || /too many clients|remaining connection slots|database system|canceling statement|deadlock detected/i.test(text))) return 'postgres';
+  if (
+    POSTGRES_UNAVAILABLE.some((r) => r.test(text)) &&
+    (POSTGRES_HINT.test(text) ||
+      /too many clients|remaining connection slots|database system|canceling statement|deadlock detected/i.test(text))
+  )
+    return 'postgres';
   if (CONNECTION.some((r) => r.test(text))) return 'connection';
   return 'code';
 }

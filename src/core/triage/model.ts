@@ -41,15 +41,30 @@ export function deriveSymptoms(facts: Record<string, Facts>): Symptom[] {
     if (f.http) {
       const failing = (readiness.failing as string[] | undefined) ?? [];
       const via = (readiness.failing_via as string[] | undefined) ?? [];
-      const says = failing.length ? ` (reports ${failing.slice(0, 3).map((k) => `${k}${k === readiness.first_key && readiness.first_error ? `: ${String(readiness.first_error).slice(0, 80)}` : ''}`).join(', ')})` : '';
+      const says = failing.length
+        ? ` (reports ${failing
+            .slice(0, 3)
+            .map(
+              (k) => `${k}${k === readiness.first_key && readiness.first_error ? `: ${String(readiness.first_error).slice(0, 80)}` : ''}`,
+            )
+            .join(', ')})`
+        : '';
       if (http.outcome === 'refused') add(service, 'unreachable', null, `${service} refuses connections (${http.target})`);
-      else if (http.outcome === 'unreachable' || http.outcome === 'dns' || http.outcome === 'reset') add(service, 'unreachable', null, `${service} not reachable: ${http.error}`);
-      else if (http.outcome === 'hanging') add(service, 'hanging', null, `${service} accepts connections but does not answer (${http.error})`);
-      else if (http.outcome === 'http_5xx' || http.outcome === 'http_error' || (http.outcome === 'failed' && http.state === 'down')) add(service, 'unhealthy', null, `${service} readiness ${http.status !== null ? `HTTP ${http.status}` : 'failing'}${says}`, via);
+      else if (http.outcome === 'unreachable' || http.outcome === 'dns' || http.outcome === 'reset')
+        add(service, 'unreachable', null, `${service} not reachable: ${http.error}`);
+      else if (http.outcome === 'hanging')
+        add(service, 'hanging', null, `${service} accepts connections but does not answer (${http.error})`);
+      else if (http.outcome === 'http_5xx' || http.outcome === 'http_error' || (http.outcome === 'failed' && http.state === 'down'))
+        add(service, 'unhealthy', null, `${service} readiness ${http.status !== null ? `HTTP ${http.status}` : 'failing'}${says}`, via);
       else if (failing.length) add(service, 'unhealthy', null, `${service} readiness degraded${says}`, via, 3);
       if (http.slow === true) add(service, 'slow', 'probe', `${service} readiness answered in ${http.latency}`);
     } else if (f.tcp && (tcp.outcome === 'refused' || tcp.state === 'down')) {
-      add(service, 'unreachable', null, `${service} ${tcp.outcome === 'refused' ? 'refuses connections' : 'not reachable'} (${tcp.target})`);
+      add(
+        service,
+        'unreachable',
+        null,
+        `${service} ${tcp.outcome === 'refused' ? 'refuses connections' : 'not reachable'} (${tcp.target})`,
+      );
     }
     const pg = rec(f.postgres);
     if (f.postgres && pg.reachable === false) add(service, 'unreachable', null, `${service}: PostgreSQL not reachable (${pg.error})`);
@@ -63,11 +78,23 @@ export function deriveSymptoms(facts: Record<string, Facts>): Symptom[] {
         const n = num(byClass[c]);
         if (!n) continue;
         const sig = logs.top_signature_class === c && logs.top_signature ? `: ${String(logs.top_signature).slice(0, 100)}` : '';
-        add(service, 'erroring', c, `${n} × ${c === 'code' ? 'errors' : `${c} errors`} in ${service} in the last ${logs.current_window} (${logs.error_rate_now_pct}% of ${logs.lines_now} lines${top})${sig}`, [], WEIGHT.erroring * Math.max(0.5, Math.min(1.5, (n / Math.max(1, total)) * 1.5)));
+        add(
+          service,
+          'erroring',
+          c,
+          `${n} × ${c === 'code' ? 'errors' : `${c} errors`} in ${service} in the last ${logs.current_window} (${logs.error_rate_now_pct}% of ${logs.lines_now} lines${top})${sig}`,
+          [],
+          WEIGHT.erroring * Math.max(0.5, Math.min(1.5, (n / Math.max(1, total)) * 1.5)),
+        );
       }
     }
     if (logs.available === true && logs.slow_endpoint) {
-      add(service, 'slow', 'endpoint', `${service} ${logs.slow_endpoint} p50 ${logs.slow_endpoint_p50} now${logs.slow_endpoint_before_p50 ? ` (was ${logs.slow_endpoint_before_p50})` : ''}${num(logs.slow_endpoint_count) > 1 ? `, ${num(logs.slow_endpoint_count) - 1} more endpoint(s) slow` : ''}`);
+      add(
+        service,
+        'slow',
+        'endpoint',
+        `${service} ${logs.slow_endpoint} p50 ${logs.slow_endpoint_p50} now${logs.slow_endpoint_before_p50 ? ` (was ${logs.slow_endpoint_before_p50})` : ''}${num(logs.slow_endpoint_count) > 1 ? `, ${num(logs.slow_endpoint_count) - 1} more endpoint(s) slow` : ''}`,
+      );
     }
   }
   return out;
@@ -117,7 +144,13 @@ export function diagnose(rules: TriageRule[], built: BuiltFacts): RankedTriage {
   const greedy = (pool: Finding[], keepEmpty: boolean) => {
     const left = [...pool];
     while (left.length) {
-      left.sort((a, b) => score(b, covered) - score(a, covered) || compareSeverity(a.severity, b.severity) || a.service.localeCompare(b.service) || a.rule.localeCompare(b.rule));
+      left.sort(
+        (a, b) =>
+          score(b, covered) - score(a, covered) ||
+          compareSeverity(a.severity, b.severity) ||
+          a.service.localeCompare(b.service) ||
+          a.rule.localeCompare(b.rule),
+      );
       const f = left.shift()!;
       const mine = explains.get(f)!;
       const fresh = mine.filter((s) => !covered.has(s.id));
@@ -132,12 +165,20 @@ export function diagnose(rules: TriageRule[], built: BuiltFacts): RankedTriage {
     }
   };
   const isFallback = (f: Finding) => ruleOf.get(f.rule)?.fallback === true;
-  greedy(fired.filter((f) => f.kind === 'cause' && !isFallback(f)), true);
-  greedy(fired.filter((f) => f.kind === 'cause' && isFallback(f)), false);
+  greedy(
+    fired.filter((f) => f.kind === 'cause' && !isFallback(f)),
+    true,
+  );
+  greedy(
+    fired.filter((f) => f.kind === 'cause' && isFallback(f)),
+    false,
+  );
   // Causes that explain current symptoms first (in the order they were picked), then the ones with
   // evidence but no symptom yet (a Redis filling up, a certificate expiring), then notes.
   const withSymptoms = ranked.filter((f) => f.explainedSymptoms.length > 0);
-  const without = ranked.filter((f) => f.explainedSymptoms.length === 0).sort((a, b) => b.score - a.score || compareSeverity(a.severity, b.severity));
+  const without = ranked
+    .filter((f) => f.explainedSymptoms.length === 0)
+    .sort((a, b) => b.score - a.score || compareSeverity(a.severity, b.severity));
   const notes = fired.filter((f) => f.kind === 'note').map((f) => ({ ...f, explains: [], explainedSymptoms: [], score: 0, root: false }));
   const findings = [...withSymptoms, ...without, ...notes];
   const explained = new Set(findings.flatMap((f) => f.explainedSymptoms));
@@ -151,25 +192,43 @@ export function blindSpots(obs: TriageObservations, built: BuiltFacts): string[]
     const f = built.facts[name];
     const l = obs.logs[name];
     const isApp = !!svc.health;
-    if (isApp && !l) out.push(`${name}: no logs ${(obs.adHoc ?? []).includes(name) ? 'given' : 'configured'}, so errors and latency inside the app were not read (${(obs.adHoc ?? []).includes(name) ? 'add --logs FILE' : `set services.${name}.logs`})`);
+    if (isApp && !l)
+      out.push(
+        `${name}: no logs ${(obs.adHoc ?? []).includes(name) ? 'given' : 'configured'}, so errors and latency inside the app were not read (${(obs.adHoc ?? []).includes(name) ? 'add --logs FILE' : `set services.${name}.logs`})`,
+      );
     else if (l && !l.available) out.push(`${name}: logs not read: ${l.reason ?? 'unavailable'}`);
-    else if (l?.undated) out.push(`${name}: its log lines carry no time, so errors now cannot be told from old ones (the file was last written ${l.before ? 'before' : 'within'} the current window); log with timestamps (uvicorn --log-config, JSON logs)`);
-    else if (l && (l.now?.lines ?? 0) + (l.before?.lines ?? 0) === 0) out.push(`${name}: no log lines in the window (is this the file the app writes, and does it carry times?)`);
+    else if (l?.undated)
+      out.push(
+        `${name}: its log lines carry no time, so errors now cannot be told from old ones (the file was last written ${l.before ? 'before' : 'within'} the current window); log with timestamps (uvicorn --log-config, JSON logs)`,
+      );
+    else if (l && (l.now?.lines ?? 0) + (l.before?.lines ?? 0) === 0)
+      out.push(`${name}: no log lines in the window (is this the file the app writes, and does it carry times?)`);
     for (const d of built.readiness[name] ?? []) {
-      if (!d.service) out.push(`${name}'s readiness reports "${d.key}"${d.ok ? '' : ` failing (${(d.error ?? d.verdict).slice(0, 80)})`}, but no configured service is that dependency, so warroom did not probe it`);
+      if (!d.service)
+        out.push(
+          `${name}'s readiness reports "${d.key}"${d.ok ? '' : ` failing (${(d.error ?? d.verdict).slice(0, 80)})`}, but no configured service is that dependency, so warroom did not probe it`,
+        );
     }
     const pg = rec(f?.postgres);
-    if (pg.auth_failed === true) out.push(`${name}: warroom could not sign in to PostgreSQL (${pg.error}): sessions, locks and connections were not read`);
-    if (num(pg.insufficient_privilege_count) > 0) out.push(`${name}: ${num(pg.insufficient_privilege_count)} PostgreSQL session(s) hidden by permissions (grant pg_read_all_stats to warroom's user)`);
+    if (pg.auth_failed === true)
+      out.push(`${name}: warroom could not sign in to PostgreSQL (${pg.error}): sessions, locks and connections were not read`);
+    if (num(pg.insufficient_privilege_count) > 0)
+      out.push(
+        `${name}: ${num(pg.insufficient_privilege_count)} PostgreSQL session(s) hidden by permissions (grant pg_read_all_stats to warroom's user)`,
+      );
     const rd = rec(f?.redis);
     if (rd.auth_failed === true) out.push(`${name}: warroom could not authenticate to Redis (${rd.error})`);
     const skipped = obs.redis[name]?.sample?.skipped;
     if (skipped) out.push(`${name}: which key prefixes hold Redis's memory was not sampled (${skipped})`);
     const http = rec(f?.http);
-    if (http.outcome === 'hanging') out.push(`${name}: its readiness probe got no answer, so the payload (dependencies, pool numbers) was not seen`);
+    if (http.outcome === 'hanging')
+      out.push(`${name}: its readiness probe got no answer, so the payload (dependencies, pool numbers) was not seen`);
     if (http.not_json === true) out.push(`${name}: its readiness answer is not JSON, so the dependencies it checks are unknown`);
   }
   for (const s of obs.health.skipped ?? []) out.push(`${s}: no probe configured, not checked`);
-  if (!obs.deploys.length) out.push('no deploys recorded: a bad deploy cannot be told from other causes (record them with "warroom deploy record" or POST /api/v1/deploys)');
+  if (!obs.deploys.length)
+    out.push(
+      'no deploys recorded: a bad deploy cannot be told from other causes (record them with "warroom deploy record" or POST /api/v1/deploys)',
+    );
   return out;
 }

@@ -11,8 +11,30 @@ const tags = ['alerts'];
  * alertmanager" and configure it as the bearer credential of the webhook receiver.
  */
 export function registerAlertRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  defineRoute(app, deps, { method: 'POST', url: '/api/v1/alerts/alertmanager', role: 'responder', summary: 'Prometheus Alertmanager webhook (version 4 payload)', tags, response: ingestResultSchema },
-    async ({ ctx, req }) => ingestAlerts(ctx, 'alertmanager', req.body));
-  defineRoute(app, deps, { method: 'POST', url: '/api/v1/alerts/grafana', role: 'responder', summary: 'Grafana alerting webhook', tags, response: ingestResultSchema },
-    async ({ ctx, req }) => ingestAlerts(ctx, 'grafana', req.body));
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'POST',
+      url: '/api/v1/alerts/alertmanager',
+      role: 'responder',
+      summary: 'Prometheus Alertmanager webhook (version 4 payload)',
+      tags,
+      response: ingestResultSchema,
+    },
+    async ({ ctx, req }) => ingestAlerts(ctx, 'alertmanager', req.body),
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'POST',
+      url: '/api/v1/alerts/grafana',
+      role: 'responder',
+      summary: 'Grafana alerting webhook',
+      tags,
+      response: ingestResultSchema,
+    },
+    async ({ ctx, req }) => ingestAlerts(ctx, 'grafana', req.body),
+  );
 }

@@ -23,11 +23,19 @@ export function registerMcpRoute(app: FastifyInstance, deps: ServerDeps, o: McpR
   app.post('/mcp', async (req, reply) => {
     const bearer = /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
     if (!bearer || !req.actor || req.actor.via !== 'api') {
-      return refuse(reply.header('www-authenticate', 'Bearer realm="warroom"'), 401, 'UNAUTHORIZED', 'missing or invalid token: send "Authorization: Bearer <token>" (create one with "warroom token create --role responder")');
+      return refuse(
+        reply.header('www-authenticate', 'Bearer realm="warroom"'),
+        401,
+        'UNAUTHORIZED',
+        'missing or invalid token: send "Authorization: Bearer <token>" (create one with "warroom token create --role responder")',
+      );
     }
     const ctx = deps.contextFor(agentActor(req.actor.name, req.actor.role));
     const server = createWarroomMcpServer({
-      ctx, transport: 'http', allowRemediation: !!o.allowRemediation, baseDir: o.baseDir ?? process.cwd(),
+      ctx,
+      transport: 'http',
+      allowRemediation: !!o.allowRemediation,
+      baseDir: o.baseDir ?? process.cwd(),
       warn: (m) => req.log.warn(m),
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -41,6 +49,16 @@ export function registerMcpRoute(app: FastifyInstance, deps: ServerDeps, o: McpR
   });
   // Stateless: no server-initiated stream and no session to delete.
   for (const method of ['GET', 'DELETE'] as const) {
-    app.route({ method, url: '/mcp', handler: async (_req, reply) => refuse(reply.header('allow', 'POST'), 405, 'VALIDATION', `${method} /mcp is not supported: this endpoint is stateless; send JSON-RPC requests with POST`) });
+    app.route({
+      method,
+      url: '/mcp',
+      handler: async (_req, reply) =>
+        refuse(
+          reply.header('allow', 'POST'),
+          405,
+          'VALIDATION',
+          `${method} /mcp is not supported: this endpoint is stateless; send JSON-RPC requests with POST`,
+        ),
+    });
   }
 }

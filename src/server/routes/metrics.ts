@@ -18,7 +18,10 @@ const DEFAULT_WINDOW_MS = 90 * 86_400_000;
 export function registerMetricsRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/metrics', async (req, reply) => {
     if (!deps.config.metrics?.public && !req.actor) {
-      throw new WarroomError('UNAUTHORIZED', 'GET /metrics needs a token of any role ("Authorization: Bearer <token>", warroom token create --role viewer), or metrics.public: true in warroom.yaml');
+      throw new WarroomError(
+        'UNAUTHORIZED',
+        'GET /metrics needs a token of any role ("Authorization: Bearer <token>", warroom token create --role viewer), or metrics.public: true in warroom.yaml',
+      );
     }
     const registry = await collectMetrics(deps);
     reply.header('content-type', registry.contentType);
@@ -42,13 +45,19 @@ export async function collectMetrics(deps: ServerDeps): Promise<Registry> {
   const openG = gauge('warroom_incidents_open', 'Incidents not resolved', ['severity']);
   const inWindow = gauge('warroom_incidents_window', 'Incidents declared within the window', ['severity']);
   const byService = gauge('warroom_incidents_window_by_service', 'Incidents declared within the window, by affected service', ['service']);
-  const tta = gauge('warroom_time_to_acknowledge_seconds', 'Time from declaration to acknowledgement within the window', ['severity', 'stat']);
+  const tta = gauge('warroom_time_to_acknowledge_seconds', 'Time from declaration to acknowledgement within the window', [
+    'severity',
+    'stat',
+  ]);
   const ttr = gauge('warroom_time_to_resolve_seconds', 'Time from declaration to resolution within the window', ['severity', 'stat']);
   for (const s of SEVERITIES) {
     declared.inc({ severity: s }, totals.declared[s] ?? 0);
     openG.set({ severity: s }, totals.open[s] ?? 0);
     inWindow.set({ severity: s }, stats.incidents.bySeverity[s]);
-    for (const [g, t] of [[tta, stats.timeToAcknowledge[s]], [ttr, stats.timeToResolve[s]]] as const) {
+    for (const [g, t] of [
+      [tta, stats.timeToAcknowledge[s]],
+      [ttr, stats.timeToResolve[s]],
+    ] as const) {
       if (t.meanMs !== null) g.set({ severity: s, stat: 'mean' }, t.meanMs / 1000);
       if (t.medianMs !== null) g.set({ severity: s, stat: 'median' }, t.medianMs / 1000);
     }
@@ -59,10 +68,16 @@ export async function collectMetrics(deps: ServerDeps): Promise<Registry> {
     const g = gauge(name, help);
     if (r.total) g.set(r.met / r.total);
   };
-  ratio('warroom_response_target_met_ratio', 'Share of incidents acknowledged within the response-time target (window)', stats.responseTarget);
+  ratio(
+    'warroom_response_target_met_ratio',
+    'Share of incidents acknowledged within the response-time target (window)',
+    stats.responseTarget,
+  );
   ratio('warroom_update_cadence_met_ratio', 'Share of incidents whose updates kept the cadence (window)', stats.updateCadence);
   ratio('warroom_postmortems_on_time_ratio', 'Share of due post-mortems published by their deadline (window)', stats.postmortems.onTime);
-  const pm = gauge('warroom_postmortems', 'Post-mortems of incidents in the window, by state (none: required or not, never started)', ['state']);
+  const pm = gauge('warroom_postmortems', 'Post-mortems of incidents in the window, by state (none: required or not, never started)', [
+    'state',
+  ]);
   for (const [state, n] of Object.entries(stats.postmortems.byState)) pm.set({ state }, n);
   gauge('warroom_postmortems_overdue', 'Required reviews past their deadline and not published (window)').set(stats.postmortems.overdue);
   counter('warroom_postmortems_published_total', 'Post-mortems published, all time').inc(totals.postmortemsPublished);

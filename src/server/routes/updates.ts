@@ -12,7 +12,18 @@ import { listUpdateMessages } from '../../app/manage-outbox.js';
  * posts updates as often as the commander does, and every update is attributed on the timeline.
  */
 export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  defineRoute(app, deps, { method: 'POST', url: '/api/v1/incidents/:id/updates', role: 'responder', summary: "Post the commander's update (timeline, channels, status page); dry_run plans only", tags: ['incidents'], body: postUpdateInputSchema, status: 201 },
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:id/updates',
+      role: 'responder',
+      summary: "Post the commander's update (timeline, channels, status page); dry_run plans only",
+      tags: ['incidents'],
+      body: postUpdateInputSchema,
+      status: 201,
+    },
     async ({ ctx, params, body, reply }) => {
       const r = await postIncidentUpdate(ctx, params.id, body);
       // A dry run creates nothing: 200, not 201.
@@ -21,9 +32,19 @@ export function registerUpdateRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const update = ev.entries.find((e) => e.kind === 'update');
       const outbox = update ? await listUpdateMessages(ctx, ev.incident.id, update.id) : [];
       return { ...(await presentChange(ctx, ev)), outbox };
-    });
-  defineRoute(app, deps, {
-    method: 'GET', url: '/api/v1/contacts', role: 'viewer', summary: 'Who would be paged, and how, right now', tags: ['contacts'],
-    query: z.object({ severity: z.string().optional(), team: z.string().optional() }).strict(),
-  }, async ({ ctx, query }) => showContacts(ctx, query));
+    },
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'GET',
+      url: '/api/v1/contacts',
+      role: 'viewer',
+      summary: 'Who would be paged, and how, right now',
+      tags: ['contacts'],
+      query: z.object({ severity: z.string().optional(), team: z.string().optional() }).strict(),
+    },
+    async ({ ctx, query }) => showContacts(ctx, query),
+  );
 }

@@ -46,89 +46,97 @@ export function registerEventRoutes(app: FastifyInstance, deps: ServerDeps): voi
     for (const res of open) res.end();
   });
 
-  defineRoute(app, deps, {
-    method: 'GET', url: '/api/v1/incidents/:id/events', role: 'viewer', tags: ['incidents'],
-    summary: 'Live incident changes and new timeline entries as Server-Sent Events (resume with Last-Event-ID or ?after=)',
-    query: z.object({ after: qInt(0, Number.MAX_SAFE_INTEGER) }).strict(),
-  }, async ({ req, reply, ctx, params, query }) => {
-    const id = parseIncidentId(params.id);
-    // Fail with a normal JSON error before the stream starts when the incident does not exist.
-    await showIncident(ctx, id, { afterId: Number.MAX_SAFE_INTEGER });
-    const lastEventId = Number(req.headers['last-event-id']);
-    let lastId = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : (query.after ?? 0);
-    let lastIncident = '';
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'GET',
+      url: '/api/v1/incidents/:id/events',
+      role: 'viewer',
+      tags: ['incidents'],
+      summary: 'Live incident changes and new timeline entries as Server-Sent Events (resume with Last-Event-ID or ?after=)',
+      query: z.object({ after: qInt(0, Number.MAX_SAFE_INTEGER) }).strict(),
+    },
+    async ({ req, reply, ctx, params, query }) => {
+      const id = parseIncidentId(params.id);
+      // Fail with a normal JSON error before the stream starts when the incident does not exist.
+      await showIncident(ctx, id, { afterId: Number.MAX_SAFE_INTEGER });
+      const lastEventId = Number(req.headers['last-event-id']);
+      let lastId = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : (query.after ?? 0);
+      let lastIncident = '';
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-content-type-options': 'nosniff',
-      // Disables response buffering in nginx, so events are not held back by a proxy.
-      'x-accel-buffering': 'no',
-    });
-    open.add(res);
-    const send = (event: string, data: unknown, eventId?: number) => {
-      res.write(`${eventId !== undefined ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    res.write(`retry: 2000\n\n`);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+        // Disables response buffering in nginx, so events are not held back by a proxy.
+        'x-accel-buffering': 'no',
+      });
+      open.add(res);
+      const send = (event: string, data: unknown, eventId?: number) => {
+        res.write(`${eventId !== undefined ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      res.write(`retry: 2000\n\n`);
 
-    let busy = false;
-    let again = false;
-    let closed = false;
-    const pump = async (): Promise<void> => {
-      if (closed) return;
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        const detail = await showIncident(ctx, id, { afterId: lastId });
+      let busy = false;
+      let again = false;
+      let closed = false;
+      const pump = async (): Promise<void> => {
         if (closed) return;
-        const { timeline, ...incident } = detail;
-        const key = `${incident.updatedAt}|${incident.derived.lastUpdateAt}`;
-        if (key !== lastIncident) {
-          lastIncident = key;
-          send('incident', incident);
-        }
-        for (const e of timeline) {
-          send('entry', e, e.id);
-          lastId = e.id;
-        }
-      } catch (e) {
-        if (isWarroomError(e) && e.code === 'NOT_FOUND') {
-          send('gone', { message: e.message });
-          stop();
+        if (busy) {
+          again = true;
           return;
         }
-        req.log.warn({ err: e }, 'incident event stream: read failed; retrying');
-      } finally {
-        busy = false;
-      }
-      if (again) {
-        again = false;
-        await pump();
-      }
-    };
-    const onChange = (changed: string) => {
-      if (changed === id) void pump();
-    };
-    const poll = setInterval(() => void pump(), POLL_MS);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    const stop = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(poll);
-      clearInterval(heartbeat);
-      bus.off('change', onChange);
-      open.delete(res);
-      if (!res.writableEnded) res.end();
-    };
-    bus.on('change', onChange);
-    req.raw.on('close', stop);
-    res.on('close', stop);
-    await pump();
-  });
+        busy = true;
+        try {
+          const detail = await showIncident(ctx, id, { afterId: lastId });
+          if (closed) return;
+          const { timeline, ...incident } = detail;
+          const key = `${incident.updatedAt}|${incident.derived.lastUpdateAt}`;
+          if (key !== lastIncident) {
+            lastIncident = key;
+            send('incident', incident);
+          }
+          for (const e of timeline) {
+            send('entry', e, e.id);
+            lastId = e.id;
+          }
+        } catch (e) {
+          if (isWarroomError(e) && e.code === 'NOT_FOUND') {
+            send('gone', { message: e.message });
+            stop();
+            return;
+          }
+          req.log.warn({ err: e }, 'incident event stream: read failed; retrying');
+        } finally {
+          busy = false;
+        }
+        if (again) {
+          again = false;
+          await pump();
+        }
+      };
+      const onChange = (changed: string) => {
+        if (changed === id) void pump();
+      };
+      const poll = setInterval(() => void pump(), POLL_MS);
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(poll);
+        clearInterval(heartbeat);
+        bus.off('change', onChange);
+        open.delete(res);
+        if (!res.writableEnded) res.end();
+      };
+      bus.on('change', onChange);
+      req.raw.on('close', stop);
+      res.on('close', stop);
+      await pump();
+    },
+  );
 }

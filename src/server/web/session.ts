@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { resolveSession, sameSecret, signIn, signInInputSchema, signOut, SESSION_IDLE_MS, type WebSession } from '../../app/web-sessions.js';
+import {
+  resolveSession,
+  sameSecret,
+  signIn,
+  signInInputSchema,
+  signOut,
+  SESSION_IDLE_MS,
+  type WebSession,
+} from '../../app/web-sessions.js';
 import { WarroomError } from '../../core/errors.js';
 import type { Authenticator } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
@@ -95,7 +103,10 @@ function checkCsrf(req: FastifyRequest, deps: ServerDeps, signingIn: boolean): v
   if (signingIn) return;
   const sent = req.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !sameSecret(sent, req.webSession!.csrfToken)) {
-    throw new WarroomError('FORBIDDEN', 'missing or wrong CSRF token: reload the page and try again (send the X-CSRF-Token header from GET /api/v1/session)');
+    throw new WarroomError(
+      'FORBIDDEN',
+      'missing or wrong CSRF token: reload the page and try again (send the X-CSRF-Token header from GET /api/v1/session)',
+    );
   }
 }
 
@@ -134,43 +145,81 @@ function createSignInThrottle(now: () => Date) {
 export function registerSessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const tags = ['session'];
   const throttle = createSignInThrottle(deps.now);
-  defineRoute(app, deps, { method: 'GET', url: '/api/v1/session', role: 'public', summary: 'The web session of this browser (csrfToken for state-changing requests), or null', tags }, async ({ req }) => {
-    if (req.webSession) return { session: present(req.webSession, 'web') };
-    if (req.actor) return { session: { name: req.actor.name, role: req.actor.role, via: req.actor.via, csrfToken: null, expiresAt: null } };
-    return { session: null };
-  });
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'GET',
+      url: '/api/v1/session',
+      role: 'public',
+      summary: 'The web session of this browser (csrfToken for state-changing requests), or null',
+      tags,
+    },
+    async ({ req }) => {
+      if (req.webSession) return { session: present(req.webSession, 'web') };
+      if (req.actor)
+        return { session: { name: req.actor.name, role: req.actor.role, via: req.actor.via, csrfToken: null, expiresAt: null } };
+      return { session: null };
+    },
+  );
 
-  defineRoute(app, deps, {
-    method: 'POST', url: '/api/v1/session', role: 'public', tags, status: 201, body: signInInputSchema,
-    summary: 'Sign in with a user name and password or an API token; sets an httpOnly session cookie',
-  }, async ({ req, reply, body }) => {
-    // A fresh session id on every sign-in (no fixation); the old one, if any, is dropped.
-    const key = `${body.token ? 'token' : `user:${(body.username ?? '').trim().toLowerCase()}`}|${req.ip}`;
-    const wait = throttle.retryAfterMs(key);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      return reply.status(429).header('retry-after', String(Math.ceil(wait / 1000)))
-        .send({ error: { code: 'RATE_LIMITED', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` } });
-    }
-    if (req.webSession) await signOut(deps.base, req.webSession.secret);
-    let s: Awaited<ReturnType<typeof signIn>>;
-    try {
-      s = await signIn(deps.base, body);
-    } catch (e) {
-      if (e instanceof WarroomError && e.code === 'UNAUTHORIZED') throttle.fail(key);
-      throw e;
-    }
-    throttle.succeed(key);
-    reply.header('set-cookie', sessionCookie(s.secret, Math.floor(SESSION_IDLE_MS / 1000), isSecure(req, deps)));
-    reply.header('cache-control', 'no-store');
-    return { session: present(s, 'web') };
-  });
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'POST',
+      url: '/api/v1/session',
+      role: 'public',
+      tags,
+      status: 201,
+      body: signInInputSchema,
+      summary: 'Sign in with a user name and password or an API token; sets an httpOnly session cookie',
+    },
+    async ({ req, reply, body }) => {
+      // A fresh session id on every sign-in (no fixation); the old one, if any, is dropped.
+      const key = `${body.token ? 'token' : `user:${(body.username ?? '').trim().toLowerCase()}`}|${req.ip}`;
+      const wait = throttle.retryAfterMs(key);
+      if (wait > 0) {
+        const minutes = Math.ceil(wait / 60_000);
+        return reply
+          .status(429)
+          .header('retry-after', String(Math.ceil(wait / 1000)))
+          .send({
+            error: { code: 'RATE_LIMITED', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` },
+          });
+      }
+      if (req.webSession) await signOut(deps.base, req.webSession.secret);
+      let s: Awaited<ReturnType<typeof signIn>>;
+      try {
+        s = await signIn(deps.base, body);
+      } catch (e) {
+        if (e instanceof WarroomError && e.code === 'UNAUTHORIZED') throttle.fail(key);
+        throw e;
+      }
+      throttle.succeed(key);
+      reply.header('set-cookie', sessionCookie(s.secret, Math.floor(SESSION_IDLE_MS / 1000), isSecure(req, deps)));
+      reply.header('cache-control', 'no-store');
+      return { session: present(s, 'web') };
+    },
+  );
 
-  defineRoute(app, deps, { method: 'DELETE', url: '/api/v1/session', role: 'public', summary: 'Sign out: ends the session everywhere and clears the cookie', tags, status: 204 }, async ({ req, reply }) => {
-    if (req.webSession) await signOut(deps.base, req.webSession.secret);
-    clearCookie(req, reply, deps);
-    return reply.status(204).send();
-  });
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'DELETE',
+      url: '/api/v1/session',
+      role: 'public',
+      summary: 'Sign out: ends the session everywhere and clears the cookie',
+      tags,
+      status: 204,
+    },
+    async ({ req, reply }) => {
+      if (req.webSession) await signOut(deps.base, req.webSession.secret);
+      clearCookie(req, reply, deps);
+      return reply.status(204).send();
+    },
+  );
 }
 
 function clearCookie(req: FastifyRequest, reply: FastifyReply, deps: ServerDeps) {

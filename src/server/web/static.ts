@@ -54,8 +54,12 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
 export function computeSecurityHeaders(): Record<string, string> {
   const out: Record<string, string> = {};
   const res = {
-    setHeader: (name: string, value: string | number | string[]) => { out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value); },
-    removeHeader: (name: string) => { delete out[name.toLowerCase()]; },
+    setHeader: (name: string, value: string | number | string[]) => {
+      out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader: (name: string) => {
+      delete out[name.toLowerCase()];
+    },
     getHeader: (name: string) => out[name.toLowerCase()],
   };
   helmet({
@@ -78,15 +82,23 @@ export async function registerWebAppRoutes(app: FastifyInstance): Promise<void> 
   const root = webAppDir();
   if (!root) {
     for (const url of APP_PAGES) {
-      app.get(url, async (_req, reply) => reply.status(503).type('text/plain; charset=utf-8')
-        .send('The warroom web app is not built. Run "npm run build" (the API under /api/v1 works without it).'));
+      app.get(url, async (_req, reply) =>
+        reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send('The warroom web app is not built. Run "npm run build" (the API under /api/v1 works without it).'),
+      );
     }
     return;
   }
   const index = readFileSync(join(root, 'index.html'));
   await app.register(fastifyStatic, {
-    root: join(root, 'assets'), prefix: '/assets/', decorateReply: false, index: false,
-    immutable: true, maxAge: '365d',
+    root: join(root, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    index: false,
+    immutable: true,
+    maxAge: '365d',
   });
   for (const url of APP_PAGES) {
     app.get(url, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index));

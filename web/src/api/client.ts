@@ -2,7 +2,12 @@ import type { ChangeResult, Incident, IncidentDetail, Session, SeverityLevel, Ti
 
 /** An API error as the server sends it: { error: { code, message, field? } }. */
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number, readonly field?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -52,18 +57,23 @@ const enc = encodeURIComponent;
 
 export const api = {
   session: () => request<{ session: Session | null }>('GET', '/api/v1/session'),
-  signIn: (body: { username: string; password: string } | { token: string }) => request<{ session: Session }>('POST', '/api/v1/session', body),
+  signIn: (body: { username: string; password: string } | { token: string }) =>
+    request<{ session: Session }>('POST', '/api/v1/session', body),
   signOut: () => request<void>('DELETE', '/api/v1/session'),
   severities: () => request<{ severities: SeverityLevel[] }>('GET', '/api/v1/severities'),
   openIncidents: () => request<{ incidents: Incident[] }>('GET', '/api/v1/incidents'),
   resolvedIncidents: (limit = 10) => request<{ incidents: Incident[] }>('GET', `/api/v1/incidents?all=true&status=resolved&limit=${limit}`),
   incident: (id: string) => request<IncidentDetail>('GET', `/api/v1/incidents/${enc(id)}`),
-  declare: (body: { title: string; severity: string; impact?: string | null; commander?: string | null; services?: string[] }) => request<ChangeResult>('POST', '/api/v1/incidents', body),
-  addEntry: (id: string, body: { text: string; kind: string }) => request<TimelineEntry>('POST', `/api/v1/incidents/${enc(id)}/timeline`, body),
-  setStatus: (id: string, body: { status: string; note?: string | null }) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/status`, body),
+  declare: (body: { title: string; severity: string; impact?: string | null; commander?: string | null; services?: string[] }) =>
+    request<ChangeResult>('POST', '/api/v1/incidents', body),
+  addEntry: (id: string, body: { text: string; kind: string }) =>
+    request<TimelineEntry>('POST', `/api/v1/incidents/${enc(id)}/timeline`, body),
+  setStatus: (id: string, body: { status: string; note?: string | null }) =>
+    request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/status`, body),
   resolve: (id: string, body: { summary?: string | null }) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/resolve`, body),
   reopen: (id: string, body: { reason?: string | null }) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/reopen`, body),
-  setSeverity: (id: string, body: { severity: string; reason: string }) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/severity`, body),
+  setSeverity: (id: string, body: { severity: string; reason: string }) =>
+    request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/severity`, body),
   assignRole: (id: string, body: { role: string; to: string }) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/roles`, body),
   ack: (id: string) => request<ChangeResult>('POST', `/api/v1/incidents/${enc(id)}/ack`),
 };

@@ -1,5 +1,16 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { INCIDENT_ROLES, NOTE_KINDS, SEVERITIES, STATUSES, TIMELINE_KINDS, type IncidentRole, type NoteKind, type Severity, type Status, type TimelineKind } from './types.js';
+import {
+  INCIDENT_ROLES,
+  NOTE_KINDS,
+  SEVERITIES,
+  STATUSES,
+  TIMELINE_KINDS,
+  type IncidentRole,
+  type NoteKind,
+  type Severity,
+  type Status,
+  type TimelineKind,
+} from './types.js';
 
 // The web's own copies of the contract's lists (values: the bundle gets no contract code). Each
 // must hold exactly the contract's members; `npm run typecheck` (tsc -p web/tsconfig.json) fails

@@ -20,9 +20,19 @@ export function Countdown({ dueAt, now, label }: CountdownProps) {
   const left = Date.parse(dueAt) - t;
   const overdue = left < 0;
   return (
-    <span className={overdue ? 'countdown countdown-overdue' : left < 5 * 60_000 ? 'countdown countdown-soon' : 'countdown'} data-overdue={overdue} title={`due ${new Date(dueAt).toLocaleString()}`}>
+    <span
+      className={overdue ? 'countdown countdown-overdue' : left < 5 * 60_000 ? 'countdown countdown-soon' : 'countdown'}
+      data-overdue={overdue}
+      title={`due ${new Date(dueAt).toLocaleString()}`}
+    >
       {label ? `${label}: ` : ''}
-      {overdue ? <><strong>overdue</strong> by {formatDuration(-left)}</> : <>due in {formatDuration(left)}</>}
+      {overdue ? (
+        <>
+          <strong>overdue</strong> by {formatDuration(-left)}
+        </>
+      ) : (
+        <>due in {formatDuration(left)}</>
+      )}
     </span>
   );
 }

@@ -2,7 +2,19 @@ import { useId, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 
 /** A labelled field with its error message right beside it, wired with aria-invalid/aria-describedby. */
-export function Field({ label, error, hint, id: fixedId, children }: { label: string; error?: string | null; hint?: ReactNode; id?: string; children: (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
+export function Field({
+  label,
+  error,
+  hint,
+  id: fixedId,
+  children,
+}: {
+  label: string;
+  error?: string | null;
+  hint?: ReactNode;
+  id?: string;
+  children: (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
+}) {
   const generated = useId();
   const id = fixedId ?? generated;
   const errId = `${id}-err`;
@@ -12,8 +24,16 @@ export function Field({ label, error, hint, id: fixedId, children }: { label: st
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
-      {hint && <div className="hint" id={hintId}>{hint}</div>}
-      {error && <div className="field-error" id={errId} role="alert">{error}</div>}
+      {hint && (
+        <div className="hint" id={hintId}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <div className="field-error" id={errId} role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -36,7 +56,8 @@ export function ErrorBanner({ error }: { error: unknown }) {
  * Server messages start with "field: " — the prefix is dropped beside the field.
  */
 export function fieldError(error: unknown, field: string): string | null {
-  if (error instanceof ApiError && error.field && (error.field === field || error.field.startsWith(`${field}.`))) return error.message.replace(/^[\w.[\]]+: /, '');
+  if (error instanceof ApiError && error.field && (error.field === field || error.field.startsWith(`${field}.`)))
+    return error.message.replace(/^[\w.[\]]+: /, '');
   return null;
 }
 

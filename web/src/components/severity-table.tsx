@@ -9,12 +9,21 @@ export function SeverityTable({ levels, caption = 'Severity levels' }: { levels:
       <table className="severity-table">
         <caption>{caption}</caption>
         <thead>
-          <tr><th scope="col">Severity</th><th scope="col">Impact</th><th scope="col">Examples</th><th scope="col">Response time</th><th scope="col">Update cadence</th><th scope="col">Escalation</th></tr>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Impact</th>
+            <th scope="col">Examples</th>
+            <th scope="col">Response time</th>
+            <th scope="col">Update cadence</th>
+            <th scope="col">Escalation</th>
+          </tr>
         </thead>
         <tbody>
           {levels.map((l) => (
             <tr key={l.id}>
-              <th scope="row"><SeverityBadge severity={l.id} /> <span className="muted">({l.priority})</span></th>
+              <th scope="row">
+                <SeverityBadge severity={l.id} /> <span className="muted">({l.priority})</span>
+              </th>
               <td>{l.impact}</td>
               <td>{l.examples.join(', ')}</td>
               <td>&lt; {formatPolicyDuration(l.responseTimeMs)}</td>

@@ -4,8 +4,15 @@ import { TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from '../api/ty
 import { formatTime, formatUtc } from '../lib/time.js';
 
 const KIND_LABEL: Record<TimelineKind, string> = {
-  detection: 'detection', finding: 'finding', action: 'action', decision: 'decision', status_change: 'status',
-  severity_change: 'severity', role_change: 'role', update: 'update', note: 'note',
+  detection: 'detection',
+  finding: 'finding',
+  action: 'action',
+  decision: 'decision',
+  status_change: 'status',
+  severity_change: 'severity',
+  role_change: 'role',
+  update: 'update',
+  note: 'note',
 };
 
 /**
@@ -25,13 +32,20 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
     return c;
   }, [entries]);
   const parentRef = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: shown.length, getScrollElement: () => parentRef.current, estimateSize: () => 52, overscan: 8, getItemKey: (i) => shown[i].id });
-  const toggle = (k: TimelineKind) => setHidden((h) => {
-    const n = new Set(h);
-    if (n.has(k)) n.delete(k);
-    else n.add(k);
-    return n;
+  const v = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => 52,
+    overscan: 8,
+    getItemKey: (i) => shown[i].id,
   });
+  const toggle = (k: TimelineKind) =>
+    setHidden((h) => {
+      const n = new Set(h);
+      if (n.has(k)) n.delete(k);
+      else n.add(k);
+      return n;
+    });
 
   return (
     <div className="timeline">
@@ -39,21 +53,46 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
         <legend>Show kinds</legend>
         {TIMELINE_KINDS.filter((k) => counts.has(k)).map((k) => (
           <label key={k} className={`chip kind-${k}`}>
-            <input type="checkbox" checked={!hidden.has(k)} onChange={() => toggle(k)} /> {KIND_LABEL[k]} <span className="muted">({counts.get(k)})</span>
+            <input type="checkbox" checked={!hidden.has(k)} onChange={() => toggle(k)} /> {KIND_LABEL[k]}{' '}
+            <span className="muted">({counts.get(k)})</span>
           </label>
         ))}
-        {hidden.size > 0 && <button type="button" className="link-button" onClick={() => setHidden(new Set())}>Show all</button>}
+        {hidden.size > 0 && (
+          <button type="button" className="link-button" onClick={() => setHidden(new Set())}>
+            Show all
+          </button>
+        )}
       </fieldset>
-      <p className="sr-only" aria-live="polite">{entries.length} timeline entries</p>
-      <div ref={parentRef} className="timeline-scroll" tabIndex={0} role="region" aria-label={`Timeline, ${shown.length} entries shown, newest first`} data-testid="timeline">
+      <p className="sr-only" aria-live="polite">
+        {entries.length} timeline entries
+      </p>
+      <div
+        ref={parentRef}
+        className="timeline-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={`Timeline, ${shown.length} entries shown, newest first`}
+        data-testid="timeline"
+      >
         <div role="list" style={{ height: v.getTotalSize(), position: 'relative' }}>
           {v.getVirtualItems().map((row) => {
             const e = shown[row.index];
             return (
-              <div key={row.key} role="listitem" aria-setsize={shown.length} aria-posinset={row.index + 1} data-index={row.index} ref={v.measureElement}
-                className={`entry kind-${e.kind}`} data-entry-id={e.id} style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${row.start}px)` }}>
+              <div
+                key={row.key}
+                role="listitem"
+                aria-setsize={shown.length}
+                aria-posinset={row.index + 1}
+                data-index={row.index}
+                ref={v.measureElement}
+                className={`entry kind-${e.kind}`}
+                data-entry-id={e.id}
+                style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${row.start}px)` }}
+              >
                 <div className="entry-meta">
-                  <time dateTime={e.at} title={formatUtc(e.at)}>{formatTime(e.at)}</time>
+                  <time dateTime={e.at} title={formatUtc(e.at)}>
+                    {formatTime(e.at)}
+                  </time>
                   <span className={`kind-tag kind-${e.kind}`}>{KIND_LABEL[e.kind]}</span>
                   <span className="author">{e.author}</span>
                   {e.corrects !== null && <span className="muted">corrects #{e.corrects}</span>}

@@ -5,13 +5,31 @@ import { ApiError } from '../api/client.js';
 import { UpdateComposer, type UpdatePlan, type UpdatePost } from './update-composer.js';
 
 const NOW = Date.parse('2026-11-27T10:45:00.000Z');
-const incident = { id: 'INC-7', title: 'Checkout returns 502', severity: 'SEV3' as const, status: 'investigating' as const, declaredAt: '2026-11-27T10:00:00.000Z', services: ['checkout'] };
+const incident = {
+  id: 'INC-7',
+  title: 'Checkout returns 502',
+  severity: 'SEV3' as const,
+  status: 'investigating' as const,
+  declaredAt: '2026-11-27T10:00:00.000Z',
+  services: ['checkout'],
+};
 
 afterEach(cleanup);
 
-function setup(opts: { publicByDefault?: boolean; onPost?: (u: UpdatePost) => Promise<void>; onPreview?: (u: UpdatePost) => Promise<UpdatePlan> } = {}) {
+function setup(
+  opts: { publicByDefault?: boolean; onPost?: (u: UpdatePost) => Promise<void>; onPreview?: (u: UpdatePost) => Promise<UpdatePlan> } = {},
+) {
   const onPost = vi.fn(opts.onPost ?? (async () => {}));
-  render(<UpdateComposer incident={incident} cadenceMinutes={120} publicByDefault={opts.publicByDefault ?? false} onPost={onPost} onPreview={opts.onPreview} now={NOW} />);
+  render(
+    <UpdateComposer
+      incident={incident}
+      cadenceMinutes={120}
+      publicByDefault={opts.publicByDefault ?? false}
+      onPost={onPost}
+      onPreview={opts.onPreview}
+      now={NOW}
+    />,
+  );
   const type = (label: string | RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
   return { onPost, type };
 }
@@ -21,16 +39,20 @@ describe('UpdateComposer', () => {
     const { type } = setup();
     type('Current findings', 'DB pool exhausted');
     type('Actions in progress', 'Rolling back deploy abc123');
-    expect(screen.getByTestId('preview-internal').textContent).toBe([
-      'INCIDENT UPDATE: Checkout returns 502',
-      'Severity: SEV3',
-      'Duration: 45m 00s',
-      'Status: Investigating',
-      'Current findings: DB pool exhausted',
-      'Actions in progress: Rolling back deploy abc123',
-      'Next update: 2026-11-27 12:45 UTC',
-    ].join('\n'));
-    expect(screen.getByTestId('preview-timeline').textContent).toBe('Update (Investigating): findings: DB pool exhausted — actions: Rolling back deploy abc123');
+    expect(screen.getByTestId('preview-internal').textContent).toBe(
+      [
+        'INCIDENT UPDATE: Checkout returns 502',
+        'Severity: SEV3',
+        'Duration: 45m 00s',
+        'Status: Investigating',
+        'Current findings: DB pool exhausted',
+        'Actions in progress: Rolling back deploy abc123',
+        'Next update: 2026-11-27 12:45 UTC',
+      ].join('\n'),
+    );
+    expect(screen.getByTestId('preview-timeline').textContent).toBe(
+      'Update (Investigating): findings: DB pool exhausted — actions: Rolling back deploy abc123',
+    );
     expect(screen.queryByTestId('preview-public')).toBeNull();
   });
 
@@ -38,13 +60,19 @@ describe('UpdateComposer', () => {
     setup({ publicByDefault: true });
     expect(screen.getByText(/always go to the public status page/)).toBeTruthy();
     const pub = () => screen.getByTestId('preview-public').textContent;
-    expect(pub()).toBe('[Investigating] We are investigating reports of a problem affecting checkout.\nUsers may experience errors or slowness.\nWe will provide an update within 2h 00m.');
+    expect(pub()).toBe(
+      '[Investigating] We are investigating reports of a problem affecting checkout.\nUsers may experience errors or slowness.\nWe will provide an update within 2h 00m.',
+    );
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'identified' } });
     fireEvent.change(screen.getByLabelText('Public description: identified as'), { target: { value: 'a database connection leak' } });
     fireEvent.change(screen.getByLabelText('Estimated resolution (public)'), { target: { value: 'within 30 minutes' } });
-    expect(pub()).toBe('[Identified] The issue has been identified as a database connection leak.\nWe are working on a fix. Estimated resolution: within 30 minutes.');
+    expect(pub()).toBe(
+      '[Identified] The issue has been identified as a database connection leak.\nWe are working on a fix. Estimated resolution: within 30 minutes.',
+    );
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'resolved' } });
-    expect(pub()).toBe('[Resolved] The issue affecting checkout has been resolved.\nThe root cause was a database connection leak.\nWe apologize for the disruption and will publish a detailed post-mortem.');
+    expect(pub()).toBe(
+      '[Resolved] The issue affecting checkout has been resolved.\nThe root cause was a database connection leak.\nWe apologize for the disruption and will publish a detailed post-mortem.',
+    );
     expect(screen.getByTestId('preview-internal').textContent).toContain('Next update: none (resolved)');
   });
 
@@ -62,7 +90,13 @@ describe('UpdateComposer', () => {
     await waitFor(() => expect(screen.getByTestId('preview-message').textContent).toBe('CUSTOM: DB pool exhausted'), { timeout: 3000 });
     expect(screen.getByText('slack → #incidents-low')).toBeTruthy();
     expect(screen.getByTestId('preview-public').textContent).toBe('[Investigating] Custom public: slow checkouts');
-    expect(onPreview).toHaveBeenLastCalledWith({ status: 'investigating', findings: 'DB pool exhausted', actions: 'Rolling back', public: 'slow checkouts', eta: null });
+    expect(onPreview).toHaveBeenLastCalledWith({
+      status: 'investigating',
+      findings: 'DB pool exhausted',
+      actions: 'Rolling back',
+      public: 'slow checkouts',
+      eta: null,
+    });
   });
 
   it('validates beside the fields and posts nothing', async () => {
@@ -82,7 +116,13 @@ describe('UpdateComposer', () => {
     type('Actions in progress', 'Rolling back');
     fireEvent.click(screen.getByRole('button', { name: 'Post internal update' }));
     await screen.findByText('Update posted.');
-    expect(onPost).toHaveBeenLastCalledWith({ status: 'investigating', findings: 'DB pool exhausted', actions: 'Rolling back', public: null, eta: null });
+    expect(onPost).toHaveBeenLastCalledWith({
+      status: 'investigating',
+      findings: 'DB pool exhausted',
+      actions: 'Rolling back',
+      public: null,
+      eta: null,
+    });
     fireEvent.click(screen.getByLabelText(/Also post on the public status page/));
     type('Current findings', 'Leak found');
     type('Actions in progress', 'Deploying fix');
@@ -90,7 +130,15 @@ describe('UpdateComposer', () => {
     type('Public description: identified as', 'a connection leak');
     type('Estimated resolution (public)', '1 hour');
     fireEvent.click(screen.getByRole('button', { name: 'Post update (internal + status page)' }));
-    await waitFor(() => expect(onPost).toHaveBeenLastCalledWith({ status: 'identified', findings: 'Leak found', actions: 'Deploying fix', public: 'a connection leak', eta: '1 hour' }));
+    await waitFor(() =>
+      expect(onPost).toHaveBeenLastCalledWith({
+        status: 'identified',
+        findings: 'Leak found',
+        actions: 'Deploying fix',
+        public: 'a connection leak',
+        eta: '1 hour',
+      }),
+    );
   });
 
   it('shows API errors: beside the field the server names, otherwise in a banner', async () => {

@@ -1,6 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { STATUSES, type Incident, type Status } from '../api/types.js';
-import { publicStateOf, renderInternalUpdate, renderPublicUpdate, renderTimelineEntry, STATUS_LABEL, type UpdateDraft } from '../lib/templates.js';
+import {
+  publicStateOf,
+  renderInternalUpdate,
+  renderPublicUpdate,
+  renderTimelineEntry,
+  STATUS_LABEL,
+  type UpdateDraft,
+} from '../lib/templates.js';
 import { useNow } from '../lib/time.js';
 import { bannerError, ErrorBanner, Field, fieldError } from './form.js';
 
@@ -58,7 +65,9 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
   }, [incident.status, statusTouched]);
   const isPublic = publicByDefault || postPublic;
   const body: UpdatePost = {
-    status: draft.status, findings: draft.findings.trim(), actions: draft.actions.trim(),
+    status: draft.status,
+    findings: draft.findings.trim(),
+    actions: draft.actions.trim(),
     public: isPublic && draft.description.trim() ? draft.description.trim() : null,
     eta: isPublic && draft.eta.trim() && draft.status === 'identified' ? draft.eta.trim() : null,
   };
@@ -68,7 +77,10 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
   useEffect(() => {
     if (!onPreview || !body.findings || !body.actions) return;
     const timer = setTimeout(() => {
-      onPreview(JSON.parse(key) as UpdatePost).then((p) => setPlan({ key, plan: p }), () => {});
+      onPreview(JSON.parse(key) as UpdatePost).then(
+        (p) => setPlan({ key, plan: p }),
+        () => {},
+      );
     }, 400);
     return () => clearTimeout(timer);
   }, [key, onPreview]);
@@ -78,14 +90,19 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
     setPosted(false);
   };
   const internalText = renderInternalUpdate(incident, draft, t, cadenceMinutes);
-  const publicTexts = serverPlan ? serverPlan.statusPage : isPublic ? [{ state: publicStateOf(draft.status), title: incident.title, text: renderPublicUpdate(incident, draft, cadenceMinutes) }] : [];
+  const publicTexts = serverPlan
+    ? serverPlan.statusPage
+    : isPublic
+      ? [{ state: publicStateOf(draft.status), title: incident.title, text: renderPublicUpdate(incident, draft, cadenceMinutes) }]
+      : [];
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const errs: Record<string, string> = {};
     if (!draft.findings.trim()) errs.findings = 'Say what we know so far (or "Still investigating").';
     if (!draft.actions.trim()) errs.actions = draft.status === 'resolved' ? 'Say what fixed it.' : 'Say what we are doing now.';
-    if (postPublic && !publicByDefault && !draft.description.trim()) errs.description = 'Write the public description, or untick the status page box.';
+    if (postPublic && !publicByDefault && !draft.description.trim())
+      errs.description = 'Write the public description, or untick the status page box.';
     setErrors(errs);
     setApiError(null);
     if (Object.keys(errs).length) return;
@@ -103,7 +120,12 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
   }
 
   const err = (f: string) => errors[f] ?? fieldError(apiError, f);
-  const descriptionLabel = draft.status === 'investigating' ? 'Public description: what users see (optional)' : draft.status === 'resolved' ? 'Public root cause, in brief' : 'Public description: identified as';
+  const descriptionLabel =
+    draft.status === 'investigating'
+      ? 'Public description: what users see (optional)'
+      : draft.status === 'resolved'
+        ? 'Public root cause, in brief'
+        : 'Public description: identified as';
   return (
     <form className="card composer" onSubmit={submit} noValidate aria-labelledby="composer-heading">
       <h2 id="composer-heading">Post an update</h2>
@@ -111,8 +133,19 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
         <div>
           <Field label="Status" error={err('status')}>
             {(p) => (
-              <select {...p} value={draft.status} onChange={(e) => { setStatusTouched(true); set('status', e.target.value as Status); }}>
-                {STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+              <select
+                {...p}
+                value={draft.status}
+                onChange={(e) => {
+                  setStatusTouched(true);
+                  set('status', e.target.value as Status);
+                }}
+              >
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABEL[s]}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -122,12 +155,28 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
           <Field label="Actions in progress" error={err('actions')}>
             {(p) => <textarea {...p} name="actions" rows={2} value={draft.actions} onChange={(e) => set('actions', e.target.value)} />}
           </Field>
-          {publicByDefault
-            ? <p className="hint">{incident.severity} updates always go to the public status page.</p>
-            : <label className="checkbox"><input type="checkbox" checked={postPublic} onChange={(e) => { setPostPublic(e.target.checked); setPosted(false); }} /> Also post on the public status page</label>}
+          {publicByDefault ? (
+            <p className="hint">{incident.severity} updates always go to the public status page.</p>
+          ) : (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={postPublic}
+                onChange={(e) => {
+                  setPostPublic(e.target.checked);
+                  setPosted(false);
+                }}
+              />{' '}
+              Also post on the public status page
+            </label>
+          )}
           {isPublic && (
             <>
-              <Field label={descriptionLabel} error={err('description') ?? fieldError(apiError, 'public')} hint="Public: no names, no internal details.">
+              <Field
+                label={descriptionLabel}
+                error={err('description') ?? fieldError(apiError, 'public')}
+                hint="Public: no names, no internal details."
+              >
                 {(p) => <input {...p} name="description" value={draft.description} onChange={(e) => set('description', e.target.value)} />}
               </Field>
               {draft.status === 'identified' && (
@@ -140,34 +189,57 @@ export function UpdateComposer({ incident, cadenceMinutes, publicByDefault, onPo
         </div>
         <div className="previews">
           <h3 id="preview-internal-h">Internal update</h3>
-          {serverPlan && serverPlan.messages.length > 0 ? serverPlan.messages.map((m, i) => (
-            <div key={i}>
-              <p className="hint">{m.channel} → {m.target}</p>
-              <pre className="preview" data-testid="preview-message">{m.text}</pre>
-            </div>
-          )) : (
+          {serverPlan && serverPlan.messages.length > 0 ? (
+            serverPlan.messages.map((m, i) => (
+              <div key={i}>
+                <p className="hint">
+                  {m.channel} → {m.target}
+                </p>
+                <pre className="preview" data-testid="preview-message">
+                  {m.text}
+                </pre>
+              </div>
+            ))
+          ) : (
             <>
-              <pre className="preview" aria-labelledby="preview-internal-h" data-testid="preview-internal">{internalText}</pre>
+              <pre className="preview" aria-labelledby="preview-internal-h" data-testid="preview-internal">
+                {internalText}
+              </pre>
               {serverPlan && <p className="hint">No notification channels are configured: the update is recorded on the timeline only.</p>}
             </>
           )}
           <h3 id="preview-timeline-h">Timeline entry</h3>
-          <pre className="preview" aria-labelledby="preview-timeline-h" data-testid="preview-timeline">{renderTimelineEntry(draft)}</pre>
+          <pre className="preview" aria-labelledby="preview-timeline-h" data-testid="preview-timeline">
+            {renderTimelineEntry(draft)}
+          </pre>
           {publicTexts.length > 0 && (
             <>
               <h3 id="preview-public-h">Status page{serverPlan ? '' : ' (default template)'}</h3>
               {publicTexts.map((p, i) => (
-                <pre key={i} className="preview" aria-labelledby="preview-public-h" data-testid="preview-public">{`[${p.state.charAt(0).toUpperCase()}${p.state.slice(1)}] ${p.text}`}</pre>
+                <pre
+                  key={i}
+                  className="preview"
+                  aria-labelledby="preview-public-h"
+                  data-testid="preview-public"
+                >{`[${p.state.charAt(0).toUpperCase()}${p.state.slice(1)}] ${p.text}`}</pre>
               ))}
             </>
           )}
-          {serverPlan?.nextUpdateDueAt && <p className="hint">Next update due {new Date(serverPlan.nextUpdateDueAt).toLocaleTimeString()}.</p>}
+          {serverPlan?.nextUpdateDueAt && (
+            <p className="hint">Next update due {new Date(serverPlan.nextUpdateDueAt).toLocaleTimeString()}.</p>
+          )}
         </div>
       </div>
       <ErrorBanner error={bannerError(apiError, ['status', 'findings', 'actions', 'public', 'eta'])} />
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Posting…' : isPublic ? 'Post update (internal + status page)' : 'Post internal update'}</button>
-        {posted && <span role="status" className="ok-text">Update posted.</span>}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Posting…' : isPublic ? 'Post update (internal + status page)' : 'Post internal update'}
+        </button>
+        {posted && (
+          <span role="status" className="ok-text">
+            Update posted.
+          </span>
+        )}
       </div>
     </form>
   );

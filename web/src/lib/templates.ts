@@ -12,12 +12,22 @@ export interface UpdateDraft {
   eta: string;
 }
 
-export const STATUS_LABEL: Record<Status, string> = { investigating: 'Investigating', identified: 'Identified', mitigating: 'Mitigating', resolved: 'Resolved' };
+export const STATUS_LABEL: Record<Status, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  mitigating: 'Mitigating',
+  resolved: 'Resolved',
+};
 const or = (v: string, placeholder: string) => (v.trim() ? v.trim() : placeholder);
 const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The seed's "IC communication template (update)", filled from the incident and the draft. */
-export function renderInternalUpdate(inc: Pick<Incident, 'title' | 'severity' | 'declaredAt'>, d: UpdateDraft, nowMs: number, cadenceMinutes: number): string {
+export function renderInternalUpdate(
+  inc: Pick<Incident, 'title' | 'severity' | 'declaredAt'>,
+  d: UpdateDraft,
+  nowMs: number,
+  cadenceMinutes: number,
+): string {
   return [
     `INCIDENT UPDATE: ${inc.title}`,
     `Severity: ${inc.severity}`,

@@ -31,21 +31,24 @@ export function useIncident(id: string) {
     setIncident(null);
     setError(null);
     setLive('connecting');
-    api.incident(id).then((d) => {
-      if (cancelled) return;
-      const { timeline, ...inc } = d;
-      setIncident(inc);
-      merge(timeline);
-      es = new EventSource(`/api/v1/incidents/${encodeURIComponent(id)}/events?after=${lastId.current}`);
-      es.addEventListener('open', () => setLive('live'));
-      es.addEventListener('error', () => setLive(es?.readyState === EventSource.CLOSED ? 'gone' : 'reconnecting'));
-      es.addEventListener('incident', (m) => setIncident(JSON.parse((m as MessageEvent<string>).data) as Incident));
-      es.addEventListener('entry', (m) => merge([JSON.parse((m as MessageEvent<string>).data) as TimelineEntry]));
-      es.addEventListener('gone', () => {
-        setLive('gone');
-        es?.close();
-      });
-    }, (e) => !cancelled && setError(e));
+    api.incident(id).then(
+      (d) => {
+        if (cancelled) return;
+        const { timeline, ...inc } = d;
+        setIncident(inc);
+        merge(timeline);
+        es = new EventSource(`/api/v1/incidents/${encodeURIComponent(id)}/events?after=${lastId.current}`);
+        es.addEventListener('open', () => setLive('live'));
+        es.addEventListener('error', () => setLive(es?.readyState === EventSource.CLOSED ? 'gone' : 'reconnecting'));
+        es.addEventListener('incident', (m) => setIncident(JSON.parse((m as MessageEvent<string>).data) as Incident));
+        es.addEventListener('entry', (m) => merge([JSON.parse((m as MessageEvent<string>).data) as TimelineEntry]));
+        es.addEventListener('gone', () => {
+          setLive('gone');
+          es?.close();
+        });
+      },
+      (e) => !cancelled && setError(e),
+    );
     return () => {
       cancelled = true;
       es?.close();
@@ -53,12 +56,15 @@ export function useIncident(id: string) {
   }, [id, merge]);
 
   /** Applies a change result at once (the stream will confirm it; duplicates are dropped by id). */
-  const apply = useCallback((r: { incident: Incident; entries: TimelineEntry[] } | TimelineEntry) => {
-    if ('incident' in r) {
-      setIncident(r.incident);
-      merge(r.entries);
-    } else merge([r]);
-  }, [merge]);
+  const apply = useCallback(
+    (r: { incident: Incident; entries: TimelineEntry[] } | TimelineEntry) => {
+      if ('incident' in r) {
+        setIncident(r.incident);
+        merge(r.entries);
+      } else merge([r]);
+    },
+    [merge],
+  );
 
   return { incident, entries, error, live, apply };
 }

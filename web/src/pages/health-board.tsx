@@ -12,7 +12,12 @@ const REFRESH_MS = 15_000;
 const MARK: Record<CheckState, string> = { up: '✓', degraded: '!', down: '✗' };
 
 function StateBadge({ state }: { state: CheckState }) {
-  return <span className={`badge state-${state}`}><span aria-hidden="true">{MARK[state]} </span>{state}</span>;
+  return (
+    <span className={`badge state-${state}`}>
+      <span aria-hidden="true">{MARK[state]} </span>
+      {state}
+    </span>
+  );
 }
 
 export function HealthBoardPage() {
@@ -43,26 +48,62 @@ export function HealthBoardPage() {
     <>
       <div className="page-head">
         <h1>Health board</h1>
-        <button type="button" onClick={() => void load()} disabled={checking}>{checking ? 'Checking…' : 'Check now'}</button>
+        <button type="button" onClick={() => void load()} disabled={checking}>
+          {checking ? 'Checking…' : 'Check now'}
+        </button>
       </div>
       {error ? <ApiMissing error={error} what="The health board" cli="warroom health" /> : null}
       {report && (
         <>
-          <p role="status">Overall: <StateBadge state={report.state} /> — {report.counts.up} up, {report.counts.degraded} degraded, {report.counts.down} down. Last check <time dateTime={report.finishedAt} title={formatUtc(report.finishedAt)}>{formatTime(report.finishedAt)}</time> (refreshes every {REFRESH_MS / 1000} s).</p>
-          {report.services.length === 0 ? <p className="empty">No services are configured. Add them under <code>services:</code> in warroom.yaml.</p> : (
+          <p role="status">
+            Overall: <StateBadge state={report.state} /> — {report.counts.up} up, {report.counts.degraded} degraded, {report.counts.down}{' '}
+            down. Last check{' '}
+            <time dateTime={report.finishedAt} title={formatUtc(report.finishedAt)}>
+              {formatTime(report.finishedAt)}
+            </time>{' '}
+            (refreshes every {REFRESH_MS / 1000} s).
+          </p>
+          {report.services.length === 0 ? (
+            <p className="empty">
+              No services are configured. Add them under <code>services:</code> in warroom.yaml.
+            </p>
+          ) : (
             <div className="table-scroll">
               <table data-testid="health-table">
-                <thead><tr><th scope="col">Service</th><th scope="col">State</th><th scope="col">Check</th><th scope="col">Latency</th><th scope="col">Evidence</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Service</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Check</th>
+                    <th scope="col">Latency</th>
+                    <th scope="col">Evidence</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {report.services.flatMap((s) => s.checks.map((c, i) => (
-                    <tr key={`${s.service}-${i}`}>
-                      {i === 0 && <th scope="rowgroup" rowSpan={s.checks.length}>{s.service}<br /><StateBadge state={s.state} /></th>}
-                      <td><StateBadge state={c.state} /></td>
-                      <td>{c.kind} <span className="muted">{c.target}</span></td>
-                      <td>{Math.round(c.latencyMs)} ms</td>
-                      <td>{c.error && <div className="warn-text">{c.error}</div>}<code className="evidence-inline">{JSON.stringify(c.evidence)}</code></td>
-                    </tr>
-                  )))}
+                  {report.services.flatMap((s) =>
+                    s.checks.map((c, i) => (
+                      <tr key={`${s.service}-${i}`}>
+                        {i === 0 && (
+                          <th scope="rowgroup" rowSpan={s.checks.length}>
+                            {s.service}
+                            <br />
+                            <StateBadge state={s.state} />
+                          </th>
+                        )}
+                        <td>
+                          <StateBadge state={c.state} />
+                        </td>
+                        <td>
+                          {c.kind} <span className="muted">{c.target}</span>
+                        </td>
+                        <td>{Math.round(c.latencyMs)} ms</td>
+                        <td>
+                          {c.error && <div className="warn-text">{c.error}</div>}
+                          <code className="evidence-inline">{JSON.stringify(c.evidence)}</code>
+                        </td>
+                      </tr>
+                    )),
+                  )}
                 </tbody>
               </table>
             </div>
@@ -82,7 +123,14 @@ function TriagePanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [report, setReport] = useState<TriageReport | null>(null);
-  useEffect(() => void api.openIncidents().then((r) => setIncidents(r.incidents), () => {}), []);
+  useEffect(
+    () =>
+      void api.openIncidents().then(
+        (r) => setIncidents(r.incidents),
+        () => {},
+      ),
+    [],
+  );
   async function run() {
     setBusy(true);
     setError(null);
@@ -97,33 +145,93 @@ function TriagePanel() {
   return (
     <section className="card" aria-labelledby="triage-heading">
       <h2 id="triage-heading">Triage</h2>
-      <p className="hint">Health of all services, recent deploys, database and cache diagnostics, and the seed's common incident patterns, in one run.</p>
+      <p className="hint">
+        Health of all services, recent deploys, database and cache diagnostics, and the seed's common incident patterns, in one run.
+      </p>
       <Field label="Record findings on incident (optional)">
-        {(p) => <select {...p} value={incident} onChange={(e) => setIncident(e.target.value)}><option value="">— none —</option>{incidents.map((i) => <option key={i.id} value={i.id}>{i.id} {i.title}</option>)}</select>}
+        {(p) => (
+          <select {...p} value={incident} onChange={(e) => setIncident(e.target.value)}>
+            <option value="">— none —</option>
+            {incidents.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.id} {i.title}
+              </option>
+            ))}
+          </select>
+        )}
       </Field>
-      <button type="button" className="primary" onClick={() => void run()} disabled={busy}>{busy ? 'Running triage…' : 'Run triage'}</button>
+      <button type="button" className="primary" onClick={() => void run()} disabled={busy}>
+        {busy ? 'Running triage…' : 'Run triage'}
+      </button>
       <ErrorBanner error={error} />
       {report && (
         <div role="status" className="triage-result">
-          <p>Triage {report.id !== null ? `#${report.id} ` : ''}finished: <StateBadge state={report.state} />{report.suggestedSeverity && <> — suggested severity <SeverityBadge severity={report.suggestedSeverity} /></>}</p>
-          {report.summary.length > 0 && <ul>{report.summary.map((s, i) => <li key={i}>{s}</li>)}</ul>}
-          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? <p className="empty">No findings: nothing matches a known cause.</p> : (
-            <ul className="entry-list" data-testid="triage-findings">
-              {report.findings.filter((f) => f.kind !== 'note').map((f, i) => (
-                <li key={i} className="card">
-                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service}{i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})</span>
-                  <p>Likely cause: {f.cause}</p>
-                  {f.explains.length > 0 && <p>Explains: {f.explains.join('; ')}</p>}
-                  <p>First action: <code>{f.action}</code></p>
-                  {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
-                </li>
+          <p>
+            Triage {report.id !== null ? `#${report.id} ` : ''}finished: <StateBadge state={report.state} />
+            {report.suggestedSeverity && (
+              <>
+                {' '}
+                — suggested severity <SeverityBadge severity={report.suggestedSeverity} />
+              </>
+            )}
+          </p>
+          {report.summary.length > 0 && (
+            <ul>
+              {report.summary.map((s, i) => (
+                <li key={i}>{s}</li>
               ))}
             </ul>
           )}
-          {report.findings.filter((f) => f.kind === 'note').map((f, i) => <p key={`n${i}`} className="muted">Note ({f.service}): {f.cause}</p>)}
-          {report.unexplained.length > 0 && <><h3>Unexplained symptoms</h3><ul>{report.unexplained.map((s) => <li key={s.id}>{s.text}</li>)}</ul></>}
+          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? (
+            <p className="empty">No findings: nothing matches a known cause.</p>
+          ) : (
+            <ul className="entry-list" data-testid="triage-findings">
+              {report.findings
+                .filter((f) => f.kind !== 'note')
+                .map((f, i) => (
+                  <li key={i} className="card">
+                    <strong>{f.title}</strong> <SeverityBadge severity={f.severity} />{' '}
+                    <span className="muted">
+                      ({f.service}
+                      {i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})
+                    </span>
+                    <p>Likely cause: {f.cause}</p>
+                    {f.explains.length > 0 && <p>Explains: {f.explains.join('; ')}</p>}
+                    <p>
+                      First action: <code>{f.action}</code>
+                    </p>
+                    {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
+                  </li>
+                ))}
+            </ul>
+          )}
+          {report.findings
+            .filter((f) => f.kind === 'note')
+            .map((f, i) => (
+              <p key={`n${i}`} className="muted">
+                Note ({f.service}): {f.cause}
+              </p>
+            ))}
+          {report.unexplained.length > 0 && (
+            <>
+              <h3>Unexplained symptoms</h3>
+              <ul>
+                {report.unexplained.map((s) => (
+                  <li key={s.id}>{s.text}</li>
+                ))}
+              </ul>
+            </>
+          )}
           <h3>Not seen (blind spots)</h3>
-          {report.blindSpots.length === 0 ? <p className="muted">None.</p> : <ul data-testid="triage-blind-spots">{report.blindSpots.map((b, i) => <li key={i}>{b}</li>)}</ul>}
+          {report.blindSpots.length === 0 ? (
+            <p className="muted">None.</p>
+          ) : (
+            <ul data-testid="triage-blind-spots">
+              {report.blindSpots.map((b, i) => (
+                <li key={i}>{b}</li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
     </section>

@@ -22,7 +22,12 @@ import { SeverityForm } from './incident-room/severity-form.js';
 import { StatusForm } from './incident-room/status-form.js';
 import { TriageFindings } from './incident-room/triage-findings.js';
 
-const LIVE_LABEL: Record<LiveState, string> = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', gone: 'disconnected' };
+const LIVE_LABEL: Record<LiveState, string> = {
+  connecting: 'connecting…',
+  live: 'live',
+  reconnecting: 'reconnecting…',
+  gone: 'disconnected',
+};
 
 export function IncidentRoomPage({ id }: { id: string }) {
   const { session, canWrite } = useSession();
@@ -30,10 +35,26 @@ export function IncidentRoomPage({ id }: { id: string }) {
   const [levels, setLevels] = useState<SeverityLevel[]>([]);
   const now = useNow(1000);
   const header = useSubmit();
-  useEffect(() => void api.severities().then((r) => setLevels(r.severities), () => {}), []);
+  useEffect(
+    () =>
+      void api.severities().then(
+        (r) => setLevels(r.severities),
+        () => {},
+      ),
+    [],
+  );
   const preview = useCallback((u: UpdatePost) => previewUpdate(id, u), [id]);
 
-  if (error) return <><h1>{id}</h1><ErrorBanner error={error} /><p><Link href="/">Back to the dashboard</Link></p></>;
+  if (error)
+    return (
+      <>
+        <h1>{id}</h1>
+        <ErrorBanner error={error} />
+        <p>
+          <Link href="/">Back to the dashboard</Link>
+        </p>
+      </>
+    );
   if (!incident) return <p aria-busy="true">Loading {id}…</p>;
   const level = levels.find((l) => l.id === incident.severity);
   const isCommander = incident.roles.commander === session.name;
@@ -43,35 +64,85 @@ export function IncidentRoomPage({ id }: { id: string }) {
     <div className="room">
       <header className="room-head">
         <div className="room-title">
-          <h1><span className="inc-id">{incident.id}</span> {incident.title}</h1>
+          <h1>
+            <span className="inc-id">{incident.id}</span> {incident.title}
+          </h1>
           <div className="room-badges">
             <SeverityBadge severity={incident.severity} />
             <StatusBadge status={incident.status} />
-            <span className={`live live-${live}`} role="status"><span aria-hidden="true">● </span>{LIVE_LABEL[live]}</span>
+            <span className={`live live-${live}`} role="status">
+              <span aria-hidden="true">● </span>
+              {LIVE_LABEL[live]}
+            </span>
           </div>
         </div>
         <dl className="facts">
-          <div><dt>Commander</dt><dd data-testid="commander">{incident.roles.commander ?? <span className="warn-text">unassigned</span>}</dd></div>
-          <div><dt>Duration</dt><dd>{formatDuration(resolved ? incident.derived.durationMs : now - Date.parse(incident.declaredAt))}</dd></div>
-          <div><dt>Next update</dt><dd><Countdown dueAt={incident.derived.nextUpdateDueAt} now={now} /></dd></div>
-          <div><dt>Response target</dt><dd>{incident.derived.responseTargetMet === null ? `pending (< ${level ? formatPolicyDuration(level.responseTimeMs) : '…'})` : incident.derived.responseTargetMet ? 'met' : <span className="warn-text">missed</span>}</dd></div>
-          <div><dt>Declared</dt><dd title={formatUtc(incident.declaredAt)}>{formatTime(incident.declaredAt)} by {incident.createdBy}</dd></div>
-          {incident.resolvedAt && <div><dt>Resolved</dt><dd title={formatUtc(incident.resolvedAt)}>{formatTime(incident.resolvedAt)}</dd></div>}
+          <div>
+            <dt>Commander</dt>
+            <dd data-testid="commander">{incident.roles.commander ?? <span className="warn-text">unassigned</span>}</dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd>{formatDuration(resolved ? incident.derived.durationMs : now - Date.parse(incident.declaredAt))}</dd>
+          </div>
+          <div>
+            <dt>Next update</dt>
+            <dd>
+              <Countdown dueAt={incident.derived.nextUpdateDueAt} now={now} />
+            </dd>
+          </div>
+          <div>
+            <dt>Response target</dt>
+            <dd>
+              {incident.derived.responseTargetMet === null ? (
+                `pending (< ${level ? formatPolicyDuration(level.responseTimeMs) : '…'})`
+              ) : incident.derived.responseTargetMet ? (
+                'met'
+              ) : (
+                <span className="warn-text">missed</span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>Declared</dt>
+            <dd title={formatUtc(incident.declaredAt)}>
+              {formatTime(incident.declaredAt)} by {incident.createdBy}
+            </dd>
+          </div>
+          {incident.resolvedAt && (
+            <div>
+              <dt>Resolved</dt>
+              <dd title={formatUtc(incident.resolvedAt)}>{formatTime(incident.resolvedAt)}</dd>
+            </div>
+          )}
         </dl>
         {canWrite && !resolved && (
           <div className="actions">
             {!isCommander && (
-              <button type="button" className="primary" disabled={header.busy} onClick={() => void header.run(async () => apply(await api.assignRole(incident.id, { role: 'commander', to: session.name })))}>
+              <button
+                type="button"
+                className="primary"
+                disabled={header.busy}
+                onClick={() =>
+                  void header.run(async () => apply(await api.assignRole(incident.id, { role: 'commander', to: session.name })))
+                }
+              >
                 {incident.roles.commander ? `Take over as IC from ${incident.roles.commander}` : "I'll be IC"}
               </button>
             )}
             {!incident.acknowledgedAt && incident.roles.commander && (
-              <button type="button" disabled={header.busy} onClick={() => void header.run(async () => apply(await api.ack(incident.id)))}>Acknowledge</button>
+              <button type="button" disabled={header.busy} onClick={() => void header.run(async () => apply(await api.ack(incident.id)))}>
+                Acknowledge
+              </button>
             )}
           </div>
         )}
         <ErrorBanner error={header.error} />
-        {resolved && <p><Link href={`/incidents/${incident.id}/postmortem`}>Post-mortem for {incident.id}</Link></p>}
+        {resolved && (
+          <p>
+            <Link href={`/incidents/${incident.id}/postmortem`}>Post-mortem for {incident.id}</Link>
+          </p>
+        )}
       </header>
 
       <div className="room-grid">
@@ -96,8 +167,14 @@ export function IncidentRoomPage({ id }: { id: string }) {
       </div>
 
       {canWrite && level && (
-        <UpdateComposer key={incident.id} incident={incident} cadenceMinutes={Math.round(level.updateCadenceMs / 60_000)} publicByDefault={level.publicUpdates}
-          onPost={(u) => postUpdate(incident.id, u, apply)} onPreview={preview} />
+        <UpdateComposer
+          key={incident.id}
+          incident={incident}
+          cadenceMinutes={Math.round(level.updateCadenceMs / 60_000)}
+          publicByDefault={level.publicUpdates}
+          onPost={(u) => postUpdate(incident.id, u, apply)}
+          onPreview={preview}
+        />
       )}
     </div>
   );
@@ -105,7 +182,11 @@ export function IncidentRoomPage({ id }: { id: string }) {
 
 /** POST /api/v1/incidents/:id/updates (coordination): records the update, resets the cadence clock, posts the public text. */
 async function postUpdate(id: string, u: UpdatePost, apply: (r: { incident: Incident; entries: TimelineEntry[] }) => void) {
-  const r = await request<{ incident: Incident; entries: TimelineEntry[] }>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/updates`, u);
+  const r = await request<{ incident: Incident; entries: TimelineEntry[] }>(
+    'POST',
+    `/api/v1/incidents/${encodeURIComponent(id)}/updates`,
+    u,
+  );
   apply({ incident: r.incident, entries: r.entries ?? [] });
 }
 

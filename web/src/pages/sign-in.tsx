@@ -20,7 +20,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: Session) => void })
       if (!username.trim()) errs.username = 'Enter your user name.';
       if (!password) errs.password = 'Enter your password.';
     } else if (!token.trim()) errs.token = 'Paste an API token (it starts with wr_).';
-    else if (!/^wr_[a-f0-9]{12}_[A-Za-z0-9_-]{43}$/.test(token.trim())) errs.token = 'That does not look like a warroom token (wr_<id>_<secret>).';
+    else if (!/^wr_[a-f0-9]{12}_[A-Za-z0-9_-]{43}$/.test(token.trim()))
+      errs.token = 'That does not look like a warroom token (wr_<id>_<secret>).';
     setErrors(errs);
     setApiError(null);
     if (Object.keys(errs).length) return;
@@ -42,26 +43,65 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: Session) => void })
       <form onSubmit={submit} noValidate aria-describedby="signin-help">
         <fieldset className="segmented">
           <legend>Sign in with</legend>
-          <label><input type="radio" name="mode" value="user" checked={mode === 'user'} onChange={() => setMode('user')} /> User name and password</label>
-          <label><input type="radio" name="mode" value="token" checked={mode === 'token'} onChange={() => setMode('token')} /> API token</label>
+          <label>
+            <input type="radio" name="mode" value="user" checked={mode === 'user'} onChange={() => setMode('user')} /> User name and
+            password
+          </label>
+          <label>
+            <input type="radio" name="mode" value="token" checked={mode === 'token'} onChange={() => setMode('token')} /> API token
+          </label>
         </fieldset>
         {mode === 'user' ? (
           <>
             <Field label="User name" error={err('username')}>
-              {(p) => <input {...p} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />}
+              {(p) => (
+                <input
+                  {...p}
+                  name="username"
+                  autoComplete="username"
+                  value={username}
+                  onChange={(e) => setUsername(e.target.value)}
+                  autoFocus
+                />
+              )}
             </Field>
             <Field label="Password" error={err('password')}>
-              {(p) => <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+              )}
             </Field>
           </>
         ) : (
           <Field label="API token" error={err('token')} hint="Create one with: warroom token create --role responder">
-            {(p) => <input {...p} name="token" type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} autoFocus />}
+            {(p) => (
+              <input
+                {...p}
+                name="token"
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                autoFocus
+              />
+            )}
           </Field>
         )}
         <ErrorBanner error={bannerError(apiError, ['username', 'password', 'token'])} />
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-        <p id="signin-help" className="hint">Users are created with <code>warroom user add NAME --role responder --password-stdin</code>. The public status page is at <a href="/status">/status</a>.</p>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p id="signin-help" className="hint">
+          Users are created with <code>warroom user add NAME --role responder --password-stdin</code>. The public status page is at{' '}
+          <a href="/status">/status</a>.
+        </p>
       </form>
     </main>
   );

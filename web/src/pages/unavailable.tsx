@@ -7,7 +7,9 @@ export function ApiMissing({ error, what, cli }: { error: unknown; what: string;
     return (
       <div className="card" role="status">
         <p>{what} is not available on this server: its API is not installed in this version of warroom.</p>
-        <p>From a terminal: <code>{cli}</code></p>
+        <p>
+          From a terminal: <code>{cli}</code>
+        </p>
       </div>
     );
   }

@@ -28,7 +28,9 @@ export function EntryComposer({ incidentId, onAdded }: { incidentId: string; onA
   };
   return (
     <form className="entry-composer" onSubmit={submit} noValidate aria-label="Add to the timeline">
-      <label className="sr-only" htmlFor="entry-kind">Kind</label>
+      <label className="sr-only" htmlFor="entry-kind">
+        Kind
+      </label>
       <select id="entry-kind" value={kind} onChange={(e) => setKind(e.target.value as NoteKind)}>
         <option value="finding">Finding</option>
         <option value="action">Action</option>
@@ -36,9 +38,21 @@ export function EntryComposer({ incidentId, onAdded }: { incidentId: string; onA
         <option value="note">Note</option>
       </select>
       <Field label={`Add a ${kind} (Enter to post)`} error={localError ?? fieldError(a.error, 'text')}>
-        {(p) => <input {...p} name="entry-text" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder="e.g. p99 latency on checkout is 4 s since 14:02" autoComplete="off" />}
+        {(p) => (
+          <input
+            {...p}
+            name="entry-text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={onKey}
+            placeholder="e.g. p99 latency on checkout is 4 s since 14:02"
+            autoComplete="off"
+          />
+        )}
       </Field>
-      <button type="submit" disabled={a.busy}>Add</button>
+      <button type="submit" disabled={a.busy}>
+        Add
+      </button>
       <ErrorBanner error={bannerError(a.error, ['text'])} />
     </form>
   );

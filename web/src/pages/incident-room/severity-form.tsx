@@ -27,14 +27,29 @@ export function SeverityForm({ incident, levels, onDone }: { incident: Incident;
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="severity-heading">
       <h2 id="severity-heading">Severity</h2>
-      <Field label="New severity" error={errors.severity ?? fieldError(a.error, 'severity')} hint={level ? `${level.impact}. Updates every ${formatPolicyDuration(level.updateCadenceMs)}.` : undefined}>
-        {(p) => <select {...p} name="severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>{SEVERITIES.map((s) => <option key={s} value={s}>{s}{s === incident.severity ? ' (current)' : ''}</option>)}</select>}
+      <Field
+        label="New severity"
+        error={errors.severity ?? fieldError(a.error, 'severity')}
+        hint={level ? `${level.impact}. Updates every ${formatPolicyDuration(level.updateCadenceMs)}.` : undefined}
+      >
+        {(p) => (
+          <select {...p} name="severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+                {s === incident.severity ? ' (current)' : ''}
+              </option>
+            ))}
+          </select>
+        )}
       </Field>
       <Field label="Reason" error={errors.reason ?? fieldError(a.error, 'reason')}>
         {(p) => <input {...p} name="severity-reason" value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <ErrorBanner error={bannerError(a.error, ['severity', 'reason'])} />
-      <button type="submit" disabled={a.busy}>Change severity</button>
+      <button type="submit" disabled={a.busy}>
+        Change severity
+      </button>
     </form>
   );
 }

@@ -16,10 +16,16 @@ export function TriageFindings({ incidentId, entries, canWrite }: { incidentId: 
   const { busy, error, setError, run: submit } = useSubmit();
   const latestRun = entries.reduce((n, e) => Math.max(n, typeof e.data?.triage === 'number' ? e.data.triage : 0), 0);
   useEffect(() => {
-    request<TriageReport>('GET', `/api/v1/triage/latest?incident=${encodeURIComponent(incidentId)}`).then((r) => { setReport(r); setError(null); }, (e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) setReport(null);
-      else setError(e);
-    });
+    request<TriageReport>('GET', `/api/v1/triage/latest?incident=${encodeURIComponent(incidentId)}`).then(
+      (r) => {
+        setReport(r);
+        setError(null);
+      },
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) setReport(null);
+        else setError(e);
+      },
+    );
   }, [incidentId, latestRun]);
   const run = () => submit(async () => setReport(await request<TriageReport>('POST', '/api/v1/triage', { incident: incidentId })));
   return (
@@ -27,31 +33,60 @@ export function TriageFindings({ incidentId, entries, canWrite }: { incidentId: 
       <h2 id="triage-findings-heading">Triage findings</h2>
       {report ? (
         <>
-          <p className="hint">Triage #{report.id} at {formatTime(report.createdAt)}{report.suggestedSeverity ? `, suggested ${report.suggestedSeverity}` : ''}.</p>
-          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? <p className="muted">No findings: nothing matches a known cause.</p> : (
+          <p className="hint">
+            Triage #{report.id} at {formatTime(report.createdAt)}
+            {report.suggestedSeverity ? `, suggested ${report.suggestedSeverity}` : ''}.
+          </p>
+          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? (
+            <p className="muted">No findings: nothing matches a known cause.</p>
+          ) : (
             <ul className="entry-list" data-testid="room-triage-findings">
-              {report.findings.filter((f) => f.kind !== 'note').map((f, i) => (
-                <li key={i}>
-                  <strong>{f.title}</strong> <SeverityBadge severity={f.severity} /> <span className="muted">({f.service}{i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})</span>
-                  <div>Likely cause: {f.cause}</div>
-                  {f.explains.length > 0 && <div>Explains: {f.explains.join('; ')}</div>}
-                  <div>First action: <code>{f.action}</code></div>
-                  {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
-                </li>
-              ))}
+              {report.findings
+                .filter((f) => f.kind !== 'note')
+                .map((f, i) => (
+                  <li key={i}>
+                    <strong>{f.title}</strong> <SeverityBadge severity={f.severity} />{' '}
+                    <span className="muted">
+                      ({f.service}
+                      {i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})
+                    </span>
+                    <div>Likely cause: {f.cause}</div>
+                    {f.explains.length > 0 && <div>Explains: {f.explains.join('; ')}</div>}
+                    <div>
+                      First action: <code>{f.action}</code>
+                    </div>
+                    {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
+                  </li>
+                ))}
             </ul>
           )}
-          {report.findings.filter((f) => f.kind === 'note').map((f, i) => <p key={`n${i}`} className="muted">Note ({f.service}): {f.cause}</p>)}
+          {report.findings
+            .filter((f) => f.kind === 'note')
+            .map((f, i) => (
+              <p key={`n${i}`} className="muted">
+                Note ({f.service}): {f.cause}
+              </p>
+            ))}
           {report.blindSpots.length > 0 && (
             <details>
               <summary>Not seen by this triage ({report.blindSpots.length})</summary>
-              <ul>{report.blindSpots.map((b, i) => <li key={i}>{b}</li>)}</ul>
+              <ul>
+                {report.blindSpots.map((b, i) => (
+                  <li key={i}>{b}</li>
+                ))}
+              </ul>
             </details>
           )}
         </>
-      ) : <p className="muted">No triage has run for this incident.</p>}
+      ) : (
+        <p className="muted">No triage has run for this incident.</p>
+      )}
       <ErrorBanner error={error} />
-      {canWrite && <button type="button" onClick={() => void run()} disabled={busy}>{busy ? 'Running triage…' : 'Run triage now'}</button>}
+      {canWrite && (
+        <button type="button" onClick={() => void run()} disabled={busy}>
+          {busy ? 'Running triage…' : 'Run triage now'}
+        </button>
+      )}
     </section>
   );
 }
