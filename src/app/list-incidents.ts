@@ -9,6 +9,7 @@ import {
 } from '../core/incident.js';
 import { parseSeverity } from '../core/severity.js';
 import { validation } from '../core/errors.js';
+import { splitList } from '../core/comma-list.js';
 import { getIncident, lastUpdateTimes, listIncidents as query, listTimeline, type IncidentFilter } from '../store/incident.repository.js';
 import { requireRole, type AppContext } from './context.js';
 
@@ -25,14 +26,11 @@ export interface ListFilterInput {
   limit?: number;
 }
 
-const arr = (v: string | string[] | undefined) =>
-  (v === undefined ? [] : Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
-
 export async function listIncidents(ctx: AppContext, input: ListFilterInput = {}): Promise<IncidentView[]> {
   requireRole(ctx, 'viewer', 'listing incidents');
   const f: IncidentFilter = { all: input.all, service: input.service, since: input.since, limit: input.limit };
-  f.severity = arr(input.severity).map((s) => parseSeverity(s));
-  f.status = arr(input.status).map((s) => {
+  f.severity = (splitList(input.severity) ?? []).map((s) => parseSeverity(s));
+  f.status = (splitList(input.status) ?? []).map((s) => {
     if (!(STATUSES as readonly string[]).includes(s))
       throw validation(`status: unknown status "${s}" (expected one of ${STATUSES.join(', ')})`, 'status');
     return s as (typeof STATUSES)[number];
