@@ -11,9 +11,84 @@
 // agree on every line they both understand; test/logs/json-lines-wasm.test.ts checks the two
 // paths give the same analysis.
 //
-// The rules mirror src/logs/scan/scanner.ts (field search, level, status, duration, traceback
-// states), src/logs/scan/normalize-path.ts (endpoint normalisation) and src/logs/scan/signature.ts
-// (masks): change them together.
+// The rules mirror the JavaScript scanner in src/logs/scan/ (json-fields.ts: field search;
+// json-values.ts: level, status, duration; json-line.ts and error-events.ts: the traceback
+// states), normalize-path.ts (endpoint normalisation) and signature.ts (masks): change them together.
+
+// ── names of bytes and states ────────────────────────────────────────────────
+// @inline constants: the compiler writes each use as its number, so the module is what the
+// literals made.
+@inline const CH_TAB: i32 = 9; // '\t'
+@inline const CH_LF: i32 = 10; // '\n'
+@inline const CH_VT: i32 = 11; // vertical tab
+@inline const CH_FF: i32 = 12; // form feed
+@inline const CH_CR: i32 = 13; // '\r'
+@inline const CH_SPACE: i32 = 32; // ' '
+@inline const CH_QUOTE: i32 = 34; // '"'
+@inline const CH_HASH: i32 = 35; // '#'
+@inline const CH_PLUS: i32 = 43; // '+'
+@inline const CH_COMMA: i32 = 44; // ','
+@inline const CH_MINUS: i32 = 45; // '-'
+@inline const CH_DOT: i32 = 46; // '.'
+@inline const CH_SLASH: i32 = 47; // '/'
+@inline const CH_0: i32 = 48; // '0'
+@inline const CH_1: i32 = 49; // '1'
+@inline const CH_9: i32 = 57; // '9'
+@inline const CH_COLON: i32 = 58; // ':'
+@inline const CH_QUESTION: i32 = 63; // '?'
+@inline const CH_A: i32 = 65; // 'A'
+@inline const CH_E: i32 = 69; // 'E'
+@inline const CH_F: i32 = 70; // 'F'
+@inline const CH_T: i32 = 84; // 'T'
+@inline const CH_Z: i32 = 90; // 'Z'
+@inline const CH_LBRACKET: i32 = 91; // '['
+@inline const CH_BACKSLASH: i32 = 92; // '\\'
+@inline const CH_RBRACKET: i32 = 93; // ']'
+@inline const CH_UNDERSCORE: i32 = 95; // '_'
+@inline const CH_a: i32 = 97; // 'a'
+@inline const CH_b: i32 = 98; // 'b'
+@inline const CH_d: i32 = 100; // 'd'
+@inline const CH_e: i32 = 101; // 'e'
+@inline const CH_f: i32 = 102; // 'f'
+@inline const CH_i: i32 = 105; // 'i'
+@inline const CH_n: i32 = 110; // 'n'
+@inline const CH_r: i32 = 114; // 'r'
+@inline const CH_t: i32 = 116; // 't'
+@inline const CH_u: i32 = 117; // 'u'
+@inline const CH_w: i32 = 119; // 'w'
+@inline const CH_z: i32 = 122; // 'z'
+@inline const CH_LBRACE: i32 = 123; // '{'
+@inline const CH_RBRACE: i32 = 125; // '}'
+@inline const CH_TILDE: i32 = 126; // '~'
+@inline const CH_BS: i32 = 8; // backspace, what the escape \b decodes to
+/** OR-ed into an ASCII letter: its lower case; AND-ed: its upper case. */
+@inline const CASE_LOWER: i32 = 0x20;
+@inline const CASE_UPPER: i32 = 0xdf;
+/** Level classes, in JavaScript's LEVELS order (the per-level counts are indexed by them). */
+@inline const LV_FATAL: i32 = 0;
+@inline const LV_CRITICAL: i32 = 1;
+@inline const LV_ERROR: i32 = 2;
+@inline const LV_WARNING: i32 = 3;
+@inline const LV_INFO: i32 = 4;
+@inline const LV_DEBUG: i32 = 5;
+@inline const LV_TRACE: i32 = 6;
+@inline const LV_NONE: i32 = 7;
+/** scan()'s mode: the current minute lies inside the window, or outside it (JavaScript's MinuteState). */
+@inline const MODE_INSIDE: i32 = 0;
+@inline const MODE_OUTSIDE: i32 = 1;
+/** hashText()'s modes: as written, digits zeroed and hex ids masked, a traceback text. */
+@inline const TEXT_AS_WRITTEN: i32 = 0;
+@inline const TEXT_MASKED: i32 = 1;
+@inline const TEXT_TRACEBACK: i32 = 2;
+/** What putMask() writes for a token or segment: ':id', ':hash', ':uuid'. */
+@inline const MASK_ID: i32 = 1;
+@inline const MASK_HASH: i32 = 2;
+@inline const MASK_UUID: i32 = 3;
+@inline const UUID_LENGTH: i32 = 36;
+/** Marks in the canonical text a signature hash is taken over: a hex run, a frame line, a blank line. */
+@inline const MARK_HEX: i32 = 0x68;
+@inline const MARK_FRAME: i32 = 0x66;
+@inline const MARK_BLANK: i32 = 0x62;
 
 // ── configuration written by JavaScript ──────────────────────────────────────
 const NF: i32 = 6; // fields: ts, level, status, path, method, duration
@@ -336,7 +411,7 @@ function search(k: i32, from: i32): i32 {
 }
 
 @inline function skipSpaces(p: i32): i32 {
-  while (byte(p) === 32) p++;
+  while (byte(p) === CH_SPACE) p++;
   return p;
 }
 
@@ -357,7 +432,7 @@ function scanKeys(ls: i32, le: i32): bool {
       if (q + 1 >= le) return false;
       let ks = q - 1;
       const lim = q - NS;
-      while (ks > lim && ks >= ls && byte(ks) !== 34) ks--;
+      while (ks > lim && ks >= ls && byte(ks) !== CH_QUOTE) ks--;
       if (ks <= lim || ks < ls) continue;
       const len = q + 2 - ks;
       const h = keyHash(<usize>ks, len);
@@ -448,13 +523,13 @@ function searchField(f: i32, cursor: i32, ls: i32, le: i32): i32 {
 
 // ── endpoint identity: method + normalised path (normalize-path.ts) ───────────
 
-@inline function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
-@inline function isHexLetter(c: i32): bool { return (c >= 97 && c <= 102) || (c >= 65 && c <= 70); }
-@inline function isAlnum(c: i32): bool { return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
-@inline function isSep(c: i32): bool { return c === 46 || c === 45 || c === 95 || c === 126; }
+@inline function isDigit(c: i32): bool { return c >= CH_0 && c <= CH_9; }
+@inline function isHexLetter(c: i32): bool { return (c >= CH_a && c <= CH_f) || (c >= CH_A && c <= CH_F); }
+@inline function isAlnum(c: i32): bool { return isDigit(c) || (c >= CH_A && c <= CH_Z) || (c >= CH_a && c <= CH_z); }
+@inline function isSep(c: i32): bool { return c === CH_DOT || c === CH_MINUS || c === CH_UNDERSCORE || c === CH_TILDE; }
 
 function isUuid(a: i32, b: i32): bool {
-  if (b - a !== 36 || byte(a + 8) !== 45 || byte(a + 13) !== 45 || byte(a + 18) !== 45 || byte(a + 23) !== 45) return false;
+  if (b - a !== UUID_LENGTH || byte(a + 8) !== CH_MINUS || byte(a + 13) !== CH_MINUS || byte(a + 18) !== CH_MINUS || byte(a + 23) !== CH_MINUS) return false;
   let hex = 0;
   for (let i = a; i < b; i++) {
     const f = <i32>load<u8>(CLASS + <usize>byte(i));
@@ -512,12 +587,12 @@ function putMask(out: usize, kind: i32): usize {
 function normalize(a: i32, b: i32): i32 {
   if (b - a > 1000) return 5000; // masks can be longer than what they replace; PACK's counts fit
   let start = a;
-  if (b - a > 8 && byte(a) !== 47) {
+  if (b - a > 8 && byte(a) !== CH_SLASH) {
     // scheme://host/...: keep the path.
     for (let i = a; i + 2 < b && i - a < 12; i++) {
-      if (byte(i) === 58 && byte(i + 1) === 47 && byte(i + 2) === 47) {
+      if (byte(i) === CH_COLON && byte(i + 1) === CH_SLASH && byte(i + 2) === CH_SLASH) {
         let s = i + 3;
-        while (s < b && byte(s) !== 47) s++;
+        while (s < b && byte(s) !== CH_SLASH) s++;
         start = s;
         break;
       }
@@ -545,13 +620,13 @@ function normalize(a: i32, b: i32): i32 {
     const len = i - tokIn;
     if (len > 0) {
       // classifyToken: all digits; hex with a digit, 8+; long letters-and-digits with 2+ digits.
-      if (digits === len) out = putMask(tokOut, 1);
-      else if (digits + hexLetters === len && len >= 8 && digits > 0) out = putMask(tokOut, 2);
-      else if (len >= 16 && digits >= 2 && alnum === len) out = putMask(tokOut, 2);
+      if (digits === len) out = putMask(tokOut, MASK_ID);
+      else if (digits + hexLetters === len && len >= 8 && digits > 0) out = putMask(tokOut, MASK_HASH);
+      else if (len >= 16 && digits >= 2 && alnum === len) out = putMask(tokOut, MASK_HASH);
     }
-    if (c === 47 || c === 63 || c === 35) {
-      if (i - segIn === 36 && isUuid(segIn, i)) out = putMask(segOut, 3);
-      if (c !== 47) break; // ? # or the end
+    if (c === CH_SLASH || c === CH_QUESTION || c === CH_HASH) {
+      if (i - segIn === UUID_LENGTH && isUuid(segIn, i)) out = putMask(segOut, MASK_UUID);
+      if (c !== CH_SLASH) break; // ? # or the end
       store<u8>(out, 47);
       out++;
       segIn = i + 1;
@@ -605,8 +680,8 @@ function addDuration(slot: i32, ms: f64): void {
 function quotedEnd(v: i32, le: i32): i32 {
   for (let i = v + 1; i < le; i++) {
     const c = byte(i);
-    if (c === 34) return i;
-    if (c === 92) return -1;
+    if (c === CH_QUOTE) return i;
+    if (c === CH_BACKSLASH) return -1;
   }
   return -1;
 }
@@ -616,14 +691,14 @@ function plainEnd(v: i32, le: i32): i32 {
   let i = v;
   while (i < le) {
     const c = byte(i);
-    if (c === 44 || c === 125 || c === 93 || c === 32) return i;
+    if (c === CH_COMMA || c === CH_RBRACE || c === CH_RBRACKET || c === CH_SPACE) return i;
     i++;
   }
   return le;
 }
 
 // Per-line results of the field loop.
-let lineLevel: i32 = 7;
+let lineLevel: i32 = LV_NONE;
 let lineStatus: i32 = 0;
 let pathStart: i32 = -1;
 let pathEnd: i32 = -1;
@@ -637,26 +712,26 @@ let lineDur: f64 = -1;
  */
 function readField(f: i32, v: i32, le: i32): i32 {
   if (f === F_TS) {
-    if (byte(v) !== 34 || v + 18 > le) return halt(R_TIME);
+    if (byte(v) !== CH_QUOTE || v + 18 > le) return halt(R_TIME);
     // "YYYY-MM-DDTHH:MM" as two 8-byte words, the second (where minutes change) first.
     if (load<u64>(<usize>v + 9) !== load<u64>(MINUTE_KEY + 8) || load<u64>(<usize>v + 1) !== load<u64>(MINUTE_KEY)) return halt(R_TIME);
     return v + 17;
   }
   if (f === F_LEVEL) {
-    if (byte(v) === 34) {
+    if (byte(v) === CH_QUOTE) {
       const q = v + 1;
-      const c = byte(q) | 0x20;
-      const c1 = byte(q + 1) | 0x20;
-      if (c === 105 && c1 === 110 && byte(q + 4) === 34) { lineLevel = 4; return q + 5; } // info
-      if (c === 100 && c1 === 101 && byte(q + 5) === 34) { lineLevel = 5; return q + 6; } // debug
-      if (c === 119 && c1 === 97) { // warn, warning
-        if (byte(q + 4) === 34) { lineLevel = 3; return q + 5; }
-        if (byte(q + 7) === 34) { lineLevel = 3; return q + 8; }
+      const c = byte(q) | CASE_LOWER;
+      const c1 = byte(q + 1) | CASE_LOWER;
+      if (c === CH_i && c1 === CH_n && byte(q + 4) === CH_QUOTE) { lineLevel = LV_INFO; return q + 5; } // info
+      if (c === CH_d && c1 === CH_e && byte(q + 5) === CH_QUOTE) { lineLevel = LV_DEBUG; return q + 6; } // debug
+      if (c === CH_w && c1 === CH_a) { // warn, warning
+        if (byte(q + 4) === CH_QUOTE) { lineLevel = LV_WARNING; return q + 5; }
+        if (byte(q + 7) === CH_QUOTE) { lineLevel = LV_WARNING; return q + 8; }
       }
       if (errorsAllowed !== 0) {
-        if (c === 101 && c1 === 114 && byte(q + 5) === 34) { lineLevel = 2; return q + 6; } // error
-        if (wordAt(q, 0x6c61636974697263, 8)) { lineLevel = 1; return q + 9; } // critical
-        if (wordAt(q, 0x6c61746166, 5)) { lineLevel = 0; return q + 6; } // fatal
+        if (c === CH_e && c1 === CH_r && byte(q + 5) === CH_QUOTE) { lineLevel = LV_ERROR; return q + 6; } // error
+        if (wordAt(q, 0x6c61636974697263, 8)) { lineLevel = LV_CRITICAL; return q + 9; } // critical
+        if (wordAt(q, 0x6c61746166, 5)) { lineLevel = LV_FATAL; return q + 6; } // fatal
       }
       return halt(R_LEVEL);
     }
@@ -664,8 +739,8 @@ function readField(f: i32, v: i32, le: i32): i32 {
     if (!isDigit(c)) {
       // readNumberEnd's characters make a number JavaScript reads, and an object may hold a
       // level name (loguru): JavaScript's. Anything else is no level.
-      if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || c === 123) return halt(R_LEVEL);
-      lineLevel = 7;
+      if (c === CH_DOT || c === CH_MINUS || c === CH_PLUS || c === CH_e || c === CH_E || c === CH_LBRACE) return halt(R_LEVEL);
+      lineLevel = LV_NONE;
       return plainEnd(v, le);
     }
     let n = 0;
@@ -674,12 +749,12 @@ function readField(f: i32, v: i32, le: i32): i32 {
       n = n * 10 + c - 48;
       c = byte(++i);
     }
-    if (c === 46 || c === 45 || c === 43 || c === 101 || c === 69 || isDigit(c) || (n >= 50 && errorsAllowed === 0)) return halt(R_LEVEL);
-    lineLevel = n >= 60 ? 0 : n >= 50 ? 2 : n >= 40 ? 3 : n >= 30 ? 4 : n >= 20 ? 5 : 6;
+    if (c === CH_DOT || c === CH_MINUS || c === CH_PLUS || c === CH_e || c === CH_E || isDigit(c) || (n >= 50 && errorsAllowed === 0)) return halt(R_LEVEL);
+    lineLevel = n >= 60 ? LV_FATAL : n >= 50 ? LV_ERROR : n >= 40 ? LV_WARNING : n >= 30 ? LV_INFO : n >= 20 ? LV_DEBUG : LV_TRACE;
     return i;
   }
   if (f === F_STATUS) {
-    let i = byte(v) === 34 ? v + 1 : v;
+    let i = byte(v) === CH_QUOTE ? v + 1 : v;
     let c = byte(i);
     let status = 0;
     while (isDigit(c)) {
@@ -692,7 +767,7 @@ function readField(f: i32, v: i32, le: i32): i32 {
     return i;
   }
   if (f === F_PATH) {
-    if (byte(v) !== 34) return plainEnd(v, le);
+    if (byte(v) !== CH_QUOTE) return plainEnd(v, le);
     const e = quotedEnd(v, le);
     if (e < 0) return halt(R_ODD);
     pathStart = v + 1;
@@ -700,13 +775,13 @@ function readField(f: i32, v: i32, le: i32): i32 {
     return e + 1;
   }
   if (f === F_METHOD) {
-    if (byte(v) !== 34) return plainEnd(v, le);
+    if (byte(v) !== CH_QUOTE) return plainEnd(v, le);
     let e = v + 1;
-    while (e < le && byte(e) !== 34) e++;
+    while (e < le && byte(e) !== CH_QUOTE) e++;
     if (e > v + 1 && e - v < 12) {
       for (let i = v + 1; i < e; i++) {
-        const c = byte(i) & 0xdf;
-        if (c < 65 || c > 90) return halt(R_ODD);
+        const c = byte(i) & CASE_UPPER;
+        if (c < CH_A || c > CH_Z) return halt(R_ODD);
       }
       methodStart = v + 1;
       methodEnd = e;
@@ -714,7 +789,7 @@ function readField(f: i32, v: i32, le: i32): i32 {
     return e + 1;
   }
   // F_DUR
-  if (byte(v) === 34) return halt(R_ODD);
+  if (byte(v) === CH_QUOTE) return halt(R_ODD);
   let i = v;
   let c = byte(i);
   if (!isDigit(c)) return plainEnd(v, le);
@@ -723,7 +798,7 @@ function readField(f: i32, v: i32, le: i32): i32 {
     n = n * 10 + <f64>(c - 48);
     c = byte(++i);
   }
-  if (c === 46) {
+  if (c === CH_DOT) {
     let scale: f64 = 0.1;
     c = byte(++i);
     while (isDigit(c)) {
@@ -732,15 +807,15 @@ function readField(f: i32, v: i32, le: i32): i32 {
       c = byte(++i);
     }
   }
-  if (c === 101 || c === 69) return halt(R_ODD);
+  if (c === CH_e || c === CH_E) return halt(R_ODD);
   lineDur = n * load<f64>(DUR_SCALE + (<usize>i32At(PRIMARY, F_DUR) << 3));
   return i;
 }
 
 /** Whether the quoted word at q is `word` (its letters packed little-endian, any case) followed by '"'. */
 function wordAt(q: i32, word: u64, len: i32): bool {
-  for (let i = 0; i < len; i++) if ((byte(q + i) | 0x20) !== <i32>((word >> (<u64>i * 8)) & 0xff)) return false;
-  return byte(q + len) === 34;
+  for (let i = 0; i < len; i++) if ((byte(q + i) | CASE_LOWER) !== <i32>((word >> (<u64>i * 8)) & 0xff)) return false;
+  return byte(q + len) === CH_QUOTE;
 }
 
 function halt(reason: i32): i32 {
@@ -756,7 +831,7 @@ function halt(reason: i32): i32 {
 /** Identity of method + normalised path; 0 when the path is too long to normalise here. */
 function endpointHash(): u64 {
   let h: u64 = 0x243f6a8885a308d3;
-  if (methodStart >= 0) for (let i = methodStart; i < methodEnd; i++) h = (h << 8) | <u64>(byte(i) & 0xdf);
+  if (methodStart >= 0) for (let i = methodStart; i < methodEnd; i++) h = (h << 8) | <u64>(byte(i) & CASE_UPPER);
   h = mix64(0x13198a2e03707344, h);
   const n = normalize(pathStart, pathEnd);
   if (n > 4088) return 0;
@@ -789,12 +864,12 @@ function digitsAt(p: i32, n: i32): i32 {
 
 /** "YYYY-MM-DDTHH:MM:SS(.fff)Z" at q followed by '"', as epoch ms; -1 for any other shape. */
 function isoMs(q: i32): f64 {
-  if (byte(q + 4) !== 45 || byte(q + 7) !== 45 || byte(q + 10) !== 84 || byte(q + 13) !== 58 || byte(q + 16) !== 58) return -1;
+  if (byte(q + 4) !== CH_MINUS || byte(q + 7) !== CH_MINUS || byte(q + 10) !== CH_T || byte(q + 13) !== CH_COLON || byte(q + 16) !== CH_COLON) return -1;
   let frac = 0;
-  if (byte(q + 19) === 46) {
+  if (byte(q + 19) === CH_DOT) {
     frac = digitsAt(q + 20, 3);
-    if (frac < 0 || byte(q + 23) !== 90 || byte(q + 24) !== 34) return -1;
-  } else if (byte(q + 19) !== 90 || byte(q + 20) !== 34) return -1;
+    if (frac < 0 || byte(q + 23) !== CH_Z || byte(q + 24) !== CH_QUOTE) return -1;
+  } else if (byte(q + 19) !== CH_Z || byte(q + 20) !== CH_QUOTE) return -1;
   const y = digitsAt(q, 4), mo = digitsAt(q + 5, 2), d = digitsAt(q + 8, 2), h = digitsAt(q + 11, 2), mi = digitsAt(q + 14, 2), sec = digitsAt(q + 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
   return <f64>daysFromCivil(y, mo, d) * 86400000 + <f64>(h * 3600000 + mi * 60000 + sec * 1000 + frac);
@@ -824,11 +899,11 @@ function stringEnd(q: i32, e: i32): i32 {
     i += ctz(m);
     if (i >= e) return -1;
     const c = byte(i);
-    if (c === 34) return i + 1;
-    if (c < 32) return -1;
+    if (c === CH_QUOTE) return i + 1;
+    if (c < CH_SPACE) return -1;
     const x = byte(i + 1);
     stringEscapes |= 1;
-    if (x === 117) {
+    if (x === CH_u) {
       stringEscapes |= 2;
       for (let k = 2; k < 6; k++) {
         const hx = byte(i + k);
@@ -837,7 +912,7 @@ function stringEnd(q: i32, e: i32): i32 {
       i += 6;
       continue;
     }
-    if (x !== 34 && x !== 92 && x !== 47 && x !== 98 && x !== 102 && x !== 110 && x !== 114 && x !== 116) return -1;
+    if (x !== CH_QUOTE && x !== CH_BACKSLASH && x !== CH_SLASH && x !== CH_b && x !== CH_f && x !== CH_n && x !== CH_r && x !== CH_t) return -1;
     i += 2;
   }
   return -1;
@@ -846,18 +921,18 @@ function stringEnd(q: i32, e: i32): i32 {
 /** End of the JSON number at p, or -1 if it is not one (JSON's grammar: no leading zeros, no bare dot). */
 function numberEnd(p: i32, e: i32): i32 {
   let i = p;
-  if (byte(i) === 45) i++;
-  if (byte(i) === 48) i++;
-  else if (byte(i) >= 49 && byte(i) <= 57) while (isDigit(byte(i))) i++;
+  if (byte(i) === CH_MINUS) i++;
+  if (byte(i) === CH_0) i++;
+  else if (byte(i) >= CH_1 && byte(i) <= CH_9) while (isDigit(byte(i))) i++;
   else return -1;
-  if (byte(i) === 46) {
+  if (byte(i) === CH_DOT) {
     i++;
     if (!isDigit(byte(i))) return -1;
     while (isDigit(byte(i))) i++;
   }
-  if (byte(i) === 101 || byte(i) === 69) {
+  if (byte(i) === CH_e || byte(i) === CH_E) {
     i++;
-    if (byte(i) === 43 || byte(i) === 45) i++;
+    if (byte(i) === CH_PLUS || byte(i) === CH_MINUS) i++;
     if (!isDigit(byte(i))) return -1;
     while (isDigit(byte(i))) i++;
   }
@@ -866,7 +941,7 @@ function numberEnd(p: i32, e: i32): i32 {
 
 @inline function skipWs(p: i32): i32 {
   let c = byte(p);
-  while (c === 32 || c === 9 || c === 10 || c === 13) c = byte(++p);
+  while (c === CH_SPACE || c === CH_TAB || c === CH_LF || c === CH_CR) c = byte(++p);
   return p;
 }
 
@@ -889,9 +964,9 @@ function readErrorObject(ls: i32, e: i32): bool {
   }
   let seen: u64 = 0;
   let p = skipWs(ls + 1);
-  if (byte(p) === 125) return skipWs(p + 1) >= e;
+  if (byte(p) === CH_RBRACE) return skipWs(p + 1) >= e;
   for (;;) {
-    if (byte(p) !== 34) return false;
+    if (byte(p) !== CH_QUOTE) return false;
     const ke = stringEnd(p, e);
     if (ke < 0) return false;
     const keyAt = p + 1;
@@ -899,17 +974,17 @@ function readErrorObject(ls: i32, e: i32): bool {
     // An escaped key may spell an alias, and a key longer than those kept may be one.
     const plainKey = stringEscapes === 0 && (keyLen <= KEY_MAX || keyLen > longestAlias);
     p = skipWs(ke);
-    if (byte(p) !== 58) return false;
+    if (byte(p) !== CH_COLON) return false;
     p = skipWs(p + 1);
     const v = p;
     const c = byte(p);
-    if (c === 34) {
+    if (c === CH_QUOTE) {
       p = stringEnd(p, e);
       if (p < 0) return false;
-    } else if (c === 123 || c === 91) return false;
+    } else if (c === CH_LBRACE || c === CH_LBRACKET) return false;
     else if (matches(p, 0x65757274, 4)) p += 4; // true
     else if (matches(p, 0x6c6c756e, 4)) p += 4; // null
-    else if (matches(p, 0x736c6166, 4) && byte(p + 4) === 101) p += 5; // false
+    else if (matches(p, 0x736c6166, 4) && byte(p + 4) === CH_e) p += 5; // false
     else {
       p = numberEnd(p, e);
       if (p < 0) return false;
@@ -922,26 +997,26 @@ function readErrorObject(ls: i32, e: i32): bool {
       const bit: u64 = <u64>1 << <u64>((list * 20 + rank) & 63);
       if (seen & bit) return false; // JSON.parse keeps the last of duplicates
       seen |= bit;
-      if (c === 34) {
+      if (c === CH_QUOTE) {
         if (p - v > 2 && rank < aliasRank[list]) {
           if (stringEscapes & 2) return false; // the value's \u escapes are JavaScript's to decode
           aliasStart[list] = v + 1;
           aliasEnd[list] = p - 1;
           aliasRank[list] = rank;
         }
-      } else if (c !== 110) return false; // a number or boolean JavaScript would turn into text
+      } else if (c !== CH_n) return false; // a number or boolean JavaScript would turn into text
     }
     p = skipWs(p);
-    if (byte(p) === 44) {
+    if (byte(p) === CH_COMMA) {
       p = skipWs(p + 1);
       continue;
     }
-    if (byte(p) !== 125) return false;
+    if (byte(p) !== CH_RBRACE) return false;
     return skipWs(p + 1) >= e;
   }
 }
 
-@inline function isWord(c: i32): bool { return isAlnum(c) || c === 95; }
+@inline function isWord(c: i32): bool { return isAlnum(c) || c === CH_UNDERSCORE; }
 
 // Text is hashed through a canonical copy: bytes are written (digits zeroed, marks for what
 // JavaScript masks or skips) to CANON, which is hashed 8 bytes at a time. Marks start with
@@ -1009,12 +1084,12 @@ function canonRun(i: i32, b: i32, hex: bool): void {
   }
   runEnd = j;
   if (hex && allHex && digits > 0 && letters > 0 && j - i >= 6) {
-    canonMark(0x68, j - i);
+    canonMark(MARK_HEX, j - i);
     return;
   }
   for (let k = i; k < j; k++) {
     const c = byte(k);
-    canonByte(isDigit(c) ? 48 : c);
+    canonByte(isDigit(c) ? CH_0 : c);
   }
 }
 
@@ -1036,30 +1111,30 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
   canonStart(h);
   for (let i = a; i < b; i++) {
     let c = byte(i);
-    if (c === 92) {
+    if (c === CH_BACKSLASH) {
       const x = byte(++i);
-      c = x === 110 ? 10 : x === 116 ? 9 : x === 114 ? 13 : x === 98 ? 8 : x === 102 ? 12 : x;
-    } else if (mode !== 0 && isWord(c) && (mode === 1 || afterColon) && !frame) {
+      c = x === CH_n ? CH_LF : x === CH_t ? CH_TAB : x === CH_r ? CH_CR : x === CH_b ? CH_BS : x === CH_f ? CH_FF : x;
+    } else if (mode !== TEXT_AS_WRITTEN && isWord(c) && (mode === TEXT_MASKED || afterColon) && !frame) {
       // (escapes never decode to a word character here: \u is refused before hashing)
       canonRun(i, b, hex);
       i = runEnd - 1;
       lineStart = false;
       continue;
     }
-    if (mode === 2) {
-      if (c === 10) {
+    if (mode === TEXT_TRACEBACK) {
+      if (c === CH_LF) {
         lineStart = true;
         firstLine = false;
         afterColon = false;
         frame = false;
       } else {
-        if (lineStart && !firstLine && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) {
+        if (lineStart && !firstLine && (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_VT || c === CH_FF)) {
           frame = true;
-          canonMark(0x66, 0);
+          canonMark(MARK_FRAME, 0);
         }
         lineStart = false;
         if (frame) continue;
-        if (c === 58) afterColon = true;
+        if (c === CH_COLON) afterColon = true;
       }
     }
     canonByte(c);
@@ -1069,7 +1144,7 @@ function hashText(h: u64, a: i32, b: i32, mode: i32): u64 {
 
 /** The signature key of the current error line (level or status when nothing names an exception). */
 function signatureHash(): u64 {
-  let h = mix64(0x452821e638d01377, <u64>(lineLevel <= 2 ? lineLevel : 16 + lineStatus));
+  let h = mix64(0x452821e638d01377, <u64>(lineLevel <= LV_ERROR ? lineLevel : 16 + lineStatus));
   if (aliasStart[K_EXTYPE] >= 0) h = mix64(mix64(h, 1), textHash(aliasStart[K_EXTYPE], aliasEnd[K_EXTYPE], 0));
   if (aliasStart[K_MSG] >= 0) h = mix64(mix64(h, 2), textHash(aliasStart[K_MSG], aliasEnd[K_MSG], 1));
   if (aliasStart[K_EXTEXT] >= 0) h = mix64(mix64(h, 3), textHash(aliasStart[K_EXTEXT], aliasEnd[K_EXTEXT], 2));
@@ -1110,10 +1185,10 @@ function hashBlock(h: u64, a: i32, b: i32): u64 {
   while (i < b) {
     const nl = lineEnd(i, b);
     let le = nl;
-    if (le > i && byte(le - 1) === 13) le--;
+    if (le > i && byte(le - 1) === CH_CR) le--;
     const c0 = byte(i);
-    if (le === i) canonMark(0x62, 0);
-    else if (c0 === 32 || c0 === 9) canonMark(0x66, 0);
+    if (le === i) canonMark(MARK_BLANK, 0);
+    else if (c0 === CH_SPACE || c0 === CH_TAB) canonMark(MARK_FRAME, 0);
     else {
       let masked = false;
       const raw = isDigit(c0);
@@ -1125,7 +1200,7 @@ function hashBlock(h: u64, a: i32, b: i32): u64 {
           j = runEnd - 1;
           continue;
         }
-        if (c === 58 && !raw) masked = true;
+        if (c === CH_COLON && !raw) masked = true;
         canonByte(c);
       }
     }
@@ -1141,7 +1216,7 @@ let blockLines: i32 = 0;
 function jsonLineAfter(a: i32, end: i32): i32 {
   let i = a;
   blockLines = 0;
-  while (i < end && byte(i) !== 123) {
+  while (i < end && byte(i) !== CH_LBRACE) {
     i = lineEnd(i, end) + 1;
     blockLines++;
   }
@@ -1184,7 +1259,7 @@ function countRequest(slot: i32, status: i32, dur: f64): void {
  */
 export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
   blockEnd = end;
-  errorsAllowed = mode === 0 ? errors : 0;
+  errorsAllowed = mode === MODE_INSIDE ? errors : 0;
   eventCount = 0;
   setI32(STATS, 2, R_NONE);
   let ls = pos;
@@ -1196,15 +1271,15 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
   while (ls < end) {
     const nl = lineEnd(ls, end);
     let le = nl;
-    if (le > ls && byte(le - 1) === 13) le--;
-    if (byte(ls) !== 123) break;
+    if (le > ls && byte(le - 1) === CH_CR) le--;
+    if (byte(ls) !== CH_LBRACE) break;
     let e = le;
-    while (e > ls && byte(e - 1) <= 32) e--;
-    if (byte(e - 1) !== 125) break;
+    while (e > ls && byte(e - 1) <= CH_SPACE) e--;
+    if (byte(e - 1) !== CH_RBRACE) break;
 
     // Fields in the order the log writes them, each looked for where the previous one ended.
     lineGen++;
-    lineLevel = 7;
+    lineLevel = LV_NONE;
     lineStatus = 0;
     pathStart = -1;
     methodStart = -1;
@@ -1215,7 +1290,7 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
     let tv = -1;
     for (let k = 0; k < NF; k++) {
       const f = i32At(ORDER, k);
-      if (mode === 1 && f !== F_TS) continue;
+      if (mode === MODE_OUTSIDE && f !== F_TS) continue;
       // The usual case inline: the key right where the last line had it.
       let v = -1;
       const pa = i32At(PRIMARY, f);
@@ -1240,8 +1315,8 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
       setI32(STATS, 2, R_TIME);
       break;
     }
-    if (reorder && mode === 0) sortOrder();
-    if (mode === 1) {
+    if (reorder && mode === MODE_INSIDE) sortOrder();
+    if (mode === MODE_OUTSIDE) {
       consumed++;
       ls = nl + 1;
       continue;
@@ -1259,7 +1334,7 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
       }
     }
 
-    const isError = lineLevel <= 2 || lineStatus >= 500;
+    const isError = lineLevel <= LV_ERROR || lineStatus >= 500;
     let sigCode = 0;
     let next = nl + 1;
     let ms: f64 = 0;
@@ -1270,7 +1345,7 @@ export function scan(pos: i32, end: i32, mode: i32, errors: i32): i32 {
         break;
       }
       blockLines = 0;
-      if (byte(next) !== 123) {
+      if (byte(next) !== CH_LBRACE) {
         next = jsonLineAfter(next, end);
         if (next >= end) {
           setI32(STATS, 2, R_ERROR);
@@ -1370,6 +1445,6 @@ export function takeLevels(): void {
  */
 export function batchEnd(pos: i32, end: i32): i32 {
   let nl = lineEnd(pos, end);
-  while (nl + 1 < end && byte(nl + 1) !== 123) nl = lineEnd(nl + 1, end);
+  while (nl + 1 < end && byte(nl + 1) !== CH_LBRACE) nl = lineEnd(nl + 1, end);
   return nl < end ? nl + 1 : end;
 }
