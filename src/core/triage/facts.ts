@@ -122,6 +122,8 @@ function classCounts(w: LogWindow | null | undefined): ClassCounts {
 }
 
 const sigKey = (s: { type: string; template: string }) => `${s.type}\u0000${s.template}`;
+/** "KeyError: 'sku'", or the bare type when the exception has no message (asyncio's TimeoutError). */
+const sigText = (s: { type: string; template: string }) => (s.template.trim() ? `${s.type}: ${s.template}` : s.type).slice(0, 240);
 
 /** The endpoint whose latency rose into the slow range now, against the window before. */
 function slowEndpoints(now: LogWindow | null, before: LogWindow | null, thresholdMs: number) {
@@ -181,18 +183,18 @@ function logFacts(l: LogObservation | undefined, t: TriageThresholds, now: Date,
     top_endpoint: topNow?.endpoint ?? null,
     top_endpoint_errors: topNow?.errors ?? 0,
     top_endpoint_requests: topNow?.requests ?? 0,
-    top_signature: sigNow[0] ? `${sigNow[0].type}: ${sigNow[0].template}`.slice(0, 240) : null,
+    top_signature: sigNow[0] ? sigText(sigNow[0]) : null,
     top_signature_count: sigNow[0]?.count ?? 0,
     top_signature_class: sigNow[0] ? classifyError(sigNow[0].type, `${sigNow[0].template} ${sigNow[0].sample}`) : null,
     new_signatures_now: newNow.length,
-    new_signature_first: newNow[0] ? `${newNow[0].type}: ${newNow[0].template}`.slice(0, 240) : null,
+    new_signature_first: newNow[0] ? sigText(newNow[0]) : null,
     errors_now_by_class: nowCounts,
     pool_errors_now: nowCounts.pool,
     redis_errors_now: nowCounts.redis,
     postgres_errors_now: nowCounts.postgres,
     connection_errors_now: nowCounts.connection,
     code_errors_now: nowCounts.code,
-    pool_error_sample: poolSig ? `${poolSig.type}: ${poolSig.sample || poolSig.template}`.slice(0, 240) : null,
+    pool_error_sample: poolSig ? sigText({ type: poolSig.type, template: poolSig.sample || poolSig.template }) : null,
     pool_error_count: poolSig?.count ?? 0,
     slow_endpoint: slow[0]?.endpoint ?? null,
     slow_endpoint_p50_ms: slow[0]?.p50 ?? null,
@@ -266,8 +268,7 @@ function deployFacts(
     lines_after: after.lines,
     new_signatures_after: newSigs.length,
     new_signatures_ongoing: ongoing.length,
-    new_signature_first:
-      (ongoing[0] ?? newSigs[0]) ? `${(ongoing[0] ?? newSigs[0]).type}: ${(ongoing[0] ?? newSigs[0]).template}`.slice(0, 240) : null,
+    new_signature_first: (ongoing[0] ?? newSigs[0]) ? sigText(ongoing[0] ?? newSigs[0]) : null,
     new_signature_count: (ongoing[0] ?? newSigs[0])?.count ?? 0,
     code_errors_now: codeNow,
     slow_endpoint_after: slowSince[0]?.endpoint ?? null,
