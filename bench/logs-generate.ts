@@ -46,7 +46,11 @@ const HEX = '0123456789abcdef';
 export function generateLogFile(path: string, opts: GenerateOptions): GenerateResult {
   const rnd = mulberry32(opts.seed ?? 42);
   const int = (n: number) => Math.floor(rnd() * n);
-  const hex = (n: number) => { let s = ''; for (let i = 0; i < n; i++) s += HEX[int(16)]; return s; };
+  const hex = (n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += HEX[int(16)];
+    return s;
+  };
   const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   const pick = <T>(a: readonly T[]) => a[int(a.length)];
 
@@ -80,7 +84,10 @@ export function generateLogFile(path: string, opts: GenerateOptions): GenerateRe
   };
   const failing = ['/api/orders', '/api/payments', '/api/users'];
   const exceptions: [string, () => string][] = [
-    ['sqlalchemy.exc.OperationalError', () => `(psycopg2.OperationalError) connection to server at "10.0.3.${int(250)}", port 5432 failed: timeout expired`],
+    [
+      'sqlalchemy.exc.OperationalError',
+      () => `(psycopg2.OperationalError) connection to server at "10.0.3.${int(250)}", port 5432 failed: timeout expired`,
+    ],
     ['KeyError', () => `'order_${int(100000)}'`],
     ['ValueError', () => `invalid literal for int() with base 10: '${hex(6)}'`],
     ['redis.exceptions.ConnectionError', () => `Error ${int(200) + 100} connecting to redis:6379. Connection refused.`],
@@ -111,7 +118,11 @@ export function generateLogFile(path: string, opts: GenerateOptions): GenerateRe
     parts.length = 0;
     pending = 0;
   };
-  const push = (s: string) => { parts.push(s); pending += s.length; lines++; };
+  const push = (s: string) => {
+    parts.push(s);
+    pending += s.length;
+    lines++;
+  };
 
   while (written + pending < opts.bytes) {
     t += rnd() * gap * 2;
@@ -123,7 +134,9 @@ export function generateLogFile(path: string, opts: GenerateOptions): GenerateRe
     const rid = hex(16);
     if (r < errorRate) {
       if (rnd() < 0.1) {
-        push(`{"ts":"${ts}","level":"CRITICAL","logger":"app.db","msg":"database connection pool exhausted (size=${int(20) + 10}, overflow=10)","request_id":"${rid}"}\n`);
+        push(
+          `{"ts":"${ts}","level":"CRITICAL","logger":"app.db","msg":"database connection pool exhausted (size=${int(20) + 10}, overflow=10)","request_id":"${rid}"}\n`,
+        );
         continue;
       }
       const [method, mk] = rnd() < 0.7 ? [pick(['GET', 'POST']), () => `${pick(failing)}/${int(900000) + 1000}`] : pickEndpoint();
@@ -135,7 +148,9 @@ export function generateLogFile(path: string, opts: GenerateOptions): GenerateRe
       const excInfo = withExcInfo
         ? `,"exc_info":"Traceback (most recent call last):\\n  File \\"/app/api/routes.py\\", line ${int(400) + 10}, in handler\\n    return await call_next(request)\\n${exc}: ${msg().replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
         : '';
-      push(`{"ts":"${ts}","level":"ERROR","logger":"app.api","msg":"Unhandled exception in ${method} request","method":"${method}","path":"${p}","status":${status},"duration_ms":${dur},"exc_type":"${exc}"${excInfo},"request_id":"${rid}"}\n`);
+      push(
+        `{"ts":"${ts}","level":"ERROR","logger":"app.api","msg":"Unhandled exception in ${method} request","method":"${method}","path":"${p}","status":${status},"duration_ms":${dur},"exc_type":"${exc}"${excInfo},"request_id":"${rid}"}\n`,
+      );
       if (!withExcInfo && rnd() < 0.25) {
         // A raw traceback on stderr, interleaved with the JSON lines (as uvicorn prints them).
         push('Traceback (most recent call last):\n');
@@ -156,7 +171,9 @@ export function generateLogFile(path: string, opts: GenerateOptions): GenerateRe
     const p = mk();
     const status = rnd() < 0.9 ? (method === 'POST' ? 201 : 200) : pick([301, 304, 400, 401, 403, 404, 404, 422, 429]);
     const dur = (Math.exp(rnd() * 4 + 1) * (p.startsWith('/api/search') ? 4 : 1)).toFixed(1);
-    push(`{"ts":"${ts}","level":"INFO","logger":"uvicorn.access","msg":"request completed","method":"${method}","path":"${p}","status":${status},"duration_ms":${dur},"client":"10.0.${int(8)}.${int(250)}","request_id":"${rid}"}\n`);
+    push(
+      `{"ts":"${ts}","level":"INFO","logger":"uvicorn.access","msg":"request completed","method":"${method}","path":"${p}","status":${status},"duration_ms":${dur},"client":"10.0.${int(8)}.${int(250)}","request_id":"${rid}"}\n`,
+    );
     if (pending > 1 << 20) flush();
   }
   flush();

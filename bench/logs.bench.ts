@@ -76,7 +76,9 @@ function runWarroom(): Promise<{ ms: number; rssKb: number | null; cpuS: number 
     const useTime = existsSync(TIME);
     const argv = [process.execPath, BIN, 'logs', 'analyze', file, '--json', '--no-deploys', '--top', '1000'];
     const t0 = performance.now();
-    const child = useTime ? spawn(TIME, ['-f', 'RSS_KB=%M CPU_S=%U %S', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = useTime
+      ? spawn(TIME, ['-f', 'RSS_KB=%M CPU_S=%U %S', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -120,15 +122,24 @@ async function main() {
     if (wr.cpuS !== null) wCpu.push(wr.cpuS);
     analysis = wr.analysis;
     const cpu = (c: number | null) => (c === null ? '' : ` (CPU ${c.toFixed(2)} s)`);
-    console.log(`run ${i + 1}: pipeline ${pr.ms.toFixed(0)} ms${cpu(pr.cpuS)}, warroom ${wr.ms.toFixed(0)} ms${cpu(wr.cpuS)}${wr.rssKb ? `, peak RSS ${(wr.rssKb / 1024).toFixed(0)} MiB` : ''}`);
+    console.log(
+      `run ${i + 1}: pipeline ${pr.ms.toFixed(0)} ms${cpu(pr.cpuS)}, warroom ${wr.ms.toFixed(0)} ms${cpu(wr.cpuS)}${wr.rssKb ? `, peak RSS ${(wr.rssKb / 1024).toFixed(0)} MiB` : ''}`,
+    );
   }
   const best = (xs: number[]) => Math.min(...xs);
   const mbps = (ms: number) => (size / 1048576 / (ms / 1000)).toFixed(0);
   console.log(`file: ${(size / 1048576).toFixed(0)} MiB, ${analysis!.totals.lines} lines, ${analysis!.errorEvents} error events`);
   console.log(`pipeline: best ${best(p).toFixed(0)} ms (${mbps(best(p))} MiB/s)`);
-  console.log(`warroom:  best ${best(w).toFixed(0)} ms (${mbps(best(w))} MiB/s), peak RSS ${rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a'}`);
-  console.log(`ratio (pipeline time / warroom time, best of ${RUNS}): ${(best(p) / best(w)).toFixed(2)}; median ratio ${(median(p) / median(w)).toFixed(2)}`);
-  if (pCpu.length && wCpu.length) console.log(`CPU user+sys, median: pipeline ${median(pCpu).toFixed(2)} s, warroom ${median(wCpu).toFixed(2)} s (CPU ratio ${(median(pCpu) / median(wCpu)).toFixed(2)})`);
+  console.log(
+    `warroom:  best ${best(w).toFixed(0)} ms (${mbps(best(w))} MiB/s), peak RSS ${rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a'}`,
+  );
+  console.log(
+    `ratio (pipeline time / warroom time, best of ${RUNS}): ${(best(p) / best(w)).toFixed(2)}; median ratio ${(median(p) / median(w)).toFixed(2)}`,
+  );
+  if (pCpu.length && wCpu.length)
+    console.log(
+      `CPU user+sys, median: pipeline ${median(pCpu).toFixed(2)} s, warroom ${median(wCpu).toFixed(2)} s (CPU ratio ${(median(pCpu) / median(wCpu)).toFixed(2)})`,
+    );
 
   // Top endpoints: the pipeline counts raw paths; fold them with warroom's normaliser and compare.
   const fromPipe = new Map<string, number>();
@@ -142,7 +153,14 @@ async function main() {
   const diffs = [...keys].filter((k) => (fromPipe.get(k) ?? 0) !== (fromWarroom.get(k) ?? 0));
   const top = [...fromPipe.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
   console.log(`top endpoints (pipeline, normalised): ${top.map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  console.log(diffs.length ? `MISMATCH on ${diffs.length} endpoints: ${diffs.slice(0, 5).map((k) => `${k} pipeline=${fromPipe.get(k) ?? 0} warroom=${fromWarroom.get(k) ?? 0}`).join('; ')}` : `top-endpoint counts match the pipeline on all ${keys.size} endpoints`);
+  console.log(
+    diffs.length
+      ? `MISMATCH on ${diffs.length} endpoints: ${diffs
+          .slice(0, 5)
+          .map((k) => `${k} pipeline=${fromPipe.get(k) ?? 0} warroom=${fromWarroom.get(k) ?? 0}`)
+          .join('; ')}`
+      : `top-endpoint counts match the pipeline on all ${keys.size} endpoints`,
+  );
   if (diffs.length) process.exitCode = 1;
 }
 

@@ -5,7 +5,16 @@ import { emptyPartial, finalizeAnalysis, mergePartials, type PartialAnalysis } f
 import { LineChunker, nextRangeEnd } from './scan/read.js';
 import { runScanTask, type ScanTask } from './scan/scan-task.js';
 import { LogScanner, type ScanOptions } from './scan/scanner.js';
-import { defaultWorkerCount, releaseLogWorkers, SPLIT_MIN_BYTES, takeLogWorkers, takePreassigned, WORKER_MIN_BYTES, workerScript, type PooledWorker } from './scan/worker-pool.js';
+import {
+  defaultWorkerCount,
+  releaseLogWorkers,
+  SPLIT_MIN_BYTES,
+  takeLogWorkers,
+  takePreassigned,
+  WORKER_MIN_BYTES,
+  workerScript,
+  type PooledWorker,
+} from './scan/worker-pool.js';
 import { resolveLogFiles, type LogFile } from './sources/file.js';
 import { streamSources } from './sources/index.js';
 import type { ChangeRecord, LogAnalysis } from './types.js';
@@ -24,7 +33,6 @@ export interface AnalyzeOptions {
   /** Rows kept in each top list (default 20). */
   top?: number;
 }
-
 
 function scanOptions(opts: AnalyzeOptions): ScanOptions {
   return { window: opts.window ? { sinceMs: opts.window.since.getTime(), untilMs: opts.window.until.getTime() } : null };
@@ -124,9 +132,11 @@ export async function scanFiles(files: LogFile[], opts: AnalyzeOptions = {}): Pr
   const from = takePreassigned(files);
   if (!script || !(split || files.length > 1)) releaseLogWorkers();
   if (script && (split || files.length > 1)) {
-    return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin, from)).catch((e: NodeJS.ErrnoException) => {
-      throw e instanceof WarroomError ? e : fileError({ message: e.message, code: e.code ?? null });
-    });
+    return runInWorkers(script, split ? want : Math.min(want, files.length), sopts, () => planTasks(files, want, splitMin, from)).catch(
+      (e: NodeJS.ErrnoException) => {
+        throw e instanceof WarroomError ? e : fileError({ message: e.message, code: e.code ?? null });
+      },
+    );
   }
   const scanner = new LogScanner(sopts);
   for (const t of planTasks(files, 1, splitMin)) {
@@ -150,7 +160,12 @@ export async function scanStream(stream: AsyncIterable<Buffer | string>, opts: A
 }
 
 export function finalize(p: PartialAnalysis, opts: AnalyzeOptions): LogAnalysis {
-  return finalizeAnalysis(p, { window: opts.window ?? null, changes: opts.deploys ?? [], redact: redactWith(opts.redact ?? []), top: opts.top });
+  return finalizeAnalysis(p, {
+    window: opts.window ?? null,
+    changes: opts.deploys ?? [],
+    redact: redactWith(opts.redact ?? []),
+    top: opts.top,
+  });
 }
 
 /**
@@ -167,14 +182,19 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
  * Analyses a service's logs for a window, from every source its config names (files with
  * their rotations, Docker, journald, a command). Used by triage and `warroom diagnose app`.
  */
-export async function analyzeServiceLogs(svc: ServiceConfig, window: { since: Date; until: Date }, opts: { deploys?: ChangeRecord[]; redact?: string[]; workers?: number; top?: number; name?: string } = {}): Promise<LogAnalysis> {
+export async function analyzeServiceLogs(
+  svc: ServiceConfig,
+  window: { since: Date; until: Date },
+  opts: { deploys?: ChangeRecord[]; redact?: string[]; workers?: number; top?: number; name?: string } = {},
+): Promise<LogAnalysis> {
   const aopts: AnalyzeOptions = { ...opts, window };
   const src = svc.logs;
   if (!src || (!src.file && !src.docker && !src.journald && !src.command)) {
     throw validation(`services.${opts.name ?? '<service>'}.logs: no log source configured (set file, docker, journald or command)`, 'logs');
   }
   let merged = emptyPartial();
-  if (src.file) merged = mergePartials(merged, await scanFiles(resolveLogFiles(src.file, { since: window.since, field: 'logs.file' }), aopts));
+  if (src.file)
+    merged = mergePartials(merged, await scanFiles(resolveLogFiles(src.file, { since: window.since, field: 'logs.file' }), aopts));
   for (const s of streamSources(svc, window, { service: opts.name })) {
     if (s.kind === 'file') continue;
     merged = mergePartials(merged, await scanStream(s.open(), aopts));

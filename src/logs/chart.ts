@@ -21,13 +21,20 @@ export function renderErrorChart(series: MinuteBucket[], opts: { width?: number;
   for (let i = 0; i < series.length; i += per) {
     const group = series.slice(i, i + per);
     const label = group[0].minute.slice(11, 16);
-    rows.push({ label: per > 1 ? `${label}+${per}m` : label, errors: group.reduce((a, g) => a + g.errors, 0), lines: group.reduce((a, g) => a + g.lines, 0), start: group[0].minute });
+    rows.push({
+      label: per > 1 ? `${label}+${per}m` : label,
+      errors: group.reduce((a, g) => a + g.errors, 0),
+      lines: group.reduce((a, g) => a + g.lines, 0),
+      start: group[0].minute,
+    });
   }
   const max = Math.max(...rows.map((r) => r.errors));
   const countWidth = String(max).length;
   const markIdx = opts.mark ? rows.findLastIndex((r) => r.start <= opts.mark!) : -1;
-  return rows.map((r, i) => {
-    const pct = r.lines ? ` ${((r.errors / r.lines) * 100).toFixed(1)}%` : '';
-    return `${r.label.padEnd(per > 1 ? 10 : 5)} ${String(r.errors).padStart(countWidth)} ${bar(r.errors, max, width)}${pct}${i === markIdx ? '  ← spike' : ''}`;
-  }).join('\n');
+  return rows
+    .map((r, i) => {
+      const pct = r.lines ? ` ${((r.errors / r.lines) * 100).toFixed(1)}%` : '';
+      return `${r.label.padEnd(per > 1 ? 10 : 5)} ${String(r.errors).padStart(countWidth)} ${bar(r.errors, max, width)}${pct}${i === markIdx ? '  ← spike' : ''}`;
+    })
+    .join('\n');
 }

@@ -31,7 +31,9 @@ export interface FetchManifest {
   sources: FetchedSource[];
 }
 
-const JSON_TS = new RegExp(`"(?:${JSON_ALIASES.ts.map((k) => k.replace(/[.@]/g, (c) => `\\${c}`)).join('|')})"\\s*:\\s*("[^"]*"|\\d+(?:\\.\\d+)?)`);
+const JSON_TS = new RegExp(
+  `"(?:${JSON_ALIASES.ts.map((k) => k.replace(/[.@]/g, (c) => `\\${c}`)).join('|')})"\\s*:\\s*("[^"]*"|\\d+(?:\\.\\d+)?)`,
+);
 const CLF_TS = /\[(\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?)\]/;
 
 /** The time a log line carries, if any: a leading timestamp, a JSON time field, or [CLF time]. */
@@ -50,7 +52,12 @@ export function lineTime(line: string, refYear?: number): number | null {
  * Filters a byte stream to the lines inside a window, redacts them and writes them out.
  * Lines without a time (traceback frames, continuation lines) go with the line before them.
  */
-async function writeWindow(stream: AsyncIterable<Buffer | string>, path: string, window: { since: Date; until: Date }, redact: (s: string) => string): Promise<{ lines: number; bytes: number; skipped: number }> {
+async function writeWindow(
+  stream: AsyncIterable<Buffer | string>,
+  path: string,
+  window: { since: Date; until: Date },
+  redact: (s: string) => string,
+): Promise<{ lines: number; bytes: number; skipped: number }> {
   const out = createWriteStream(path);
   const since = window.since.getTime();
   const until = window.until.getTime();
@@ -105,7 +112,13 @@ async function* concatFiles(files: { path: string; gzip: boolean }[]): AsyncGene
  * to <outputDir>/<service>.<source>.log with a manifest.json. A failing source is reported in
  * the manifest and does not stop the others.
  */
-export async function fetchServiceLogs(name: string, svc: ServiceConfig, window: { since: Date; until: Date }, outputDir: string, opts: { redact?: string[]; cwd?: string; now?: Date } = {}): Promise<FetchManifest> {
+export async function fetchServiceLogs(
+  name: string,
+  svc: ServiceConfig,
+  window: { since: Date; until: Date },
+  outputDir: string,
+  opts: { redact?: string[]; cwd?: string; now?: Date } = {},
+): Promise<FetchManifest> {
   if (window.since.getTime() > window.until.getTime()) throw validation('--since: must be before --until', 'since');
   const src = svc.logs;
   if (!src || (!src.file && !src.docker && !src.journald && !src.command)) {
@@ -137,7 +150,8 @@ export async function fetchServiceLogs(name: string, svc: ServiceConfig, window:
     } catch (e) {
       err = (e as Error).message;
     }
-    if (err) sources.push({ source: 'file', target: redact(src.file.join(', ')), file: null, lines: 0, bytes: 0, skipped: 0, error: redact(err) });
+    if (err)
+      sources.push({ source: 'file', target: redact(src.file.join(', ')), file: null, lines: 0, bytes: 0, skipped: 0, error: redact(err) });
     else await run('file', files.map((f) => f.path).join(', ') || src.file.join(', '), () => concatFiles(files));
   }
   for (const s of streamSources(svc, window, { service: name })) await run(s.kind, s.target, s.open);

@@ -26,7 +26,13 @@ function thresholdFor(expected: number): number {
  * the endpoint whose errors grew most, and the recorded change nearest before the rise.
  * The baseline is a rate: when traffic doubles, errors may double without being a spike.
  */
-export function detectSpike(firstMinute: number, series: MinuteBucket[], minutes: Map<number, MinuteAgg>, changes: ChangeRecord[], redact: (s: string) => string): Spike | null {
+export function detectSpike(
+  firstMinute: number,
+  series: MinuteBucket[],
+  minutes: Map<number, MinuteAgg>,
+  changes: ChangeRecord[],
+  redact: (s: string) => string,
+): Spike | null {
   for (let i = MIN_HISTORY; i < series.length; i++) {
     const hist = series.slice(Math.max(0, i - BASELINE_MINUTES), i);
     const baseErrors = hist.reduce((a, b) => a + b.errors, 0);
@@ -48,8 +54,13 @@ export function detectSpike(firstMinute: number, series: MinuteBucket[], minutes
         : `${what} started ${formatDuration(-change.secondsBefore * 1000)} before ${change.kind} ${change.version} of ${change.service} was recorded (clock skew?) (${rate}, from ${at})`
       : `${what} rose from ${rate} at ${at}; no deploy or infra change recorded in the ${CHANGE_LOOKBACK_MS / 3_600_000} hours before`;
     return {
-      minute: new Date(Math.floor(onsetMs / 60_000) * 60_000).toISOString(), startedAt: at, errors: cur.errors,
-      baseline: Math.round(baselinePerMinute * 100) / 100, endpoint: endpoint ? redact(endpoint) : null, change, summary: redact(summary),
+      minute: new Date(Math.floor(onsetMs / 60_000) * 60_000).toISOString(),
+      startedAt: at,
+      errors: cur.errors,
+      baseline: Math.round(baselinePerMinute * 100) / 100,
+      endpoint: endpoint ? redact(endpoint) : null,
+      change,
+      summary: redact(summary),
     };
   }
   return null;
@@ -75,7 +86,13 @@ function findOnset(minuteKey: number, minutes: Map<number, MinuteAgg>, baselineP
   return minuteKey * 60_000;
 }
 
-function growingEndpoint(firstMinute: number, spikeIdx: number, histLen: number, total: number, minutes: Map<number, MinuteAgg>): string | null {
+function growingEndpoint(
+  firstMinute: number,
+  spikeIdx: number,
+  histLen: number,
+  total: number,
+  minutes: Map<number, MinuteAgg>,
+): string | null {
   const before = new Map<string, number>();
   const after = new Map<string, number>();
   for (let i = spikeIdx - histLen; i < total; i++) {
@@ -89,7 +106,10 @@ function growingEndpoint(firstMinute: number, spikeIdx: number, histLen: number,
   const afterMinutes = Math.max(1, total - spikeIdx);
   for (const [e, n] of after) {
     const gain = n / afterMinutes - (before.get(e) ?? 0) / Math.max(1, histLen);
-    if (gain > bestGain) { bestGain = gain; best = e; }
+    if (gain > bestGain) {
+      bestGain = gain;
+      best = e;
+    }
   }
   return best;
 }
@@ -101,8 +121,19 @@ function nearestChangeBefore(changes: ChangeRecord[], onsetMs: number): Spike['c
     const at = Date.parse(c.at);
     // A minute of grace: deploy clocks and log clocks are rarely in perfect step.
     if (Number.isNaN(at) || at > onsetMs + 60_000 || onsetMs - at > CHANGE_LOOKBACK_MS) continue;
-    if (at > bestAt) { best = c; bestAt = at; }
+    if (at > bestAt) {
+      best = c;
+      bestAt = at;
+    }
   }
   if (!best) return null;
-  return { id: best.id, service: best.service, version: best.version, kind: best.kind, at: new Date(bestAt).toISOString(), by: best.by, secondsBefore: Math.round((onsetMs - bestAt) / 1000) };
+  return {
+    id: best.id,
+    service: best.service,
+    version: best.version,
+    kind: best.kind,
+    at: new Date(bestAt).toISOString(),
+    by: best.by,
+    secondsBefore: Math.round((onsetMs - bestAt) / 1000),
+  };
 }

@@ -39,7 +39,21 @@ describe('path normalisation', () => {
 
   it('hashes equal exactly when the normalised paths are equal (trailing slashes, query, fragment, URLs)', () => {
     const h = (p: string) => hashNormalizedPath(`x"${p}"y`, 2, 2 + p.length, 7);
-    const pieces = ['/', '/', 'api', 'orders', '42', '3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab', 'deadbeef12', '-', '.', '?q=1', '#f', '//', 'https://h.example'];
+    const pieces = [
+      '/',
+      '/',
+      'api',
+      'orders',
+      '42',
+      '3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab',
+      'deadbeef12',
+      '-',
+      '.',
+      '?q=1',
+      '#f',
+      '//',
+      'https://h.example',
+    ];
     const paths = new Set<string>(['', '/', '//', '/a/', '/a//', '/a/?x', '/a/#x', '?', '#']);
     let r = 7;
     const rnd = () => (r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 4294967296;
@@ -70,7 +84,9 @@ describe('path normalisation', () => {
 
 describe('signatures', () => {
   it('masks ids, numbers, IPs and hex while keeping the words', () => {
-    expect(maskMessage("connection to 10.0.3.7:5432 failed after 30s (attempt 3)")).toBe('connection to <ip> failed after <n>s (attempt <n>)');
+    expect(maskMessage('connection to 10.0.3.7:5432 failed after 30s (attempt 3)')).toBe(
+      'connection to <ip> failed after <n>s (attempt <n>)',
+    );
     expect(maskMessage('order 3f2b8c1e-9a4d-4e2f-b1c3-0123456789ab not found')).toBe('order <uuid> not found');
     expect(maskMessage('request da2849d73eb438a9 timed out')).toBe('request <hex> timed out');
   });
@@ -92,7 +108,15 @@ describe('JSON lines', () => {
   it('reads level, path, status, method and duration under their common aliases', async () => {
     const text = [
       j({ time: '2026-11-27T15:00:01Z', levelname: 'INFO', url: '/orders/1', method: 'get', status_code: 200, latency_ms: 10 }),
-      j({ timestamp: '2026-11-27T15:00:02Z', severity: 'ERROR', route: '/orders/2', http_method: 'GET', status: 503, duration_ms: 30, message: 'upstream failed' }),
+      j({
+        timestamp: '2026-11-27T15:00:02Z',
+        severity: 'ERROR',
+        route: '/orders/2',
+        http_method: 'GET',
+        status: 503,
+        duration_ms: 30,
+        message: 'upstream failed',
+      }),
       j({ ts: 1795791603, level: 50, path: '/orders/3', method: 'GET', status: 200, msg: 'pino error' }),
       j({ '@timestamp': '2026-11-27T15:00:04.500Z', level: 'warn', path: '/orders/4', statusCode: 502, response_time: 5, method: 'GET' }),
       j({ ts: '2026-11-27T15:00:05Z', level: 'info', path: '/orders/5', status: 200, request_time: 0.25, method: 'GET' }),
@@ -112,18 +136,37 @@ describe('JSON lines', () => {
 
   it('reads ECS lines, whose keys are dotted and flat ("log.level", "url.path"), and nested fields', async () => {
     // As ecs-logging writes them: flat dotted keys; event.duration is in nanoseconds.
-    const ecs = (i: number, level: string, status: number) => j({ '@timestamp': `2026-11-27T15:00:0${i}.000Z`, 'log.level': level, message: 'handled', 'http.request.method': 'GET', 'url.path': `/users/${i}`, 'http.response.status_code': status, 'event.duration': 2_500_000 });
+    const ecs = (i: number, level: string, status: number) =>
+      j({
+        '@timestamp': `2026-11-27T15:00:0${i}.000Z`,
+        'log.level': level,
+        message: 'handled',
+        'http.request.method': 'GET',
+        'url.path': `/users/${i}`,
+        'http.response.status_code': status,
+        'event.duration': 2_500_000,
+      });
     const text = [
       ecs(1, 'info', 200),
       ecs(2, 'ERROR', 502),
-      j({ '@timestamp': '2026-11-27T15:00:03.000Z', 'log.level': 'error', message: 'db down', 'error.type': 'ConnectionError', 'error.stack_trace': 'Traceback (most recent call last):\n  File "x.py", line 1\nConnectionError: refused by 10.0.0.5' }),
+      j({
+        '@timestamp': '2026-11-27T15:00:03.000Z',
+        'log.level': 'error',
+        message: 'db down',
+        'error.type': 'ConnectionError',
+        'error.stack_trace': 'Traceback (most recent call last):\n  File "x.py", line 1\nConnectionError: refused by 10.0.0.5',
+      }),
       // Nested objects are found by their inner keys.
       j({ time: '2026-11-27T15:00:04Z', level: 'warning', http: { method: 'POST', url: '/carts/7', status: 503 }, duration: '1.5s' }),
     ].join('');
     const a = await analyze(text);
     expect(a.totals.levels).toMatchObject({ info: 1, error: 2, warning: 1 });
     expect(a.errorEvents).toBe(3);
-    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /users/:id')).toMatchObject({ errors: 1, requests: 2, statuses: { '502': 1 } });
+    expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /users/:id')).toMatchObject({
+      errors: 1,
+      requests: 2,
+      statuses: { '502': 1 },
+    });
     expect(a.topFailingEndpoints.find((e) => e.endpoint === 'POST /carts/:id')).toMatchObject({ errors: 1, statuses: { '503': 1 } });
     expect(a.latency.find((l) => l.endpoint === 'GET /users/:id')!.max).toBeCloseTo(2.5, 1); // ns → ms
     expect(a.latency.find((l) => l.endpoint === 'POST /carts/:id')!.max).toBeCloseTo(1500, -1);
@@ -132,8 +175,23 @@ describe('JSON lines', () => {
 
   it("reads loguru's serialised records (level and time are objects, the message and exception nested)", async () => {
     const rec = (i: number, name: string, no: number, message: string, exception: unknown) =>
-      j({ text: `2026-11-27 15:00:0${i}.123 | ${name} | app.main:pay:42 - ${message}\n`, record: { elapsed: { repr: '0:00:01', seconds: 1 }, exception, level: { icon: 'x', name, no }, line: 42, message, name: 'app.main', time: { repr: `2026-11-27 15:00:0${i}.123000+00:00`, timestamp: Date.parse(`2026-11-27T15:00:0${i}.123Z`) / 1000 } } });
-    const text = [rec(0, 'INFO', 20, 'started', null), rec(1, 'ERROR', 40, 'payment failed for order 17', { type: 'ValueError', value: 'bad amount -5', traceback: true }), rec(2, 'WARNING', 30, 'slow', null)].join('');
+      j({
+        text: `2026-11-27 15:00:0${i}.123 | ${name} | app.main:pay:42 - ${message}\n`,
+        record: {
+          elapsed: { repr: '0:00:01', seconds: 1 },
+          exception,
+          level: { icon: 'x', name, no },
+          line: 42,
+          message,
+          name: 'app.main',
+          time: { repr: `2026-11-27 15:00:0${i}.123000+00:00`, timestamp: Date.parse(`2026-11-27T15:00:0${i}.123Z`) / 1000 },
+        },
+      });
+    const text = [
+      rec(0, 'INFO', 20, 'started', null),
+      rec(1, 'ERROR', 40, 'payment failed for order 17', { type: 'ValueError', value: 'bad amount -5', traceback: true }),
+      rec(2, 'WARNING', 30, 'slow', null),
+    ].join('');
     const a = await analyze(text);
     expect(a.totals.levels).toMatchObject({ info: 1, error: 1, warning: 1 });
     expect(a.totals.undated).toBe(0);
@@ -144,7 +202,14 @@ describe('JSON lines', () => {
 
   it('takes a signature from exc_info and from a raw traceback that follows an error line', async () => {
     const text = [
-      j({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'Unhandled exception', path: '/pay/1', status: 500, exc_info: 'Traceback (most recent call last):\n  File "a.py", line 3, in f\n    g()\nKeyError: \'order_17\'' }),
+      j({
+        ts: '2026-11-27T15:00:00Z',
+        level: 'ERROR',
+        msg: 'Unhandled exception',
+        path: '/pay/1',
+        status: 500,
+        exc_info: 'Traceback (most recent call last):\n  File "a.py", line 3, in f\n    g()\nKeyError: \'order_17\'',
+      }),
       j({ ts: '2026-11-27T15:00:01Z', level: 'ERROR', msg: 'Unhandled exception', path: '/pay/2', status: 500 }),
       'Traceback (most recent call last):\n',
       '  File "/app/x.py", line 10, in handler\n',
@@ -156,13 +221,28 @@ describe('JSON lines', () => {
     expect(a.errorEvents).toBe(2);
     expect(a.totals.formats).toEqual({ json: 3, continuation: 4 });
     expect(a.signatures).toHaveLength(1);
-    expect(a.signatures[0]).toMatchObject({ type: 'KeyError', template: "'order_<n>'", count: 2, firstSeen: '2026-11-27T15:00:00.000Z', lastSeen: '2026-11-27T15:00:01.000Z' });
+    expect(a.signatures[0]).toMatchObject({
+      type: 'KeyError',
+      template: "'order_<n>'",
+      count: 2,
+      firstSeen: '2026-11-27T15:00:00.000Z',
+      lastSeen: '2026-11-27T15:00:01.000Z',
+    });
   });
 
   it('learns keys that first appear after a run of lines without them', async () => {
     let text = '';
     for (let i = 0; i < 40; i++) text += j({ ts: '2026-11-27T15:00:00Z', level: 'INFO', msg: `starting worker ${i}` });
-    for (let i = 0; i < 400; i++) text += j({ ts: '2026-11-27T15:00:01Z', level: 'INFO', msg: 'request', path: `/late/${i}`, status_code: i % 10 ? 200 : 503, method: 'GET', elapsed_ms: 5 });
+    for (let i = 0; i < 400; i++)
+      text += j({
+        ts: '2026-11-27T15:00:01Z',
+        level: 'INFO',
+        msg: 'request',
+        path: `/late/${i}`,
+        status_code: i % 10 ? 200 : 503,
+        method: 'GET',
+        elapsed_ms: 5,
+      });
     const a = await analyze(text);
     expect(a.errorEvents).toBe(40);
     expect(a.topFailingEndpoints[0]).toMatchObject({ endpoint: 'GET /late/:id', errors: 40, requests: 400, statuses: { '503': 40 } });
@@ -171,7 +251,13 @@ describe('JSON lines', () => {
 
   it('counts malformed lines and binary garbage, and goes on', async () => {
     const garbage = Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x02, 0x1b, 0x00, 0x0a]);
-    const a = await analyze([j({ ts: '2026-11-27T15:00:00Z', level: 'error', msg: 'a' }), '{"ts":"2026-11-27T15:00:01Z","level":"error",\n', garbage, '{"level":"ERROR", broken}\n', j({ ts: '2026-11-27T15:00:02Z', level: 'error', msg: 'b' })]);
+    const a = await analyze([
+      j({ ts: '2026-11-27T15:00:00Z', level: 'error', msg: 'a' }),
+      '{"ts":"2026-11-27T15:00:01Z","level":"error",\n',
+      garbage,
+      '{"level":"ERROR", broken}\n',
+      j({ ts: '2026-11-27T15:00:02Z', level: 'error', msg: 'b' }),
+    ]);
     expect(a.totals.lines).toBe(5);
     expect(a.totals.malformed).toBe(3);
     expect(a.errorEvents).toBe(2);
@@ -255,7 +341,9 @@ describe('text formats', () => {
     expect(sig('ModuleNotFoundError')?.template).toBe("No module named 'app.settings'");
     expect(sig('CRITICAL')?.template).toBe('WORKER TIMEOUT (pid:<n>)');
     // One signature for both upstream failures, whatever the client and path; the path is the endpoint.
-    expect(a.signatures.filter((s) => s.template.startsWith('connect() failed'))).toEqual([expect.objectContaining({ count: 2, template: 'connect() failed (<n>: Connection refused) while connecting to upstream' })]);
+    expect(a.signatures.filter((s) => s.template.startsWith('connect() failed'))).toEqual([
+      expect.objectContaining({ count: 2, template: 'connect() failed (<n>: Connection refused) while connecting to upstream' }),
+    ]);
     expect(a.topFailingEndpoints.find((e) => e.endpoint === 'GET /api/x/:id')?.errors).toBe(2);
   });
 
@@ -311,7 +399,9 @@ describe('text formats', () => {
     expect(a.totals.formats).toEqual({ text: 4 });
     expect(a.totals.levels).toMatchObject({ warning: 2, info: 1, error: 1 });
     expect(a.totals.firstTimestamp).toBe('2026-11-27T15:00:00.123Z');
-    expect(a.signatures).toEqual([expect.objectContaining({ type: 'ERROR', template: "Can't save in background: fork: Cannot allocate memory" })]);
+    expect(a.signatures).toEqual([
+      expect.objectContaining({ type: 'ERROR', template: "Can't save in background: fork: Cannot allocate memory" }),
+    ]);
   });
 
   it('reads plain lines that start with a timestamp, and logfmt', async () => {
@@ -340,7 +430,14 @@ describe('windows, spikes and the chart', () => {
       for (let i = 0; i < linesPerMinute; i++) {
         const ts = new Date(start + m * 60_000 + i * 1000).toISOString();
         const isErr = i < errors;
-        out += j({ ts, level: isErr ? 'ERROR' : 'INFO', path: isErr ? '/orders/1' : '/health', method: isErr ? 'POST' : 'GET', status: isErr ? 500 : 200, msg: isErr ? 'boom' : 'ok' });
+        out += j({
+          ts,
+          level: isErr ? 'ERROR' : 'INFO',
+          path: isErr ? '/orders/1' : '/health',
+          method: isErr ? 'POST' : 'GET',
+          status: isErr ? 500 : 200,
+          msg: isErr ? 'boom' : 'ok',
+        });
       }
     });
     return out;
@@ -357,7 +454,9 @@ describe('windows, spikes and the chart', () => {
   });
 
   it('reports an empty window as empty, not as an error', async () => {
-    const a = await analyze(minuteLog([5, 5]), { window: { since: new Date('2026-11-28T00:00:00Z'), until: new Date('2026-11-28T01:00:00Z') } });
+    const a = await analyze(minuteLog([5, 5]), {
+      window: { since: new Date('2026-11-28T00:00:00Z'), until: new Date('2026-11-28T01:00:00Z') },
+    });
     expect(a.totals.linesInWindow).toBe(0);
     expect(a.errorEvents).toBe(0);
     expect(a.errorRatePerMinute).toEqual([]);
@@ -388,7 +487,8 @@ describe('windows, spikes and the chart', () => {
 
   it('estimates latency percentiles within the histogram precision', async () => {
     let text = '';
-    for (let i = 1; i <= 1000; i++) text += j({ ts: '2026-11-27T15:00:00Z', level: 'INFO', path: '/x', method: 'GET', status: 200, duration_ms: i });
+    for (let i = 1; i <= 1000; i++)
+      text += j({ ts: '2026-11-27T15:00:00Z', level: 'INFO', path: '/x', method: 'GET', status: 200, duration_ms: i });
     const a = await analyze(text);
     const l = a.latency[0];
     expect(l.count).toBe(1000);
@@ -410,7 +510,18 @@ describe('redaction', () => {
       token: 'token=tok_live_9f8e7d6c5b4a',
       team: 'ACME-INTERNAL-4242',
     };
-    const text = Object.entries(secrets).map(([k, v], i) => j({ ts: `2026-11-27T15:00:0${i}Z`, level: 'ERROR', msg: `failure ${k}: ${v}`, path: `/api/${k}`, status: 500, exc_info: `Traceback (most recent call last):\nRuntimeError: failed with ${v}` })).join('');
+    const text = Object.entries(secrets)
+      .map(([k, v], i) =>
+        j({
+          ts: `2026-11-27T15:00:0${i}Z`,
+          level: 'ERROR',
+          msg: `failure ${k}: ${v}`,
+          path: `/api/${k}`,
+          status: 500,
+          exc_info: `Traceback (most recent call last):\nRuntimeError: failed with ${v}`,
+        }),
+      )
+      .join('');
     const a = await analyze(text, { redact: ['ACME-INTERNAL-\\d+'] });
     const out = JSON.stringify(a);
     for (const v of Object.values(secrets)) {

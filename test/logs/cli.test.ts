@@ -20,30 +20,46 @@ beforeAll(() => {
   log = join(dir, 'app.log');
   // ~3 MB over ~20 minutes, with the seeded deploy two thirds of the way in.
   gen = generateLogFile(log, { bytes: 3_000_000, seed: 7, gapMs: 90 });
-  writeFileSync(join(dir, 'warroom.yaml'), [
-    'services:',
-    '  backend:',
-    '    logs:',
-    `      file: ${JSON.stringify(log)}`,
-    `      command: [${JSON.stringify(process.execPath)}, "-e", "console.log(process.argv[1] + ' ERROR token=sk_live_abcdef123456 during window start'); console.log('AKIAIOSFODNN7EXAMPLE leaked')", "{since}"]`,
-    'redact:',
-    '  - "ACME-[0-9]+"',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'warroom.yaml'),
+    [
+      'services:',
+      '  backend:',
+      '    logs:',
+      `      file: ${JSON.stringify(log)}`,
+      `      command: [${JSON.stringify(process.execPath)}, "-e", "console.log(process.argv[1] + ' ERROR token=sk_live_abcdef123456 during window start'); console.log('AKIAIOSFODNN7EXAMPLE leaked')", "{since}"]`,
+      'redact:',
+      '  - "ACME-[0-9]+"',
+      '',
+    ].join('\n'),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('warroom logs analyze', () => {
   it('gives the same answer with worker threads as on one thread, in the documented shape', async () => {
     const [threads, single] = await Promise.all([
-      runCli(['logs', 'analyze', log, '--json', '--no-deploys', '--top', '50'], { cwd: dir, env: { WARROOM_LOG_WORKERS: '2' }, timeoutMs: 60_000 }),
+      runCli(['logs', 'analyze', log, '--json', '--no-deploys', '--top', '50'], {
+        cwd: dir,
+        env: { WARROOM_LOG_WORKERS: '2' },
+        timeoutMs: 60_000,
+      }),
       runCli(['logs', 'analyze', log, '--json', '--no-deploys', '--top', '50', '--workers', '0'], { cwd: dir, timeoutMs: 60_000 }),
     ]);
     expect(threads.code).toBe(0);
     expect(single.code).toBe(0);
     const a = threads.json<LogAnalysis>();
     expect(a).toEqual(single.json<LogAnalysis>());
-    expect(Object.keys(a)).toEqual(['window', 'totals', 'errorEvents', 'errorRatePerMinute', 'topFailingEndpoints', 'signatures', 'spike', 'latency']);
+    expect(Object.keys(a)).toEqual([
+      'window',
+      'totals',
+      'errorEvents',
+      'errorRatePerMinute',
+      'topFailingEndpoints',
+      'signatures',
+      'spike',
+      'latency',
+    ]);
     expect(a.totals.lines).toBe(gen.lines);
     expect(a.totals.bytes).toBe(gen.bytes);
     expect(a.totals.malformed).toBe(0);
@@ -51,7 +67,16 @@ describe('warroom logs analyze', () => {
     expect(a.errorRatePerMinute.reduce((n, m) => n + m.errors, 0)).toBe(a.errorEvents);
     expect(a.errorRatePerMinute.reduce((n, m) => n + m.lines, 0)).toBe(a.totals.linesInWindow);
     expect(a.topFailingEndpoints[0]).toMatchObject({ endpoint: expect.stringMatching(/^(GET|POST) \/api\/(orders|users|payments)\/:id$/) });
-    expect(a.latency[0]).toEqual({ endpoint: expect.any(String), count: expect.any(Number), p50: expect.any(Number), p90: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number), mean: expect.any(Number) });
+    expect(a.latency[0]).toEqual({
+      endpoint: expect.any(String),
+      count: expect.any(Number),
+      p50: expect.any(Number),
+      p90: expect.any(Number),
+      p95: expect.any(Number),
+      p99: expect.any(Number),
+      max: expect.any(Number),
+      mean: expect.any(Number),
+    });
   });
 
   it('gives the same answer with workers started before the CLI loaded (files worth workers)', async () => {
@@ -113,7 +138,10 @@ describe('warroom logs analyze', () => {
     }
     const since = gen.first.toISOString();
     const until = new Date(gen.last.getTime() + 1000).toISOString();
-    const r = await runCli(['logs', 'analyze', '--service', 'backend', '--since', since, '--until', until, '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const r = await runCli(['logs', 'analyze', '--service', 'backend', '--since', since, '--until', until, '--json'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(0);
     const a = r.json<LogAnalysis>();
     expect(a.window).toEqual({ since, until: new Date(until).toISOString() });
@@ -125,7 +153,10 @@ describe('warroom logs analyze', () => {
     expect(a.spike!.summary).toMatch(/^errors on \S+ \S+ started .* after deploy abc123 of backend/);
     expect(JSON.stringify(a)).not.toContain('sk_live_abcdef123456');
 
-    const text = await runCli(['logs', 'analyze', '--service', 'backend', '--since', since, '--until', until], { cwd: dir, timeoutMs: 60_000 });
+    const text = await runCli(['logs', 'analyze', '--service', 'backend', '--since', since, '--until', until], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Spike: errors on');
     expect(text.stdout).toContain('Errors per minute (UTC)');
@@ -156,9 +187,17 @@ describe('warroom logs fetch', () => {
     const out = join(dir, 'incident-logs');
     const since = new Date(gen.first.getTime() + 60_000).toISOString();
     const until = new Date(gen.first.getTime() + 120_000).toISOString();
-    const r = await runCli(['logs', 'fetch', '--service', 'backend', '--since', since, '--until', until, '--output-dir', out, '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const r = await runCli(['logs', 'fetch', '--service', 'backend', '--since', since, '--until', until, '--output-dir', out, '--json'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(0);
-    const m = r.json<{ service: string; window: { since: string; until: string }; outputDir: string; sources: { source: string; file: string; lines: number; bytes: number; skipped: number; error: string | null }[] }>();
+    const m = r.json<{
+      service: string;
+      window: { since: string; until: string };
+      outputDir: string;
+      sources: { source: string; file: string; lines: number; bytes: number; skipped: number; error: string | null }[];
+    }>();
     expect(m.service).toBe('backend');
     expect(m.window).toEqual({ since, until });
     expect(m.sources.map((s) => s.source)).toEqual(['file', 'command']);
@@ -168,7 +207,10 @@ describe('warroom logs fetch', () => {
     expect(written.split('\n').filter(Boolean).length).toBe(fileSrc.lines);
     expect(Buffer.byteLength(written)).toBe(fileSrc.bytes);
     expect(fileSrc.skipped + fileSrc.lines).toBe(gen.lines);
-    const times = written.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { ts: string }).ts);
+    const times = written
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { ts: string }).ts);
     expect(times.every((t) => t >= since && t <= until)).toBe(true);
     const cmd = readFileSync(join(out, m.sources[1].file), 'utf8');
     expect(cmd).toContain('ERROR token=[REDACTED]');

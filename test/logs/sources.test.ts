@@ -14,10 +14,13 @@ import { expandCommandArgs } from '../../src/logs/sources/index.js';
 import type { ServiceConfig } from '../../src/config/schema.js';
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'warroom-logs-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'warroom-logs-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const j = (ts: string, level: string, extra: Record<string, unknown> = {}) => `${JSON.stringify({ ts, level, msg: `${level} at ${ts}`, ...extra })}\n`;
+const j = (ts: string, level: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ ts, level, msg: `${level} at ${ts}`, ...extra })}\n`;
 const window = { since: new Date('2026-11-27T15:00:00Z'), until: new Date('2026-11-27T15:30:00Z') };
 
 async function collect(it: AsyncIterable<Buffer>): Promise<string> {
@@ -37,9 +40,20 @@ describe('files with rotation and gzip', () => {
   it("unwraps Docker's json-file logs: JSON and text lines, tracebacks, a line Docker split, a line that is no entry", async () => {
     const p = join(dir, 'abc123-json.log');
     const t = (s: number) => `2026-11-27T15:00:0${s}.123456789Z`;
-    const long = JSON.stringify({ ts: '2026-11-27T15:00:02Z', level: 'INFO', msg: 'x'.repeat(20_000), path: '/api/a/3', status: 200, duration_ms: 7 });
+    const long = JSON.stringify({
+      ts: '2026-11-27T15:00:02Z',
+      level: 'INFO',
+      msg: 'x'.repeat(20_000),
+      path: '/api/a/3',
+      status: 200,
+      duration_ms: 7,
+    });
     const entries = [
-      { log: `${JSON.stringify({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'boom', path: '/api/a/1', status: 500 })}\n`, stream: 'stdout', time: t(0) },
+      {
+        log: `${JSON.stringify({ ts: '2026-11-27T15:00:00Z', level: 'ERROR', msg: 'boom', path: '/api/a/1', status: 500 })}\n`,
+        stream: 'stdout',
+        time: t(0),
+      },
       { log: 'Traceback (most recent call last):\n', stream: 'stderr', time: t(0) },
       { log: '  File "/app/x.py", line 3, in h\n', stream: 'stderr', time: t(0) },
       { log: "KeyError: 'k9'\n", stream: 'stderr', time: t(0) },
@@ -63,10 +77,18 @@ describe('files with rotation and gzip', () => {
     const d = mkdtempSync(join(dir, 'rot-'));
     const files: [string, string, string][] = [
       ['app.log.4.gz', j('2026-11-26T10:00:00Z', 'INFO'), '2026-11-26T10:00:00Z'],
-      ['app.log.3.gz', j('2026-11-27T14:58:00Z', 'INFO') + j('2026-11-27T15:01:00Z', 'ERROR', { path: '/a/1', status: 500 }), '2026-11-27T15:01:00Z'],
+      [
+        'app.log.3.gz',
+        j('2026-11-27T14:58:00Z', 'INFO') + j('2026-11-27T15:01:00Z', 'ERROR', { path: '/a/1', status: 500 }),
+        '2026-11-27T15:01:00Z',
+      ],
       ['app.log.2', j('2026-11-27T15:05:00Z', 'ERROR', { path: '/a/2', status: 502 }), '2026-11-27T15:05:00Z'],
       ['app.log.1', j('2026-11-27T15:10:00Z', 'INFO'), '2026-11-27T15:10:00Z'],
-      ['app.log', j('2026-11-27T15:20:00Z', 'ERROR', { path: '/a/3', status: 503 }) + j('2026-11-27T15:45:00Z', 'ERROR'), '2026-11-27T15:45:00Z'],
+      [
+        'app.log',
+        j('2026-11-27T15:20:00Z', 'ERROR', { path: '/a/3', status: 503 }) + j('2026-11-27T15:45:00Z', 'ERROR'),
+        '2026-11-27T15:45:00Z',
+      ],
       ['other.log', j('2026-11-27T15:20:00Z', 'ERROR'), '2026-11-27T15:20:00Z'],
     ];
     for (const [name, text, mtime] of files) {
@@ -83,16 +105,34 @@ describe('files with rotation and gzip', () => {
 
   it('fetches a window in time order, redacted, with a manifest; and analyses the same sources', async () => {
     const d = mkdtempSync(join(dir, 'fetch-'));
-    const older = j('2026-11-27T15:02:00Z', 'ERROR', { path: '/pay/1', status: 500, msg: 'db postgres://app:Hunter2Secret@db:5432/x down' })
-      + 'Traceback (most recent call last):\n  File "x.py", line 1, in f\nConnectionError: refused\n';
+    const older =
+      j('2026-11-27T15:02:00Z', 'ERROR', { path: '/pay/1', status: 500, msg: 'db postgres://app:Hunter2Secret@db:5432/x down' }) +
+      'Traceback (most recent call last):\n  File "x.py", line 1, in f\nConnectionError: refused\n';
     writeFileSync(join(d, 'api.log.1.gz'), gzipSync(j('2026-11-27T14:50:00Z', 'INFO') + older));
     utimesSync(join(d, 'api.log.1.gz'), new Date('2026-11-27T15:02:00Z'), new Date('2026-11-27T15:02:00Z'));
-    writeFileSync(join(d, 'api.log'), j('2026-11-27T15:10:00Z', 'INFO', { token: 'tok_abcdef123456' }) + j('2026-11-27T15:40:00Z', 'ERROR'));
+    writeFileSync(
+      join(d, 'api.log'),
+      j('2026-11-27T15:10:00Z', 'INFO', { token: 'tok_abcdef123456' }) + j('2026-11-27T15:40:00Z', 'ERROR'),
+    );
     const svc: ServiceConfig = { logs: { file: [join(d, 'api.log')] } };
     const out = join(d, 'out');
     const m = await fetchServiceLogs('api', svc, window, out, { now: new Date('2026-11-27T15:31:00Z') });
-    expect(m).toMatchObject({ service: 'api', window: { since: '2026-11-27T15:00:00.000Z', until: '2026-11-27T15:30:00.000Z' }, fetchedAt: '2026-11-27T15:31:00.000Z' });
-    expect(m.sources).toEqual([{ source: 'file', target: `${join(d, 'api.log.1.gz')}, ${join(d, 'api.log')}`, file: 'api.file.log', lines: 5, bytes: expect.any(Number), skipped: 2, error: null }]);
+    expect(m).toMatchObject({
+      service: 'api',
+      window: { since: '2026-11-27T15:00:00.000Z', until: '2026-11-27T15:30:00.000Z' },
+      fetchedAt: '2026-11-27T15:31:00.000Z',
+    });
+    expect(m.sources).toEqual([
+      {
+        source: 'file',
+        target: `${join(d, 'api.log.1.gz')}, ${join(d, 'api.log')}`,
+        file: 'api.file.log',
+        lines: 5,
+        bytes: expect.any(Number),
+        skipped: 2,
+        error: null,
+      },
+    ]);
     const written = readFileSync(join(out, 'api.file.log'), 'utf8');
     expect(written.split('\n').filter(Boolean)).toHaveLength(5);
     expect(written.indexOf('15:02:00')).toBeLessThan(written.indexOf('15:10:00'));
@@ -191,7 +231,9 @@ describe('docker source', () => {
   });
 
   it('names a missing container', async () => {
-    await expect(collect(dockerLogLines({ container: 'nope', socket, since: window.since, until: window.until }))).rejects.toThrow(/No such container: nope/);
+    await expect(collect(dockerLogLines({ container: 'nope', socket, since: window.since, until: window.until }))).rejects.toThrow(
+      /No such container: nope/,
+    );
   });
 });
 
@@ -201,16 +243,51 @@ describe('journald source', () => {
     const fake = join(dir, 'fake-journalctl.mjs');
     // A stand-in journalctl (a real child process) that prints what `journalctl -o json` prints.
     const records = [
-      { __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:01:00Z') * 1000), PRIORITY: '6', MESSAGE: 'worker started', _SYSTEMD_UNIT: 'api.service' },
-      { __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:02:00Z') * 1000), PRIORITY: '3', MESSAGE: 'Traceback (most recent call last):\n  File "w.py", line 2, in run\nOSError: [Errno 28] No space left on device', _SYSTEMD_UNIT: 'api.service' },
-      { __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:03:00Z') * 1000), PRIORITY: '6', MESSAGE: [123, 34, 108, 101, 118, 101, 108, 34, 58, 34, 101, 114, 114, 111, 114, 34, 125], _SYSTEMD_UNIT: 'api.service' },
-      { __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:04:00Z') * 1000), PRIORITY: '3', MESSAGE: 'disk almost full', _SYSTEMD_UNIT: 'api.service' },
+      {
+        __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:01:00Z') * 1000),
+        PRIORITY: '6',
+        MESSAGE: 'worker started',
+        _SYSTEMD_UNIT: 'api.service',
+      },
+      {
+        __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:02:00Z') * 1000),
+        PRIORITY: '3',
+        MESSAGE: 'Traceback (most recent call last):\n  File "w.py", line 2, in run\nOSError: [Errno 28] No space left on device',
+        _SYSTEMD_UNIT: 'api.service',
+      },
+      {
+        __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:03:00Z') * 1000),
+        PRIORITY: '6',
+        MESSAGE: [123, 34, 108, 101, 118, 101, 108, 34, 58, 34, 101, 114, 114, 111, 114, 34, 125],
+        _SYSTEMD_UNIT: 'api.service',
+      },
+      {
+        __REALTIME_TIMESTAMP: String(Date.parse('2026-11-27T15:04:00Z') * 1000),
+        PRIORITY: '3',
+        MESSAGE: 'disk almost full',
+        _SYSTEMD_UNIT: 'api.service',
+      },
     ];
-    writeFileSync(fake, `#!/usr/bin/env node\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\nfor (const r of ${JSON.stringify(records)}) process.stdout.write(JSON.stringify(r) + '\\n');\n`);
+    writeFileSync(
+      fake,
+      `#!/usr/bin/env node\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\nfor (const r of ${JSON.stringify(records)}) process.stdout.write(JSON.stringify(r) + '\\n');\n`,
+    );
     chmodSync(fake, 0o755);
     const text = await collect(journaldLogLines({ unit: 'api.service', since: window.since, until: window.until, bin: fake }));
-    expect(JSON.parse(readFileSync(argsFile, 'utf8'))).toEqual(journalctlArgs({ unit: 'api.service', since: window.since, until: window.until }));
-    expect(journalctlArgs({ unit: 'api.service', since: window.since, until: window.until })).toEqual(['-o', 'json', '--no-pager', '-u', 'api.service', '--since', '@1795791600', '--until', '@1795793400']);
+    expect(JSON.parse(readFileSync(argsFile, 'utf8'))).toEqual(
+      journalctlArgs({ unit: 'api.service', since: window.since, until: window.until }),
+    );
+    expect(journalctlArgs({ unit: 'api.service', since: window.since, until: window.until })).toEqual([
+      '-o',
+      'json',
+      '--no-pager',
+      '-u',
+      'api.service',
+      '--since',
+      '@1795791600',
+      '--until',
+      '@1795793400',
+    ]);
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('2026-11-27T15:01:00.000Z INFO worker started');
     expect(lines[1]).toBe('2026-11-27T15:02:00.000Z Traceback (most recent call last):');
@@ -239,14 +316,20 @@ describe('journald source', () => {
 
 describe('command source', () => {
   it('expands the window into the argument array and reads stdout', async () => {
-    const argv = expandCommandArgs([process.execPath, '-e', 'for (const a of process.argv.slice(1)) console.log(a)', '{since}', '{until_epoch}', '{service}'], window, 'api');
+    const argv = expandCommandArgs(
+      [process.execPath, '-e', 'for (const a of process.argv.slice(1)) console.log(a)', '{since}', '{until_epoch}', '{service}'],
+      window,
+      'api',
+    );
     const text = await collect(childOutput(argv, 'logs command'));
     expect(text).toBe('2026-11-27T15:00:00.000Z\n1795793400\napi\n');
   });
 
   it('reports a failing command with the end of its stderr, redacted', async () => {
     const argv = [process.execPath, '-e', 'console.error("auth failed for postgres://u:TopSecret99@db/x"); process.exit(3)'];
-    await expect(collect(childOutput(argv, 'logs command'))).rejects.toThrow(/exited with 3: auth failed for postgres:\/\/u:\[REDACTED\]@db\/x/);
+    await expect(collect(childOutput(argv, 'logs command'))).rejects.toThrow(
+      /exited with 3: auth failed for postgres:\/\/u:\[REDACTED\]@db\/x/,
+    );
     await expect(collect(childOutput(['/nonexistent/bin/logtool'], 'logs command'))).rejects.toThrow(/program not found/);
   });
 });

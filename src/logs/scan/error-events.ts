@@ -82,7 +82,15 @@ export class ErrorEvents {
     this.open(ms, type, exMessage ?? message, level, status, ep, exMessage !== null);
   }
 
-  open(ms: number | null, type: string | null, message: string, level: LevelClass, status: number, ep: EndpointAgg | null, exceptionMessage = false): void {
+  open(
+    ms: number | null,
+    type: string | null,
+    message: string,
+    level: LevelClass,
+    status: number,
+    ep: EndpointAgg | null,
+    exceptionMessage = false,
+  ): void {
     this.close();
     this.tb = Tb.None;
     this.p.errorEvents++;
@@ -156,7 +164,14 @@ export class ErrorEvents {
     }
     const ms = Number.isNaN(e.ms) ? null : e.ms;
     if (!sig) {
-      sig = { type, template, count: 0, firstMs: ms, lastMs: ms, sample: e.message.length > MAX_SAMPLE ? `${e.message.slice(0, MAX_SAMPLE)}…` : e.message };
+      sig = {
+        type,
+        template,
+        count: 0,
+        firstMs: ms,
+        lastMs: ms,
+        sample: e.message.length > MAX_SAMPLE ? `${e.message.slice(0, MAX_SAMPLE)}…` : e.message,
+      };
       this.p.signatures.set(key, sig);
     }
     sig.count++;

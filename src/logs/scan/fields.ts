@@ -12,10 +12,38 @@ export const JSON_ALIASES = {
   path: ['path', 'url', 'route', 'uri', 'request_path', 'request_uri', 'endpoint', 'url.path', 'http.path'],
   method: ['method', 'http_method', 'request_method', 'verb', 'http.method', 'http.request.method'],
   status: ['status', 'status_code', 'statusCode', 'http_status', 'response_status', 'http.status_code', 'http.response.status_code'],
-  duration: ['duration_ms', 'latency_ms', 'elapsed_ms', 'response_time_ms', 'took_ms', 'time_ms', 'duration', 'latency', 'elapsed', 'response_time', 'took', 'request_time', 'duration_s', 'process_time', 'duration_seconds', 'event.duration'],
+  duration: [
+    'duration_ms',
+    'latency_ms',
+    'elapsed_ms',
+    'response_time_ms',
+    'took_ms',
+    'time_ms',
+    'duration',
+    'latency',
+    'elapsed',
+    'response_time',
+    'took',
+    'request_time',
+    'duration_s',
+    'process_time',
+    'duration_seconds',
+    'event.duration',
+  ],
   message: ['msg', 'message', 'event', 'record.message', 'text', '@m', '@mt'],
   excType: ['exc_type', 'exception_type', 'error_type', 'error.type', 'exception.type', 'error.kind', 'record.exception.type'],
-  excText: ['exc_info', 'exception', 'traceback', 'stack_trace', 'stacktrace', 'stack', 'error.stack', 'error.stack_trace', 'exc_text', 'error'],
+  excText: [
+    'exc_info',
+    'exception',
+    'traceback',
+    'stack_trace',
+    'stacktrace',
+    'stack',
+    'error.stack',
+    'error.stack_trace',
+    'exc_text',
+    'error',
+  ],
 } as const;
 
 /**
@@ -36,22 +64,47 @@ export function parseDurationValue(v: unknown, scale: number): number | null {
   if (!m) return null;
   const n = Number(m[1]);
   switch (m[2]) {
-    case 'ms': return n;
-    case 's': return n * 1000;
-    case 'us': case 'µs': return n / 1000;
-    case 'ns': return n / 1e6;
-    case 'm': return n * 60_000;
-    default: return n * scale;
+    case 'ms':
+      return n;
+    case 's':
+      return n * 1000;
+    case 'us':
+    case 'µs':
+      return n / 1000;
+    case 'ns':
+      return n / 1e6;
+    case 'm':
+      return n * 60_000;
+    default:
+      return n * scale;
   }
 }
 
 export type LevelClass = 'fatal' | 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace' | 'none';
 
 const LEVEL_WORDS: Record<string, LevelClass> = {
-  fatal: 'fatal', panic: 'fatal', emerg: 'fatal', emergency: 'fatal', alert: 'critical',
-  critical: 'critical', crit: 'critical', error: 'error', err: 'error', severe: 'error',
-  warning: 'warning', warn: 'warning', notice: 'info', info: 'info', information: 'info', informational: 'info',
-  debug: 'debug', trace: 'trace', verbose: 'trace', fine: 'debug', finer: 'trace', finest: 'trace',
+  fatal: 'fatal',
+  panic: 'fatal',
+  emerg: 'fatal',
+  emergency: 'fatal',
+  alert: 'critical',
+  critical: 'critical',
+  crit: 'critical',
+  error: 'error',
+  err: 'error',
+  severe: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  notice: 'info',
+  info: 'info',
+  information: 'info',
+  informational: 'info',
+  debug: 'debug',
+  trace: 'trace',
+  verbose: 'trace',
+  fine: 'debug',
+  finer: 'trace',
+  finest: 'trace',
 };
 
 /** Level name (any case) or pino/bunyan number (10..60) to its class. */
@@ -163,9 +216,23 @@ function isoUtcMs(v: string): number | null {
     const frac = digitsAt(v, 20, 23);
     if (frac >= 0) return lastSecondMs + frac;
   }
-  if ((n !== 24 && n !== 20) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
+  if (
+    (n !== 24 && n !== 20) ||
+    v.charCodeAt(n - 1) !== 90 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58
+  )
+    return null;
   if (n === 24 && v.charCodeAt(19) !== 46) return null;
-  const y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 7), d = digitsAt(v, 8, 10), h = digitsAt(v, 11, 13), mi = digitsAt(v, 14, 16), sec = digitsAt(v, 17, 19);
+  const y = digitsAt(v, 0, 4),
+    mo = digitsAt(v, 5, 7),
+    d = digitsAt(v, 8, 10),
+    h = digitsAt(v, 11, 13),
+    mi = digitsAt(v, 14, 16),
+    sec = digitsAt(v, 17, 19);
   const frac = n === 24 ? digitsAt(v, 20, 23) : 0;
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || frac < 0) return null;
   const base = Date.UTC(y, mo - 1, d, h, mi, sec);

@@ -170,8 +170,11 @@ export class JsonFields {
   private readonly tsSet = new NeedleSet(JSON_ALIASES.ts);
   private readonly durSet = new NeedleSet(JSON_ALIASES.duration);
   private readonly finders = [
-    new FieldFinder(new NeedleSet(JSON_ALIASES.level)), new FieldFinder(new NeedleSet(JSON_ALIASES.status)),
-    new FieldFinder(new NeedleSet(JSON_ALIASES.path)), new FieldFinder(new NeedleSet(JSON_ALIASES.method)), new FieldFinder(this.durSet),
+    new FieldFinder(new NeedleSet(JSON_ALIASES.level)),
+    new FieldFinder(new NeedleSet(JSON_ALIASES.status)),
+    new FieldFinder(new NeedleSet(JSON_ALIASES.path)),
+    new FieldFinder(new NeedleSet(JSON_ALIASES.method)),
+    new FieldFinder(this.durSet),
   ];
   /** Field indexes in the order the log writes them (learned, re-sorted when it changes). */
   private order = [Field.Level, Field.Method, Field.Path, Field.Status, Field.Duration];
@@ -200,7 +203,14 @@ export class JsonFields {
   /** Tells the fast path the aliases in use per field (its order: ts, level, status, path, method, duration). */
   configureFastPath(w: JsonLinesEngine): void {
     const durKeys = this.durSet.activeKeys();
-    w.configure([this.tsSet.activeKeys(), ...[Field.Level, Field.Status, Field.Path, Field.Method].map((f) => this.finders[f].set.activeKeys()), durKeys], durKeys.map(durationScale));
+    w.configure(
+      [
+        this.tsSet.activeKeys(),
+        ...[Field.Level, Field.Status, Field.Path, Field.Method].map((f) => this.finders[f].set.activeKeys()),
+        durKeys,
+      ],
+      durKeys.map(durationScale),
+    );
   }
 
   /** Value start of the time on the line s[ls, le), or -1; remembers its offset for the next line. */

@@ -100,7 +100,11 @@ export class JsonLineScanner {
           clock.setTime(ms);
           clock.noteExact(ms);
           // ISO text: remember "YYYY-MM-DDTHH:MM" so following lines of the minute skip parsing.
-          clock.setKey(s.charCodeAt(tv) === Ch.Quote && s.charCodeAt(tv + 5) === Ch.Minus && s.charCodeAt(tv + 14) === Ch.Colon ? s.slice(tv + 1, tv + 1 + MINUTE_KEY_LENGTH) : '');
+          clock.setKey(
+            s.charCodeAt(tv) === Ch.Quote && s.charCodeAt(tv + 5) === Ch.Minus && s.charCodeAt(tv + 14) === Ch.Colon
+              ? s.slice(tv + 1, tv + 1 + MINUTE_KEY_LENGTH)
+              : '',
+          );
           tsKnown = true;
         }
       }

@@ -33,8 +33,17 @@ const LEVELS = ['fatal', 'critical', 'error', 'warning', 'info', 'debug', 'trace
 
 interface Exports {
   memory: WebAssembly.Memory;
-  needles(): number; needleLens(): number; aliasCounts(): number; durScales(): number; minuteKey(): number; stats(): number;
-  slotRequests(): number; slotDurCount(): number; slotDurSum(): number; slotDurMax(): number; slotHist(): number;
+  needles(): number;
+  needleLens(): number;
+  aliasCounts(): number;
+  durScales(): number;
+  minuteKey(): number;
+  stats(): number;
+  slotRequests(): number;
+  slotDurCount(): number;
+  slotDurSum(): number;
+  slotDurMax(): number;
+  slotHist(): number;
   input(size: number): number;
   configure(): void;
   newBlock(): void;

@@ -67,7 +67,12 @@ export class MinuteClock {
     else {
       const lo = minute * 60_000;
       const hi = lo + 59_999;
-      this.curMinuteState = lo >= this.win.sinceMs && hi <= this.win.untilMs ? MinuteState.Inside : hi < this.win.sinceMs || lo > this.win.untilMs ? MinuteState.Outside : MinuteState.Straddles;
+      this.curMinuteState =
+        lo >= this.win.sinceMs && hi <= this.win.untilMs
+          ? MinuteState.Inside
+          : hi < this.win.sinceMs || lo > this.win.untilMs
+            ? MinuteState.Outside
+            : MinuteState.Straddles;
     }
   }
 
@@ -94,7 +99,9 @@ export class MinuteClock {
   setTime(ms: number): void {
     this.setMinute(ms);
     this.curMs = ms;
-    this.inWin = this.curMinuteState === MinuteState.Inside || (this.curMinuteState === MinuteState.Straddles && ms >= this.win!.sinceMs && ms <= this.win!.untilMs);
+    this.inWin =
+      this.curMinuteState === MinuteState.Inside ||
+      (this.curMinuteState === MinuteState.Straddles && ms >= this.win!.sinceMs && ms <= this.win!.untilMs);
   }
 
   /** Counts a line in the window totals and its minute; false when it lies outside the window. */

@@ -9,7 +9,11 @@
  */
 import { Ch } from './chars.js';
 
-const enum Tok { Keep = 0, Id = 1, Hash = 2 }
+const enum Tok {
+  Keep = 0,
+  Id = 1,
+  Hash = 2,
+}
 
 /** Length of a UUID, 8-4-4-4-12 hex. */
 const UUID_LENGTH = 36;
@@ -34,7 +38,13 @@ function isHex(c: number): boolean {
 /** 8-4-4-4-12 hex. */
 function isUuid(s: string, a: number, b: number): boolean {
   if (b - a !== UUID_LENGTH) return false;
-  if (s.charCodeAt(a + 8) !== Ch.Minus || s.charCodeAt(a + 13) !== Ch.Minus || s.charCodeAt(a + 18) !== Ch.Minus || s.charCodeAt(a + 23) !== Ch.Minus) return false;
+  if (
+    s.charCodeAt(a + 8) !== Ch.Minus ||
+    s.charCodeAt(a + 13) !== Ch.Minus ||
+    s.charCodeAt(a + 18) !== Ch.Minus ||
+    s.charCodeAt(a + 23) !== Ch.Minus
+  )
+    return false;
   for (let i = 0; i < UUID_LENGTH; i++) {
     if (i === 8 || i === 13 || i === 18 || i === 23) continue;
     if (!isHex(s.charCodeAt(a + i))) return false;
@@ -61,7 +71,10 @@ function pathEnd(s: string, a: number, b: number): number {
   let e = b;
   for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
-    if (c === Ch.Question || c === Ch.Hash) { e = i; break; }
+    if (c === Ch.Question || c === Ch.Hash) {
+      e = i;
+      break;
+    }
   }
   while (e - a > 1 && s.charCodeAt(e - 1) === Ch.Slash) e--;
   return e;
@@ -72,10 +85,29 @@ const H_HASH = 0x3a6861; // ":ha"
 const H_UUID = 0x3a7575; // ":uu"
 
 /** Character classes for the hash loop (one table load instead of a chain of range tests). */
-const C_OTHER = 0, C_DIGIT = 1, C_HEX = 2, C_LETTER = 3, C_SLASH = 4, C_SEP = 5, C_END = 6;
+const C_OTHER = 0,
+  C_DIGIT = 1,
+  C_HEX = 2,
+  C_LETTER = 3,
+  C_SLASH = 4,
+  C_SEP = 5,
+  C_END = 6;
 const CHAR_CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
-  CHAR_CLASS[c] = c === Ch.Question || c === Ch.Hash ? C_END : c === Ch.Slash ? C_SLASH : isSep(c) ? C_SEP : c >= Ch.Digit0 && c <= Ch.Digit9 ? C_DIGIT : isHex(c) ? C_HEX : (c >= Ch.UpperG && c <= Ch.UpperZ) || (c >= Ch.LowerG && c <= Ch.LowerZ) ? C_LETTER : C_OTHER;
+  CHAR_CLASS[c] =
+    c === Ch.Question || c === Ch.Hash
+      ? C_END
+      : c === Ch.Slash
+        ? C_SLASH
+        : isSep(c)
+          ? C_SEP
+          : c >= Ch.Digit0 && c <= Ch.Digit9
+            ? C_DIGIT
+            : isHex(c)
+              ? C_HEX
+              : (c >= Ch.UpperG && c <= Ch.UpperZ) || (c >= Ch.LowerG && c <= Ch.LowerZ)
+                ? C_LETTER
+                : C_OTHER;
 }
 
 function mix(h: number, c: number): number {

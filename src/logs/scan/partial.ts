@@ -50,8 +50,19 @@ export interface SignatureAgg {
 
 export function emptyPartial(): PartialAnalysis {
   return {
-    lines: 0, bytes: 0, linesInWindow: 0, malformed: 0, undated: 0, formats: {}, levels: {},
-    firstMs: null, lastMs: null, errorEvents: 0, minutes: new Map(), endpoints: new Map(), signatures: new Map(),
+    lines: 0,
+    bytes: 0,
+    linesInWindow: 0,
+    malformed: 0,
+    undated: 0,
+    formats: {},
+    levels: {},
+    firstMs: null,
+    lastMs: null,
+    errorEvents: 0,
+    minutes: new Map(),
+    endpoints: new Map(),
+    signatures: new Map(),
   };
 }
 
@@ -76,7 +87,10 @@ export function mergePartials(a: PartialAnalysis, b: PartialAnalysis): PartialAn
   a.errorEvents += b.errorEvents;
   for (const [k, m] of b.minutes) {
     const t = a.minutes.get(k);
-    if (!t) { a.minutes.set(k, m); continue; }
+    if (!t) {
+      a.minutes.set(k, m);
+      continue;
+    }
     t.lines += m.lines;
     t.errors += m.errors;
     t.firstErrorMs = minOf(t.firstErrorMs, m.firstErrorMs);
@@ -88,14 +102,23 @@ export function mergePartials(a: PartialAnalysis, b: PartialAnalysis): PartialAn
   }
   for (const [k, e] of b.endpoints) {
     const t = a.endpoints.get(k);
-    if (!t) { a.endpoints.set(k, e); continue; }
+    if (!t) {
+      a.endpoints.set(k, e);
+      continue;
+    }
     mergeEndpoint(t, e);
   }
   for (const [k, s] of b.signatures) {
     const t = a.signatures.get(k);
-    if (!t) { a.signatures.set(k, s); continue; }
+    if (!t) {
+      a.signatures.set(k, s);
+      continue;
+    }
     t.count += s.count;
-    if (s.firstMs !== null && (t.firstMs === null || s.firstMs < t.firstMs)) { t.firstMs = s.firstMs; t.sample = s.sample; }
+    if (s.firstMs !== null && (t.firstMs === null || s.firstMs < t.firstMs)) {
+      t.firstMs = s.firstMs;
+      t.sample = s.sample;
+    }
     t.lastMs = maxOf(t.lastMs, s.lastMs);
   }
   return a;
@@ -141,30 +164,57 @@ export function finalizeAnalysis(p: PartialAnalysis, opts: FinalizeOptions): Log
       series.push({ minute: new Date(m * 60_000).toISOString(), lines: agg?.lines ?? 0, errors: agg?.errors ?? 0 });
     }
   }
-  const failing: FailingEndpoint[] = [...p.endpoints.values()].filter((e) => e.errors > 0)
+  const failing: FailingEndpoint[] = [...p.endpoints.values()]
+    .filter((e) => e.errors > 0)
     .sort((a, b) => b.errors - a.errors || a.path.localeCompare(b.path))
     .slice(0, top)
-    .map((e) => ({ endpoint: r(endpointName(e.method, e.path)), method: e.method, path: r(e.path), errors: e.errors, requests: e.requests, statuses: { ...e.statuses } }));
+    .map((e) => ({
+      endpoint: r(endpointName(e.method, e.path)),
+      method: e.method,
+      path: r(e.path),
+      errors: e.errors,
+      requests: e.requests,
+      statuses: { ...e.statuses },
+    }));
   const signatures: ErrorSignature[] = [...p.signatures.values()]
     .sort((a, b) => b.count - a.count || (a.firstMs ?? 0) - (b.firstMs ?? 0))
     .slice(0, top)
-    .map((s) => ({ type: r(s.type), template: r(s.template), count: s.count, firstSeen: iso(s.firstMs), lastSeen: iso(s.lastMs), sample: r(s.sample) }));
-  const latency: EndpointLatency[] = [...p.endpoints.values()].filter((e) => e.hist && e.durCount > 0)
+    .map((s) => ({
+      type: r(s.type),
+      template: r(s.template),
+      count: s.count,
+      firstSeen: iso(s.firstMs),
+      lastSeen: iso(s.lastMs),
+      sample: r(s.sample),
+    }));
+  const latency: EndpointLatency[] = [...p.endpoints.values()]
+    .filter((e) => e.hist && e.durCount > 0)
     .sort((a, b) => b.durCount - a.durCount)
     .slice(0, top)
     .map((e) => ({
-      endpoint: r(endpointName(e.method, e.path)), count: e.durCount,
+      endpoint: r(endpointName(e.method, e.path)),
+      count: e.durCount,
       // Bucket estimates are capped by the exact maximum so p99 never exceeds max.
-      p50: round(Math.min(percentile(e.hist!, e.durCount, 50), e.durMax)), p90: round(Math.min(percentile(e.hist!, e.durCount, 90), e.durMax)),
-      p95: round(Math.min(percentile(e.hist!, e.durCount, 95), e.durMax)), p99: round(Math.min(percentile(e.hist!, e.durCount, 99), e.durMax)),
-      max: round(e.durMax), mean: round(e.durSum / e.durCount),
+      p50: round(Math.min(percentile(e.hist!, e.durCount, 50), e.durMax)),
+      p90: round(Math.min(percentile(e.hist!, e.durCount, 90), e.durMax)),
+      p95: round(Math.min(percentile(e.hist!, e.durCount, 95), e.durMax)),
+      p99: round(Math.min(percentile(e.hist!, e.durCount, 99), e.durMax)),
+      max: round(e.durMax),
+      mean: round(e.durSum / e.durCount),
     }));
   const spike = detectSpike(minuteKeys.length ? minuteKeys[0] : 0, series, p.minutes, opts.changes ?? [], r);
   return {
     window: opts.window ? { since: opts.window.since.toISOString(), until: opts.window.until.toISOString() } : null,
     totals: {
-      lines: p.lines, bytes: p.bytes, linesInWindow: p.linesInWindow, malformed: p.malformed, undated: p.undated,
-      formats: sortedCounts(p.formats), levels: sortedCounts(p.levels), firstTimestamp: iso(p.firstMs), lastTimestamp: iso(p.lastMs),
+      lines: p.lines,
+      bytes: p.bytes,
+      linesInWindow: p.linesInWindow,
+      malformed: p.malformed,
+      undated: p.undated,
+      formats: sortedCounts(p.formats),
+      levels: sortedCounts(p.levels),
+      firstTimestamp: iso(p.firstMs),
+      lastTimestamp: iso(p.lastMs),
     },
     errorEvents: p.errorEvents,
     errorRatePerMinute: series,
@@ -176,5 +226,9 @@ export function finalizeAnalysis(p: PartialAnalysis, opts: FinalizeOptions): Log
 }
 
 function sortedCounts(c: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(c).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
+  return Object.fromEntries(
+    Object.entries(c)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }

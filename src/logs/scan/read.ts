@@ -129,7 +129,11 @@ function isContinuationAt(buf: Buffer, i: number, n: number): boolean {
   const c = buf[i];
   if (c === 32 || c === 9 || c === 10 || c === 13) return true;
   const head = buf.toString('latin1', i, Math.min(n, i + 40));
-  return head.startsWith('Traceback (most recent call last):') || head.startsWith('During handling of the above exception') || head.startsWith('The above exception was the direct cause');
+  return (
+    head.startsWith('Traceback (most recent call last):') ||
+    head.startsWith('During handling of the above exception') ||
+    head.startsWith('The above exception was the direct cause')
+  );
 }
 
 /**

@@ -147,7 +147,15 @@ export class LogScanner {
       // as it would: one JSON error line whose event is still open, then only traceback lines.
       const n = p.lines - lines;
       const pending = errors.pending;
-      if (reason === R_NEW_SIGNATURE && pending && errors.tb !== Tb.Frames && p.errorEvents === events + 1 && formats.json === json + 1 && formats.continuation === continuation + n - 1 && p.linesInWindow === inWindow + n) {
+      if (
+        reason === R_NEW_SIGNATURE &&
+        pending &&
+        errors.tb !== Tb.Frames &&
+        p.errorEvents === events + 1 &&
+        formats.json === json + 1 &&
+        formats.continuation === continuation + n - 1 &&
+        p.linesInWindow === inWindow + n
+      ) {
         pending.wasmSignature = w.signatureHash();
         pending.wasmTb = errors.tb;
       }
@@ -222,7 +230,10 @@ export class LogScanner {
       counts.continuation();
       return;
     }
-    if ((c0 === Ch.UpperD && s.startsWith('During handling of the above exception', cs)) || (c0 === Ch.UpperT && s.startsWith('The above exception was the direct cause', cs))) {
+    if (
+      (c0 === Ch.UpperD && s.startsWith('During handling of the above exception', cs)) ||
+      (c0 === Ch.UpperT && s.startsWith('The above exception was the direct cause', cs))
+    ) {
       errors.tb = Tb.Frames;
       counts.continuation();
       return;
@@ -239,7 +250,8 @@ export class LogScanner {
     // A JSON line from the other stream (stdout between stderr traceback frames, as Docker
     // interleaves them) does not end a traceback in progress; anything else does.
     if (c0 !== Ch.LeftBrace) errors.tb = Tb.None;
-    if (c0 === Ch.LeftBrace) this.json.scan(cs, le, cs > ls ? (parseLeadingTimestamp(s.slice(ls, cs - 1), this.refYear)?.ms ?? null) : null);
+    if (c0 === Ch.LeftBrace)
+      this.json.scan(cs, le, cs > ls ? (parseLeadingTimestamp(s.slice(ls, cs - 1), this.refYear)?.ms ?? null) : null);
     else this.textLines.scan(ls, le);
   }
 

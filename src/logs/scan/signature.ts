@@ -40,7 +40,8 @@ function maskUncached(message: string): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
-const EXC_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout|Failure|Fault|Refused|Denied)|[A-Za-z_][\w]*\.[\w.]*[A-Z]\w*)(?::\s*(.*))?$/;
+const EXC_LINE =
+  /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout|Failure|Fault|Refused|Denied)|[A-Za-z_][\w]*\.[\w.]*[A-Z]\w*)(?::\s*(.*))?$/;
 
 /**
  * Reads "ExcType: message" — the last line of a Python traceback, or an exc_info field —

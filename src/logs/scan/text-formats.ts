@@ -24,13 +24,27 @@ const PY_BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):([\w.-]*):(.*)$/;
 const REDIS_RE = /^\d+:[XCSM] (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? ([.\-*#]) (.*)$/;
 // Redis marks warnings and errors alike with '#': these words make it an error.
 const REDIS_ERROR_RE = /\b(?:error|errors|failed|failure|can't|cannot|unable|fatal|oom|corrupt\w*)\b/i;
-const MONTH_INDEX: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const MONTH_INDEX: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
 // Colour codes (uvicorn and others colour their levels when the output is a terminal, as in a
 // container run with a TTY).
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\u001b\[[0-9;]*m/g;
 // A level word: alone, in brackets, after a colon, or before a slash (Celery's "ERROR/ForkPoolWorker-1").
-const LEVEL_WORD_RE = /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>/]|$)/;
+const LEVEL_WORD_RE =
+  /(?:^|[\s[(|:<])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERG|ALERT)(?=[\s\]):|>/]|$)/;
 // nginx's error log writes its level in lower case, in brackets: "[error]", "[warn]", "[crit]".
 const BRACKET_LEVEL_RE = /\[(trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|alert|emerg)\]/i;
 // nginx's error log names the request without a status: request: "GET /api/x HTTP/1.1".
@@ -43,7 +57,8 @@ const LOGFMT_LEVEL_RE = /\b(?:level|lvl|severity)=["']?([A-Za-z]+|\d+)/i;
 const LOGFMT_STATUS_RE = /\b(?:status|status_code|code)=["']?(\d{3})\b/;
 const LOGFMT_PATH_RE = /\b(?:path|url|uri|route)=["']?([^\s"']+)/;
 const LOGFMT_METHOD_RE = /\bmethod=["']?([A-Za-z]{3,7})\b/;
-const LOGFMT_DURATION_RE = /\b(duration|latency|elapsed|took|response_time|request_time)(_ms|_s|_seconds)?=["']?(\d+(?:\.\d+)?)(ms|s|us|µs|ns)?\b/;
+const LOGFMT_DURATION_RE =
+  /\b(duration|latency|elapsed|took|response_time|request_time)(_ms|_s|_seconds)?=["']?(\d+(?:\.\d+)?)(ms|s|us|µs|ns)?\b/;
 const CLF_DURATION_RE = /(?:^|\s)(?:rt=|request_time=|upstream_response_time=)?(\d+(?:\.\d+)?)\s*$/;
 
 function fillRequest(f: TextFacts, text: string): void {
@@ -89,7 +104,8 @@ export function parseTextLine(raw: string, refYear?: number): TextFacts | null {
     f.ms = Date.UTC(+rd[3], MONTH_INDEX[rd[2]], +rd[1], +rd[4], +rd[5], +rd[6], rd[7] ? Number(rd[7].padEnd(3, '0')) : 0);
     f.message = rd[9];
     const mark = rd[8];
-    f.level = mark === '#' ? (/^WARNING\b/.test(rd[9]) || !REDIS_ERROR_RE.test(rd[9]) ? 'warning' : 'error') : mark === '*' ? 'info' : 'debug';
+    f.level =
+      mark === '#' ? (/^WARNING\b/.test(rd[9]) || !REDIS_ERROR_RE.test(rd[9]) ? 'warning' : 'error') : mark === '*' ? 'info' : 'debug';
     return f;
   }
   const py = PY_BASIC_RE.exec(line);
@@ -105,7 +121,10 @@ export function parseTextLine(raw: string, refYear?: number): TextFacts | null {
     const t = parseLeadingTimestamp(clf[2], refYear);
     f.ms = t ? t.ms : null;
     const req = /^([A-Z]{3,7}) (\S+)/.exec(clf[3]);
-    if (req) { f.method = req[1]; f.path = req[2]; }
+    if (req) {
+      f.method = req[1];
+      f.path = req[2];
+    }
     f.status = Number(clf[4]);
     f.level = f.status >= 500 ? 'error' : f.status >= 400 ? 'warning' : 'info';
     // A trailing number is the request time: with a decimal point it is seconds (nginx
@@ -145,7 +164,9 @@ export function parseTextLine(raw: string, refYear?: number): TextFacts | null {
   const req = REQUEST_RE.exec(line);
   if (req) {
     f.format = 'uvicorn';
-    f.method = req[1]; f.path = req[2]; f.status = Number(req[3]);
+    f.method = req[1];
+    f.path = req[2];
+    f.status = Number(req[3]);
     f.level = f.status >= 500 ? 'error' : 'info';
     return f;
   }

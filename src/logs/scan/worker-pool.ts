@@ -52,7 +52,10 @@ export function defaultWorkerCount(): number {
 function spawn(script: URL, first?: ScanTask): PooledWorker {
   // A small young generation: the scan allocates short-lived strings only, and every
   // megabyte of semi-space is resident memory multiplied by the number of workers.
-  const worker = new Worker(script, { workerData: first ? { task: first, options: {} } : null, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(script, {
+    workerData: first ? { task: first, options: {} } : null,
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
   const p: PooledWorker = { worker, early: null, error: null, onMessage: null, onError: null };
   worker.on('message', (m: EarlyMessage) => {
     if (p.onMessage) p.onMessage(m);
@@ -98,7 +101,8 @@ export function takePreassigned(files: readonly LogFile[]): number {
   const pre = preassigned;
   preassigned = null;
   if (!pre) return 0;
-  if (files.length === 1 && !files[0].gzip && !files[0].dockerJson && resolve(files[0].path) === pre.path && files[0].size >= pre.end) return pre.end;
+  if (files.length === 1 && !files[0].gzip && !files[0].dockerJson && resolve(files[0].path) === pre.path && files[0].size >= pre.end)
+    return pre.end;
   releaseLogWorkers();
   return 0;
 }

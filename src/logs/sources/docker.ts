@@ -25,7 +25,8 @@ export async function* demuxDockerFrames(body: AsyncIterable<Buffer>): AsyncGene
     }
     pending = pending.subarray(off);
   }
-  if (pending.length) throw new WarroomError('UNAVAILABLE', `Docker Engine: log stream ended inside a frame (${pending.length} bytes left over)`);
+  if (pending.length)
+    throw new WarroomError('UNAVAILABLE', `Docker Engine: log stream ended inside a frame (${pending.length} bytes left over)`);
 }
 
 /**
@@ -69,7 +70,9 @@ export async function* dockerLogLines(o: DockerLogOptions): AsyncGenerator<Buffe
   const id = encodeURIComponent(o.container);
   const info = await engineJson<{ Config?: { Tty?: boolean } }>({ socket, path: `/containers/${id}/json`, timeoutMs: o.timeoutMs });
   const res = await engineRequest({
-    socket, path: `/containers/${id}/logs`, timeoutMs: o.timeoutMs ?? 30_000,
+    socket,
+    path: `/containers/${id}/logs`,
+    timeoutMs: o.timeoutMs ?? 30_000,
     query: { stdout: 1, stderr: 1, timestamps: 1, since: Math.floor(o.since.getTime() / 1000), until: Math.ceil(o.until.getTime() / 1000) },
   });
   if ((res.statusCode ?? 0) >= 400) {

@@ -31,7 +31,10 @@ function describe(path: string, rotation: number): LogFile {
  * ties (app.log.3 is older than app.log.2). With `since`, files last written before it are
  * skipped without being opened: none of their lines can be in the window.
  */
-export function resolveLogFiles(patterns: string[], opts: { cwd?: string; since?: Date; rotated?: boolean; field?: string } = {}): LogFile[] {
+export function resolveLogFiles(
+  patterns: string[],
+  opts: { cwd?: string; since?: Date; rotated?: boolean; field?: string } = {},
+): LogFile[] {
   const cwd = opts.cwd ?? process.cwd();
   const seen = new Map<string, LogFile>();
   for (const pattern of patterns) {

@@ -11,10 +11,21 @@ export interface JournaldOptions {
 
 /** The argument array warroom runs: JSON output, one unit, the window as epoch seconds. */
 export function journalctlArgs(o: JournaldOptions): string[] {
-  return ['-o', 'json', '--no-pager', '-u', o.unit, '--since', `@${Math.floor(o.since.getTime() / 1000)}`, '--until', `@${Math.ceil(o.until.getTime() / 1000)}`];
+  return [
+    '-o',
+    'json',
+    '--no-pager',
+    '-u',
+    o.unit,
+    '--since',
+    `@${Math.floor(o.since.getTime() / 1000)}`,
+    '--until',
+    `@${Math.ceil(o.until.getTime() / 1000)}`,
+  ];
 }
 
-const HAS_LEVEL = /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC)\b|^\s*\S+\s+(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|\blevel=/i;
+const HAS_LEVEL =
+  /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC)\b|^\s*\S+\s+(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|\blevel=/i;
 
 interface JournalEntry {
   MESSAGE?: string | number[] | null;
@@ -40,7 +51,10 @@ export function journalEntryToText(entry: JournalEntry): string | null {
   const [first, ...rest] = text.split('\n');
   const pri = entry.PRIORITY !== undefined ? Number(entry.PRIORITY) : NaN;
   // A traceback keeps its first line intact: the analyser recognises it by that line.
-  const level = !HAS_LEVEL.test(first) && !first.startsWith('Traceback (most recent call last):') && Number.isInteger(pri) ? `${levelOfSyslogPriority(pri).toUpperCase()} ` : '';
+  const level =
+    !HAS_LEVEL.test(first) && !first.startsWith('Traceback (most recent call last):') && Number.isInteger(pri)
+      ? `${levelOfSyslogPriority(pri).toUpperCase()} `
+      : '';
   return [`${ts} ${level}${first}`, ...rest].join('\n');
 }
 

@@ -7,17 +7,26 @@ import { redactText } from '../../core/redact.js';
  * shell). A missing program or a non-zero exit becomes an UNAVAILABLE error that quotes the
  * end of its stderr, redacted.
  */
-export async function* childOutput(argv: string[], label: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): AsyncGenerator<Buffer> {
+export async function* childOutput(
+  argv: string[],
+  label: string,
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): AsyncGenerator<Buffer> {
   const [bin, ...args] = argv;
   const child = spawn(bin, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((res) => {
     child.on('error', (error: NodeJS.ErrnoException) => res({ code: null, signal: null, error }));
     child.on('close', (code, signal) => res({ code, signal }));
   });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGTERM'); }, opts.timeoutMs ?? 120_000);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+  }, opts.timeoutMs ?? 120_000);
   try {
     for await (const c of child.stdout) yield c as Buffer;
   } finally {
