@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { validation } from '../core/errors.js';
 import { parseIncidentId } from '../core/incident.js';
-import { countOutbox, listOutbox, OUTBOX_STATUSES, retryOutboxItem, type OutboxItem, type OutboxStatus } from '../notify/outbox.js';
-import { CHANNELS } from '../notify/message.js';
+import { CHANNELS, OUTBOX_STATUSES, type OutboxStatus } from '../core/outbox.js';
+import { countOutbox, listOutbox, retryOutboxItem, type OutboxItem } from '../notify/outbox.js';
 import { listOutboxByKeyPrefix } from '../store/outbox.repository.js';
 import { parseInput, requireRole, type AppContext } from './context.js';
 

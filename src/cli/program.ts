@@ -6,7 +6,7 @@ import { NOTE_KINDS } from '../core/incident.js';
 import { ACCESS_ROLES } from '../core/actor.js';
 import { DEPLOY_KINDS } from '../core/deploy.js';
 import { ACTION_KINDS } from '../core/postmortem.js';
-import { CHANNELS } from '../notify/message.js';
+import { CHANNELS, OUTBOX_STATUSES } from '../core/outbox.js';
 
 /**
  * Declares every command and lazy-loads its module on use, so `warroom --version` and
@@ -299,8 +299,7 @@ export function buildProgram(opts: BuildProgramOptions = {}): Command {
   outbox
     .command('list', { isDefault: true })
     .description('list messages (default: pending and dead)')
-    // OUTBOX_STATUSES lives beside the outbox's SQL (kysely), too heavy to load for --help: test/cli/program.test.ts ties this list to it.
-    .addOption(new Option('--status <status>').choices(['pending', 'sent', 'dead', 'all']))
+    .addOption(new Option('--status <status>').choices([...OUTBOX_STATUSES, 'all']))
     .option('--incident <id>', 'only messages about this incident')
     .addOption(new Option('--channel <channel>').choices(CHANNELS))
     .option('--limit <n>', 'at most n messages (default 100)')

@@ -10,5 +10,6 @@ export * from './triage.js';
 export * from './postmortems.js';
 export * from './actions.js';
 export * from './alerts.js';
+export * from './outbox.js';
 export * from './access.js';
 export * from './errors.js';

@@ -19,6 +19,3 @@ export interface NotifyMessage {
   /** ISO time the event happened. */
   at: string;
 }
-
-export const CHANNELS = ['slack', 'pagerduty', 'teams', 'webhook', 'email', 'ticket'] as const;
-export type ChannelName = (typeof CHANNELS)[number];

@@ -9,15 +9,7 @@ import type { NotifyMessage } from './message.js';
 import { planRouteDrafts, type OutboxDraft, type Route } from './routing.js';
 
 // The outbox's rows live in src/store/outbox.repository.ts; re-exported for the callers that read the outbox from here.
-export {
-  OUTBOX_STATUSES,
-  countOutbox,
-  getOutboxItems,
-  listOutbox,
-  type OutboxFilter,
-  type OutboxItem,
-  type OutboxStatus,
-} from '../store/outbox.repository.js';
+export { countOutbox, getOutboxItems, listOutbox, type OutboxFilter, type OutboxItem } from '../store/outbox.repository.js';
 
 /**
  * Inserts drafts; a draft whose idempotency key exists already is skipped (so a retried

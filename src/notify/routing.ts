@@ -1,7 +1,8 @@
 import type { WarroomConfig } from '../config/schema.js';
 import type { EscalationTarget } from '../core/escalation.js';
 import type { Severity } from '../core/severity.js';
-import type { ChannelName, NotifyMessage } from './message.js';
+import type { ChannelName } from '../core/outbox.js';
+import type { NotifyMessage } from './message.js';
 import { buildSlackPayload } from './slack.payload.js';
 import { buildTeamsPayload } from './teams.payload.js';
 import { buildWebhookPayload } from './webhook.payload.js';

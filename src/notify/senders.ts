@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { WarroomConfig } from '../config/schema.js';
 import { redactText } from '../core/redact.js';
-import type { ChannelName } from './message.js';
+import type { ChannelName } from '../core/outbox.js';
 import { signatureBase } from './webhook.payload.js';
 import type { EmailPayload } from './email.payload.js';
 

@@ -1,10 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import type { ChannelName } from '../notify/message.js';
+import type { ChannelName, OutboxStatus } from '../core/outbox.js';
 import type { Db } from './db.js';
 import type { OutboxTable } from './schema.js';
-
-export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** An outbox row as shown by `warroom outbox --json` and GET /api/v1/outbox. */
 export interface OutboxItem {

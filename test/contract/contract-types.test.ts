@@ -11,6 +11,8 @@ import {
   type User,
 } from '../../src/contract/access.js';
 import { ERROR_CODES, type ErrorBody } from '../../src/contract/errors.js';
+import type { OutboxItemView, PostedUpdate } from '../../src/contract/outbox.js';
+import type { OutboxItem } from '../../src/store/outbox.repository.js';
 import type { Actor } from '../../src/core/actor.js';
 import { HTTP_STATUS } from '../../src/server/errors.js';
 import { createTempStore, testContext } from '../helpers/store.js';
@@ -46,5 +48,14 @@ describe('src/contract/errors.ts', () => {
   it('lists every code the server maps to a status, and INTERNAL', () => {
     expect([...ERROR_CODES].sort()).toEqual([...Object.keys(HTTP_STATUS), 'INTERNAL'].sort());
     expectTypeOf<ErrorBody['error']['code']>().toEqualTypeOf<keyof typeof HTTP_STATUS | 'INTERNAL'>();
+  });
+});
+
+// The updates route describes no response either (its dry run answers the plan): the outbox item
+// the repository returns and the one the contract describes must be the same type.
+describe('src/contract/outbox.ts', () => {
+  it('describes the outbox item the repository returns', () => {
+    expectTypeOf<OutboxItemView>().toEqualTypeOf<OutboxItem>();
+    expectTypeOf<PostedUpdate['outbox'][number]>().toEqualTypeOf<OutboxItem>();
   });
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { redactText } from '../../core/redact.js';
-import { OUTBOX_STATUSES } from '../../notify/outbox.js';
-import { CHANNELS } from '../../notify/message.js';
+import { CHANNELS, OUTBOX_STATUSES } from '../../core/outbox.js';
 import { backendFor } from '../backend.js';
 import { paint, printJson, table } from '../io.js';
 import { oneOf, parseOptions, wholeNumber } from '../options.js';

@@ -1,27 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listOutboxMessages, retryOutboxMessage } from '../../app/manage-outbox.js';
-import { OUTBOX_STATUSES } from '../../notify/outbox.js';
-import { CHANNELS } from '../../notify/message.js';
+import { CHANNELS, OUTBOX_STATUSES } from '../../core/outbox.js';
+import { outboxItemSchema, outboxListSchema } from '../../contract/outbox.js';
 import { defineRoute, qInt } from '../route.js';
 import type { ServerDeps } from '../deps.js';
 
 const tags = ['outbox'];
-export const outboxItemSchema = z.object({
-  id: z.number(),
-  key: z.string(),
-  channel: z.enum(CHANNELS),
-  target: z.string(),
-  kind: z.string(),
-  incidentId: z.string().nullable(),
-  summary: z.string(),
-  status: z.enum(OUTBOX_STATUSES),
-  attempts: z.number(),
-  nextAttemptAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  sentAt: z.string().nullable(),
-});
 
 export function registerOutboxRoutes(app: FastifyInstance, deps: ServerDeps): void {
   defineRoute(
@@ -41,10 +26,7 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: ServerDeps): vo
           limit: qInt(1, 1000),
         })
         .strict(),
-      response: z.object({
-        counts: z.object({ pending: z.number(), sent: z.number(), dead: z.number() }),
-        items: z.array(outboxItemSchema),
-      }),
+      response: outboxListSchema,
     },
     async ({ ctx, query }) => listOutboxMessages(ctx, query),
   );
