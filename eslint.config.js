@@ -47,6 +47,15 @@ const NO_QUERIES = [
   { selector: 'TaggedTemplateExpression[tag.name="sql"], TaggedTemplateExpression[tag.object.name="sql"]', message: QUERIES },
 ];
 
+// The interfaces (cli, server, mcp) never reach into the store: they call a use case in src/app, which
+// calls a repository. Caught as `store.db`, `x.store.db` and `const { db } = store` / `= x.store`.
+const STORE_DB = 'Interfaces do not reach into the store: call a use case in src/app (which calls a repository in src/store) (see docs/architecture.md).';
+const NO_STORE_DB = [
+  { selector: "MemberExpression[property.name='db'][object.name='store'], MemberExpression[property.name='db'][object.property.name='store']", message: STORE_DB },
+  { selector: "VariableDeclarator[init.name='store'] > ObjectPattern > Property[key.name='db'], VariableDeclarator[init.property.name='store'] > ObjectPattern > Property[key.name='db']", message: STORE_DB },
+];
+const INTERFACES = ['cli', 'server', 'mcp'];
+
 function layerRules() {
   const out = [];
   for (const layer of LAYERS) {
@@ -62,7 +71,12 @@ function layerRules() {
           rules: {
             'no-restricted-imports': ['error', { patterns: [...(PACKAGES[layer.name] ?? (store ? [] : NO_KYSELY)), { regex, message }] }],
             // no-restricted-imports does not see import(): the lazy loads obey the same layers.
-            'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message }, ...(store ? [] : NO_QUERIES)],
+            'no-restricted-syntax': [
+              'error',
+              { selector: `ImportExpression[source.value=/${esq(regex)}/]`, message },
+              ...(store ? [] : NO_QUERIES),
+              ...(INTERFACES.includes(folder) ? NO_STORE_DB : []),
+            ],
           },
         });
       }
@@ -86,5 +100,7 @@ export default tseslint.config(
   // Where no layer rule reaches (src/cli, src/version.ts, deeper folders) the store rule still holds; the layer rules restate it.
   { files: ['src/**/*.ts'], ignores: ['src/store/**'], rules: { 'no-restricted-imports': ['error', { patterns: NO_KYSELY }], 'no-restricted-syntax': ['error', ...NO_QUERIES] } },
   ...layerRules(),
+  // src/cli has no layer entry (nothing is above it), so its store rules are restated here, for every depth.
+  { files: ['src/cli/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...NO_QUERIES, ...NO_STORE_DB] } },
   { files: ['web/src/**/*.ts', 'web/src/**/*.tsx'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: WEB_IMPORTS }] } },
 );

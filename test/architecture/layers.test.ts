@@ -171,3 +171,36 @@ describe('the store rule (eslint.config.js): no SQL outside src/store', () => {
     expect(await allMessages('src/app/planted.ts', user)).toEqual([]);
   });
 });
+
+// The interfaces call use cases; they never reach into the store's database (the use case calls a repository).
+const STORE_DB = /Interfaces do not reach into the store/;
+const PLANTED_STORE_DB: [string, string][] = [
+  ['src/server/routes/planted.ts', 'export const f = (ctx: { store: { db: unknown } }) => ctx.store.db;\n'],
+  [
+    'src/cli/commands/planted.ts',
+    'export const f = async (rt: { openContext(): Promise<{ store: { db: unknown } }> }) => (await rt.openContext()).store.db;\n',
+  ],
+  ['src/cli/commands/planted.ts', 'export const f = (ctx: { store: { db: unknown } }) => ctx.store.db;\n'],
+  ['src/cli/planted.ts', 'export const f = (store: { db: unknown }) => store.db;\n'],
+  ['src/mcp/planted.ts', 'export const f = (deps: { base: { store: { db: unknown } } }) => deps.base.store.db;\n'],
+  ['src/server/web/planted.ts', 'export const f = (ctx: { store: { db: unknown } }) => {\n  const { db } = ctx.store;\n  return db;\n};\n'],
+];
+
+describe('the interface rule (eslint.config.js): src/cli, src/server and src/mcp never reach store.db', () => {
+  it.each(PLANTED_STORE_DB)('%s may not reach the store: %s', async (file, text) => {
+    expect(await layerErrors(file, text)).toEqual([expect.stringMatching(STORE_DB)]);
+  });
+
+  it('the store itself may be passed on, and a use case may reach its database', async () => {
+    const passing = 'export const f = (ctx: { store: { dialect: string; db: unknown } }) => ctx.store.dialect;\n';
+    expect(await allMessages('src/server/routes/planted.ts', passing)).toEqual([]);
+    expect(await allMessages('src/cli/commands/planted.ts', passing)).toEqual([]);
+    expect(await allMessages('src/app/planted.ts', 'export const f = (ctx: { store: { db: unknown } }) => ctx.store.db;\n')).toEqual([]);
+  });
+
+  it('the lazy-import layer rule still holds beside it in src/server', async () => {
+    expect(await layerErrors('src/server/routes/planted.ts', "export const load = () => import('../../cli/runtime.js');\n")).toEqual([
+      expect.stringMatching(/^Layer server:/),
+    ]);
+  });
+});
