@@ -24,3 +24,9 @@ export function formatMs(ms: number): string {
   const h = Math.floor(m / 60);
   return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
 }
+
+/** One decimal place. */
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** a as a percentage of b, one decimal place; null when b is 0. */
+export const pct = (a: number, b: number) => (b > 0 ? round1((a / b) * 100) : null);
