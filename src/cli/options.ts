@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validation } from '../core/errors.js';
-import { parseTimePoint } from '../core/time.js';
+import { parseDuration, parseTimePoint } from '../core/time.js';
 
 /**
  * The CLI's edge: commander hands a command its options as strings (and booleans, and
@@ -41,3 +41,24 @@ export const wholeNumber = (
     if (!/^\d+$/.test(v.trim()) || n < min || n > max) throw validation(problem(v), field);
     return n;
   });
+
+/** An optional duration ("2s", "1m30s") in milliseconds (empty is not given); parseDuration words the refusal with the option's name. */
+export const duration = (field: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ? parseDuration(v, field) : undefined));
+
+/** A repeatable option (commander collects each use into an array). */
+export const repeatable = () => z.array(z.string()).optional();
+
+/** The ad hoc targets health and triage check without a config (program.ts declares them once, in adHoc). */
+export const adHocTargets = {
+  url: repeatable(),
+  tcp: repeatable(),
+  postgres: repeatable(),
+  redis: repeatable(),
+  tls: repeatable(),
+  dns: repeatable(),
+  disk: repeatable(),
+};

@@ -1,31 +1,34 @@
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
-import { parseDuration } from '../../core/time.js';
 import { runAppDiagnosis, runNetworkDiagnosis, runPostgresDiagnosis, runRedisDiagnosis } from '../../app/run-diagnosis.js';
 import { genericMarkdown, lockTreeLines, postgresMarkdown, redisMarkdown } from '../render.js';
 import { paint, printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { writeReportFiles } from '../output-dir.js';
 import { checksContext } from '../checks-context.js';
+import { duration, parseOptions, repeatable } from '../options.js';
 
-export interface DiagnoseOptions {
-  service?: string;
-  url?: string;
-  timeout?: string;
-  longQuery?: string;
-  idleInTransaction?: string;
-  since?: string;
-  host?: string[];
-  disk?: string[];
-  outputDir?: string;
-}
+const options = z.object({
+  service: z.string().optional(),
+  url: z.string().optional(),
+  timeout: duration('timeout'),
+  longQuery: duration('long-query'),
+  idleInTransaction: duration('idle-in-transaction'),
+  // The app diagnosis reads it as a time point (its use case words the problem).
+  since: z.string().optional(),
+  host: repeatable(),
+  disk: repeatable(),
+  outputDir: z.string().optional(),
+});
 
 const KINDS = ['postgres', 'redis', 'app', 'network'] as const;
 
-export async function run(rt: Runtime, kind: string, service: string | undefined, o: DiagnoseOptions): Promise<number> {
+export async function run(rt: Runtime, kind: string, service: string | undefined, raw: unknown): Promise<number> {
   if (!(KINDS as readonly string[]).includes(kind))
     throw validation(`unknown diagnosis "${kind}" (expected one of ${KINDS.join(', ')})`, 'kind');
+  const o = parseOptions(options, raw);
   const svc = o.service ?? service;
-  const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
+  const timeoutMs = o.timeout;
   // Only the app diagnosis reads the store (recent deploys, to line log spikes up against them).
   const ctx = kind === 'app' ? await rt.openContext() : checksContext(rt);
   const p = paint(rt.io);
@@ -45,8 +48,8 @@ export async function run(rt: Runtime, kind: string, service: string | undefined
       service: svc,
       url: o.url,
       timeoutMs,
-      longQueryMs: o.longQuery ? parseDuration(o.longQuery, 'long-query') : undefined,
-      idleInTransactionMs: o.idleInTransaction ? parseDuration(o.idleInTransaction, 'idle-in-transaction') : undefined,
+      longQueryMs: o.longQuery,
+      idleInTransactionMs: o.idleInTransaction,
     });
     const written = files('diagnose-postgres', d, postgresMarkdown(d));
     if (rt.io.json) printJson(rt.io, d);

@@ -1,28 +1,22 @@
-import { parseDuration } from '../../core/time.js';
+import { z } from 'zod';
 import { runHealthCheck } from '../../app/run-health.js';
 import { healthMarkdown, printHealth } from '../render.js';
 import { printJson } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { writeReportFiles } from '../output-dir.js';
 import { checksContext } from '../checks-context.js';
+import { adHocTargets, duration, parseOptions, repeatable } from '../options.js';
 
-export interface HealthOptions {
-  url?: string[];
-  tcp?: string[];
-  postgres?: string[];
-  redis?: string[];
-  tls?: string[];
-  dns?: string[];
-  disk?: string[];
-  service?: string[];
-  timeout?: string;
-  deadline?: string;
-  outputDir?: string;
-}
+const options = z.object({
+  ...adHocTargets,
+  service: repeatable(),
+  timeout: duration('timeout'),
+  deadline: duration('deadline'),
+  outputDir: z.string().optional(),
+});
 
-export async function run(rt: Runtime, o: HealthOptions): Promise<number> {
-  const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
-  const deadlineMs = o.deadline ? parseDuration(o.deadline, 'deadline') : undefined;
+export async function run(rt: Runtime, raw: unknown): Promise<number> {
+  const o = parseOptions(options, raw);
   const ctx = checksContext(rt);
   const report = await runHealthCheck(ctx, {
     urls: o.url,
@@ -33,8 +27,8 @@ export async function run(rt: Runtime, o: HealthOptions): Promise<number> {
     dns: o.dns,
     disk: o.disk,
     services: o.service,
-    timeoutMs,
-    deadlineMs,
+    timeoutMs: o.timeout,
+    deadlineMs: o.deadline,
   });
   const written = o.outputDir
     ? writeReportFiles(rt.io.cwd, o.outputDir, {

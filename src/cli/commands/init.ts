@@ -1,9 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { conflict } from '../../core/errors.js';
 import { printJson } from '../io.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
+
+const options = z.object({ force: z.boolean().optional(), output: z.string() });
 
 /** templates/warroom.yaml ships with the package; dist/ and src/cli/commands/ both find it. */
 export function starterConfigPath(): string {
@@ -16,7 +20,8 @@ export function starterConfigPath(): string {
   throw new Error('templates/warroom.yaml is missing from the installation');
 }
 
-export async function run(rt: Runtime, o: { force?: boolean; output: string }) {
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
   const target = resolve(rt.io.cwd, o.output);
   if (existsSync(target) && !o.force) throw conflict(`${o.output} already exists; use --force to overwrite it`);
   writeFileSync(target, readFileSync(starterConfigPath(), 'utf8'), { mode: 0o600 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
 import { formatDuration, parseTimePoint } from '../../core/time.js';
 import type { Deploy } from '../../core/deploy.js';
@@ -9,23 +10,25 @@ import { streamSources } from '../../logs/sources/index.js';
 import type { LogAnalysis } from '../../logs/types.js';
 import { backendFor, type Backend } from '../backend.js';
 import { paint, printJson, table } from '../io.js';
+import { parseOptions, wholeNumber } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-interface Options {
-  service?: string;
-  since?: string;
-  until?: string;
-  top: string;
-  workers?: string;
-  deploys?: boolean;
-}
-
-function wholeNumber(v: string, field: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max)
-    throw validation(`--${field}: expected a whole number from ${min} to ${max}, got "${v}"`, field);
-  return n;
-}
+/** Since and until are time points against one clock reading (a service's window defaults to the last 15 minutes). */
+const options = (now: Date) =>
+  z.object({
+    top: wholeNumber('top', 1, 1000),
+    workers: wholeNumber('workers', 0, 64).optional(),
+    service: z.string().optional(),
+    since: z
+      .string()
+      .optional()
+      .transform((v) => (v ? parseTimePoint(v, now, 'since') : undefined)),
+    until: z
+      .string()
+      .optional()
+      .transform((v) => (v ? parseTimePoint(v, now, 'until') : undefined)),
+    deploys: z.boolean().optional(),
+  });
 
 /** Deploys and infra changes near the analysed time, from the local store or the server (opening). */
 async function loadChanges(rt: Runtime, opening: Promise<Backend>, service: string | undefined, fromMs: number | null): Promise<Deploy[]> {
@@ -42,16 +45,14 @@ async function loadChanges(rt: Runtime, opening: Promise<Backend>, service: stri
   }
 }
 
-export async function run(rt: Runtime, files: string[], o: Options) {
-  const top = wholeNumber(o.top, 'top', 1, 1000);
-  const workers = o.workers !== undefined ? wholeNumber(o.workers, 'workers', 0, 64) : undefined;
-  if (!files.length && !o.service) throw validation('give log files to analyse, or --service NAME to read its configured sources', 'files');
+export async function run(rt: Runtime, files: string[], raw: unknown) {
   const now = new Date();
+  const o = parseOptions(options(now), raw);
+  const { top, workers } = o;
+  if (!files.length && !o.service) throw validation('give log files to analyse, or --service NAME to read its configured sources', 'files');
   // A service is read for a window (default the last 15 minutes); files are read whole unless one is given.
   const wantWindow = !!(o.since || o.until || o.service);
-  const window = wantWindow
-    ? { since: parseTimePoint(o.since ?? '15m', now, 'since'), until: o.until ? parseTimePoint(o.until, now, 'until') : now }
-    : null;
+  const window = wantWindow ? { since: o.since ?? parseTimePoint('15m', now, 'since'), until: o.until ?? now } : null;
   if (window && window.since.getTime() > window.until.getTime()) throw validation('--since: must be before --until', 'since');
   const { config } = rt.config();
   const opts: AnalyzeOptions = { window, redact: config.redact, workers, top };

@@ -1,12 +1,27 @@
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
 import { parseTimePoint } from '../../core/time.js';
 import { fetchServiceLogs } from '../../logs/fetch.js';
 import { paint, printJson, table } from '../io.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function run(rt: Runtime, o: { service: string; since: string; until?: string; outputDir: string }) {
+/** The window is read against one clock reading, so "until" defaults to the same now as "since" counts back from. */
+const options = (now: Date) =>
+  z.object({
+    service: z.string(),
+    since: z.string().transform((v) => parseTimePoint(v, now, 'since')),
+    until: z
+      .string()
+      .optional()
+      .transform((v) => (v ? parseTimePoint(v, now, 'until') : now)),
+    outputDir: z.string(),
+  });
+
+export async function run(rt: Runtime, raw: unknown) {
   const now = new Date();
-  const window = { since: parseTimePoint(o.since, now, 'since'), until: o.until ? parseTimePoint(o.until, now, 'until') : now };
+  const o = parseOptions(options(now), raw);
+  const window = { since: o.since, until: o.until };
   const { config, path } = rt.config();
   const svc = config.services?.[o.service];
   if (!svc) throw validation(`--service: no service "${o.service}" in ${path ?? 'warroom.yaml (none found)'}`, 'service');

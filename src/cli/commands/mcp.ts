@@ -1,8 +1,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
 import { configDir } from '../../app/generate-postmortem.js';
 import { agentActor, createWarroomMcpServer } from '../../mcp/server.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
+
+const options = z.object({ allowRemediation: z.boolean().optional() });
 
 /**
  * `warroom mcp`: the MCP server over stdio for an AI assistant on this machine. It acts as an
@@ -10,7 +14,8 @@ import type { Runtime } from '../runtime.js';
  * commander, never admin: it can plan remediation, but running it needs --allow-remediation.
  * stdout belongs to the protocol; everything else goes to stderr.
  */
-export async function run(rt: Runtime, o: { allowRemediation?: boolean }) {
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
   if (rt.serverUrl())
     throw validation(
       'warroom mcp serves the local store; for a running server, point the agent at its /mcp endpoint (Streamable HTTP) with a token instead of --server/WARROOM_URL',

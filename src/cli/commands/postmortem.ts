@@ -1,23 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { isWarroomError, validation } from '../../core/errors.js';
 import { formatDuration } from '../../core/time.js';
 import type { PostmortemModel } from '../../core/postmortem.js';
 import { paint, printJson, table } from '../io.js';
 import { printWarnings } from '../format-postmortem.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 import { backendFor, type Backend } from '../backend.js';
 import { configDir } from '../../app/generate-postmortem.js';
 import { loadTemplate } from '../../postmortem/template.js';
 import { parseFormats, writeOutputs } from '../../postmortem/write-outputs.js';
 
-export interface PostmortemOptions {
-  outputDir: string;
-  format?: string;
-  file?: string;
-  overdue?: boolean;
-  dryRun?: boolean;
-}
+// The formats are parsed by parseFormats when a draft is written (generate), which names the bad one.
+const options = z.object({
+  outputDir: z.string(),
+  format: z.string().optional(),
+  file: z.string().optional(),
+  overdue: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+});
+type PostmortemOptions = z.output<typeof options>;
 
 const missingPrompts = (m: PostmortemModel) => [
   ...m.sections.filter((s) => s.content === null).map((s) => s.key),
@@ -39,7 +43,8 @@ function readText(rt: Runtime, text: string | undefined, file: string | undefine
   return text;
 }
 
-export async function run(rt: Runtime, id: string, verb: string | undefined, args: string[], o: PostmortemOptions) {
+export async function run(rt: Runtime, id: string, verb: string | undefined, args: string[], raw: unknown) {
+  const o = parseOptions(options, raw);
   const backend = await backendFor(rt);
   if (id === 'list') return list(rt, backend, o);
   if (id === 'remind') return remind(rt, backend, o);

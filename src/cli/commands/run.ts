@@ -1,26 +1,40 @@
 import { createInterface } from 'node:readline';
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
 import type { ActionPlan } from '../../actions/types.js';
 import type { ActionRunResult } from '../../app/run-action.js';
 import { paint, printJson, type CliIo } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { backendFor } from '../backend.js';
+import { parseOptions, repeatable } from '../options.js';
 
-export interface RunOptions {
-  service?: string;
-  to?: string;
-  pid?: string;
-  terminate?: boolean;
-  force?: boolean;
-  pattern?: string;
-  path?: string;
-  olderThan?: string;
-  glob?: string;
-  set?: string[];
-  incident?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-}
+// The action checks its own options (a pid, a pattern, an age): they reach it as text.
+const options = z.object({
+  service: z.string().optional(),
+  to: z.string().optional(),
+  pid: z.string().optional(),
+  terminate: z.boolean().optional(),
+  force: z.boolean().optional(),
+  pattern: z.string().optional(),
+  path: z.string().optional(),
+  olderThan: z.string().optional(),
+  glob: z.string().optional(),
+  /** Runbook parameters, name=value. */
+  set: repeatable().transform((set) => {
+    if (!set?.length) return undefined;
+    const params: Record<string, string> = {};
+    for (const kv of set) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw validation(`--set: "${kv}" is not name=value`, 'set');
+      params[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    return params;
+  }),
+  incident: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+});
+export type RunOptions = z.output<typeof options>;
 
 /** Exit status of an interrupted run, as a shell reports Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
@@ -37,19 +51,12 @@ export function buildOptions(o: RunOptions): Record<string, unknown> {
   if (o.path !== undefined) opts.path = o.path;
   if (o.olderThan !== undefined) opts.olderThan = o.olderThan;
   if (o.glob !== undefined) opts.glob = o.glob;
-  if (o.set?.length) {
-    const params: Record<string, string> = {};
-    for (const kv of o.set) {
-      const i = kv.indexOf('=');
-      if (i <= 0) throw validation(`--set: "${kv}" is not name=value`, 'set');
-      params[kv.slice(0, i)] = kv.slice(i + 1);
-    }
-    opts.params = params;
-  }
+  if (o.set) opts.params = o.set;
   return opts;
 }
 
-export async function run(rt: Runtime, action: string, o: RunOptions) {
+export async function run(rt: Runtime, action: string, raw: unknown) {
+  const o = parseOptions(options, raw);
   if (rt.serverUrl()) return runOnServer(rt, action, o);
   const io = rt.io;
   const backend = await backendFor(rt);

@@ -1,11 +1,21 @@
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { countActiveTokens, createToken } from '../../app/manage-tokens.js';
 import { hasUsers } from '../../app/manage-users.js';
 import { buildServer } from '../../server/build-server.js';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function run(rt: Runtime, o: { port?: string; host?: string; allowAgentRemediation?: boolean }) {
+// The port is checked once it is known: the option, $PORT or server.port in warroom.yaml.
+const options = z.object({
+  port: z.string().optional(),
+  host: z.string().optional(),
+  allowAgentRemediation: z.boolean().optional(),
+});
+
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
   const { config, policy, path } = rt.config();
   const portText = o.port ?? rt.io.env.PORT ?? String(config.server?.port ?? 7300);
   const port = Number(portText);

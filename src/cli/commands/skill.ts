@@ -1,6 +1,11 @@
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-export async function exportSkill(rt: Runtime, o: { dir: string }) {
+const options = z.object({ dir: z.string() });
+
+export async function exportSkill(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
   const { exportIncidentResponseSkill } = await import('../../mcp/skill-export.js');
   const r = await exportIncidentResponseSkill(rt, o.dir);
   if (rt.io.json) return rt.io.out(JSON.stringify(r, null, 2));

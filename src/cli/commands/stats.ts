@@ -1,14 +1,20 @@
+import { z } from 'zod';
 import { SEVERITIES } from '../../core/severity.js';
 import { formatDuration } from '../../core/time.js';
 import type { Ratio } from '../../core/insights.js';
 import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { backendFor } from '../backend.js';
+import { parseOptions } from '../options.js';
+
+// The window ("90d") is parsed by the use case (or the server), which names the problem.
+const options = z.object({ since: z.string() });
 
 const pct = (r: Ratio) => (r.percent === null ? '—' : `${r.percent}% (${r.met}/${r.total})`);
 const dur = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
 
-export async function run(rt: Runtime, o: { since: string }) {
+export async function run(rt: Runtime, raw: unknown) {
+  const o = parseOptions(options, raw);
   const s = await (await backendFor(rt)).stats(o.since);
   if (rt.io.json) return printJson(rt.io, s);
   const io = rt.io;

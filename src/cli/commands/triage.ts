@@ -1,32 +1,38 @@
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { validation } from '../../core/errors.js';
-import { parseDuration } from '../../core/time.js';
 import { causesOf, type TriageReport } from '../../app/run-triage.js';
 import { backendFor } from '../backend.js';
 import { printTriage, triageMarkdown } from '../triage-render.js';
 import { printJson, table } from '../io.js';
 import type { Runtime } from '../runtime.js';
 import { writeReportFiles } from '../output-dir.js';
+import { adHocTargets, duration, parseOptions, repeatable } from '../options.js';
 
-export interface TriageOptions {
-  incident?: string;
-  service?: string[];
-  url?: string[];
-  tcp?: string[];
-  postgres?: string[];
-  redis?: string[];
-  tls?: string[];
-  dns?: string[];
-  disk?: string[];
+const options = z.object({
+  incident: z.string().optional(),
+  service: repeatable(),
+  ...adHocTargets,
   /** Log files to read for the ad hoc targets. */
-  logs?: string[];
-  timeout?: string;
-  outputDir?: string;
-  show?: string;
-  list?: boolean;
-}
+  logs: repeatable(),
+  timeout: duration('timeout'),
+  outputDir: z.string().optional(),
+  /** A stored report: its id, or the latest. */
+  show: z
+    .string()
+    .optional()
+    .transform((v) => {
+      if (!v) return undefined;
+      if (v === 'latest') return v;
+      const id = Number(v);
+      if (!Number.isInteger(id) || id < 1) throw validation(`--show: expected a report id or "latest", got "${v}"`, 'show');
+      return id;
+    }),
+  list: z.boolean().optional(),
+});
 
-export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
+export async function run(rt: Runtime, raw: unknown): Promise<number> {
+  const o = parseOptions(options, raw);
   const server = rt.serverUrl();
   const local = (['url', 'tcp', 'postgres', 'redis', 'tls', 'dns', 'disk', 'logs'] as const).find((k) => o[k]?.length);
   if (server && local)
@@ -57,13 +63,9 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
     return 0;
   }
   let report: TriageReport;
-  if (o.show) {
-    const id = o.show === 'latest' ? 'latest' : Number(o.show);
-    if (id !== 'latest' && (!Number.isInteger(id) || id < 1))
-      throw validation(`--show: expected a report id or "latest", got "${o.show}"`, 'show');
-    report = await backend.getTriageReport(id, { incident: o.incident });
+  if (o.show !== undefined) {
+    report = await backend.getTriageReport(o.show, { incident: o.incident });
   } else {
-    const timeoutMs = o.timeout ? parseDuration(o.timeout, 'timeout') : undefined;
     report = await backend.runTriage({
       incident: o.incident,
       services: o.service,
@@ -75,7 +77,7 @@ export async function run(rt: Runtime, o: TriageOptions): Promise<number> {
       dns: o.dns,
       disk: o.disk,
       logFiles: o.logs,
-      timeoutMs,
+      timeoutMs: o.timeout,
       reportLocation: o.outputDir ? resolve(rt.io.cwd, o.outputDir, 'triage.md') : undefined,
     });
   }
