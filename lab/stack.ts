@@ -22,10 +22,14 @@ function findRepo(from: string): string {
 }
 export const REPO = findRepo(import.meta.dirname);
 export const APP_DIR = join(REPO, 'examples/fastapi-app');
+/** The second example app: sync SQLAlchemy 1.4 + psycopg2 (QueuePool), redis-py, uvicorn's text access log. */
+export const SQLA_APP_DIR = join(REPO, 'examples/fastapi-sqlalchemy');
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
-/** Debian's python3 has fastapi, uvicorn, asyncpg and redis; the python3 first on PATH may not. */
+/** Debian's python3 has fastapi, uvicorn, asyncpg, redis, sqlalchemy and psycopg2; the python3 first on PATH may not. */
 export const PYTHON = '/usr/bin/python3';
 export const FAULT_TOKEN = 'lab-fault-token';
+/** The sqlalchemy app's admin token (its fault switch takes it as a bearer token). */
+export const ADMIN_TOKEN = 'lab-admin-token';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -34,8 +38,9 @@ export function requireTools(): void {
   const missing: string[] = [];
   for (const f of [`${PG_BIN}/initdb`, `${PG_BIN}/postgres`, PYTHON]) if (!existsSync(f)) missing.push(f);
   if (spawnSync('redis-server', ['--version']).status !== 0) missing.push('redis-server (on PATH)');
-  const py = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, asyncpg, redis'], { encoding: 'utf8' });
-  if (py.status !== 0) missing.push(`python modules fastapi uvicorn asyncpg redis for ${PYTHON}: ${py.stderr.trim().split('\n').at(-1)}`);
+  const py = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, asyncpg, redis, sqlalchemy, psycopg2'], { encoding: 'utf8' });
+  if (py.status !== 0)
+    missing.push(`python modules fastapi uvicorn asyncpg redis sqlalchemy psycopg2 for ${PYTHON}: ${py.stderr.trim().split('\n').at(-1)}`);
   if (!existsSync(join(REPO, 'dist'))) missing.push('dist/ (run "npm run build": the lab runs the built CLI bin/warroom.js)');
   if (missing.length) throw new Error(`triage lab cannot run, missing: ${missing.join('; ')}`);
 }
@@ -193,7 +198,15 @@ export class Postgres {
                              user_name text not null, created_at timestamptz not null default now());
         insert into products (name, price, stock) select 'product ' || g, (g * 3.5)::numeric(10,2), 1000000 from generate_series(1, 40) g;
         insert into orders (product_id, qty, total, user_name) select 1 + (g % 40), 1, 9.99, 'seed-' || g from generate_series(1, 200) g;
-        grant select, update on products to ${HOG_ROLE}; grant select on orders to ${HOG_ROLE};`);
+        grant select, update on products to ${HOG_ROLE}; grant select on orders to ${HOG_ROLE};
+        -- The sqlalchemy app's tables (it would create them itself; seeded here so every scenario starts alike).
+        create table accounts (id serial primary key, name varchar not null, balance numeric(12,2) not null default 0,
+                               invoice_count int not null default 0);
+        create table invoices (id serial primary key, account_id int not null references accounts(id), amount numeric(12,2) not null,
+                               status varchar not null default 'open', created_at timestamptz not null default now());
+        insert into accounts (name, balance) select 'account ' || g, 0 from generate_series(1, 20) g;
+        insert into invoices (account_id, amount) select 1 + (g % 20), (g * 1.25)::numeric(12,2) from generate_series(1, 120) g;
+        grant select, update on accounts to ${HOG_ROLE}; grant select on invoices to ${HOG_ROLE};`);
     } finally {
       await c.end();
     }
@@ -382,6 +395,12 @@ export class RedisServer {
 }
 
 export interface AppOptions {
+  /**
+   * Which example app: 'asyncpg' (examples/fastapi-app: asyncpg pool, JSON logs, /health/ready) or
+   * 'sqlalchemy' (examples/fastapi-sqlalchemy: SQLAlchemy QueuePool on psycopg2, uvicorn's text
+   * access log plus timed Python logging, /readyz with flat keys). Default 'asyncpg'.
+   */
+  flavor?: 'asyncpg' | 'sqlalchemy';
   version?: string;
   poolMax?: number;
   appName?: string;
@@ -391,6 +410,12 @@ export interface AppOptions {
   cartPrefix?: string;
   faults?: string[];
   acquireTimeoutS?: number;
+  /** sqlalchemy: QueuePool max_overflow (poolMax is pool_size) and pool_timeout. */
+  maxOverflow?: number;
+  poolTimeoutS?: number;
+  /** sqlalchemy: the session store's and the invoice cache's key prefixes. */
+  sessionPrefix?: string;
+  invoiceCachePrefix?: string;
   /** Keep the port (a restart or redeploy of the same service). */
   port?: number;
 }
@@ -412,10 +437,74 @@ export class App {
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
+  /** The readiness path warroom's config probes, and the liveness path the lab waits on at start. */
+  get readyPath(): string {
+    return this.opts.flavor === 'sqlalchemy' ? '/readyz' : '/health/ready';
+  }
+  get livePath(): string {
+    return this.opts.flavor === 'sqlalchemy' ? '/livez' : '/health/live';
+  }
 
   async start(stack: Stack): Promise<void> {
+    const child = this.opts.flavor === 'sqlalchemy' ? this.spawnSqlalchemy(stack) : this.spawnAsyncpg(stack);
+    track(child);
+    this.child = child;
+    this.out = '';
+    const keep = (d: Buffer) => {
+      this.out = (this.out + d).slice(-20_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const deadline = Date.now() + 30_000;
+    // The sqlalchemy app writes everything to its log file once it runs: a failed start is told there.
+    const why = () => (this.opts.flavor === 'sqlalchemy' ? `${this.out}${readFileSync(this.logFile, 'utf8').slice(-4000)}` : this.out);
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`uvicorn exited ${child.exitCode}: ${why()}`);
+      try {
+        if ((await fetch(`${this.url}${this.livePath}`, { signal: AbortSignal.timeout(1000) })).ok) return;
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > deadline) throw new Error(`uvicorn did not start: ${why()}`);
+      await sleep(100);
+    }
+  }
+
+  /**
+   * examples/fastapi-sqlalchemy as a default uvicorn deployment runs it: access log on, level info,
+   * the process's stdout/stderr appended to the log file (the app redirects them to LOG_FILE).
+   */
+  private spawnSqlalchemy(stack: Stack): ChildProcess {
     const o = this.opts;
-    const child = spawn(
+    return spawn(PYTHON, ['-m', 'uvicorn', 'app:app', '--app-dir', SQLA_APP_DIR, '--host', '127.0.0.1', '--port', String(this.port)], {
+      env: {
+        PATH: process.env.PATH,
+        LC_ALL: 'C.UTF-8',
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+        // SQLAlchemy 1.4 no longer takes the "postgres://" alias.
+        DATABASE_URL: stack.pg.url(APP_ROLE).replace(/^postgres:/, 'postgresql+psycopg2:'),
+        REDIS_URL: stack.redis.url,
+        APP_NAME: o.appName,
+        APP_VERSION: o.version,
+        POOL_SIZE: String(o.poolMax),
+        MAX_OVERFLOW: String(o.maxOverflow),
+        POOL_TIMEOUT_S: String(o.poolTimeoutS),
+        READY_DB_KEY: o.readyDbKey,
+        READY_CACHE_KEY: o.readyCacheKey,
+        SESSION_PREFIX: o.sessionPrefix,
+        INVOICE_CACHE_PREFIX: o.invoiceCachePrefix,
+        LOG_FILE: this.logFile,
+        FAULTS: o.faults.join(','),
+        ADMIN_TOKEN,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  private spawnAsyncpg(stack: Stack): ChildProcess {
+    const o = this.opts;
+    return spawn(
       PYTHON,
       [
         '-m',
@@ -458,25 +547,6 @@ export class App {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    track(child);
-    this.child = child;
-    this.out = '';
-    const keep = (d: Buffer) => {
-      this.out = (this.out + d).slice(-20_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`uvicorn exited ${child.exitCode}: ${this.out}`);
-      try {
-        if ((await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok) return;
-      } catch {
-        /* not yet */
-      }
-      if (Date.now() > deadline) throw new Error(`uvicorn did not start: ${this.out}`);
-      await sleep(100);
-    }
   }
 
   async stop(): Promise<void> {
@@ -498,9 +568,10 @@ export class App {
   }
 
   async fault(name: string, enabled: boolean): Promise<void> {
-    const r = await fetch(`${this.url}/__fault/${name}?enabled=${enabled}`, {
+    const sqla = this.opts.flavor === 'sqlalchemy';
+    const r = await fetch(sqla ? `${this.url}/internal/faults/${name}?on=${enabled}` : `${this.url}/__fault/${name}?enabled=${enabled}`, {
       method: 'POST',
-      headers: { 'x-fault-token': FAULT_TOKEN },
+      headers: sqla ? { authorization: `Bearer ${ADMIN_TOKEN}` } : { 'x-fault-token': FAULT_TOKEN },
       signal: AbortSignal.timeout(3000),
     });
     if (!r.ok) throw new Error(`fault switch ${name}=${enabled}: HTTP ${r.status} ${await r.text()}`);
@@ -573,16 +644,22 @@ export class Stack {
     const port = opts.port ?? (await freePort());
     const file = logFile ?? join(this.dir, `app-${++this.appSeq}.log`);
     writeFileSync(file, '', { flag: 'a' });
+    const sqla = opts.flavor === 'sqlalchemy';
     const app = new App(port, file, {
+      flavor: opts.flavor ?? 'asyncpg',
       version: opts.version ?? 'v1',
-      poolMax: opts.poolMax ?? 6,
-      appName: opts.appName ?? 'shop-api',
-      readyDbKey: opts.readyDbKey ?? 'database',
-      readyCacheKey: opts.readyCacheKey ?? 'redis',
+      poolMax: opts.poolMax ?? (sqla ? 3 : 6),
+      appName: opts.appName ?? (sqla ? 'billing-api' : 'shop-api'),
+      readyDbKey: opts.readyDbKey ?? (sqla ? 'postgres' : 'database'),
+      readyCacheKey: opts.readyCacheKey ?? (sqla ? 'cache' : 'redis'),
       readyShape: opts.readyShape ?? 'string',
       cartPrefix: opts.cartPrefix ?? 'cart:',
       faults: opts.faults ?? [],
       acquireTimeoutS: opts.acquireTimeoutS ?? 1.0,
+      maxOverflow: opts.maxOverflow ?? 2,
+      poolTimeoutS: opts.poolTimeoutS ?? 1.5,
+      sessionPrefix: opts.sessionPrefix ?? 'sess:',
+      invoiceCachePrefix: opts.invoiceCachePrefix ?? 'inv:',
     });
     this.app = app;
     await app.start(this);

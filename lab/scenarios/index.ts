@@ -24,6 +24,7 @@ import {
   redisPoolExhausted,
   redisSlowCommand,
 } from './redis.js';
+import { sqlaBadDeploy, sqlaCleanDeploy, sqlaHealthy, sqlaLockContention, sqlaPoolLeak, sqlaRedisKilled } from './sqlalchemy.js';
 import type { Scenario } from '../types.js';
 
 export const SCENARIOS: Scenario[] = [
@@ -59,6 +60,13 @@ export const SCENARIOS: Scenario[] = [
   certExpired,
   dnsFailure,
   diskFull,
+  // The second example app (SQLAlchemy QueuePool on psycopg2, uvicorn's text access log, /readyz).
+  sqlaHealthy,
+  sqlaCleanDeploy,
+  sqlaPoolLeak,
+  sqlaRedisKilled,
+  sqlaLockContention,
+  sqlaBadDeploy,
 ];
 
 const ids = new Set<string>();
