@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WarroomConfig } from '../config/schema.js';
 import { planEscalation } from '../core/escalation.js';
 import { deriveFacts, type Incident } from '../core/incident.js';
@@ -14,7 +13,7 @@ import { planPageDrafts, planRouteDrafts, slackMentions, type OutboxDraft } from
 import { coordinationSettings } from '../notify/settings.js';
 
 /** Timers fired per transaction: large enough that 1,000 due at once take two passes. */
-const BATCH = 500;
+export const TIMER_BATCH = 500;
 
 export interface TimerDeps {
   store: Store;
@@ -44,7 +43,7 @@ export async function runDueTimers(deps: TimerDeps, o: { limit?: number } = {}):
   const settings = coordinationSettings(deps.config);
   return deps.store.writeTx(async (trx) => {
     const now = deps.now().toISOString();
-    const due = await findDueTimers(trx, now, { limit: o.limit ?? BATCH, lock: deps.store.dialect });
+    const due = await findDueTimers(trx, now, { limit: o.limit ?? TIMER_BATCH, lock: deps.store.dialect });
     if (!due.length) return { firings: [], outboxIds: [] };
     const ids = [...new Set(due.map((t) => t.incidentId))];
     const incidents = await findIncidents(trx, ids);
@@ -151,56 +150,4 @@ function fireEscalation(deps: TimerDeps, t: Timer, inc: Incident, now: string, f
 /** Timers that should have fired more than `graceMs` ago: nobody (no `warroom serve`) is running them. */
 export async function findStaleTimers(db: Db, now: Date, graceMs = 60_000): Promise<{ count: number; oldestDueAt: string | null }> {
   return countTimersDueBefore(db, new Date(now.getTime() - graceMs).toISOString());
-}
-
-export interface TimerWorkerOptions extends TimerDeps {
-  /** Called with outbox ids after a firing commits (wakes the outbox worker). */
-  onEnqueued?: (ids: number[]) => void;
-  onFire?: (f: TimerFiring[]) => void;
-  onError?: (e: unknown) => void;
-}
-
-/** Polls for due timers every coordination.timer_tick and fires them in batches. */
-export class TimerWorker {
-  readonly id = `timers-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
-
-  constructor(private readonly o: TimerWorkerOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.sleeper) {
-      clearTimeout(this.sleeper.timer);
-      this.sleeper.resolve();
-    }
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    const tick = coordinationSettings(this.o.config).timerTickMs;
-    while (this.running) {
-      let more = false;
-      try {
-        const r = await runDueTimers(this.o);
-        if (r.firings.length) this.o.onFire?.(r.firings);
-        if (r.outboxIds.length) this.o.onEnqueued?.(r.outboxIds);
-        more = r.firings.length >= BATCH;
-      } catch (e) {
-        this.o.onError?.(e);
-      }
-      if (more || !this.running) continue;
-      await new Promise<void>((resolve) => {
-        this.sleeper = { timer: setTimeout(resolve, tick), resolve };
-      });
-      this.sleeper = null;
-    }
-  }
 }

@@ -6,9 +6,9 @@ type LoaderModule = typeof LoaderModule_;
 import { findConfigPath } from '../config/find-config-path.js';
 import { buildSeverityPolicy } from '../core/severity.js';
 import type { AppContext } from '../app/context.js';
-import type { Store } from '../store/db.js';
 import type { CliIo } from './io.js';
 import type { CliCoordination } from '../runtime/cli-delivery.js';
+import type { LocalStore } from '../runtime/cli-context.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -29,7 +29,7 @@ export interface Runtime {
   /** The server URL when the CLI talks to a running server instead of the local store. */
   serverUrl(): string | null;
   actorName(): string;
-  /** Opens the local store (embedded SQLite, or PostgreSQL with DATABASE_URL) and builds a context. */
+  /** Opens the local store (embedded SQLite, or PostgreSQL with DATABASE_URL) and builds a context (src/runtime/cli-context.ts). */
   openContext(): Promise<AppContext>;
   /** Coordination delivery for local commands (set once openContext ran): see src/runtime/cli-delivery.ts. */
   coordination?: CliCoordination;
@@ -38,7 +38,7 @@ export interface Runtime {
 
 export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
   let loaded: LoadedConfig | undefined;
-  let store: Store | undefined;
+  let local: LocalStore | undefined;
   let loader: LoaderModule | undefined;
   const rt: Runtime = {
     io,
@@ -77,31 +77,16 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
     },
     async openContext() {
       const { config, policy } = rt.config();
-      // The store (Kysely, SQLite or pg) is loaded here, not at start-up: health and diagnose never open it.
-      const { openStore } = await import('../store/db.js');
-      store ??= await openStore({
-        databaseUrl: io.env.DATABASE_URL ?? config.database?.url,
-        dataDir: io.env.WARROOM_DATA ?? config.database?.data_dir ?? `${io.cwd}/.warroom`,
-      });
-      // Messages and timers of local changes go through the outbox and are delivered before exit.
-      if (!rt.coordination) {
-        const { attachCliCoordination } = await import('../runtime/cli-delivery.js');
-        rt.coordination = attachCliCoordination({ config, policy, store, err: io.err });
-      }
-      // The person at the terminal owns the local store, so they act as admin.
-      return {
-        actor: { name: rt.actorName(), role: 'admin', via: 'cli' },
-        now: () => new Date(),
-        store,
-        config,
-        policy,
-        ...rt.coordination.hooks,
-      };
+      // The store (Kysely, SQLite or pg) and the delivery are loaded here, not at start-up: health and diagnose never open it.
+      const { openLocalStore, localContext } = await import('../runtime/cli-context.js');
+      local ??= await openLocalStore({ config, policy, env: io.env, cwd: io.cwd, err: io.err });
+      rt.coordination = local.coordination;
+      return localContext(local, { config, policy, actorName: rt.actorName() });
     },
     async close() {
       await rt.coordination?.finish().catch((e: Error) => io.err(`warning: delivering queued messages failed: ${e.message}`));
-      await store?.close();
-      store = undefined;
+      await local?.store.close();
+      local = undefined;
     },
   };
   return rt;

@@ -1,11 +1,12 @@
 import type { AppContext } from '../app/context.js';
-import { TimerWorker, type TimerFiring } from '../app/run-timers.js';
+import type { TimerFiring } from '../app/run-timers.js';
 import type { WarroomConfig } from '../config/schema.js';
 import type { SeverityPolicy } from '../core/severity.js';
 import { OutboxWorker } from '../notify/outbox-worker.js';
 import { closeMailer } from '../notify/senders.js';
 import type { Store } from '../store/db.js';
 import { createCoordinationHooks } from './coordination-hooks.js';
+import { TimerWorker } from './timer-worker.js';
 
 /** What coordination needs of a server's deps (src/server/deps.ts ServerDeps has all of it). */
 export interface CoordinatedDeps {

@@ -5,6 +5,7 @@ import { WarroomError } from '../core/errors.js';
 import type { Store } from '../store/db.js';
 import { installAuth, type Authenticator } from './auth.js';
 import type { ServerDeps } from './deps.js';
+import { createDeps } from '../runtime/server-deps.js';
 import { installErrorHandler } from './errors.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerPostmortemRoutes } from './routes/postmortems.js';
@@ -16,7 +17,6 @@ import { registerDeployRoutes } from './routes/deploys.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerMcpRoute } from './routes/mcp.js';
-import { attachCoordinationHooks } from '../runtime/server-coordination.js';
 import { registerStatusPageRoutes } from './routes/status-page.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerOutboxRoutes } from './routes/outbox.js';
@@ -34,22 +34,6 @@ export interface BuildServerOptions {
   authenticators?: Authenticator[];
   /** `warroom serve --allow-agent-remediation`: agents with a commander/admin token may run remediation over /mcp. */
   allowAgentRemediation?: boolean;
-}
-
-export function createDeps(o: Pick<BuildServerOptions, 'store' | 'config' | 'policy' | 'now'>): ServerDeps {
-  const now = o.now ?? (() => new Date());
-  const deps: ServerDeps = {
-    store: o.store,
-    config: o.config,
-    policy: o.policy,
-    now,
-    base: { store: o.store, now },
-    hooks: {},
-    contextFor: (actor) => ({ actor, now, store: o.store, config: o.config, policy: o.policy, ...deps.hooks }),
-  };
-  // Outbox messages, timers and status posts commit with every incident change (docs/coordination.md).
-  attachCoordinationHooks(deps);
-  return deps;
 }
 
 /** Builds the Fastify app without listening (main() in commands/serve.ts listens). */

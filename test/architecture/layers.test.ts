@@ -124,12 +124,6 @@ describe('layer rules (eslint.config.js)', () => {
     ).toHaveLength(1);
     expect(await layerErrors('src/app/planted.ts', "export type { ServerDeps } from '../server/deps.js';\n")).toHaveLength(1);
   });
-
-  it('the one shim that runs back up (src/notify/server-coordination.ts) fails without its disable comment', async () => {
-    expect(
-      await layerErrors('src/notify/server-coordination.ts', "export { coordinationFor } from '../runtime/server-coordination.js';\n"),
-    ).toHaveLength(1);
-  });
 });
 
 // The store rule: SQL is written only in src/store (a repository per table), and only src/store imports kysely.
