@@ -345,12 +345,16 @@ async function readLockTree(client: pg.Client, versionNum: number): Promise<Lock
     nodes.set(r.pid, { ...toSession(r), waitingFor, blocks: [] });
   }
   // A session can wait on several holders (e.g. share lock holders); hang it under each, but count it once.
+  // In a queue for one row PostgreSQL also names every waiter ahead of it as a blocker: hanging it under
+  // those too would copy each waiter once per path (2^n nodes for n waiters). A waiter hangs under the
+  // holders among its blockers, or, when it waits only on other waiters, under the first of them.
+  const waiting = new Set(waiters.map((w) => w.pid));
   const parents = new Map<number, number[]>();
-  for (const w of waiters)
-    parents.set(
-      w.pid,
-      w.blocked_by.filter((p) => nodes.has(p)),
-    );
+  for (const w of waiters) {
+    const bs = w.blocked_by.filter((p) => nodes.has(p));
+    const holders = bs.filter((p) => !waiting.has(p));
+    parents.set(w.pid, holders.length ? holders : bs.slice(0, 1));
+  }
   for (const [child, ps] of parents) for (const p of ps) nodes.get(p)!.blocks.push(nodes.get(child)!);
   let roots = [...nodes.values()].filter((n) => !parents.get(n.pid)?.length);
   // A deadlock that PostgreSQL has not yet broken forms a cycle with no root: report its members as roots.

@@ -88,6 +88,53 @@ const flatten = (n: LockNode[], acc: LockNode[] = []): LockNode[] => {
   return acc;
 };
 
+describe('a queue of waiters on one row', () => {
+  it('lists each waiter once (PostgreSQL names the waiters ahead as blockers too: no copy per path)', async () => {
+    const q = await createPgDatabase('wr_diag_queue');
+    const own: pg.Client[] = [];
+    const open = async (app: string) => {
+      const c = new pg.Client({ connectionString: q.url, application_name: app });
+      c.on('error', () => {});
+      await c.connect();
+      own.push(c);
+      return c;
+    };
+    const waits: Promise<unknown>[] = [];
+    try {
+      await (await open('setup')).query('create table stock (id int primary key, n int); insert into stock values (1, 10)');
+      const holder = await open('holder');
+      await holder.query('begin');
+      await holder.query('update stock set n = n - 1 where id = 1');
+      for (let i = 0; i < 8; i++) {
+        const w = await open('queue');
+        waits.push(w.query('update stock set n = n + 1 where id = 1').catch(() => {}));
+        // One at a time, so each later waiter queues behind the earlier ones as well as the holder.
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      const poll = await open('poll');
+      for (let i = 0; ; i++) {
+        const r = await poll.query(
+          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        if (Number(r.rows[0].n) === 8) break;
+        if (i > 200) throw new Error('the queue did not form');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const d = await diagnosePostgres(q.url);
+      expect(d.facts.blocked_count).toBe(8);
+      const all = flatten(d.lockTree);
+      // 1 holder + 8 waiters, each once (before: 1 + 2^8 - 1 nodes).
+      expect(all.length).toBe(9);
+      expect(new Set(all.map((n) => n.pid)).size).toBe(9);
+      expect(d.lockTree[0].application).toBe('holder');
+    } finally {
+      await Promise.all(own.map((c) => c.end().catch(() => {})));
+      await Promise.allSettled(waits);
+      await q.drop();
+    }
+  }, 30_000);
+});
+
 describe('diagnose postgres against real contention', () => {
   it('builds the lock tree with pg_blocking_pids: the holder is the root, both waiters below it', async () => {
     const d = await diagnosePostgres(withPassword(), { longQueryMs: 500 });

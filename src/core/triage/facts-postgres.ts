@@ -84,7 +84,7 @@ export function postgresFacts(
     root_blocker_xact_age_s: root?.xactAgeS ?? null,
     root_blocker_xact_age: root?.xactAgeS != null ? formatMs(root.xactAgeS * 1000) : null,
     root_blocker_superuser: root?.superuser === true,
-    root_blocker_blocks: root ? flatLocks(root.blocks).length : 0,
+    root_blocker_blocks: root ? new Set(flatLocks(root.blocks).map((x) => x.pid)).size : 0,
     lock_relation: waiters.map((w) => w.waitingFor?.relation).find((x) => x) ?? waiters[0]?.waitingFor?.locktype ?? null,
     blocked_pids: [...new Set(waiters.map((w) => w.pid))].slice(0, 10),
     blocked_applications: [...new Set(waiters.map((w) => w.application ?? '(none)'))].slice(0, 5),
