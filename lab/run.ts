@@ -218,7 +218,7 @@ export async function runScenario(stack: Stack, s: Scenario): Promise<ScenarioRe
       services: {
         [s.names.app]: {
           description: `lab app (${s.id})`,
-          health: `${app.url}/health/ready`,
+          health: `${app.url}${app.readyPath}`,
           ...(s.dependsOn !== false && { depends_on: [s.names.db, s.names.cache] }),
           timeout: '2s',
           logs: { file: app.logFile },

@@ -31,8 +31,8 @@ const BILL = {
 } satisfies Record<string, Req[]>;
 
 /**
- * The app's service entry, as run.ts writes it but with this app's readiness path (/readyz):
- * returned from extraConfig, it replaces the entry run.ts made for /health/ready.
+ * The app's service entry as run.ts writes it (with this app's readiness path, /readyz), its
+ * description naming the flavor: returned from extraConfig, it replaces run.ts's entry.
  */
 function appService(ctx: LabContext, s: Pick<Scenario, 'id' | 'dependsOn'>): Record<string, unknown> {
   const app = ctx.app;
