@@ -8,7 +8,7 @@ import {
   buildIncidentView,
 } from '../../src/core/communication.js';
 import { planEscalation, resolveOnCall, teamForIncident, type ContactsMatrix } from '../../src/core/escalation.js';
-import { declareIncident } from '../../src/core/incident.js';
+import { buildIncident } from '../helpers/factories.js';
 import { buildSeverityPolicy } from '../../src/core/severity.js';
 import { buildSlackPayload, escapeSlack } from '../../src/notify/slack.payload.js';
 import { buildPagerDutyEvent } from '../../src/notify/pagerduty.payload.js';
@@ -16,15 +16,15 @@ import type { NotifyMessage } from '../../src/notify/message.js';
 
 const policy = buildSeverityPolicy();
 const NOW = '2026-03-01T12:00:00.000Z';
-const incident = () => ({
-  ...declareIncident(
-    { title: 'Checkout down', severity: 'SEV1', commander: 'alice', impact: 'Payments fail', services: ['checkout'] },
-    'bob',
-    NOW,
-  ).incident,
-  id: 'INC-7',
-  seq: 7,
-});
+const incident = () =>
+  buildIncident(
+    {},
+    {
+      input: { title: 'Checkout down', severity: 'SEV1', commander: 'alice', impact: 'Payments fail', services: ['checkout'] },
+      by: 'bob',
+      at: NOW,
+    },
+  );
 
 describe('communication templates', () => {
   it('renders the seed IC templates from the incident', () => {

@@ -23,31 +23,29 @@ import { renderMarkdown } from '../../src/postmortem/render-markdown.js';
 import { renderHtml } from '../../src/postmortem/render-html.js';
 import { shippedTemplatePath } from '../../src/postmortem/template.js';
 import { readFileSync } from 'node:fs';
+import { buildIncident, buildTimelineEntry } from '../helpers/factories.js';
 
 const policy = buildSeverityPolicy();
 const T0 = Date.parse('2026-01-10T14:30:00.000Z');
 const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
 
-function incident(over: Partial<Incident> = {}): Incident {
-  return {
-    id: 'INC-7',
-    seq: 7,
-    title: 'Checkout returns 500',
-    severity: 'SEV2',
-    status: 'resolved',
-    impact: 'Users cannot pay',
-    summary: 'Rolled back v2.3',
-    services: ['checkout', 'db'],
-    roles: { commander: 'alice', comms_lead: 'bob', scribe: null, responders: ['carol'] },
-    createdBy: 'dave',
-    declaredAt: at(0),
-    acknowledgedAt: at(3),
-    mitigatedAt: at(20),
-    resolvedAt: at(45),
-    updatedAt: at(45),
-    ...over,
-  };
-}
+// INC-7 "Checkout returns 500" (SEV2), declared by dave at at(0), resolved at at(45).
+const incident = (over: Partial<Incident> = {}): Incident =>
+  buildIncident(
+    {
+      status: 'resolved',
+      impact: 'Users cannot pay',
+      summary: 'Rolled back v2.3',
+      services: ['checkout', 'db'],
+      roles: { commander: 'alice', comms_lead: 'bob', scribe: null, responders: ['carol'] },
+      acknowledgedAt: at(3),
+      mitigatedAt: at(20),
+      resolvedAt: at(45),
+      updatedAt: at(45),
+      ...over,
+    },
+    { by: 'dave', at: at(0) },
+  );
 
 let nextId = 1;
 const e = (
@@ -56,7 +54,7 @@ const e = (
   text: string,
   data: Record<string, unknown> | null = null,
   author = 'alice',
-): TimelineEntry => ({ id: nextId++, incidentId: 'INC-7', at: at(min), author, kind, text, corrects: null, data });
+): TimelineEntry => buildTimelineEntry({ id: nextId++, at: at(min), author, kind, text, data });
 
 function timeline(): TimelineEntry[] {
   nextId = 1;
