@@ -25,15 +25,31 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Reads one cookie from the header. (The session authenticator runs before any cookie plugin would parse.) */
+/** Longer than any cookie a browser keeps (4096 bytes) and far longer than a session secret. */
+const MAX_COOKIE_VALUE = 4096;
+
+/**
+ * Reads one cookie from the header. (The session authenticator runs before any cookie plugin would parse.)
+ * Null when it is absent, over-long, not valid percent-encoding (`%ZZ`: decodeURIComponent throws) or
+ * sent more than once: an ambiguous or malformed cookie is no credential, so the request goes on
+ * unauthenticated instead of failing.
+ */
 export function readCookie(req: FastifyRequest, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
+  let raw: string | null = null;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0 || part.slice(0, i).trim() !== name) continue;
+    if (raw !== null) return null;
+    raw = part.slice(i + 1).trim();
   }
-  return null;
+  if (raw === null || raw.length > MAX_COOKIE_VALUE) return null;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }
 
 /** Secure when the request came over TLS or the configured public URL is https (TLS ends at a proxy). */
