@@ -12,7 +12,12 @@ const hashSecret = (secret: string) => hash('sha256', secret, 'hex');
 
 export const createTokenInputSchema = z
   .object({
-    name: z.string().min(1).max(100),
+    // A name of spaces lists as nothing: refused like an empty one (the stored name is not trimmed).
+    name: z
+      .string()
+      .min(1, 'must not be blank')
+      .max(100)
+      .refine((s) => s.trim() !== '', 'must not be blank'),
     role: z.enum(ACCESS_ROLES),
   })
   .strict();

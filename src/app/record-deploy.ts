@@ -7,10 +7,18 @@ import { parseInput, requireRole, type AppContext } from './context.js';
 // Re-exported for src/app/run-triage.ts, which still imports Deploy from here.
 export { DEPLOY_KINDS, type Deploy } from '../core/deploy.js';
 
+/** A required text field that must hold more than whitespace (the value is stored as given). */
+const notBlank = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be blank')
+    .max(max)
+    .refine((s) => s.trim() !== '', 'must not be blank');
+
 export const recordDeployInputSchema = z
   .object({
-    service: z.string().min(1).max(100),
-    version: z.string().min(1).max(200),
+    service: notBlank(100),
+    version: notBlank(200),
     kind: z.enum(DEPLOY_KINDS).default('deploy'),
     at: z.iso.datetime({ offset: true }).nullish(),
     by: z.string().min(1).max(100).nullish(),
