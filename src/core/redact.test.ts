@@ -20,6 +20,24 @@ describe('redaction', () => {
       expect(out).toContain('[REDACTED]');
     });
   }
+  it('keeps warroom\'s own messages as written (a word after "password:" is prose, not a secret)', () => {
+    for (const m of [
+      'password: must be at least 10 characters',
+      'missing or invalid token: send "Authorization: Bearer <token>" (create one with "warroom token create")',
+      'token: missing',
+    ])
+      expect(redactText(m)).toBe(m);
+  });
+  it('removes secrets after a prefixed key, a short bearer token and a PEM private key', () => {
+    expect(redactText('DB_PASSWORD=hunter2 PGPASSWORD=pw access_token=t1')).toBe(
+      'DB_PASSWORD=[REDACTED] PGPASSWORD=[REDACTED] access_token=[REDACTED]',
+    );
+    expect(redactText('Authorization: Bearer abc')).toBe('Authorization: Bearer [REDACTED]');
+    expect(redactText('postgres://u:p@ss@host/db')).toBe('postgres://u:[REDACTED]@host/db');
+    expect(redactText('-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAKCAQ\n-----END RSA PRIVATE KEY-----')).toBe(
+      '-----BEGIN RSA PRIVATE KEY-----\n[REDACTED]\n-----END RSA PRIVATE KEY-----',
+    );
+  });
   it('keeps ordinary text', () => {
     expect(redactText('GET /orders/123 500 in 12ms')).toBe('GET /orders/123 500 in 12ms');
   });
