@@ -93,6 +93,9 @@ const RULES: [RegExp, string | Replacer][] = [
     /(-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----)(\\r\\n|\\n|\r?\n|[ \t]+)?[\s\S]*?(?:(\\r\\n|\\n|\r?\n|[ \t]+)?(-----END \2PRIVATE KEY-----)|$)/g,
     (_m, begin, _kind, sep1, sep2, end) => `${begin}${sep1 ?? ''}${REDACTED}${sep2 ?? ''}${end ?? ''}`,
   ],
+  // A PEM body line on its own (output redacted line by line sees BEGIN, the body and END apart):
+  // nothing but 60-76 base64 characters in mixed case (a hex digest is one case).
+  [/^(?=[^\n]*[a-z])(?=[^\n]*[A-Z])[A-Za-z0-9+/]{60,76}={0,2}\r?$/gm, REDACTED],
   // user:password@ in URLs and DSNs; the user may be empty (redis://:pw@host) and the password
   // may hold "@" (it runs to the last "@" before the host).
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>\\]*):([^\s/?#"'<>\\]+)@/gi, (_m, pre) => `${pre}:${REDACTED}@`],

@@ -114,6 +114,11 @@ export const SECRETS: SecretCase[] = [
     secret: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
     kept: ['cut: -----BEGIN PRIVATE KEY-----'],
   },
+  {
+    text: 'QyNTUxOQAAACDz9vFqU4yB4Aw8c5LqZ3xUo2pXbqBmq6qjQxE4zG0KqFqAAAAJgUu1pzFL',
+    secret: 'QyNTUxOQAAACDz9vFqU4yB4Aw8c5LqZ3xUo2pXbqBmq6qjQxE4zG0KqFqAAAAJgUu1pzFL',
+    kept: [],
+  },
   // Known token shapes, anywhere
   { text: 'key AKIAIOSFODNN7EXAMPLE used', secret: 'AKIAIOSFODNN7EXAMPLE' },
   {
@@ -223,5 +228,7 @@ export const INNOCENTS: string[] = [
   'rolled back to version 3f2a9c1',
   'image sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 pulled',
   'connecting to db.internal:5432 as app',
+  '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  'F1D2D2F924E986AC86FDF7B36C94BCDF32BEEC15F1D2D2F924E986AC86FDF7B3',
   'email ana@example.com reported a 500',
 ];
