@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { WarroomError } from '../core/errors.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type * as LoaderModule_ from '../config/load-config.js';
@@ -36,7 +37,57 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
+/**
+ * Commands that change no state and start nothing: they run with a warning when warroom.yaml has
+ * unknown keys (and every known key's value is valid). Every other command (declare, note, ack,
+ * run, serve, mcp, token create…) refuses such a file, since the key may be a setting the
+ * person meant to apply (a typo in a rollback command, a server port) and acting without it
+ * could do harm.
+ */
+export const READ_ONLY_COMMANDS = new Set([
+  'list',
+  'show',
+  'severities',
+  'health',
+  'diagnose',
+  'triage',
+  'logs analyze',
+  'logs fetch',
+  'deploy list',
+  'contacts',
+  'outbox',
+  'outbox list',
+  'stats',
+  'config check',
+  'token list',
+  'user list',
+  'action list',
+  'report',
+]);
+
+/** Parent commands whose subcommand names the action. */
+const COMMAND_GROUPS = new Set(['deploy', 'config', 'token', 'user', 'logs', 'outbox', 'action', 'skill']);
+/** Global options that take a value (the value is not a command word). */
+const VALUE_OPTIONS = new Set(['-c', '--config', '--server', '--as']);
+
+/** The command words of an argument list: "list", "deploy list" (global options skipped). */
+export function commandName(argv: string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (VALUE_OPTIONS.has(a)) i++;
+      if (words.length) break;
+      continue;
+    }
+    words.push(a);
+    if (!COMMAND_GROUPS.has(words[0])) break;
+  }
+  return words.join(' ');
+}
+
+export function createRuntime(io: CliIo, opts: GlobalOptions, argv: string[] = process.argv.slice(2)): Runtime {
   let loaded: LoadedConfig | undefined;
   let local: LocalStore | undefined;
   let loader: LoaderModule | undefined;
@@ -49,9 +100,23 @@ export function createRuntime(io: CliIo, opts: GlobalOptions): Runtime {
     },
     config() {
       if (!loaded) {
-        loaded = loader
-          ? loader.loadConfig({ path: opts.config, cwd: io.cwd, env: io.env })
-          : { path: null, config: {}, policy: buildSeverityPolicy() };
+        if (!loader) loaded = { path: null, config: {}, policy: buildSeverityPolicy() };
+        else {
+          const command = commandName(argv);
+          const readOnly = READ_ONLY_COMMANDS.has(command);
+          const { ignored, ...config } = loader.loadConfig({
+            path: opts.config,
+            cwd: io.cwd,
+            env: io.env,
+            allowUnknownKeys: readOnly,
+            unknownKeysRefusal:
+              `"warroom ${command || '(command)'}" changes state or starts a server, so it refuses a config with unknown keys ` +
+              '(read-only commands such as list, show, health and stats run with a warning); fix or remove them ("warroom config check" lists every problem).',
+          });
+          const file = config.path ? basename(config.path) : 'warroom.yaml';
+          for (const p of ignored ?? []) io.err(`warning: ${file}: ${p.path}: ${p.message}${p.line ? `, line ${p.line}` : ''} — ignored`);
+          loaded = config;
+        }
       }
       return loaded;
     },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, parseConfigWithLines } from './load-config.js';
+import { knownKeysAt, parseConfigText, parseConfigWithLines, suggestKey } from './load-config.js';
+import { configSchema } from './schema.js';
 
 // parseConfigText reads a file with js-yaml and falls back to `yaml` (which knows lines) when
 // anything is wrong; both readers must agree on every valid file.
@@ -134,7 +135,11 @@ describe('the two YAML readers', () => {
       'just a string\n',
     ])
       expect(agree(text).problems.length).toBeGreaterThan(0);
-    expect(parseConfigText('services:\n  api:\n    helth: http://x/\n').problems[0]).toMatchObject({ path: 'services.api', line: 3 });
+    expect(parseConfigText('services:\n  api:\n    helth: http://x/\n').problems[0]).toMatchObject({
+      path: 'services.api.helth',
+      message: 'unknown key (did you mean "health"?)',
+      line: 3,
+    });
   });
 
   it('leave anchors, aliases, tags and directives to `yaml`', () => {
@@ -149,5 +154,60 @@ describe('the two YAML readers', () => {
   it('is empty for an empty file', () => {
     expect(agree('').config).toEqual({});
     expect(agree('# nothing yet\n').config).toEqual({});
+  });
+});
+
+describe('unknown keys', () => {
+  it('are reported in one pass with invalid values and the checks of a valid config, each with its line', () => {
+    const text = [
+      'orgnization: Acme', // 1
+      'services:', // 2
+      '  api:', // 3
+      '    helth: http://x/', // 4
+      '    health:', // 5
+      '      url: http://x/', // 6
+      '      expect_statu: [200]', // 7
+      '    depends_on: [ghost]', // 8
+      '  db:', // 9
+      '    timeout: soon', // 10
+      '',
+    ].join('\n');
+    const { config, problems, withoutUnknownKeys } = parseConfigText(text, {});
+    expect(config).toBeNull();
+    expect(withoutUnknownKeys).toBeUndefined();
+    expect(problems.map((p) => [p.path, p.message, p.line])).toEqual([
+      ['orgnization', 'unknown key (did you mean "organization"?)', 1],
+      ['services.api.helth', 'unknown key (did you mean "health"?)', 4],
+      ['services.api.health.expect_statu', 'unknown key (did you mean "expect_status"?)', 7],
+      ['services.db.timeout', expect.stringMatching(/cannot read "soon" as a duration/), 10],
+    ]);
+    // Once the values are valid, the checks that need a valid config come in the same pass.
+    const deps = parseConfigText(text.replace('timeout: soon', 'timeout: 5s'), {});
+    expect(deps.problems.map((p) => p.path)).toEqual([
+      'orgnization',
+      'services.api.helth',
+      'services.api.health.expect_statu',
+      'services.api.depends_on.0',
+    ]);
+  });
+
+  it('alone leave a config without them, for read-only commands', () => {
+    const r = parseConfigText('services:\n  api:\n    helth: http://x/\n    tcp: 127.0.0.1:1\n  zzz_unrelated: {}\n', {});
+    expect(r.config).toBeNull();
+    expect(r.problems).toEqual([
+      { path: 'services.api.helth', message: 'unknown key (did you mean "health"?)', line: 3, unknownKey: true, suggestion: 'health' },
+    ]);
+    expect(r.withoutUnknownKeys?.services).toEqual({ api: { tcp: ['127.0.0.1:1'] }, zzz_unrelated: {} });
+  });
+
+  it('suggest a close known key at the same level, or none', () => {
+    expect(knownKeysAt(configSchema, ['services', 'api'])).toContain('depends_on');
+    expect(knownKeysAt(configSchema, ['services', 'api', 'health'])).toContain('expect_json');
+    expect(knownKeysAt(configSchema, ['runbooks', 'r', 'steps', '0'])).toContain('continue_on_error');
+    expect(suggestKey('helth', ['health', 'tcp'])).toBe('health');
+    expect(suggestKey('depends', ['depends_on', 'dns'])).toBe('depends_on');
+    expect(suggestKey('Redis', ['redis'])).toBe('redis');
+    expect(suggestKey('colour', ['health', 'tcp', 'dns', 'tls'])).toBeUndefined();
+    expect(parseConfigText('services:\n  api:\n    colour: blue\n', {}).problems[0].message).toBe('unknown key');
   });
 });

@@ -20,20 +20,37 @@ export interface ConfigProblem {
   path: string;
   message: string;
   line?: number;
+  /** A key the schema does not know (the path ends with it); read-only commands ignore it with a warning. */
+  unknownKey?: boolean;
+  /** For an unknown key: the known key at the same level it is probably a typo of. */
+  suggestion?: string;
 }
 
 export { findConfigPath };
 
-export function loadConfig(opts: { path?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
+export function loadConfig(
+  opts: {
+    path?: string;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Unknown keys alone (every other value valid) are ignored and returned in `ignored` instead of failing. */
+    allowUnknownKeys?: boolean;
+    /** Appended to the error when unknown keys alone are refused (says why this command refuses them). */
+    unknownKeysRefusal?: string;
+  } = {},
+): LoadedConfig & { ignored?: ConfigProblem[] } {
   const env = opts.env ?? process.env;
   const path = findConfigPath(opts.path, opts.cwd, env);
   if (!path) return { path: null, config: {}, policy: buildSeverityPolicy() };
   const text = readFileSync(path, 'utf8');
-  const { config, problems } = parseConfigText(text, env);
+  const { config, problems, withoutUnknownKeys } = parseConfigText(text, env);
+  if (withoutUnknownKeys && opts.allowUnknownKeys)
+    return { path, config: withoutUnknownKeys, policy: policyFromConfig(withoutUnknownKeys), ignored: problems };
   if (problems.length) {
+    const refusal = withoutUnknownKeys && opts.unknownKeysRefusal ? `\n${opts.unknownKeysRefusal}` : '';
     throw new WarroomError(
       'VALIDATION',
-      `${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`,
+      `${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}${refusal}`,
       {
         field: problems[0].path,
         details: { problems },
@@ -45,7 +62,12 @@ export function loadConfig(opts: { path?: string; cwd?: string; env?: NodeJS.Pro
 
 export const formatProblem = (p: ConfigProblem) => `  ${p.path || '(root)'}: ${p.message}${p.line ? `, line ${p.line}` : ''}`;
 
-type ParsedConfig = { config: WarroomConfig | null; problems: ConfigProblem[] };
+type ParsedConfig = {
+  config: WarroomConfig | null;
+  problems: ConfigProblem[];
+  /** Set when every problem is an unknown key: the config with those keys left out. */
+  withoutUnknownKeys?: WarroomConfig;
+};
 
 /**
  * Parses and validates YAML text; returns every problem with its key path and line.
@@ -135,23 +157,173 @@ export function parseConfigWithLines(text: string, env: NodeJS.ProcessEnv = proc
         .map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: lineOf(e.pos[0]) })),
     };
   }
-  const problems: ConfigProblem[] = [];
+  const envProblems: ConfigProblem[] = [];
   // ${ENV} substitution happens on parsed scalars, never on the raw text, so a value cannot inject YAML.
-  substituteEnv(doc.contents as Yaml.Node | null, [], env, problems, lineOf);
-  if (problems.length) return { config: null, problems };
-  const raw = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
-  if (parsed.success) {
-    const deps = [...checkDependsOn(parsed.data), ...checkCoordinationConfig(parsed.data)];
-    if (deps.length)
-      return {
-        config: null,
-        problems: deps.map((p) => ({ ...p, line: lineOf(nodeAt(doc.contents as Yaml.Node, p.path.split('.'))?.range?.[0]) })),
-      };
-    return { config: parsed.data, problems: [] };
+  substituteEnv(doc.contents as Yaml.Node | null, [], env, envProblems, lineOf);
+  if (envProblems.length) return { config: null, problems: envProblems };
+  const raw = (doc.toJS() ?? {}) as unknown;
+  const root = doc.contents as Yaml.Node;
+  // Every problem in one pass: unknown keys are reported and left out, and the rest is validated
+  // again (a few rounds at most), so invalid values and the checks that need a valid config
+  // (depends_on, coordination) are reported beside them.
+  const unknown: ConfigProblem[] = [];
+  let parsed = configSchema.safeParse(raw);
+  for (let round = 0; !parsed.success && round < 8; round++) {
+    const found = parsed.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    if (!found.length) break;
+    for (const issue of found) {
+      const segs = issue.path.map(String);
+      const holder = valueAt(raw, segs);
+      for (const key of (issue as { keys: string[] }).keys) {
+        unknown.push(unknownKeyProblem(segs, key, root, lineOf));
+        if (holder && typeof holder === 'object') delete (holder as Record<string, unknown>)[key];
+      }
+    }
+    parsed = configSchema.safeParse(raw);
   }
-  for (const issue of parsed.error.issues) problems.push(toProblem(issue, doc.contents as Yaml.Node, lineOf));
-  return { config: null, problems };
+  let invalid: ConfigProblem[];
+  if (parsed.success)
+    invalid = [...checkDependsOn(parsed.data), ...checkCoordinationConfig(parsed.data)].map((p) => ({
+      ...p,
+      line: lineOf(nodeAt(root, p.path.split('.'))?.range?.[0]),
+    }));
+  else invalid = parsed.error.issues.filter((i) => i.code !== 'unrecognized_keys').map((i) => toProblem(i, root, lineOf));
+  if (!unknown.length && !invalid.length && parsed.success) return { config: parsed.data, problems: [] };
+  const problems = [...unknown, ...invalid]
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i)
+    .map(({ p }) => p);
+  return {
+    config: null,
+    problems,
+    ...(parsed.success && !invalid.length && { withoutUnknownKeys: parsed.data }),
+  };
+}
+
+/** The plain value at a key path of what `yaml` read. */
+function valueAt(value: unknown, segs: string[]): unknown {
+  let cur = value;
+  for (const s of segs) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[s];
+  }
+  return cur;
+}
+
+function unknownKeyProblem(
+  segs: string[],
+  key: string,
+  root: Yaml.Node,
+  lineOf: (o: number | undefined) => number | undefined,
+): ConfigProblem {
+  const { isMap, isScalar } = yaml();
+  const target = nodeAt(root, segs);
+  let line: number | undefined;
+  if (target && isMap(target)) {
+    const pair = target.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    line = lineOf((pair?.key as Yaml.Node | undefined)?.range?.[0]);
+  }
+  const suggestion = suggestKey(key, knownKeysAt(configSchema, segs));
+  return {
+    path: [...segs, key].join('.'),
+    message: `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    line,
+    unknownKey: true,
+    ...(suggestion && { suggestion }),
+  };
+}
+
+/** What a zod schema's definition holds, as far as finding the keys of an object goes. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  left?: z.ZodType;
+  right?: z.ZodType;
+}
+const defOf = (s: z.ZodType): SchemaDef => (s as unknown as { _zod: { def: SchemaDef } })._zod.def;
+
+/** The object schemas a value at `segs` is read with (record keys and array indexes match anything). */
+function objectsAt(schema: z.ZodType, segs: string[], depth = 0): SchemaDef[] {
+  if (depth > 64) return [];
+  const def = defOf(schema);
+  const next = (s: z.ZodType | undefined, rest: string[]) => (s ? objectsAt(s, rest, depth + 1) : []);
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return next(def.innerType, segs);
+    case 'pipe':
+      return next(def.in, segs);
+    case 'union':
+      return (def.options ?? []).flatMap((o) => next(o, segs));
+    case 'intersection':
+      return [...next(def.left, segs), ...next(def.right, segs)];
+    case 'object':
+      return segs.length ? next(def.shape?.[segs[0]], segs.slice(1)) : [def];
+    case 'record':
+      return segs.length ? next(def.valueType, segs.slice(1)) : [];
+    case 'array':
+      return segs.length ? next(def.element, segs.slice(1)) : [];
+    default:
+      return [];
+  }
+}
+
+/** The keys the schema knows at a key path (exported for tests). */
+export function knownKeysAt(schema: z.ZodType, segs: string[]): string[] {
+  return [...new Set(objectsAt(schema, segs).flatMap((d) => Object.keys(d.shape ?? {})))];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * The known key an unknown one is probably a typo of: within two edits (case aside), or sharing a
+ * prefix (one starts with the other, or the first four characters agree); the closest wins.
+ */
+export function suggestKey(key: string, known: string[]): string | undefined {
+  const k = key.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of known) {
+    const c = candidate.toLowerCase();
+    const d = editDistance(k, c);
+    let score = Infinity;
+    if (d <= 2 && d < Math.max(k.length, c.length)) score = d;
+    else if (Math.min(k.length, c.length) >= 3 && (c.startsWith(k) || k.startsWith(c))) score = 3 + Math.abs(c.length - k.length) / 100;
+    else if (commonPrefix(k, c) >= 4) score = 4 + d / 100;
+    if (score < bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 function toProblem(issue: z.core.$ZodIssue, root: Yaml.Node, lineOf: (o: number | undefined) => number | undefined): ConfigProblem {

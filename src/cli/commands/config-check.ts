@@ -9,13 +9,24 @@ export async function run(rt: Runtime, file?: string) {
   const path = file ? resolve(rt.io.cwd, file) : findConfigPath(rt.opts.config, rt.io.cwd, rt.io.env);
   if (!path) throw validation('no warroom.yaml here; create one with "warroom init" or pass a file', 'config');
   if (!existsSync(path)) throw validation(`config file ${file} not found`, 'config');
-  const { config, problems } = parseConfigText(readFileSync(path, 'utf8'), rt.io.env);
+  const { config, problems, withoutUnknownKeys } = parseConfigText(readFileSync(path, 'utf8'), rt.io.env);
   if (rt.io.json) {
-    printJson(rt.io, { path, valid: problems.length === 0, problems, services: config ? Object.keys(config.services ?? {}) : [] });
+    const read = config ?? withoutUnknownKeys;
+    printJson(rt.io, {
+      path,
+      valid: problems.length === 0,
+      problems,
+      // true when every problem is an unknown key: read-only commands run (ignoring them), the others refuse.
+      onlyUnknownKeys: !!withoutUnknownKeys,
+      services: read ? Object.keys(read.services ?? {}) : [],
+    });
     return problems.length ? 1 : 0;
   }
   if (problems.length) {
-    rt.io.err(`${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`);
+    const note = withoutUnknownKeys
+      ? '\nOnly unknown keys: read-only commands (list, show, health…) run and ignore them with a warning; commands that change state or start the server refuse the file.'
+      : '';
+    rt.io.err(`${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}${note}`);
     return 1;
   }
   const services = Object.keys(config?.services ?? {});
