@@ -73,6 +73,35 @@ export interface Why {
   because: string;
 }
 
+/**
+ * A why as the renderers print it: the question and the answer without the "Why"/"Because"
+ * the user may have typed (and without the question's "?"), since every renderer adds those
+ * words itself. What was typed is stored as typed; a text that is only the prefix is kept.
+ */
+export function whyParts(w: Why): Why {
+  const strip = (t: string, re: RegExp) => {
+    const out = t.trim().replace(re, '').trim();
+    return out || t.trim();
+  };
+  return {
+    why: strip(w.why, /^why\b[\s?:,.\-—…]*/i).replace(/\s*\?+$/, '') || w.why.trim(),
+    because: strip(w.because, /^because\b[\s:,\-—…]*/i),
+  };
+}
+
+/** A duration as people say it: "47 minutes", "1 hour 5 minutes", "3 days 2 hours", "40 seconds". */
+export function durationInWords(ms: number): string {
+  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const min = Math.round(Math.abs(ms) / 60_000);
+  if (Math.abs(ms) < 60_000) return unit(Math.round(Math.abs(ms) / 1000), 'second');
+  const d = Math.floor(min / 1440);
+  const h = Math.floor((min % 1440) / 60);
+  const m = min % 60;
+  if (d) return [unit(d, 'day'), h ? unit(h, 'hour') : ''].filter(Boolean).join(' ');
+  if (h) return [unit(h, 'hour'), m ? unit(m, 'minute') : ''].filter(Boolean).join(' ');
+  return unit(m, 'minute');
+}
+
 /** The stored review (one per incident). */
 export interface PostmortemRecord {
   incidentId: string;
@@ -240,10 +269,16 @@ export function removeWhy(pm: PostmortemRecord, n: number, now: string): Postmor
   return { ...pm, whys: pm.whys.filter((_, i) => i !== n - 1), updatedAt: now };
 }
 
+/** The words people see for a review state ("in review", never the id "in_review"). */
+export const STATE_LABELS: Record<PostmortemState, string> = { draft: 'a draft', in_review: 'in review', published: 'published' };
+
 /** draft → in_review. A review needs a written root cause, and a full review at least one action item. */
 export function submitForReview(pm: PostmortemRecord, actionItemCount: number, now: string): PostmortemRecord {
   if (pm.state !== 'draft')
-    throw invalidTransition(`the post-mortem of ${pm.incidentId} is ${pm.state}, not draft`, { from: pm.state, to: 'in_review' });
+    throw invalidTransition(`the post-mortem of ${pm.incidentId} is ${STATE_LABELS[pm.state]}, not a draft`, {
+      from: pm.state,
+      to: 'in_review',
+    });
   const missing: string[] = [];
   if (!pm.sections.root_cause) missing.push('root-cause (warroom postmortem ID set root-cause --file rc.md)');
   if (pm.level === 'full' && actionItemCount === 0) missing.push('an action item (warroom action add ID "..." --owner NAME --due DATE)');
@@ -252,12 +287,43 @@ export function submitForReview(pm: PostmortemRecord, actionItemCount: number, n
   return { ...pm, state: 'in_review', submittedAt: now, updatedAt: now };
 }
 
-/** in_review → published. */
-export function publishPostmortem(pm: PostmortemRecord, actor: string, now: string): PostmortemRecord {
+/**
+ * The sections of the review that still show their generated prompt: nobody wrote them and
+ * the record does not fill them (the summary is drafted from the record; the impact from the
+ * declaration when one was given). A full review also needs its Five Whys.
+ */
+export function unwrittenSections(pm: PostmortemRecord, inc: Pick<Incident, 'impact'>): string[] {
+  const keys = pm.level === 'full' ? SECTION_KEYS : LIGHTWEIGHT_SECTIONS;
+  const out = keys
+    .filter((k) => !pm.sections[k]?.trim())
+    .filter((k) => k !== 'summary' && !(k === 'impact' && inc.impact))
+    .map((k) => k.replace(/_/g, '-'));
+  if (pm.level === 'full' && pm.whys.length === 0) out.push('five whys');
+  return out;
+}
+
+/**
+ * in_review → published. Sections still showing their prompt block the publication (naming
+ * them) unless `force` says to publish them as they are.
+ */
+export function publishPostmortem(
+  pm: PostmortemRecord,
+  actor: string,
+  now: string,
+  o: { unwritten?: string[]; force?: boolean } = {},
+): PostmortemRecord {
   if (pm.state !== 'in_review')
     throw invalidTransition(
-      `the post-mortem of ${pm.incidentId} is ${pm.state}; only a review in_review can be published (submit it first)`,
+      pm.state === 'published'
+        ? `the post-mortem of ${pm.incidentId} is already published`
+        : `the post-mortem of ${pm.incidentId} is ${STATE_LABELS[pm.state]}; only a review in review can be published (submit it first: warroom postmortem ${pm.incidentId} submit)`,
       { from: pm.state, to: 'published' },
+    );
+  const unwritten = o.unwritten ?? [];
+  if (unwritten.length && !o.force)
+    throw invalidTransition(
+      `the post-mortem of ${pm.incidentId} cannot be published yet: ${unwritten.join(', ')} ${unwritten.length === 1 ? 'is' : 'are'} still unwritten (warroom postmortem ${pm.incidentId} set SECTION --file FILE, or add-why)`,
+      { unwritten },
     );
   return { ...pm, state: 'published', publishedAt: now, publishedBy: actor, updatedAt: now };
 }

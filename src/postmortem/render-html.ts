@@ -1,4 +1,4 @@
-import { formatUtcMinute, type PostmortemModel, type SectionView } from '../core/postmortem.js';
+import { durationInWords, formatUtcMinute, whyParts, type PostmortemModel, type SectionView } from '../core/postmortem.js';
 import { formatDuration } from '../core/time.js';
 
 /** Every user string goes through this: the page never contains markup a note wrote. */
@@ -52,7 +52,7 @@ export function renderHtml(m: PostmortemModel): string {
   const by = (k: string) => m.sections.find((s) => s.key === k);
   const person = (s: string | null) => (s ? e(s) : '—');
   const met = m.targets.responseTargetMet;
-  const state = m.postmortem.state.replace('_', ' ');
+  const state = m.postmortem.state.replace(/_/g, ' ');
   const out: string[] = [];
   out.push(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
@@ -86,6 +86,7 @@ export function renderHtml(m: PostmortemModel): string {
     ['Declared', formatUtcMinute(i.declaredAt)],
     ['Impact began', formatUtcMinute(d.impactStartAt)],
     ['Resolved', i.resolvedAt ? formatUtcMinute(i.resolvedAt) : '—'],
+    ['Duration', d.ttr.ms === null ? '—' : durationInWords(d.ttr.ms)],
     ['Services', i.services.length ? e(i.services.join(', ')) : '—'],
     ['Incident commander', person(i.roles.commander)],
     ['Communications lead', person(i.roles.comms_lead)],
@@ -137,9 +138,12 @@ export function renderHtml(m: PostmortemModel): string {
     out.push(`<section id="five-whys"><h3>Five Whys</h3>`);
     if (m.whys.length) {
       out.push(
-        `<ol class="whys">${m.whys.map((w) => `<li><strong>Why?</strong> ${e(w.why)}<br>→ Because ${e(w.because)}</li>`).join('')}</ol>`,
+        `<ol class="whys">${m.whys
+          .map(whyParts)
+          .map((w) => `<li><strong>Why?</strong> ${e(w.why)}<br>→ Because ${e(w.because)}</li>`)
+          .join('')}</ol>`,
       );
-      out.push(`<p><strong>Root cause (last answer):</strong> ${e(m.whys[m.whys.length - 1].because)}</p>`);
+      out.push(`<p><strong>Root cause (last answer):</strong> ${e(whyParts(m.whys[m.whys.length - 1]).because)}</p>`);
     } else out.push(`<div class="prompt" data-prompt="whys"><strong>✍ To write:</strong> ${e(m.whysPrompt)}</div>`);
     out.push(`</section>`);
   }

@@ -1,5 +1,5 @@
 import Mustache from 'mustache';
-import { formatUtcMinute, type PostmortemModel, type SectionView } from '../core/postmortem.js';
+import { durationInWords, formatUtcMinute, whyParts, type PostmortemModel, type SectionView } from '../core/postmortem.js';
 import { formatDuration } from '../core/time.js';
 
 /**
@@ -62,6 +62,8 @@ export function buildTemplateView(m: PostmortemModel): Record<string, unknown> {
     tta: d.tta.text,
     ttm: d.ttm.text,
     ttr: d.ttr.text,
+    /** Declared → resolved, as people say it ("47 minutes"); "—" while unresolved. */
+    duration: d.ttr.ms === null ? '—' : durationInWords(d.ttr.ms),
     impactDuration: d.impactDuration.text,
     responseTargetText:
       targetMet === null
@@ -95,8 +97,12 @@ export function buildTemplateView(m: PostmortemModel): Record<string, unknown> {
     timelineRows: () =>
       m.timeline.map((r) => `| ${r.time} | ${r.offset} | ${r.phase} | ${rowText(r)} | ${escapeMdCell(r.author)} |`).join('\n'),
     hasWhys: m.whys.length > 0,
-    whys: m.whys.map((w, n) => ({ n: n + 1, why: escapeMdLine(w.why), because: escapeMdLine(w.because) })),
-    lastBecause: m.whys.length ? escapeMdLine(m.whys[m.whys.length - 1].because) : '',
+    // The template writes "Why?" and "Because" itself: the texts come without the prefixes people may have typed.
+    whys: m.whys.map((w, n) => {
+      const x = whyParts(w);
+      return { n: n + 1, why: escapeMdLine(x.why), because: escapeMdLine(x.because) };
+    }),
+    lastBecause: m.whys.length ? escapeMdLine(whyParts(m.whys[m.whys.length - 1]).because) : '',
     whysPrompt: escapeMdLine(m.whysPrompt),
     hasActionItems: m.actionItems.length > 0,
     actionItems: m.actionItems.map((a) => ({

@@ -11,6 +11,28 @@ import { ApiMissing } from './unavailable.js';
 type Section = Model['sections'][number];
 
 const STATE_LABEL = { draft: 'Draft', in_review: 'In review', published: 'Published' } as const;
+/** The why and the answer without the "Why"/"Because" people may type (the page writes them once); as src/core/postmortem.ts whyParts. */
+function whyParts(w: { why: string; because: string }) {
+  const strip = (t: string, re: RegExp) => t.trim().replace(re, '').trim() || t.trim();
+  return {
+    why: strip(w.why, /^why\b[\s?:,.\-—…]*/i).replace(/\s*\?+$/, '') || w.why.trim(),
+    because: strip(w.because, /^because\b[\s:,\-—…]*/i).replace(/\s*\.+$/, ''),
+  };
+}
+
+/** "47 minutes", "1 hour 5 minutes", "3 days 2 hours": as src/core/postmortem.ts durationInWords. */
+function durationInWords(ms: number): string {
+  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (Math.abs(ms) < 60_000) return unit(Math.round(Math.abs(ms) / 1000), 'second');
+  const min = Math.round(Math.abs(ms) / 60_000);
+  const d = Math.floor(min / 1440);
+  const h = Math.floor((min % 1440) / 60);
+  const m = min % 60;
+  if (d) return [unit(d, 'day'), h ? unit(h, 'hour') : ''].filter(Boolean).join(' ');
+  if (h) return [unit(h, 'hour'), m ? unit(m, 'minute') : ''].filter(Boolean).join(' ');
+  return unit(m, 'minute');
+}
+
 const base = (id: string) => `/api/v1/incidents/${encodeURIComponent(id)}/postmortem`;
 
 /** The post-mortem: generated draft, editable section by section, the Five Whys, action items, the review state, print view. */
@@ -102,6 +124,10 @@ export function PostmortemPage({ id }: { id: string }) {
           </dd>
         </div>
         <div>
+          <dt>Duration</dt>
+          <dd data-testid="pm-duration">{model.durations.ttr.ms === null ? 'not resolved' : durationInWords(model.durations.ttr.ms)}</dd>
+        </div>
+        <div>
           <dt>Time to acknowledge</dt>
           <dd>{model.durations.tta.text}</dd>
         </div>
@@ -173,7 +199,7 @@ export function PostmortemPage({ id }: { id: string }) {
           <p className="muted">{model.whysPrompt}</p>
         ) : (
           <ol>
-            {model.whys.map((w, i) => (
+            {model.whys.map(whyParts).map((w, i) => (
               <li key={i}>
                 Why {w.why}? — Because {w.because}.
               </li>
