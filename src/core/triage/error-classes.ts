@@ -73,3 +73,8 @@ export function dependencyKindOfText(text: string): 'postgres' | 'redis' | null 
   if (/asyncpg|psycopg|postgres|sqlalchemy|pg_|too many clients|database system|QueuePool/i.test(text)) return 'postgres';
   return null;
 }
+
+/** A PostgreSQL server refusing new clients, in its own words (as the server, libpq, asyncpg or Django print it). */
+export const POSTGRES_REFUSES_CLIENTS = /too many clients|remaining connection slots/i;
+/** A Redis server refusing new clients. */
+export const REDIS_REFUSES_CLIENTS = /max number of clients reached/i;

@@ -1,6 +1,7 @@
 /** PostgreSQL facts: who holds the connections, the lock tree's blocker, long queries that are not lock waiters. */
 import { formatMs, pct } from '../units.js';
 import { applicationMatches } from './dependencies.js';
+import { POSTGRES_REFUSES_CLIENTS } from './error-classes.js';
 import type { CheckObservation, LockNodeObservation, PostgresObservation, ServiceSpec } from './observations.js';
 import type { Facts, TriageThresholds } from './rules.js';
 
@@ -52,7 +53,7 @@ export function postgresFacts(
     reachable: d.reachable,
     error: d.error ?? check?.error ?? null,
     state: check?.state ?? (d.reachable ? 'up' : 'down'),
-    rejecting: /too many clients|remaining connection slots/i.test(errText),
+    rejecting: POSTGRES_REFUSES_CLIENTS.test(errText),
     auth_failed: /authentication failed|password authentication|no pg_hba|permission denied/i.test(errText),
     top_client: top
       ? `${top.application ?? '(no application_name)'} as ${top.user} (${top.count}: ${Object.entries(top.states)

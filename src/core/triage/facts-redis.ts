@@ -1,5 +1,6 @@
 /** Redis facts: memory by key prefix, the current window's slow commands, who holds the clients. */
 import { formatBytes, formatMs, pct, round1 } from '../units.js';
+import { REDIS_REFUSES_CLIENTS } from './error-classes.js';
 import type { CheckObservation, RedisObservation } from './observations.js';
 import type { Facts, TriageThresholds } from './rules.js';
 
@@ -28,7 +29,7 @@ export function redisFacts(
     state: check?.state ?? (d.reachable ? 'up' : 'down'),
     target: check?.target ?? null,
     auth_failed: /NOAUTH|WRONGPASS|invalid password|AUTH failed|authentication/i.test(`${d.error ?? ''} ${check?.error ?? ''}`),
-    rejecting: /max number of clients reached/i.test(`${d.error ?? ''} ${check?.error ?? ''}`),
+    rejecting: REDIS_REFUSES_CLIENTS.test(`${d.error ?? ''} ${check?.error ?? ''}`),
     used_memory: typeof f.used_memory_bytes === 'number' ? formatBytes(f.used_memory_bytes) : null,
     maxmemory: typeof f.maxmemory_bytes === 'number' && f.maxmemory_bytes > 0 ? formatBytes(f.maxmemory_bytes) : null,
     evicting_policy: typeof f.maxmemory_policy === 'string' && f.maxmemory_policy !== 'noeviction',

@@ -4,7 +4,7 @@ import { logFacts } from './facts-logs.js';
 import { aggregateByApp, postgresFacts } from './facts-postgres.js';
 import { redisFacts } from './facts-redis.js';
 import { applicationMatches, dependencyClosure, kindOfService, matchDependency, type ServiceKind } from './dependencies.js';
-import { classifyError, dependencyKindOfText, type ErrorClass } from './error-classes.js';
+import { classifyError, dependencyKindOfText, POSTGRES_REFUSES_CLIENTS, REDIS_REFUSES_CLIENTS, type ErrorClass } from './error-classes.js';
 import type {
   CheckObservation,
   DeployObservation,
@@ -303,14 +303,12 @@ export function buildFacts(i: TriageObservations): BuiltFacts {
     out[name] = f;
   }
   // A server that refuses clients says so to the apps using it: their readiness error text is evidence too.
-  for (const [name, deps] of Object.entries(readiness)) {
+  for (const deps of Object.values(readiness)) {
     for (const d of deps) {
       if (d.ok || !d.service || !d.error) continue;
       const target = out[d.service];
-      if (target?.redis && /max number of clients reached/i.test(d.error)) (target.redis as Record<string, unknown>).rejecting = true;
-      if (target?.postgres && /too many clients|remaining connection slots/i.test(d.error))
-        (target.postgres as Record<string, unknown>).rejecting = true;
-      void name;
+      if (target?.redis && REDIS_REFUSES_CLIENTS.test(d.error)) (target.redis as Record<string, unknown>).rejecting = true;
+      if (target?.postgres && POSTGRES_REFUSES_CLIENTS.test(d.error)) (target.postgres as Record<string, unknown>).rejecting = true;
     }
   }
   // What an app sees of its dependencies: enough to tell its own pool from a saturated server or a lock.

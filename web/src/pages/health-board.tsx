@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, request } from '../api/client.js';
 import type { CheckState, HealthReport, Incident, TriageReport } from '../api/types.js';
 import { SeverityBadge } from '../components/badges.js';
+import { TriageCauses } from '../components/triage-causes.js';
 import { ErrorBanner, Field } from '../components/form.js';
 import { formatTime, formatUtc } from '../lib/time.js';
 import { useSession } from '../session.js';
@@ -182,36 +183,7 @@ function TriagePanel() {
               ))}
             </ul>
           )}
-          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? (
-            <p className="empty">No findings: nothing matches a known cause.</p>
-          ) : (
-            <ul className="entry-list" data-testid="triage-findings">
-              {report.findings
-                .filter((f) => f.kind !== 'note')
-                .map((f, i) => (
-                  <li key={i} className="card">
-                    <strong>{f.title}</strong> <SeverityBadge severity={f.severity} />{' '}
-                    <span className="muted">
-                      ({f.service}
-                      {i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})
-                    </span>
-                    <p>Likely cause: {f.cause}</p>
-                    {f.explains.length > 0 && <p>Explains: {f.explains.join('; ')}</p>}
-                    <p>
-                      First action: <code>{f.action}</code>
-                    </p>
-                    {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
-                  </li>
-                ))}
-            </ul>
-          )}
-          {report.findings
-            .filter((f) => f.kind === 'note')
-            .map((f, i) => (
-              <p key={`n${i}`} className="muted">
-                Note ({f.service}): {f.cause}
-              </p>
-            ))}
+          <TriageCauses report={report} testId="triage-findings" empty="No findings: nothing matches a known cause." />
           {report.unexplained.length > 0 && (
             <>
               <h3>Unexplained symptoms</h3>

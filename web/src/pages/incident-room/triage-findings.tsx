@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, request } from '../../api/client.js';
 import type { TimelineEntry, TriageReport } from '../../api/types.js';
-import { SeverityBadge } from '../../components/badges.js';
+import { TriageCauses } from '../../components/triage-causes.js';
 import { ErrorBanner } from '../../components/form.js';
 import { formatTime } from '../../lib/time.js';
 import { useSubmit } from '../../lib/use-submit.js';
@@ -37,36 +37,7 @@ export function TriageFindings({ incidentId, entries, canWrite }: { incidentId: 
             Triage #{report.id} at {formatTime(report.createdAt)}
             {report.suggestedSeverity ? `, suggested ${report.suggestedSeverity}` : ''}.
           </p>
-          {report.findings.filter((f) => f.kind !== 'note').length === 0 ? (
-            <p className="muted">No findings: nothing matches a known cause.</p>
-          ) : (
-            <ul className="entry-list" data-testid="room-triage-findings">
-              {report.findings
-                .filter((f) => f.kind !== 'note')
-                .map((f, i) => (
-                  <li key={i}>
-                    <strong>{f.title}</strong> <SeverityBadge severity={f.severity} />{' '}
-                    <span className="muted">
-                      ({f.service}
-                      {i === 0 ? ', most likely root cause' : f.root ? ', independent cause' : ', contributing'})
-                    </span>
-                    <div>Likely cause: {f.cause}</div>
-                    {f.explains.length > 0 && <div>Explains: {f.explains.join('; ')}</div>}
-                    <div>
-                      First action: <code>{f.action}</code>
-                    </div>
-                    {f.evidence.length > 0 && <pre className="evidence">{f.evidence.join('\n')}</pre>}
-                  </li>
-                ))}
-            </ul>
-          )}
-          {report.findings
-            .filter((f) => f.kind === 'note')
-            .map((f, i) => (
-              <p key={`n${i}`} className="muted">
-                Note ({f.service}): {f.cause}
-              </p>
-            ))}
+          <TriageCauses report={report} testId="room-triage-findings" empty="No findings: nothing matches a known cause." />
           {report.blindSpots.length > 0 && (
             <details>
               <summary>Not seen by this triage ({report.blindSpots.length})</summary>
